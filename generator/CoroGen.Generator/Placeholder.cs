@@ -1,0 +1,2 @@
+namespace CoroGen.Generator;
+internal static class Placeholder { }

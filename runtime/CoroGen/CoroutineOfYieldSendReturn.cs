@@ -1,0 +1,409 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace CoroGen;
+
+/// <summary>
+/// A resumable coroutine with Python's generator protocol: <see cref="MoveNext"/>, <see cref="Send"/>, <see cref="Throw"/>
+/// and <see cref="Coroutine.Close"/> (PEP 342), and delegation to sub-coroutines (PEP 380).
+/// Generated classes derive from it and implement only <see cref="Resume"/>; every state check lives here, once.
+/// </summary>
+/// <typeparam name="TYield">The type of the values the coroutine yields.</typeparam>
+/// <typeparam name="TSend">The type of the values <see cref="Send"/> delivers (<see cref="Unit"/> when it takes none).</typeparam>
+/// <typeparam name="TReturn">The type of the value the body returns (<see cref="Unit"/> when it returns none).</typeparam>
+public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IEnumerator<TYield>, IEnumerable<TYield>, IDelegationLevel<TYield, TSend>
+{
+    private TYield current = default!;
+    private TSend sent = default!;
+
+    // On a root: the innermost coroutine of its active delegation chain, resumed directly so that a step costs O(1)
+    // at any depth. Null when the root is not delegating.
+    private Coroutine? leafLevel;
+
+    /// <summary>Creates a coroutine in the <see cref="CoroutineState.Created"/> state.</summary>
+    protected Coroutine()
+    {
+    }
+
+    /// <summary>The value most recently yielded (by this coroutine or, while it delegates, by its sub-coroutine).</summary>
+    public TYield Current => current;
+
+    object? IEnumerator.Current => current;
+
+    internal override Type YieldType => typeof(TYield);
+
+    internal override Type SendType => typeof(TSend);
+
+    /// <summary>Starts the coroutine, or resumes it with <c>default(TSend)</c> (Python's <c>next()</c>).</summary>
+    /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
+    public bool MoveNext()
+    {
+        switch (state)
+        {
+            case CoroutineState.Created:
+            case CoroutineState.Suspended:
+                return Drive(default!, null);
+            case CoroutineState.Running:
+                throw AlreadyRunning();
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Resumes the coroutine; the <c>await co.Yield(...)</c> it is suspended at evaluates to <paramref name="value"/>.</summary>
+    /// <returns>True if it yielded again (the value is in <see cref="Current"/>); false if it has finished.</returns>
+    /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
+    public bool Send(TSend value)
+    {
+        switch (state)
+        {
+            case CoroutineState.Suspended:
+                return Drive(value, null);
+            case CoroutineState.Created:
+                throw new InvalidOperationException(
+                    "Cannot send a value to a coroutine that has not started: call MoveNext() first to run it to its first suspension point (PEP 342 priming). The coroutine is still usable.");
+            case CoroutineState.Running:
+                throw AlreadyRunning();
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Raises <paramref name="exception"/> at the suspension point (Python's <c>throw()</c>). Before the coroutine started it
+    /// escapes at once and the coroutine is Closed; after it finished it escapes and nothing changes.
+    /// </summary>
+    /// <returns>True if the body caught it and yielded again; false if it caught it and finished.</returns>
+    public bool Throw(Exception exception)
+    {
+        if (exception is null)
+        {
+            throw new ArgumentNullException(nameof(exception));
+        }
+
+        switch (state)
+        {
+            case CoroutineState.Suspended:
+                return Drive(default!, exception);
+            case CoroutineState.Running:
+                throw AlreadyRunning();
+            case CoroutineState.Created:
+                state = CoroutineState.Closed;
+                break;
+        }
+
+        ExceptionDispatchInfo.Throw(exception);
+        return false; // unreachable
+    }
+
+    /// <inheritdoc/>
+    public sealed override void Close()
+    {
+        switch (state)
+        {
+            case CoroutineState.Created:
+                state = CoroutineState.Closed;
+                return;
+            case CoroutineState.Running:
+                throw AlreadyRunning();
+            case CoroutineState.Suspended:
+                break;
+            default:
+                return;
+        }
+
+        if (leafLevel is null && !IsSuspendedInCleanupRegion)
+        {
+            // Nothing would run: no finally, using or foreach encloses this suspension point.
+            state = CoroutineState.Closed;
+            return;
+        }
+
+        bool yielded;
+        try
+        {
+            yielded = Drive(default!, new CoroutineExitException());
+        }
+        catch (CoroutineExitException)
+        {
+            return; // unwound: Step left the coroutine Closed
+        }
+
+        if (yielded)
+        {
+            throw new InvalidOperationException(
+                "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
+        }
+
+        state = CoroutineState.Closed;
+    }
+
+    /// <summary>Closes the coroutine (<see cref="Coroutine.Close"/>): <c>foreach</c> calls it at the end of the loop or on <c>break</c>.</summary>
+    public void Dispose() => Close();
+
+    void IEnumerator.Reset() => throw new NotSupportedException("Coroutines cannot be reset; create a new one with the factory.");
+
+    /// <summary>Returns this coroutine: like a Python generator, it is its own one-shot iterator.</summary>
+    public IEnumerator<TYield> GetEnumerator() => this;
+
+    IEnumerator IEnumerable.GetEnumerator() => this;
+
+    // ---- The contract with generated (and hand-written) subclasses ----
+
+    /// <summary>
+    /// Runs the body from where it is suspended (or from the top) to its next suspension point or its end.
+    /// Implementations suspend with <c>return Yielded(value)</c> or <c>return DelegateTo(sub)</c>, finish with
+    /// <c>return false</c> or <c>return Complete(value)</c>, and call <see cref="OnResume"/> first at every resume point.
+    /// </summary>
+    /// <returns>True when suspended; false when finished.</returns>
+    protected abstract bool Resume();
+
+    /// <summary>
+    /// True when the current suspension point lies inside a <c>try</c>/<c>finally</c>, <c>catch</c>, <c>using</c> or
+    /// <c>foreach</c> region, so that <see cref="Coroutine.Close"/> must resume the body; false lets Close skip it.
+    /// </summary>
+    protected virtual bool IsSuspendedInCleanupRegion => true;
+
+    /// <summary>Called first at every resume point: raises the pending exception (Throw, Close, a failed sub) there, or returns the sent value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected TSend OnResume()
+    {
+        if (pendingException is not null)
+        {
+            RaisePending();
+        }
+
+        TSend value = sent;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<TSend>())
+        {
+            sent = default!; // do not keep the caller's object alive
+        }
+
+        return value;
+    }
+
+    /// <summary>Records <paramref name="value"/> as <see cref="Current"/>; <c>return Yielded(x)</c> suspends the body.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Yielded(TYield value)
+    {
+        current = value;
+        return true;
+    }
+
+    /// <summary>Records the body's result; <c>return Complete(x)</c> finishes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Complete(TReturn value)
+    {
+        result = value;
+        return false;
+    }
+
+    /// <summary>
+    /// Suspends the body to delegate to <paramref name="sub"/> (PEP 380); <c>return DelegateTo(sub)</c>. The runtime primes the sub,
+    /// passes its yields through and resumes the body when it finishes (read <c>sub.Result</c> after <see cref="OnResume"/>).
+    /// </summary>
+    protected bool DelegateTo(Coroutine sub)
+    {
+        pendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
+        return true;
+    }
+
+    // ---- Stepping and the delegation trampoline ----
+
+    bool IDelegationLevel<TYield, TSend>.StepWithValue(TSend value) => Step(value, null);
+
+    internal sealed override bool StepLevel(Exception? exception) => Step(default!, exception);
+
+    // Runs this coroutine's own body once and keeps its state; exceptions leave as they are, with their stack trace.
+    private bool Step(TSend value, Exception? exception)
+    {
+        state = CoroutineState.Running;
+        sent = value;
+        pendingException = exception;
+        bool suspended;
+        try
+        {
+            suspended = Resume();
+        }
+        catch (Exception escaped)
+        {
+            pendingException = null;
+            state = escaped is CoroutineExitException ? CoroutineState.Closed : CoroutineState.Faulted;
+            throw;
+        }
+
+        state = suspended ? CoroutineState.Suspended
+            : exception is CoroutineExitException ? CoroutineState.Closed
+            : CoroutineState.Completed;
+        return suspended;
+    }
+
+    // Resumes the innermost level with the operation, then lets the chain settle.
+    private bool Drive(TSend value, Exception? exception)
+    {
+        if (leafLevel is null)
+        {
+            bool suspended = Step(value, exception);
+            return suspended && pendingSub is not null ? Settle(this, true, null, closing: false) : suspended;
+        }
+
+        Coroutine leaf = leafLevel;
+        state = CoroutineState.Running;
+        bool closing = exception is CoroutineExitException;
+        bool yielded = false;
+        Exception? escaped = null;
+        try
+        {
+            yielded = exception is null
+                ? ((IDelegationLevel<TYield, TSend>)leaf).StepWithValue(value)
+                : leaf.StepLevel(exception);
+        }
+        catch (Exception e)
+        {
+            escaped = e;
+        }
+
+        return Settle(leaf, yielded, escaped, closing);
+    }
+
+    // The trampoline. `level` has just run with the given outcome; walk inward (new delegations) and outward
+    // (finished or failed subs) one level at a time, without recursion, until some level yields or this root finishes.
+    // While closing, every sub is closed with Close's rules: a sub that yields has ignored the exit, and its
+    // delegator sees InvalidOperationException at the await; a sub that ends makes its delegator see the exit.
+    private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
+    {
+        CoroutineExitException? exit = null;
+        while (true)
+        {
+            if (escaped is null && yielded)
+            {
+                if (closing && level != this)
+                {
+                    level.pendingSub = null;
+                    escaped = IgnoredExit();
+                }
+                else if (level.pendingSub is null)
+                {
+                    if (level == this)
+                    {
+                        leafLevel = null;
+                    }
+                    else
+                    {
+                        leafLevel = level;
+                        current = ((IDelegationLevel<TYield, TSend>)level).Current;
+                        state = CoroutineState.Suspended;
+                    }
+
+                    return true;
+                }
+                else
+                {
+                    Coroutine sub = level.pendingSub;
+                    level.pendingSub = null;
+                    state = CoroutineState.Running;
+                    escaped = CheckCanDelegate(level, sub);
+                    if (escaped is null && !sub.IsFinished)
+                    {
+                        sub.delegator = level;
+                        level = sub;
+                        try
+                        {
+                            yielded = ((IDelegationLevel<TYield, TSend>)sub).StepWithValue(default!);
+                        }
+                        catch (Exception e)
+                        {
+                            escaped = e;
+                        }
+
+                        continue;
+                    }
+
+                    // The sub had already finished (its Result is read at the await) or cannot be awaited: resume the delegator now.
+                    escaped = StepCatching(level, escaped, out yielded);
+                    continue;
+                }
+            }
+
+            if (level == this)
+            {
+                leafLevel = null;
+                if (escaped is not null)
+                {
+                    ExceptionDispatchInfo.Throw(escaped);
+                }
+
+                return false;
+            }
+
+            Coroutine parent = level.delegator!;
+            level.delegator = null;
+            if (escaped is null && closing)
+            {
+                escaped = exit ??= new CoroutineExitException();
+            }
+
+            level = parent;
+            if (level == this)
+            {
+                state = CoroutineState.Running;
+            }
+
+            escaped = StepCatching(level, escaped, out yielded);
+        }
+    }
+
+    private static Exception? StepCatching(Coroutine level, Exception? raise, out bool yielded)
+    {
+        try
+        {
+            yielded = level.StepLevel(raise);
+            return null;
+        }
+        catch (Exception e)
+        {
+            yielded = false;
+            return e;
+        }
+    }
+
+    private Exception? CheckCanDelegate(Coroutine delegatingLevel, Coroutine sub)
+    {
+        if (sub is not IDelegationLevel<TYield, TSend>)
+        {
+            return new InvalidOperationException(
+                $"Cannot delegate to a coroutine that yields {sub.YieldType} and takes {sub.SendType} from a chain that yields {typeof(TYield)} and sends {typeof(TSend)}.");
+        }
+
+        if (sub == delegatingLevel || sub.State == CoroutineState.Running || sub.delegator is not null)
+        {
+            return new InvalidOperationException(
+                "The awaited coroutine is already running or already being awaited by another coroutine; a coroutine can be delegated to from one place at a time.");
+        }
+
+        return null;
+    }
+
+    private static InvalidOperationException IgnoredExit() =>
+        new("The sub-coroutine ignored CoroutineExitException: it yielded while being closed.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RaisePending()
+    {
+        Exception exception = pendingException!;
+        pendingException = null;
+        ExceptionDispatchInfo.Throw(exception);
+    }
+}
+
+/// <summary>One level of a delegation chain, seen by the root: what it yields and how to send to it. Variant, so that a sub
+/// yielding <c>string</c> can serve a root yielding <c>object</c> without an adapter.</summary>
+internal interface IDelegationLevel<out TYield, in TSend>
+{
+    TYield Current { get; }
+
+    bool StepWithValue(TSend value);
+}

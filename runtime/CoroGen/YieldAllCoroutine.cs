@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+
+namespace CoroGen;
+
+/// <summary>
+/// The sub-coroutine behind <c>await co.YieldAll(items)</c> (Python <c>yield from iterable</c>): yields each element, discards
+/// sent values, and disposes the enumerator when it ends, is thrown into (the exception then reaches the await) or is closed.
+/// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed class YieldAllCoroutine<TYield, TSend> : Coroutine<TYield, TSend, Unit>
+{
+    private readonly IEnumerable<TYield> items;
+    private IEnumerator<TYield>? enumerator;
+
+    /// <summary>Creates the sub-coroutine over <paramref name="items"/>; generated code calls it for <c>await co.YieldAll(items)</c>.</summary>
+    public YieldAllCoroutine(IEnumerable<TYield> items) => this.items = items;
+
+    /// <inheritdoc/>
+    protected override bool IsSuspendedInCleanupRegion => enumerator is not null;
+
+    /// <inheritdoc/>
+    protected override bool Resume()
+    {
+        if (enumerator is null)
+        {
+            enumerator = items.GetEnumerator();
+        }
+        else
+        {
+            try
+            {
+                OnResume();
+            }
+            catch
+            {
+                DisposeEnumerator();
+                throw;
+            }
+        }
+
+        bool more;
+        try
+        {
+            more = enumerator.MoveNext();
+        }
+        catch
+        {
+            DisposeEnumerator();
+            throw;
+        }
+
+        if (more)
+        {
+            return Yielded(enumerator.Current);
+        }
+
+        DisposeEnumerator();
+        return false;
+    }
+
+    private void DisposeEnumerator()
+    {
+        IEnumerator<TYield>? e = enumerator;
+        enumerator = null;
+        e?.Dispose();
+    }
+}
