@@ -19,6 +19,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private TYield current = default!;
     private TSend sent = default!;
 
+    // The sub most recently delegated to, kept until the body reads its result at the await.
+    private Coroutine? awaitedSub;
+
+    // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`; made on first use.
+    private Yielder<TYield, TSend>? channel;
+
     // On a root: the innermost coroutine of its active delegation chain, resumed directly so that a step costs O(1)
     // at any depth. Null when the root is not delegating.
     private Coroutine? leafLevel;
@@ -208,7 +214,58 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     protected bool DelegateTo(Coroutine sub)
     {
         pendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
+        awaitedSub = sub;
         return true;
+    }
+
+    /// <summary>Called after <see cref="OnResume"/> at a delegation's resume point: the finished sub's result, the value of the <c>await</c>.</summary>
+    protected TResult DelegationResult<TResult>()
+    {
+        Coroutine? sub = awaitedSub;
+        awaitedSub = null;
+        return sub is Coroutine<TResult> typed
+            ? typed.Result
+            : throw new InvalidOperationException($"The awaited coroutine does not produce a {typeof(TResult)}.");
+    }
+
+    /// <summary>Called at a delegation's resume point when the await's value is unused: lets go of the finished sub.</summary>
+    protected void EndDelegation() => awaitedSub = null;
+
+    /// <summary>
+    /// The <see cref="Yielder{TYield, TSend}"/> that stands for the template's <c>co</c> parameter in generated code: a helper
+    /// method that calls <c>co.Yield(x)</c> or <c>co.YieldAll(items)</c> on it makes this coroutine yield <c>x</c> (or delegate).
+    /// </summary>
+    /// <remarks>When <typeparamref name="TSend"/> is <see cref="Unit"/> it is a <see cref="Yielder{TYield}"/>, so helpers declared on either shape accept it.</remarks>
+    protected Yielder<TYield, TSend> Channel => channel ??= typeof(TSend) == typeof(Unit)
+        ? (Yielder<TYield, TSend>)(object)new UnitChannelYielder(this)
+        : new ChannelYielder(this);
+
+    /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on <see cref="Channel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
+    protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => true;
+
+    /// <summary>Suspends to delegate to what a helper's <c>YieldAll</c> on <see cref="Channel"/> returned.</summary>
+    protected bool DelegateTo(YieldAllAwaitable awaitable) => DelegateTo((Coroutine)awaitable.Source);
+
+    private sealed class ChannelYielder : Yielder<TYield, TSend>
+    {
+        private readonly Coroutine<TYield, TSend, TReturn> owner;
+
+        internal ChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => this.owner = owner;
+
+        internal override void OnYield(TYield value) => owner.current = value;
+
+        internal override object OnYieldAll(IEnumerable<TYield> items) => new YieldAllCoroutine<TYield, TSend>(items);
+    }
+
+    private sealed class UnitChannelYielder : Yielder<TYield>
+    {
+        private readonly Coroutine<TYield, TSend, TReturn> owner;
+
+        internal UnitChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => this.owner = owner;
+
+        internal override void OnYield(TYield value) => owner.current = value;
+
+        internal override object OnYieldAll(IEnumerable<TYield> items) => new YieldAllCoroutine<TYield, TSend>(items);
     }
 
     // ---- Stepping and the delegation trampoline ----

@@ -49,6 +49,8 @@ public readonly struct YieldAllAwaitable
 
     internal YieldAllAwaitable(object source) => this.source = source;
 
+    internal object Source => source;
+
     /// <summary>Part of the await pattern.</summary>
     public Awaiter GetAwaiter() => new(source);
 
