@@ -1,0 +1,658 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace CoroGen.Scheduling;
+
+/// <summary>
+/// A single-threaded event loop for scheduler coroutines (<c>Coroutine&lt;LoopRequest, Unit, T&gt;</c>), in the spirit of curio
+/// and trio: one thread runs every task; a task runs until it yields a <see cref="LoopRequest"/>, which says what it waits for.
+/// </summary>
+/// <remarks>
+/// <para>The loop keeps a FIFO ready queue, a deadline heap of sleepers and timeout scopes (cancelling a timeout that never
+/// fires is O(1)), and a thread-safe inbox where completions of awaited <see cref="System.Threading.Tasks.Task"/>s are posted.
+/// Each turn it takes the inbox, wakes the sleepers whose deadline passed, fires expired timeout scopes, then runs every task
+/// that was ready at the start of the turn once. When nothing is ready it blocks until the next deadline or the next posted
+/// completion; with a <see cref="VirtualTimeProvider"/> in <see cref="VirtualTimeProvider.AutoAdvance"/> mode it instead moves
+/// the virtual clock straight to the next deadline when every task sleeps or waits on the loop's own primitives.</para>
+/// <para>Time is read only through <see cref="TimeProvider"/>. Everything here (spawning, cancelling, setting events,
+/// channels) belongs to the loop thread: call it from inside loop tasks, or before <see cref="Run{T}"/>.</para>
+/// </remarks>
+public sealed class EventLoop
+{
+    [ThreadStatic]
+    private static EventLoop? current;
+
+    private readonly TimeProvider time;
+    private readonly VirtualTimeProvider? virtualTime;
+    private readonly long origin;
+    private readonly TaskRing ready = new();
+    private readonly TimerHeap timers = new();
+    private readonly List<LoopTask> faulted = new();
+
+    private readonly object inboxLock = new();
+    private List<ExternalWaiter> inbox = new();
+    private List<ExternalWaiter> draining = new();
+    private volatile bool hasPosts;
+    private bool idle;
+    private ITimer? wakeTimer;
+
+    private LoopTask? running;
+    private LoopTask? liveHead;
+    private int liveCount;
+    private int externalPending;
+    private int nextId;
+    private long steps;
+    private Thread? thread;
+    private bool shuttingDown;
+
+    /// <summary>Creates a loop on the system clock (<see cref="TimeProvider.System"/>).</summary>
+    public EventLoop()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a loop that reads time from <paramref name="timeProvider"/>; pass a <see cref="VirtualTimeProvider"/> for deterministic tests.</summary>
+    /// <param name="timeProvider">The clock for sleeps and timeouts.</param>
+    public EventLoop(TimeProvider timeProvider)
+    {
+        time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        virtualTime = timeProvider as VirtualTimeProvider;
+        origin = time.GetTimestamp();
+    }
+
+    /// <summary>The loop running on the current thread (set while <see cref="Run{T}"/> runs); null elsewhere.</summary>
+    public static EventLoop? Current => current;
+
+    /// <summary>The clock the loop reads.</summary>
+    public TimeProvider TimeProvider => time;
+
+    /// <summary>Time elapsed on the loop's clock since the loop was created; sleep deadlines (<see cref="LoopRequest.ForDeadline"/>) are measured on it.</summary>
+    public TimeSpan Elapsed => time.GetElapsedTime(origin);
+
+    /// <summary>How many times the loop has resumed a task (one step = one resume up to the next yield).</summary>
+    public long Steps => steps;
+
+    /// <summary>True while <see cref="Run{T}"/> runs.</summary>
+    public bool IsRunning => thread is not null;
+
+    /// <summary>The number of tasks spawned and not finished yet.</summary>
+    public int TaskCount => liveCount;
+
+    internal LoopTask? RunningTask => running;
+
+    /// <summary>
+    /// Runs <paramref name="main"/> as the loop's first task, together with every task spawned before or during the run, and
+    /// returns main's result. When main finishes (completes, fails or is cancelled), the tasks still running are cancelled and
+    /// the loop runs until they have all finished, so their cleanup runs before <c>Run</c> returns.
+    /// </summary>
+    /// <typeparam name="T">Main's result type.</typeparam>
+    /// <param name="main">The main coroutine, not started yet.</param>
+    /// <returns>Main's result.</returns>
+    /// <exception cref="AggregateException">
+    /// Some task failed and nobody observed the failure (by joining it or through <see cref="SchedulerExtensions.Gather{T}"/>):
+    /// the aggregate holds every unobserved failure, in the order the tasks failed, preceded by main's own exception if main failed too.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The loop is already running, or it deadlocked: tasks wait on events, channels or joins that nothing can complete any more (no
+    /// task is ready, none sleeps, no awaited Task is pending). The waiting coroutines are closed (their <c>finally</c> blocks run) first.
+    /// </exception>
+    /// <remarks>If main fails (or is cancelled) and no other failure went unobserved, main's exception escapes as it is.</remarks>
+    public T Run<T>(Coroutine<LoopRequest, Unit, T> main)
+    {
+        if (thread is not null)
+        {
+            throw new InvalidOperationException("The loop is already running; Run cannot be nested. Spawn the coroutine instead (co.Spawn(...) or EventLoop.Current.Spawn(...)).");
+        }
+
+        if (current is not null)
+        {
+            throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested.");
+        }
+
+        LoopTask<T> mainTask = Spawn(main);
+        thread = Thread.CurrentThread;
+        current = this;
+        shuttingDown = false;
+        try
+        {
+            RunLoop(mainTask);
+        }
+        finally
+        {
+            current = null;
+            thread = null;
+            running = null;
+            wakeTimer?.Dispose();
+            wakeTimer = null;
+        }
+
+        var failures = new List<Exception>();
+        if (mainTask.IsFaulted || mainTask.IsCancelled)
+        {
+            mainTask.Observed = true;
+            failures.Add(mainTask.Failure!);
+        }
+
+        foreach (LoopTask t in faulted)
+        {
+            if (!t.Observed)
+            {
+                t.Observed = true;
+                failures.Add(t.Failure!);
+            }
+        }
+
+        faulted.Clear();
+        if (failures.Count == 1 && mainTask.Failure == failures[0])
+        {
+            ExceptionDispatchInfo.Throw(failures[0]);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(
+                mainTask.Failure is null
+                    ? "Loop tasks failed and nobody joined them."
+                    : "The main task failed, and other loop tasks failed without anybody joining them.",
+                failures);
+        }
+
+        return mainTask.Result;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="coroutine"/> as a new task: it goes to the back of the ready queue and runs concurrently with the
+    /// others. Call it from a loop task (or before <see cref="Run{T}"/>). Join the returned handle to get the result or the failure;
+    /// a failure nobody observes is reported by <see cref="Run{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">The coroutine's result type.</typeparam>
+    /// <param name="coroutine">A coroutine that has not started yet.</param>
+    /// <returns>The task's handle.</returns>
+    public LoopTask<T> Spawn<T>(Coroutine<LoopRequest, Unit, T> coroutine)
+    {
+        if (coroutine is null)
+        {
+            throw new ArgumentNullException(nameof(coroutine));
+        }
+
+        if (coroutine.State != CoroutineState.Created)
+        {
+            throw new ArgumentException($"Only a coroutine that has not started can be spawned; this one is {coroutine.State}.", nameof(coroutine));
+        }
+
+        CheckThread();
+        var task = new LoopTask<T>(this, ++nextId, coroutine);
+        task.LiveNext = liveHead;
+        if (liveHead is not null)
+        {
+            liveHead.LivePrev = task;
+        }
+
+        liveHead = task;
+        liveCount++;
+        task.Status = LoopTaskStatus.Ready;
+        ready.Enqueue(task);
+        if (shuttingDown)
+        {
+            Interrupt(task, new CoroutineCancelledException("The loop is shutting down: the main task has finished."), 0);
+        }
+
+        return task;
+    }
+
+    // ---- The loop ----
+
+    private void RunLoop(LoopTask mainTask)
+    {
+        while (true)
+        {
+            if (hasPosts)
+            {
+                DrainInbox();
+            }
+
+            if (timers.Count > 0)
+            {
+                FireDueTimers();
+            }
+
+            int n = ready.Count;
+            if (n > 0)
+            {
+                for (; n > 0; n--)
+                {
+                    Step(ready.Dequeue());
+                }
+
+                if (!shuttingDown && mainTask.IsFinished)
+                {
+                    BeginShutdown();
+                }
+
+                continue;
+            }
+
+            if (liveCount == 0)
+            {
+                return;
+            }
+
+            Idle();
+        }
+    }
+
+    private void BeginShutdown()
+    {
+        shuttingDown = true;
+        for (LoopTask? t = liveHead; t is not null; t = t.LiveNext)
+        {
+            Interrupt(t, new CoroutineCancelledException("The loop is shutting down: the main task has finished."), 0);
+        }
+    }
+
+    private void Step(LoopTask task)
+    {
+        running = task;
+        task.Status = LoopTaskStatus.Running;
+        task.WakeRequested = false;
+        steps++;
+        bool yielded;
+        try
+        {
+            yielded = task.Step();
+        }
+        catch (Exception e)
+        {
+            running = null;
+            Finish(task, e);
+            return;
+        }
+
+        running = null;
+        if (!yielded)
+        {
+            Finish(task, null);
+            return;
+        }
+
+        if (task.PendingThrow is not null)
+        {
+            MakeReady(task);
+            return;
+        }
+
+        LoopRequest request = task.CurrentRequest;
+        switch (request.Kind)
+        {
+            case LoopRequestKind.Reschedule:
+                MakeReady(task);
+                break;
+            case LoopRequestKind.Sleep:
+                if (request.Ticks <= 0)
+                {
+                    MakeReady(task);
+                }
+                else
+                {
+                    SleepUntil(task, Elapsed.Ticks + request.Ticks);
+                }
+
+                break;
+            case LoopRequestKind.SleepUntil:
+                SleepUntil(task, request.Ticks);
+                break;
+            default:
+                if (task.WakeRequested)
+                {
+                    MakeReady(task);
+                }
+                else
+                {
+                    task.Status = LoopTaskStatus.Waiting;
+                }
+
+                break;
+        }
+    }
+
+    private void MakeReady(LoopTask task)
+    {
+        task.Status = LoopTaskStatus.Ready;
+        ready.Enqueue(task);
+    }
+
+    private void SleepUntil(LoopTask task, long deadline)
+    {
+        if (deadline <= Elapsed.Ticks)
+        {
+            MakeReady(task);
+            return;
+        }
+
+        task.Status = LoopTaskStatus.Sleeping;
+        timers.Push(deadline, task, ++task.SleepToken, null);
+    }
+
+    private void Finish(LoopTask task, Exception? failure)
+    {
+        if (task.LivePrev is null)
+        {
+            liveHead = task.LiveNext;
+        }
+        else
+        {
+            task.LivePrev.LiveNext = task.LiveNext;
+        }
+
+        if (task.LiveNext is not null)
+        {
+            task.LiveNext.LivePrev = task.LivePrev;
+        }
+
+        task.LivePrev = task.LiveNext = null;
+        liveCount--;
+        task.PendingThrow = null;
+        task.SetFinished(failure);
+        if (task.Status == LoopTaskStatus.Faulted)
+        {
+            faulted.Add(task);
+        }
+
+        task.FinishWaiters.WakeAll();
+    }
+
+    private void FireDueTimers()
+    {
+        long now = Elapsed.Ticks;
+        while (timers.Count > 0 && timers.Top.Deadline <= now)
+        {
+            TimerHeap.Entry e = timers.Pop();
+            if (!e.IsLive)
+            {
+                timers.Dead--;
+                continue;
+            }
+
+            if (e.Task is not null)
+            {
+                MakeReady(e.Task);
+            }
+            else
+            {
+                TimeoutScope scope = e.Scope!;
+                scope.Armed = false;
+                scope.Fired = true;
+                Interrupt(scope.Task, new ScopeTimeoutException(scope), scope.Depth + 1);
+            }
+        }
+    }
+
+    private void Idle()
+    {
+        bool hasDeadline = timers.TryPeekLiveDeadline(out long deadline);
+        if (!hasDeadline && externalPending == 0)
+        {
+            Deadlock();
+            return;
+        }
+
+        if (hasDeadline && externalPending == 0 && virtualTime is { AutoAdvance: true })
+        {
+            long due = deadline - Elapsed.Ticks;
+            if (due > 0)
+            {
+                virtualTime.Advance(new TimeSpan(due));
+            }
+
+            return;
+        }
+
+        lock (inboxLock)
+        {
+            if (hasPosts)
+            {
+                return;
+            }
+
+            long due = hasDeadline ? deadline - Elapsed.Ticks : -1;
+            if (hasDeadline && due <= 0)
+            {
+                return;
+            }
+
+            idle = true;
+            try
+            {
+                if (!hasDeadline)
+                {
+                    Monitor.Wait(inboxLock);
+                }
+                else if (ReferenceEquals(time, TimeProvider.System))
+                {
+                    // Round up to whole milliseconds so that the loop does not spin just before the deadline.
+                    long ms = (due + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+                    Monitor.Wait(inboxLock, (int)Math.Min(ms, int.MaxValue - 1));
+                }
+                else
+                {
+                    // Another clock (a virtual one advanced by hand, or a custom one): ask it for a timer that wakes the loop.
+                    wakeTimer ??= time.CreateTimer(static s => ((EventLoop)s!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    wakeTimer.Change(new TimeSpan(due), Timeout.InfiniteTimeSpan);
+                    Monitor.Wait(inboxLock);
+                }
+            }
+            finally
+            {
+                idle = false;
+            }
+        }
+    }
+
+    private void WakeUp()
+    {
+        lock (inboxLock)
+        {
+            if (idle)
+            {
+                Monitor.Pulse(inboxLock);
+            }
+        }
+    }
+
+    private void Deadlock()
+    {
+        int stuck = liveCount;
+        var closeFailures = new List<Exception>();
+        while (liveHead is not null)
+        {
+            LoopTask t = liveHead;
+            running = t;
+            try
+            {
+                t.CloseCoroutine();
+            }
+            catch (Exception e)
+            {
+                closeFailures.Add(e);
+            }
+
+            running = null;
+            Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
+            t.Observed = true;
+        }
+
+        var deadlock = new InvalidOperationException(
+            $"Deadlock: {stuck} task(s) wait on events, channels, joins or gathers that nothing can complete any more (no task is ready, none sleeps, no awaited Task is pending). Their coroutines were closed.");
+        if (closeFailures.Count > 0)
+        {
+            throw new AggregateException(deadlock.Message, closeFailures.ToArray());
+        }
+
+        throw deadlock;
+    }
+
+    // ---- Services for the primitives ----
+
+    internal void CheckThread()
+    {
+        if (thread is not null && thread != Thread.CurrentThread)
+        {
+            throw new InvalidOperationException("This operation belongs to the event loop's thread: call it from a loop task.");
+        }
+    }
+
+    /// <summary>Wakes a waiting task (no effect unless it waits; a running task will not stay parked at its next Park).</summary>
+    internal void Schedule(LoopTask task)
+    {
+        switch (task.Status)
+        {
+            case LoopTaskStatus.Waiting:
+                MakeReady(task);
+                break;
+            case LoopTaskStatus.Running:
+                task.WakeRequested = true;
+                break;
+        }
+    }
+
+    /// <summary>Raises <paramref name="exception"/> in the task at its next step, waking it; a stronger pending exception (lower priority number) wins.</summary>
+    internal void Interrupt(LoopTask task, Exception exception, int priority)
+    {
+        CheckThread();
+        if (task.IsFinished)
+        {
+            return;
+        }
+
+        if (task.PendingThrow is not null && task.PendingPriority <= priority)
+        {
+            return;
+        }
+
+        task.PendingThrow = exception;
+        task.PendingPriority = priority;
+        switch (task.Status)
+        {
+            case LoopTaskStatus.Sleeping:
+                task.SleepToken++;
+                timers.EntryDied();
+                MakeReady(task);
+                break;
+            case LoopTaskStatus.Waiting:
+                MakeReady(task);
+                break;
+        }
+    }
+
+    internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
+    {
+        var scope = new TimeoutScope(task, task.ScopeDepth++);
+        long deadline = Elapsed.Ticks + Math.Max(0, delay.Ticks);
+        scope.Armed = true;
+        timers.Push(deadline, null, 0, scope);
+        return scope;
+    }
+
+    internal void ExitScope(TimeoutScope scope)
+    {
+        scope.Task.ScopeDepth--;
+        if (scope.Armed)
+        {
+            scope.Armed = false;
+            timers.EntryDied();
+        }
+
+        // A timeout of this scope that was raised but not delivered yet must not hit code after the scope.
+        if (scope.Task.PendingThrow is ScopeTimeoutException st && st.Scope == scope)
+        {
+            scope.Task.PendingThrow = null;
+            scope.Task.PendingPriority = int.MaxValue;
+        }
+    }
+
+    /// <summary>Registers an awaited Task completion: the loop will not idle forever or auto-advance while it is pending.</summary>
+    internal ExternalWaiter BeginExternal(LoopTask task)
+    {
+        externalPending++;
+        return new ExternalWaiter(this, task);
+    }
+
+    internal void Post(ExternalWaiter waiter)
+    {
+        lock (inboxLock)
+        {
+            inbox.Add(waiter);
+            hasPosts = true;
+            if (idle)
+            {
+                Monitor.Pulse(inboxLock);
+            }
+        }
+    }
+
+    internal void Abandon(ExternalWaiter waiter)
+    {
+        if (!waiter.Done)
+        {
+            waiter.Done = true;
+            externalPending--;
+        }
+    }
+
+    private void DrainInbox()
+    {
+        List<ExternalWaiter> batch;
+        lock (inboxLock)
+        {
+            batch = inbox;
+            inbox = draining;
+            draining = batch;
+            hasPosts = false;
+        }
+
+        foreach (ExternalWaiter w in batch)
+        {
+            if (!w.Done)
+            {
+                w.Done = true;
+                externalPending--;
+                Schedule(w.Task);
+            }
+        }
+
+        batch.Clear();
+    }
+}
+
+/// <summary>The record of a task waiting for a <see cref="System.Threading.Tasks.Task"/>; its completion callback posts it to the loop.</summary>
+internal sealed class ExternalWaiter
+{
+    internal readonly EventLoop Loop;
+    internal readonly LoopTask Task;
+    internal bool Done; // loop thread only
+
+    internal ExternalWaiter(EventLoop loop, LoopTask task)
+    {
+        Loop = loop;
+        Task = task;
+    }
+
+    internal void Post() => Loop.Post(this);
+}
+
+/// <summary>One timeout scope (MoveOnAfter/FailAfter) of a task.</summary>
+internal sealed class TimeoutScope
+{
+    internal readonly LoopTask Task;
+    internal readonly int Depth;
+    internal bool Armed;
+    internal bool Fired;
+
+    internal TimeoutScope(LoopTask task, int depth)
+    {
+        Task = task;
+        Depth = depth;
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Threading.Tasks;
+
+namespace CoroGen.Scheduling;
+
+/// <summary>
+/// What a scheduler coroutine yields to the <see cref="EventLoop"/>: the reason it suspends. Scheduler coroutines are
+/// <c>Coroutine&lt;LoopRequest, Unit, T&gt;</c>; templates take a <c>Yielder&lt;LoopRequest&gt;</c> and rarely build requests
+/// themselves: they call the helpers in <see cref="SchedulerExtensions"/> (<c>await co.Sleep(...)</c>) or await the loop's
+/// primitives (<see cref="LoopTask{T}.Join"/>, <see cref="LoopEvent.Wait"/>, <see cref="LoopChannel{T}.Receive"/>, ...).
+/// </summary>
+/// <remarks>
+/// <para><c>default(LoopRequest)</c>, which is what a bare <c>await co.Yield()</c> yields, is <see cref="Reschedule"/>: the task
+/// goes to the back of the ready queue (curio's <c>sleep(0)</c>).</para>
+/// <para><b>Task interop.</b> Inside a template whose yield type is <see cref="LoopRequest"/>, the generator turns
+/// <c>await someTask</c> (a <see cref="Task"/>, <see cref="Task{TResult}"/>, <see cref="ValueTask"/> or
+/// <see cref="ValueTask{TResult}"/>) into delegation to <c>LoopRequest.Await(someTask)</c>. Hand-written code does the same:
+/// <c>return DelegateTo(LoopRequest.Await(task));</c>. Only the awaiting task suspends; the loop keeps running the others; the
+/// completion is posted back to the loop thread, and the task's result (or its exception, unwrapped as <c>await</c> does) is the
+/// value of the <c>await</c>. A task that is already complete does not suspend at all.</para>
+/// </remarks>
+public readonly struct LoopRequest : IEquatable<LoopRequest>
+{
+    internal readonly LoopRequestKind Kind;
+
+    // Sleep: the delay in TimeSpan ticks; SleepUntil: the deadline in ticks of the loop's clock (EventLoop.Elapsed).
+    internal readonly long Ticks;
+
+    private LoopRequest(LoopRequestKind kind, long ticks)
+    {
+        Kind = kind;
+        Ticks = ticks;
+    }
+
+    /// <summary>Go to the back of the ready queue and run again after every other ready task (curio's <c>sleep(0)</c>). Same as <c>default</c>.</summary>
+    public static LoopRequest Reschedule => default;
+
+    /// <summary>Suspend until something that registered the current task (an event, a channel, a join) wakes it, or until it is cancelled. Used by the loop's primitives.</summary>
+    internal static LoopRequest Park => new(LoopRequestKind.Park, 0);
+
+    /// <summary>Sleep for <paramref name="delay"/> of the loop's clock (<see cref="EventLoop.TimeProvider"/>); zero or negative reschedules.</summary>
+    /// <param name="delay">How long to sleep.</param>
+    public static LoopRequest ForSleep(TimeSpan delay) => new(LoopRequestKind.Sleep, delay.Ticks);
+
+    /// <summary>Sleep until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>; a deadline already passed reschedules.</summary>
+    /// <param name="deadline">The deadline, measured like <see cref="EventLoop.Elapsed"/> from the loop's creation.</param>
+    public static LoopRequest ForDeadline(TimeSpan deadline) => new(LoopRequestKind.SleepUntil, deadline.Ticks);
+
+    /// <summary>True for <see cref="Reschedule"/>.</summary>
+    public bool IsReschedule => Kind == LoopRequestKind.Reschedule;
+
+    /// <summary>The delay of a <see cref="ForSleep"/> request; <see cref="TimeSpan.Zero"/> otherwise.</summary>
+    public TimeSpan SleepDelay => Kind == LoopRequestKind.Sleep ? new TimeSpan(Ticks) : TimeSpan.Zero;
+
+    /// <summary>
+    /// The sub-coroutine behind <c>await task</c> in a scheduler template: suspends only the awaiting loop task until
+    /// <paramref name="task"/> completes (the completion is posted back to the loop thread), then raises its exception, if any, at the <c>await</c>.
+    /// </summary>
+    /// <param name="task">The task to wait for.</param>
+    /// <returns>A coroutine to delegate to (<c>await LoopRequest.Await(task)</c>).</returns>
+    public static Coroutine<LoopRequest, Unit, Unit> Await(Task task) =>
+        new TaskAwaitCoroutine(task ?? throw new ArgumentNullException(nameof(task)));
+
+    /// <summary>
+    /// The sub-coroutine behind <c>await task</c> in a scheduler template: suspends only the awaiting loop task until
+    /// <paramref name="task"/> completes, then returns its result (or raises its exception) at the <c>await</c>.
+    /// </summary>
+    /// <typeparam name="T">The task's result type.</typeparam>
+    /// <param name="task">The task to wait for.</param>
+    /// <returns>A coroutine to delegate to; its result is the task's result.</returns>
+    public static Coroutine<LoopRequest, Unit, T> Await<T>(Task<T> task) =>
+        new TaskAwaitCoroutine<T>(task ?? throw new ArgumentNullException(nameof(task)));
+
+    /// <summary>The sub-coroutine behind <c>await valueTask</c> in a scheduler template; see <see cref="Await(Task)"/>. A completed value task does not suspend.</summary>
+    /// <param name="task">The value task to wait for (consumed once, as <c>await</c> does).</param>
+    /// <returns>A coroutine to delegate to.</returns>
+    public static Coroutine<LoopRequest, Unit, Unit> Await(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            task.GetAwaiter().GetResult();
+            return CompletedCoroutine<Unit>.Create(Unit.Value);
+        }
+
+        return new TaskAwaitCoroutine(task.AsTask());
+    }
+
+    /// <summary>The sub-coroutine behind <c>await valueTask</c> in a scheduler template; see <see cref="Await{T}(Task{T})"/>. A completed value task does not suspend.</summary>
+    /// <typeparam name="T">The value task's result type.</typeparam>
+    /// <param name="task">The value task to wait for (consumed once, as <c>await</c> does).</param>
+    /// <returns>A coroutine to delegate to; its result is the task's result.</returns>
+    public static Coroutine<LoopRequest, Unit, T> Await<T>(ValueTask<T> task) =>
+        task.IsCompletedSuccessfully
+            ? CompletedCoroutine<T>.Create(task.Result)
+            : new TaskAwaitCoroutine<T>(task.AsTask());
+
+    /// <inheritdoc/>
+    public bool Equals(LoopRequest other) => Kind == other.Kind && Ticks == other.Ticks;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is LoopRequest other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kind, Ticks);
+
+    /// <summary>Compares two requests.</summary>
+    /// <param name="left">A request.</param>
+    /// <param name="right">Another request.</param>
+    /// <returns>True when both describe the same suspension.</returns>
+    public static bool operator ==(LoopRequest left, LoopRequest right) => left.Equals(right);
+
+    /// <summary>Compares two requests.</summary>
+    /// <param name="left">A request.</param>
+    /// <param name="right">Another request.</param>
+    /// <returns>True when they differ.</returns>
+    public static bool operator !=(LoopRequest left, LoopRequest right) => !left.Equals(right);
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        LoopRequestKind.Reschedule => "Reschedule",
+        LoopRequestKind.Sleep => $"Sleep({new TimeSpan(Ticks)})",
+        LoopRequestKind.SleepUntil => $"SleepUntil({new TimeSpan(Ticks)})",
+        _ => "Park",
+    };
+}
+
+internal enum LoopRequestKind : byte
+{
+    Reschedule,
+    Sleep,
+    SleepUntil,
+    Park,
+}
+
+/// <summary>A coroutine that has already completed with a value: delegating to it returns the value at once.</summary>
+internal sealed class CompletedCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+{
+    private readonly T value;
+
+    private CompletedCoroutine(T value) => this.value = value;
+
+    internal static CompletedCoroutine<T> Create(T value)
+    {
+        var c = new CompletedCoroutine<T>(value);
+        c.MoveNext();
+        return c;
+    }
+
+    protected override bool Resume() => Complete(value);
+}

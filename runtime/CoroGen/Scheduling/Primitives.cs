@@ -1,0 +1,401 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Tasks;
+
+namespace CoroGen.Scheduling;
+
+// The loop's hand-written sub-coroutines, in the style of generated code: OnResume() first at every resume point,
+// `return Yielded(LoopRequest.Park)` to wait, `return Complete(value)` / `return false` to finish. A parked sub is woken
+// through a Waiter; it always re-checks its condition when it resumes, so a stray wake-up only costs a step.
+
+internal static class LoopContext
+{
+    internal static LoopTask RequireTask(string operation)
+    {
+        return LoopTask.Current ?? throw new InvalidOperationException(
+            $"{operation} must run inside a task of a running EventLoop (await it from a scheduler coroutine).");
+    }
+}
+
+/// <summary><c>await task</c> inside a scheduler coroutine: parks the loop task until the Task completes.</summary>
+internal sealed class TaskAwaitCoroutine : Coroutine<LoopRequest, Unit, Unit>
+{
+    private readonly Task task;
+    private ExternalWaiter? waiter;
+
+    internal TaskAwaitCoroutine(Task task) => this.task = task;
+
+    protected override bool IsSuspendedInCleanupRegion => waiter is not null;
+
+    protected override bool Resume()
+    {
+        if (waiter is not null)
+        {
+            try
+            {
+                OnResume();
+            }
+            catch
+            {
+                waiter.Loop.Abandon(waiter); // cancelled: stop waiting; the Task runs on, unobserved
+                throw;
+            }
+        }
+
+        if (!task.IsCompleted)
+        {
+            if (waiter is null)
+            {
+                LoopTask current = LoopContext.RequireTask("Awaiting a Task");
+                waiter = current.Loop.BeginExternal(current);
+                ExternalWaiter w = waiter;
+                task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(w.Post);
+            }
+
+            return Yielded(LoopRequest.Park);
+        }
+
+        if (waiter is not null)
+        {
+            waiter.Loop.Abandon(waiter);
+        }
+
+        task.GetAwaiter().GetResult(); // raises the task's exception as await would
+        return false;
+    }
+}
+
+/// <summary><c>await task</c> (with a result) inside a scheduler coroutine.</summary>
+internal sealed class TaskAwaitCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+{
+    private readonly Task<T> task;
+    private ExternalWaiter? waiter;
+
+    internal TaskAwaitCoroutine(Task<T> task) => this.task = task;
+
+    protected override bool IsSuspendedInCleanupRegion => waiter is not null;
+
+    protected override bool Resume()
+    {
+        if (waiter is not null)
+        {
+            try
+            {
+                OnResume();
+            }
+            catch
+            {
+                waiter.Loop.Abandon(waiter);
+                throw;
+            }
+        }
+
+        if (!task.IsCompleted)
+        {
+            if (waiter is null)
+            {
+                LoopTask current = LoopContext.RequireTask("Awaiting a Task");
+                waiter = current.Loop.BeginExternal(current);
+                ExternalWaiter w = waiter;
+                task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(w.Post);
+            }
+
+            return Yielded(LoopRequest.Park);
+        }
+
+        if (waiter is not null)
+        {
+            waiter.Loop.Abandon(waiter);
+        }
+
+        return Complete(task.GetAwaiter().GetResult());
+    }
+}
+
+/// <summary><c>await handle.Join()</c> / <c>await handle.Wait()</c>.</summary>
+internal sealed class JoinCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+{
+    private readonly LoopTask target;
+    private readonly LoopTask<T>? typed; // null for Wait(): no result, no failure
+    private Waiter? waiter;
+
+    internal JoinCoroutine(LoopTask target, LoopTask<T>? typed)
+    {
+        this.target = target;
+        this.typed = typed;
+    }
+
+    protected override bool IsSuspendedInCleanupRegion => waiter is not null;
+
+    protected override bool Resume()
+    {
+        if (waiter is not null)
+        {
+            try
+            {
+                OnResume();
+            }
+            catch
+            {
+                target.FinishWaiters.Remove(waiter);
+                waiter = null;
+                throw;
+            }
+        }
+
+        if (!target.IsFinished)
+        {
+            if (waiter is null || waiter.Queue is null)
+            {
+                LoopTask current = LoopContext.RequireTask("Joining a task");
+                if (current == target)
+                {
+                    throw new InvalidOperationException("A task cannot join itself: it would wait forever.");
+                }
+
+                if (current.Loop != target.Loop)
+                {
+                    throw new InvalidOperationException("Cannot join a task of another event loop.");
+                }
+
+                waiter = new Waiter(current);
+                target.FinishWaiters.Add(waiter);
+            }
+
+            return Yielded(LoopRequest.Park);
+        }
+
+        waiter = null;
+        return typed is null ? Complete(default!) : Complete(typed.ObserveResult());
+    }
+}
+
+/// <summary><c>await co.Gather(a, b, c)</c>: spawns every coroutine, waits for all, results in order; the first failure cancels the rest.</summary>
+internal sealed class GatherCoroutine<T> : Coroutine<LoopRequest, Unit, T[]>
+{
+    private readonly Coroutine<LoopRequest, Unit, T>[] coroutines;
+    private LoopTask<T>[]? tasks;
+    private int remaining;
+    private Exception? failure;
+    private bool active;
+
+    internal GatherCoroutine(Coroutine<LoopRequest, Unit, T>[] coroutines) => this.coroutines = coroutines;
+
+    protected override bool IsSuspendedInCleanupRegion => active;
+
+    protected override bool Resume()
+    {
+        if (tasks is null)
+        {
+            LoopTask current = LoopContext.RequireTask("Gather");
+            for (int i = 0; i < coroutines.Length; i++)
+            {
+                if (coroutines[i] is null || coroutines[i].State != CoroutineState.Created)
+                {
+                    throw new ArgumentException($"Gather needs coroutines that have not started; argument {i} is {(coroutines[i] is null ? "null" : coroutines[i].State.ToString())}.");
+                }
+
+                if (Array.IndexOf(coroutines, coroutines[i]) != i)
+                {
+                    throw new ArgumentException($"Gather received the same coroutine twice (arguments {Array.IndexOf(coroutines, coroutines[i])} and {i}).");
+                }
+            }
+
+            tasks = new LoopTask<T>[coroutines.Length];
+            for (int i = 0; i < coroutines.Length; i++)
+            {
+                tasks[i] = current.Loop.Spawn(coroutines[i]);
+            }
+
+            remaining = tasks.Length;
+            active = true;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                tasks[i].FinishWaiters.Add(new ChildWaiter(current, this, tasks[i]));
+            }
+        }
+        else
+        {
+            try
+            {
+                OnResume();
+            }
+            catch (CoroutineExitException)
+            {
+                // Closed: cancel the children and go; a close cannot wait.
+                active = false;
+                CancelChildren();
+                throw;
+            }
+            catch (Exception e)
+            {
+                // Cancelled (or thrown into): cancel the children, wait for them to finish, then raise it.
+                failure ??= e;
+                CancelChildren();
+            }
+        }
+
+        if (remaining > 0)
+        {
+            return Yielded(LoopRequest.Park);
+        }
+
+        active = false;
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        var results = new T[tasks.Length];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            results[i] = tasks[i].Result;
+        }
+
+        return Complete(results);
+    }
+
+    private void CancelChildren()
+    {
+        foreach (LoopTask<T> t in tasks!)
+        {
+            if (!t.IsFinished)
+            {
+                t.Cancel();
+            }
+        }
+    }
+
+    private void ChildFinished(LoopTask<T> child)
+    {
+        remaining--;
+        if (!active)
+        {
+            return;
+        }
+
+        if (failure is null && child.Status != LoopTaskStatus.Completed)
+        {
+            child.Observed = true;
+            failure = child.IsCancelled
+                ? new CoroutineCancelledException($"Gathered task {child.Id} was cancelled.", child.Exception)
+                : child.Exception;
+            CancelChildren();
+        }
+    }
+
+    private sealed class ChildWaiter : Waiter
+    {
+        private readonly GatherCoroutine<T> gather;
+        private readonly LoopTask<T> child;
+
+        internal ChildWaiter(LoopTask task, GatherCoroutine<T> gather, LoopTask<T> child)
+            : base(task)
+        {
+            this.gather = gather;
+            this.child = child;
+        }
+
+        internal override void Notify()
+        {
+            gather.ChildFinished(child);
+            if (gather.active && gather.remaining == 0)
+            {
+                base.Notify();
+            }
+        }
+    }
+}
+
+/// <summary>What a <see cref="SchedulerExtensions.MoveOnAfter{T}"/> scope produced.</summary>
+/// <typeparam name="T">The body's result type.</typeparam>
+public readonly struct TimeoutResult<T>
+{
+    internal TimeoutResult(bool timedOut, T value)
+    {
+        TimedOut = timedOut;
+        Value = value;
+    }
+
+    /// <summary>True when the deadline passed and interrupted the body.</summary>
+    public bool TimedOut { get; }
+
+    /// <summary>True when the body returned (then <see cref="Value"/> is its result).</summary>
+    public bool Completed => !TimedOut;
+
+    /// <summary>The body's result; <c>default</c> when it timed out.</summary>
+    public T Value { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => TimedOut ? "TimedOut" : $"Completed({Value})";
+}
+
+/// <summary>A timeout scope around a body: MoveOnAfter (returns TimedOut) or FailAfter (raises <see cref="TimeoutException"/>).</summary>
+internal sealed class TimeoutCoroutine<T> : Coroutine<LoopRequest, Unit, TimeoutResult<T>>
+{
+    private readonly TimeSpan delay;
+    private readonly Coroutine<LoopRequest, Unit, T> body;
+    private readonly bool fail;
+    private TimeoutScope? scope;
+
+    internal TimeoutCoroutine(TimeSpan delay, Coroutine<LoopRequest, Unit, T> body, bool fail)
+    {
+        this.delay = delay;
+        this.body = body;
+        this.fail = fail;
+    }
+
+    protected override bool Resume()
+    {
+        if (scope is null)
+        {
+            LoopTask current = LoopContext.RequireTask(fail ? "FailAfter" : "MoveOnAfter");
+            scope = current.Loop.EnterScope(current, delay);
+            return DelegateTo(body);
+        }
+
+        T value;
+        try
+        {
+            OnResume();
+            value = DelegationResult<T>();
+        }
+        catch (ScopeTimeoutException e) when (e.Scope == scope)
+        {
+            if (fail)
+            {
+                throw new TimeoutException($"The operation did not finish within {delay}.", e);
+            }
+
+            return Complete(new TimeoutResult<T>(true, default!));
+        }
+        finally
+        {
+            scope.Task.Loop.ExitScope(scope);
+        }
+
+        return Complete(new TimeoutResult<T>(false, value));
+    }
+}
+
+/// <summary>Unwraps FailAfter's TimeoutResult.</summary>
+internal sealed class FailAfterCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+{
+    private readonly TimeoutCoroutine<T> scope;
+    private bool started;
+
+    internal FailAfterCoroutine(TimeSpan delay, Coroutine<LoopRequest, Unit, T> body) => scope = new TimeoutCoroutine<T>(delay, body, fail: true);
+
+    protected override bool Resume()
+    {
+        if (!started)
+        {
+            started = true;
+            return DelegateTo(scope);
+        }
+
+        OnResume();
+        return Complete(DelegationResult<TimeoutResult<T>>().Value);
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+
+namespace CoroGen.Scheduling;
+
+/// <summary>
+/// The scheduler's suspension helpers and operations, as extension methods on a scheduler template's <c>co</c>
+/// (<c>Yielder&lt;LoopRequest&gt;</c>). Helpers that return <see cref="YieldAwaitable{TSend}"/> are plain yields
+/// (<c>await co.Sleep(d)</c>); operations that return a coroutine are delegations (<c>T[] all = await co.Gather(a, b)</c>).
+/// </summary>
+public static class SchedulerExtensions
+{
+    /// <summary>Suspends the task for <paramref name="delay"/> of the loop's clock (Python <c>await sleep(delay)</c>). Zero or negative just reschedules.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="delay">How long to sleep.</param>
+    /// <returns>The yield to await.</returns>
+    public static YieldAwaitable<Unit> Sleep(this Yielder<LoopRequest, Unit> co, TimeSpan delay) =>
+        co.Yield(LoopRequest.ForSleep(delay));
+
+    /// <summary>Suspends the task for <paramref name="seconds"/> seconds: <c>await co.Sleep(0.5)</c>, as in the seed's <c>await sleep(0.5)</c>.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="seconds">How long to sleep, in seconds.</param>
+    /// <returns>The yield to await.</returns>
+    public static YieldAwaitable<Unit> Sleep(this Yielder<LoopRequest, Unit> co, double seconds) =>
+        co.Yield(LoopRequest.ForSleep(TimeSpan.FromSeconds(seconds)));
+
+    /// <summary>Suspends the task until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="deadline">The deadline, on the loop's clock.</param>
+    /// <returns>The yield to await.</returns>
+    public static YieldAwaitable<Unit> SleepUntil(this Yielder<LoopRequest, Unit> co, TimeSpan deadline) =>
+        co.Yield(LoopRequest.ForDeadline(deadline));
+
+    /// <summary>Lets every other ready task run once, then continues (curio's <c>sleep(0)</c>); same as <c>await co.Yield()</c>.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <returns>The yield to await.</returns>
+    public static YieldAwaitable<Unit> Reschedule(this Yielder<LoopRequest, Unit> co) => co.Yield(LoopRequest.Reschedule);
+
+    /// <summary>
+    /// Starts <paramref name="coroutine"/> as a new task of the current loop, without suspending: <c>var task = co.Spawn(Worker());</c>.
+    /// Join it later with <c>await task.Join()</c>. See <see cref="EventLoop.Spawn{T}"/>.
+    /// </summary>
+    /// <typeparam name="T">The coroutine's result type.</typeparam>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="coroutine">A coroutine that has not started (a factory call: <c>Worker()</c>).</param>
+    /// <returns>The task's handle.</returns>
+    public static LoopTask<T> Spawn<T>(this Yielder<LoopRequest, Unit> co, Coroutine<LoopRequest, Unit, T> coroutine) =>
+        LoopContext.RequireTask("Spawn").Loop.Spawn(coroutine);
+
+    /// <summary>
+    /// Runs every coroutine as its own task, concurrently, and returns their results in argument order (Python
+    /// <c>asyncio.gather</c>): <c>string[] pages = await co.Gather(GetPage(), GetPage())</c>.
+    /// </summary>
+    /// <remarks>
+    /// When one task fails (or is cancelled by someone else), Gather cancels the others, waits until they have all finished (their
+    /// <c>finally</c> blocks run), then raises that first failure, the same exception object, at the <c>await</c>. Failures of
+    /// siblings other than that cancellation are not raised: if nobody else observes them, <see cref="EventLoop.Run{T}"/> reports them.
+    /// Cancelling the gathering task cancels every child the same way, waits for them, then raises the cancellation.
+    /// </remarks>
+    /// <typeparam name="T">The coroutines' result type (<see cref="Unit"/> for coroutines without a result).</typeparam>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="coroutines">Coroutines that have not started.</param>
+    /// <returns>A coroutine to delegate to; its result holds the results in order.</returns>
+    public static Coroutine<LoopRequest, Unit, T[]> Gather<T>(this Yielder<LoopRequest, Unit> co, params Coroutine<LoopRequest, Unit, T>[] coroutines) =>
+        new GatherCoroutine<T>((Coroutine<LoopRequest, Unit, T>[])(coroutines ?? throw new ArgumentNullException(nameof(coroutines))).Clone());
+
+    /// <summary>
+    /// Runs <paramref name="body"/> (delegating to it) with a deadline <paramref name="delay"/> from now (trio's
+    /// <c>move_on_after</c>): if the deadline passes first, a cancellation is raised at the body's suspension point (innermost
+    /// first; its <c>finally</c> blocks run) and the scope returns <see cref="TimeoutResult{T}.TimedOut"/> instead of failing.
+    /// </summary>
+    /// <remarks>
+    /// Scopes nest and compose: each catches only its own timeout, so an inner scope's longer deadline never hides an outer
+    /// scope's shorter one, and when both expire together the outer one wins. The timeout is raised once (edge-triggered): a body
+    /// that catches and swallows it keeps running, and the scope then reports its normal completion. A scope that ends before its
+    /// deadline cancels its timer in O(1).
+    /// </remarks>
+    /// <typeparam name="T">The body's result type.</typeparam>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="delay">The time the body may take.</param>
+    /// <param name="body">A coroutine that has not started (a factory call).</param>
+    /// <returns>A coroutine to delegate to.</returns>
+    public static Coroutine<LoopRequest, Unit, TimeoutResult<T>> MoveOnAfter<T>(this Yielder<LoopRequest, Unit> co, TimeSpan delay, Coroutine<LoopRequest, Unit, T> body) =>
+        new TimeoutCoroutine<T>(delay, body ?? throw new ArgumentNullException(nameof(body)), fail: false);
+
+    /// <summary>
+    /// Like <see cref="MoveOnAfter{T}"/> (trio's <c>fail_after</c>), but when the deadline passes the scope raises
+    /// <see cref="TimeoutException"/> (its inner exception is the cancellation that interrupted the body); otherwise it returns the
+    /// body's result.
+    /// </summary>
+    /// <typeparam name="T">The body's result type.</typeparam>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="delay">The time the body may take.</param>
+    /// <param name="body">A coroutine that has not started (a factory call).</param>
+    /// <returns>A coroutine to delegate to; its result is the body's result.</returns>
+    public static Coroutine<LoopRequest, Unit, T> FailAfter<T>(this Yielder<LoopRequest, Unit> co, TimeSpan delay, Coroutine<LoopRequest, Unit, T> body) =>
+        new FailAfterCoroutine<T>(delay, body ?? throw new ArgumentNullException(nameof(body)));
+
+    /// <summary>The handle of the task running this coroutine.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <returns>The current task.</returns>
+    public static LoopTask CurrentTask(this Yielder<LoopRequest, Unit> co) => LoopContext.RequireTask("CurrentTask");
+
+    /// <summary>The loop's clock reading (<see cref="EventLoop.Elapsed"/>) for the loop running this coroutine.</summary>
+    /// <param name="co">The template's yielder.</param>
+    /// <returns>Time elapsed since the loop was created.</returns>
+    public static TimeSpan Now(this Yielder<LoopRequest, Unit> co) => LoopContext.RequireTask("Now").Loop.Elapsed;
+}

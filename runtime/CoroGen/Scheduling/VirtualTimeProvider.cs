@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace CoroGen.Scheduling;
+
+/// <summary>
+/// A manual clock for tests and simulations: time moves only when <see cref="Advance"/> (or <see cref="SetUtcNow"/>) is called,
+/// or, in <see cref="AutoAdvance"/> mode, when an <see cref="EventLoop"/> using it has nothing to run but sleepers: the loop then
+/// jumps the clock to the next deadline at once. Sleep-heavy programs run instantly and deterministically. Thread-safe; timers it
+/// creates fire on the thread that advances the clock.
+/// </summary>
+public sealed class VirtualTimeProvider : TimeProvider
+{
+    private readonly object gate = new();
+    private readonly List<VirtualTimer> timers = new();
+    private long ticks;
+    private long timerSeq;
+
+    /// <summary>Creates a clock at 2000-01-01T00:00:00Z, in auto-advance mode.</summary>
+    public VirtualTimeProvider()
+        : this(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    /// <summary>Creates a clock at <paramref name="start"/>, in auto-advance mode.</summary>
+    /// <param name="start">The initial time.</param>
+    public VirtualTimeProvider(DateTimeOffset start) => ticks = start.UtcTicks;
+
+    /// <summary>
+    /// True (the default): an event loop on this clock advances it to the next deadline whenever no task is ready and no awaited
+    /// <see cref="System.Threading.Tasks.Task"/> is pending. False: the loop waits until another thread advances the clock.
+    /// </summary>
+    public bool AutoAdvance { get; set; } = true;
+
+    /// <inheritdoc/>
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <summary>Timestamps are <see cref="TimeSpan"/> ticks.</summary>
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc/>
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref ticks), TimeSpan.Zero);
+
+    /// <inheritdoc/>
+    public override long GetTimestamp() => Interlocked.Read(ref ticks);
+
+    /// <summary>Moves the clock forward by <paramref name="delta"/>, firing every timer that falls due, in deadline order, each at its own time.</summary>
+    /// <param name="delta">A non-negative amount of time.</param>
+    public void Advance(TimeSpan delta)
+    {
+        if (delta < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "Time cannot move backwards.");
+        }
+
+        long target;
+        lock (gate)
+        {
+            target = ticks + delta.Ticks;
+        }
+
+        AdvanceTo(target);
+    }
+
+    /// <summary>Sets the clock to <paramref name="value"/>, which must not be earlier than now, firing the timers that fall due.</summary>
+    /// <param name="value">The new time.</param>
+    public void SetUtcNow(DateTimeOffset value)
+    {
+        if (value.UtcTicks < GetTimestamp())
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "Time cannot move backwards.");
+        }
+
+        AdvanceTo(value.UtcTicks);
+    }
+
+    private void AdvanceTo(long target)
+    {
+        while (true)
+        {
+            VirtualTimer? due = null;
+            lock (gate)
+            {
+                foreach (VirtualTimer t in timers)
+                {
+                    if (t.DueTicks <= target && (due is null || t.DueTicks < due.DueTicks || (t.DueTicks == due.DueTicks && t.Seq < due.Seq)))
+                    {
+                        due = t;
+                    }
+                }
+
+                if (due is null)
+                {
+                    Interlocked.Exchange(ref ticks, Math.Max(ticks, target));
+                    return;
+                }
+
+                if (due.DueTicks > ticks)
+                {
+                    Interlocked.Exchange(ref ticks, due.DueTicks);
+                }
+
+                if (due.PeriodTicks > 0)
+                {
+                    due.DueTicks += due.PeriodTicks;
+                }
+                else
+                {
+                    timers.Remove(due);
+                }
+            }
+
+            due.Callback(due.State);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new VirtualTimer(this, callback ?? throw new ArgumentNullException(nameof(callback)), state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class VirtualTimer : ITimer
+    {
+        private readonly VirtualTimeProvider owner;
+
+        internal VirtualTimer(VirtualTimeProvider owner, TimerCallback callback, object? state)
+        {
+            this.owner = owner;
+            Callback = callback;
+            State = state;
+        }
+
+        internal TimerCallback Callback { get; }
+
+        internal object? State { get; }
+
+        internal long DueTicks;
+        internal long PeriodTicks;
+        internal long Seq;
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (owner.gate)
+            {
+                owner.timers.Remove(this);
+                if (dueTime == Timeout.InfiniteTimeSpan)
+                {
+                    return true;
+                }
+
+                DueTicks = owner.ticks + Math.Max(0, dueTime.Ticks);
+                PeriodTicks = period == Timeout.InfiniteTimeSpan ? 0 : Math.Max(0, period.Ticks);
+                Seq = owner.timerSeq++;
+                owner.timers.Add(this);
+            }
+
+            if (dueTime <= TimeSpan.Zero)
+            {
+                owner.AdvanceTo(owner.GetTimestamp()); // fire now, on this thread
+            }
+
+            return true;
+        }
+
+        public void Dispose()
+        {
+            lock (owner.gate)
+            {
+                owner.timers.Remove(this);
+            }
+        }
+
+        public System.Threading.Tasks.ValueTask DisposeAsync()
+        {
+            Dispose();
+            return default;
+        }
+    }
+}
