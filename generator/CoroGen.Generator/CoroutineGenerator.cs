@@ -1,0 +1,46 @@
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Emit;
+using CoroGen.Generator.Model;
+using CoroGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.Generator;
+
+/// <summary>
+/// The CoroGen source generator: every method marked <c>[Coroutine]</c> becomes a resumable class and a factory.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CoroutineGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Runs for each [Coroutine] method whenever the compilation changes; its result is a plain, value-equatable
+        // model, so unchanged templates compare equal and skip the emitter.
+        IncrementalValuesProvider<TemplateResult> templates = context.SyntaxProvider.ForAttributeWithMetadataName(
+            "CoroGen.CoroutineAttribute",
+            predicate: static (node, _) => node is MethodDeclarationSyntax,
+            transform: static (ctx, ct) => TemplateParser.Parse(ctx, ct));
+
+        // Runs when the project's MSBuild properties change: #line directives are on unless CoroGenLineDirectives is false.
+        IncrementalValueProvider<bool> lineDirectives = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            !options.GlobalOptions.TryGetValue("build_property.CoroGenLineDirectives", out string? value)
+            || !string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase));
+
+        // Runs only for templates whose model or the switch changed.
+        context.RegisterSourceOutput(templates.Combine(lineDirectives), static (spc, pair) =>
+        {
+            (TemplateResult result, bool lines) = pair;
+            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (result.Model is { } model)
+            {
+                spc.AddSource(model.HintName, CoroutineEmitter.Emit(model, lines));
+            }
+        });
+    }
+}

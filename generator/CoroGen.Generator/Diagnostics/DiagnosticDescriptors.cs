@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace CoroGen.Generator.Diagnostics;
+
+/// <summary>The catalogue of CoroGen diagnostics. Each has a page at docs/diagnostics/{Id}.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "CoroGen";
+    private const string HelpBase = "https://github.com/corogen/corogen/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "COROGEN001",
+        "The type containing a coroutine template must be partial",
+        "Type '{0}' contains the [Coroutine] template '{1}' but is not partial; add the 'partial' modifier to '{0}' (and to every type that contains it) so CoroGen can add the generated class to it");
+
+    public static readonly DiagnosticDescriptor YielderParameter = Error(
+        "COROGEN002",
+        "A coroutine template takes exactly one Yielder parameter",
+        "The [Coroutine] template '{0}' {1}; give it exactly one parameter of type Yielder<TYield> or Yielder<TYield, TSend>, for example 'Yielder<int> co'");
+
+    public static readonly DiagnosticDescriptor NotAsync = Error(
+        "COROGEN003",
+        "A coroutine template must be async",
+        "The [Coroutine] template '{0}' is not async; declare it 'async' so that 'await co.Yield(...)' marks its suspension points");
+
+    public static readonly DiagnosticDescriptor WrongReturnType = Error(
+        "COROGEN004",
+        "A coroutine template returns Coroutine or Coroutine<TReturn>",
+        "The [Coroutine] template '{0}' returns '{1}'; return 'Coroutine' (no result) or 'Coroutine<TReturn>' (a result)");
+
+    public static readonly DiagnosticDescriptor SuspensionInExpression = Error(
+        "COROGEN005",
+        "Suspension point inside an expression",
+        "This suspension point stands inside an expression ({0}), which CoroGen does not lower yet; move it into its own statement, for example 'var value = await co.Yield(x);', and use 'value' in the expression");
+
+    public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
+        "COROGEN006",
+        "Suspension point inside a construct CoroGen does not lower yet",
+        "A suspension point stands inside {0}, which CoroGen does not lower yet; {1}");
+
+    public static readonly DiagnosticDescriptor UnhoistableLocal = Error(
+        "COROGEN007",
+        "A local that lives across suspension points cannot become a field",
+        "The local '{0}' of type '{1}' must become a field of the generated class because its scope contains a suspension point, but {2}; {3}");
+
+    public static readonly DiagnosticDescriptor UnknownAwait = Error(
+        "COROGEN008",
+        "Awaiting something that is not a suspension point",
+        "'await' on '{0}' (of type '{1}') is not a CoroGen suspension point; await co.Yield(...), co.YieldAll(...), another coroutine, or a helper that returns what co.Yield returns");
+
+    public static readonly DiagnosticDescriptor DelegationTypeMismatch = Error(
+        "COROGEN009",
+        "The awaited coroutine's types do not fit the delegating coroutine",
+        "Cannot delegate to '{0}': {1}; make the sub-coroutine's yield type convert implicitly to '{2}' and its send type accept '{3}'");
+
+    public static readonly DiagnosticDescriptor LoopVariableCaptured = Error(
+        "COROGEN010",
+        "A closure captures a per-iteration variable that lives across suspension points",
+        "The lambda or local function captures '{0}', declared inside a loop whose body contains a suspension point; CoroGen does not yet give each iteration its own copy. Copy it into a local declared inside a block without suspension points, or pass it as an argument");
+
+    public static readonly DiagnosticDescriptor PatternVariableHoisted = Error(
+        "COROGEN011",
+        "A pattern variable lives across suspension points",
+        "The pattern variable '{0}' is declared in a statement whose block contains a suspension point, which CoroGen does not lower yet; declare the variable first and assign it, for example 'T {0} = default; if (o is T t) {0} = t;'");
+
+    public static readonly DiagnosticDescriptor BaseAccess = Error(
+        "COROGEN012",
+        "A coroutine template uses 'base'",
+        "The [Coroutine] template uses 'base', which the generated class cannot reach; call the base member through a helper method of the containing type");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "COROGEN099",
+        "CoroGen could not lower this template",
+        "CoroGen failed while lowering the template '{0}': {1}. This is a bug in CoroGen; please report it with the template");
+
+    public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
+    {
+        ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
+        UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, InternalError,
+    };
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+}

@@ -1,0 +1,27 @@
+using System;
+using System.Linq;
+using CoroGen.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace CoroGen.Generator.Diagnostics;
+
+/// <summary>A diagnostic as plain data (descriptor id, where, message arguments), so that it can live in a cached model.</summary>
+internal sealed record DiagnosticInfo(string DescriptorId, string FilePath, TextSpan Span, LinePositionSpan LineSpan, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
+        Create(descriptor, node.GetLocation(), arguments);
+
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location location, params string[] arguments)
+    {
+        FileLinePositionSpan span = location.GetLineSpan();
+        return new DiagnosticInfo(descriptor.Id, span.Path ?? string.Empty, location.SourceSpan, span.Span, arguments.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(DescriptorId);
+        Location location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        return Diagnostic.Create(descriptor, location, Arguments.AsImmutableArray().Cast<object>().ToArray());
+    }
+}

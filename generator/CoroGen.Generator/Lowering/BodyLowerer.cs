@@ -1,0 +1,892 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>
+/// Lowers a template body into the lines of <c>Resume()</c>. Statements without suspension points are copied (through
+/// <see cref="TemplateRewriter"/>); statements that contain one are flattened into labels and gotos, because C# only lets a
+/// goto reach a label in the same or an enclosing block. A try region keeps a real <c>try</c>, entered through a label and a
+/// nested dispatch switch (Roslyn's own scheme), so the template's catch clauses and filters see exceptions raised at the
+/// suspension point, and its <c>finally</c> runs only when the body really leaves the region (not when it suspends).
+/// </summary>
+internal sealed class BodyLowerer
+{
+    private const string CleanupGuard = "if (this.state == Running) // skipped while suspending: the body has not left the region";
+    private readonly LoweringContext context;
+
+    private BodyLowerer(LoweringContext context) => this.context = context;
+
+    public static void Lower(MethodDeclarationSyntax method, LoweringContext context)
+    {
+        SyntaxNode body = (SyntaxNode?)method.Body ?? method.ExpressionBody!;
+        context.Suspensions.AddRange(body
+            .DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<AwaitExpressionSyntax>());
+        ReportAsyncStreams(body, context);
+
+        var lowerer = new BodyLowerer(context);
+        var lines = new List<BodyLine>();
+        context.DispatchFrames.Push(new List<(string, string)>());
+        if (method.Body is not null)
+        {
+            HoistingPass.Run(method.Body, context);
+            lowerer.LowerStatements(method.Body.Statements, lines);
+        }
+        else
+        {
+            lowerer.LowerExpressionBody(method.ExpressionBody!.Expression, lines);
+        }
+
+        lines.Add(Code("return false; // the end of the template: the coroutine has finished", 0));
+        List<(string State, string Target)> frame = context.DispatchFrames.Pop();
+        context.Body.AddRange(Dispatch(frame));
+        context.Body.Add(new BodyLine(BodyLineKind.Comment, "Not started: run from the top.", 0));
+        context.Body.Add(Code("this.state = Running;", 0));
+        context.Body.AddRange(lines);
+    }
+
+    private static void ReportAsyncStreams(SyntaxNode body, LoweringContext context)
+    {
+        foreach (SyntaxNode node in body.DescendantNodes())
+        {
+            SyntaxToken awaitKeyword = node switch
+            {
+                CommonForEachStatementSyntax f => f.AwaitKeyword,
+                UsingStatementSyntax u => u.AwaitKeyword,
+                LocalDeclarationStatementSyntax d => d.AwaitKeyword,
+                _ => default,
+            };
+            if (awaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+            {
+                context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), "'await foreach' or 'await using'",
+                    "a coroutine's awaits are suspension points for its driver, not asynchronous streams; iterate or dispose synchronously, or await each step explicitly");
+            }
+        }
+    }
+
+    private static IEnumerable<BodyLine> Dispatch(List<(string State, string Target)> frame)
+    {
+        if (frame.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return new BodyLine(BodyLineKind.Open, "switch (this.state)", 0);
+        foreach ((string state, string target) in frame)
+        {
+            yield return Code($"case {state}: goto {target};", 0);
+        }
+
+        yield return new BodyLine(BodyLineKind.Close, string.Empty, 0);
+    }
+
+    // ---- Statements ----
+
+    private void LowerStatements(IReadOnlyList<StatementSyntax> statements, List<BodyLine> output)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            if (statements[i] is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } usingDeclaration)
+            {
+                // `using var r = ...;` covers the rest of its block: that rest becomes the region's body.
+                LowerDeclaration(usingDeclaration, output);
+                List<string> resources = usingDeclaration.Declaration.Variables
+                    .Select(v => context.Model.GetDeclaredSymbol(v, context.CancellationToken))
+                    .Where(s => s is not null && context.FieldOf.ContainsKey(s))
+                    .Select(s => context.FieldOf[s!])
+                    .ToList();
+                StatementSyntax[] rest = statements.Skip(i + 1).ToArray();
+                ITypeSymbol? type = context.Model.GetTypeInfo(usingDeclaration.Declaration.Type, context.CancellationToken).Type;
+                EmitUsingRegions(resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner));
+                return;
+            }
+
+            LowerStatement(statements[i], output);
+        }
+    }
+
+    private void LowerStatement(StatementSyntax statement, List<BodyLine> output)
+    {
+        context.CancellationToken.ThrowIfCancellationRequested();
+        if (!context.ContainsSuspension(statement))
+        {
+            EmitCopied(statement, output);
+            return;
+        }
+
+        switch (statement)
+        {
+            case BlockSyntax block:
+                LowerStatements(block.Statements, output);
+                break;
+            case ExpressionStatementSyntax expression:
+                LowerExpressionStatement(expression, output);
+                break;
+            case LocalDeclarationStatementSyntax declaration:
+                LowerDeclaration(declaration, output);
+                break;
+            case ReturnStatementSyntax returnStatement:
+                LowerReturn(returnStatement, output);
+                break;
+            case IfStatementSyntax ifStatement:
+                LowerIf(ifStatement, output);
+                break;
+            case WhileStatementSyntax whileStatement:
+                LowerWhile(whileStatement, output);
+                break;
+            case DoStatementSyntax doStatement:
+                LowerDo(doStatement, output);
+                break;
+            case ForStatementSyntax forStatement:
+                LowerFor(forStatement, output);
+                break;
+            case CommonForEachStatementSyntax forEach:
+                LowerForEach(forEach, output);
+                break;
+            case TryStatementSyntax tryStatement:
+                LowerTry(tryStatement, output);
+                break;
+            case UsingStatementSyntax usingStatement:
+                LowerUsing(usingStatement, output);
+                break;
+            case LabeledStatementSyntax labeled:
+                output.Add(new BodyLine(BodyLineKind.Label, labeled.Identifier.ValueText, 0));
+                LowerStatement(labeled.Statement, output);
+                break;
+            case SwitchStatementSyntax:
+                Unsupported(statement, "a switch statement", "compute what you need in the switch and suspend after it, or use if/else");
+                break;
+            case CheckedStatementSyntax:
+                Unsupported(statement, "a checked or unchecked block", "suspend outside the block, or use checked(...) expressions");
+                break;
+            default:
+                Unsupported(statement, $"a '{statement.Kind()}' statement", "move the suspension point out of it");
+                break;
+        }
+    }
+
+    private void EmitCopied(StatementSyntax statement, List<BodyLine> output)
+    {
+        switch (statement)
+        {
+            case LocalDeclarationStatementSyntax declaration:
+                LowerDeclaration(declaration, output);
+                return;
+            case LabeledStatementSyntax labeled:
+                output.Add(new BodyLine(BodyLineKind.Label, labeled.Identifier.ValueText, 0));
+                EmitCopied(labeled.Statement, output);
+                return;
+            case ExpressionStatementSyntax when HasLocalDesignation(statement):
+                // Its pattern variables are used only inside it: braces keep them from clashing with others now in the same block.
+                output.Add(Code("{ " + Text(statement) + " }", Line(statement)));
+                return;
+            case EmptyStatementSyntax:
+                return;
+            default:
+                output.Add(Code(Text(statement), Line(statement)));
+                return;
+        }
+    }
+
+    private bool HasLocalDesignation(SyntaxNode node) => node.DescendantNodes()
+        .OfType<SingleVariableDesignationSyntax>()
+        .Any(d => context.Model.GetDeclaredSymbol(d, context.CancellationToken) is { } s && !context.FieldOf.ContainsKey(s));
+
+    private void LowerExpressionStatement(ExpressionStatementSyntax statement, List<BodyLine> output)
+    {
+        ExpressionSyntax expression = Unparenthesize(statement.Expression);
+        if (expression is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
+        {
+            Suspend(awaitExpression, null, statement, output);
+            return;
+        }
+
+        if (expression is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment
+            && Unparenthesize(assignment.Right) is AwaitExpressionSyntax right && IsSuspension(right)
+            && IsStableTarget(assignment.Left))
+        {
+            Suspend(right, Text(assignment.Left) + " = {0};", statement, output);
+            return;
+        }
+
+        ReportInExpression(statement);
+    }
+
+    private void LowerDeclaration(LocalDeclarationStatementSyntax declaration, List<BodyLine> output)
+    {
+        if (declaration.IsConst)
+        {
+            return; // a const field of the generated class
+        }
+
+        foreach (VariableDeclaratorSyntax declarator in declaration.Declaration.Variables)
+        {
+            ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
+            if (local is null || !context.FieldOf.TryGetValue(local, out string? field) || declarator.Initializer is null)
+            {
+                continue; // not hoisted (already reported) or nothing to assign
+            }
+
+            ExpressionSyntax value = declarator.Initializer.Value;
+            string target = $"this.@{field}";
+            if (Unparenthesize(value) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
+            {
+                Suspend(awaitExpression, target + " = {0};", declaration, output);
+            }
+            else if (context.ContainsSuspension(value))
+            {
+                ReportInExpression(value);
+            }
+            else
+            {
+                output.Add(Code($"{target} = {Text(value)};", Line(declarator)));
+            }
+        }
+    }
+
+    private void LowerReturn(ReturnStatementSyntax statement, List<BodyLine> output)
+    {
+        if (statement.Expression is not null && Unparenthesize(statement.Expression) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
+        {
+            Suspend(awaitExpression, "return this.Complete({0});", statement, output);
+            return;
+        }
+
+        ReportInExpression(statement);
+    }
+
+    private void LowerExpressionBody(ExpressionSyntax expression, List<BodyLine> output)
+    {
+        string? format = context.ReturnType is null ? "{0};" : "return this.Complete({0});";
+        if (Unparenthesize(expression) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
+        {
+            Suspend(awaitExpression, context.ReturnType is null ? null : format, expression, output);
+        }
+        else if (context.ContainsSuspension(expression))
+        {
+            ReportInExpression(expression);
+        }
+        else
+        {
+            output.Add(Code(string.Format(format, Text(expression)), Line(expression)));
+        }
+    }
+
+    private void LowerIf(IfStatementSyntax statement, List<BodyLine> output)
+    {
+        if (CheckNoSuspension(statement.Condition, "the condition of an if statement"))
+        {
+            return;
+        }
+
+        int line = Line(statement);
+        output.Add(Comment($"if ({statement.Condition})"));
+        string end = context.Label($"EndIf_Line{line}");
+        string? otherwise = statement.Else is null ? null : context.Label($"Else_Line{line}");
+        output.Add(Code($"if (!({Text(statement.Condition)})) goto {otherwise ?? end};", line));
+        LowerStatement(statement.Statement, output);
+        if (statement.Else is not null)
+        {
+            output.Add(Code($"goto {end};", 0));
+            output.Add(Comment("else"));
+            output.Add(new BodyLine(BodyLineKind.Label, otherwise!, 0));
+            LowerStatement(statement.Else.Statement, output);
+        }
+
+        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+    }
+
+    private void LowerWhile(WhileStatementSyntax statement, List<BodyLine> output)
+    {
+        if (CheckNoSuspension(statement.Condition, "the condition of a while loop"))
+        {
+            return;
+        }
+
+        int line = Line(statement);
+        output.Add(Comment($"while ({statement.Condition})"));
+        string head = context.Label($"While_Line{line}");
+        string end = context.Label($"EndWhile_Line{line}");
+        output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        if (!statement.Condition.IsKind(SyntaxKind.TrueLiteralExpression))
+        {
+            output.Add(Code($"if (!({Text(statement.Condition)})) goto {end};", line));
+        }
+
+        LowerLoopBody(statement.Statement, end, head, output);
+        output.Add(Code($"goto {head};", 0));
+        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+    }
+
+    private void LowerDo(DoStatementSyntax statement, List<BodyLine> output)
+    {
+        if (CheckNoSuspension(statement.Condition, "the condition of a do loop"))
+        {
+            return;
+        }
+
+        int line = Line(statement);
+        output.Add(Comment("do"));
+        string head = context.Label($"Do_Line{line}");
+        string condition = context.Label($"DoWhile_Line{line}");
+        string end = context.Label($"EndDo_Line{line}");
+        output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        LowerLoopBody(statement.Statement, end, condition, output);
+        output.Add(Comment($"while ({statement.Condition})"));
+        output.Add(new BodyLine(BodyLineKind.Label, condition, 0));
+        output.Add(Code($"if ({Text(statement.Condition)}) goto {head};", Line(statement.Condition)));
+        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+    }
+
+    private void LowerFor(ForStatementSyntax statement, List<BodyLine> output)
+    {
+        var header = new List<SyntaxNode>();
+        if (statement.Declaration is not null)
+        {
+            header.Add(statement.Declaration);
+        }
+
+        header.AddRange(statement.Initializers);
+        header.AddRange(statement.Incrementors);
+        if (statement.Condition is not null)
+        {
+            header.Add(statement.Condition);
+        }
+
+        if (header.Any(h => CheckNoSuspension(h, "the header of a for loop")))
+        {
+            return;
+        }
+
+        int line = Line(statement);
+        output.Add(Comment($"for ({statement.Declaration?.ToString() ?? string.Join(", ", statement.Initializers)}; {statement.Condition}; {string.Join(", ", statement.Incrementors)})"));
+        if (statement.Declaration is not null)
+        {
+            foreach (VariableDeclaratorSyntax declarator in statement.Declaration.Variables)
+            {
+                ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
+                if (local is not null && context.FieldOf.TryGetValue(local, out string? field) && declarator.Initializer is not null)
+                {
+                    output.Add(Code($"this.@{field} = {Text(declarator.Initializer.Value)};", line));
+                }
+            }
+        }
+
+        foreach (ExpressionSyntax initializer in statement.Initializers)
+        {
+            output.Add(Code(Text(initializer) + ";", line));
+        }
+
+        string head = context.Label($"For_Line{line}");
+        string next = context.Label($"ForNext_Line{line}");
+        string end = context.Label($"EndFor_Line{line}");
+        output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        if (statement.Condition is not null)
+        {
+            output.Add(Code($"if (!({Text(statement.Condition)})) goto {end};", line));
+        }
+
+        LowerLoopBody(statement.Statement, end, next, output);
+        output.Add(new BodyLine(BodyLineKind.Label, next, 0));
+        foreach (ExpressionSyntax incrementor in statement.Incrementors)
+        {
+            output.Add(Code(Text(incrementor) + ";", line));
+        }
+
+        output.Add(Code($"goto {head};", 0));
+        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+    }
+
+    private void LowerForEach(CommonForEachStatementSyntax statement, List<BodyLine> output)
+    {
+        if (CheckNoSuspension(statement.Expression, "the collection of a foreach loop"))
+        {
+            return;
+        }
+
+        int line = Line(statement);
+        ForEachStatementInfo info = context.Model.GetForEachStatementInfo(statement);
+        ITypeSymbol? collectionType = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).ConvertedType;
+        string target;
+        string cast = string.Empty;
+        if (statement is ForEachStatementSyntax single)
+        {
+            ISymbol? variable = context.Model.GetDeclaredSymbol(single, context.CancellationToken);
+            if (variable is not ILocalSymbol local || !context.FieldOf.TryGetValue(local, out string? field))
+            {
+                return; // already reported by the hoisting pass
+            }
+
+            target = $"this.@{field}";
+            if (!info.ElementConversion.IsIdentity)
+            {
+                cast = $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})";
+            }
+
+            output.Add(Comment($"foreach ({single.Type} {single.Identifier.ValueText} in {statement.Expression})"));
+        }
+        else
+        {
+            var variableStatement = (ForEachVariableStatementSyntax)statement;
+            target = Text(variableStatement.Variable);
+            output.Add(Comment($"foreach ({variableStatement.Variable} in {statement.Expression})"));
+        }
+
+        string next = context.Label($"ForeachNext_Line{line}");
+        string end = context.Label($"EndForeach_Line{line}");
+        if (collectionType is IArrayTypeSymbol { Rank: 1 } || collectionType?.SpecialType == SpecialType.System_String)
+        {
+            // Arrays and strings: an index loop, as the C# compiler lowers them; nothing to dispose.
+            string array = context.AddField($"collection_Line{line}", collectionType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach collection, line {line}");
+            string index = context.AddField($"index_Line{line}", "int", FieldKind.Temporary, $"the foreach position, line {line}");
+            output.Add(Code($"this.@{array} = {Text(statement.Expression)};", line));
+            output.Add(Code($"this.@{index} = 0;", line));
+            output.Add(new BodyLine(BodyLineKind.Label, next, 0));
+            output.Add(Code($"if (this.@{index} >= this.@{array}.Length) goto {end};", line));
+            output.Add(Code($"{target} = {cast}this.@{array}[this.@{index}++];", line));
+            LowerLoopBody(statement.Statement, end, next, output);
+            output.Add(Code($"goto {next};", 0));
+            output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+            output.Add(Code($"this.@{array} = default;", 0));
+            return;
+        }
+
+        if (info.GetEnumeratorMethod is not { } getEnumerator || info.MoveNextMethod is null || info.CurrentProperty is null)
+        {
+            Unsupported(statement, "a foreach loop over this collection", "iterate an array, a string or an IEnumerable<T>");
+            return;
+        }
+
+        ITypeSymbol enumeratorType = getEnumerator.ReturnType;
+        string enumerator = context.AddField($"enumerator_Line{line}", enumeratorType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach enumerator, line {line}");
+        string collection = Text(statement.Expression);
+        string source = getEnumerator.ContainingType.TypeKind == TypeKind.Interface && !getEnumerator.IsExtensionMethod
+            ? $"(({getEnumerator.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)})({collection}))"
+            : $"({collection})";
+        output.Add(Code($"this.@{enumerator} = {source}.GetEnumerator();", line));
+        EmitRegion(
+            $"Foreach_Line{line}",
+            output,
+            body =>
+            {
+                body.Add(new BodyLine(BodyLineKind.Label, next, 0));
+                body.Add(Code($"if (!this.@{enumerator}.MoveNext()) goto {end};", line));
+                body.Add(Code($"{target} = {cast}this.@{enumerator}.Current;", line));
+                LowerLoopBody(statement.Statement, end, next, body);
+                body.Add(Code($"goto {next};", 0));
+                body.Add(new BodyLine(BodyLineKind.Label, end, 0));
+            },
+            DisposeLines(enumerator, enumeratorType));
+    }
+
+    private void LowerLoopBody(StatementSyntax body, string breakLabel, string continueLabel, List<BodyLine> output)
+    {
+        context.Jumps.Push(new JumpTargets(breakLabel, continueLabel));
+        LowerStatement(body, output);
+        context.Jumps.Pop();
+    }
+
+    private void LowerTry(TryStatementSyntax statement, List<BodyLine> output)
+    {
+        foreach (CatchClauseSyntax clause in statement.Catches.Where(c => context.ContainsSuspension(c)))
+        {
+            Unsupported(clause, "a catch block", "record what you need in the catch block and suspend after the try statement");
+        }
+
+        if (statement.Finally is not null && context.ContainsSuspension(statement.Finally))
+        {
+            Unsupported(statement.Finally, "a finally block", "suspend before or after the try statement");
+        }
+
+        int line = Line(statement);
+        output.Add(Comment("try"));
+        bool exitCanBeCaught = statement.Catches.Any(c => c.Declaration is not null
+            && CoroutineTypes.IsNamed(context.Model.GetTypeInfo(c.Declaration.Type, context.CancellationToken).Type, "CoroutineExitException"));
+        var handlers = statement.Catches.Select(CatchText).ToList();
+        List<BodyLine>? finallyLines = statement.Finally?.Block.Statements.Select(s => Code(Text(s), Line(s))).ToList();
+        EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), finallyLines, handlers, cleanup: finallyLines is not null || exitCanBeCaught);
+    }
+
+    private BodyLine CatchText(CatchClauseSyntax clause)
+    {
+        CatchDeclarationSyntax? declaration = clause.Declaration;
+        ITypeSymbol? caught = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
+        bool catchesAll = declaration is null || caught?.SpecialType == SpecialType.System_Object || caught?.ToDisplayString() == "System.Exception";
+        string name = declaration is not null && !declaration.Identifier.IsKind(SyntaxKind.None) ? declaration.Identifier.Text : "__exception";
+        string type = declaration is null ? "global::System.Exception" : declaration.Type.ToString();
+        string? userFilter = clause.Filter is null ? null : Text(clause.Filter.FilterExpression);
+        string header = !catchesAll
+            ? $"catch ({type}{(declaration!.Identifier.IsKind(SyntaxKind.None) ? string.Empty : " " + name)})" + (userFilter is null ? string.Empty : $" when ({userFilter})")
+            : $"catch ({type} {name}) when (!({name} is global::CoroGen.CoroutineExitException){(userFilter is null ? string.Empty : $" && ({userFilter})")}) // Close's exit passes through, as GeneratorExit passes 'except Exception'";
+        return Code(header + "\n" + Text(clause.Block), Line(clause));
+    }
+
+    private void LowerUsing(UsingStatementSyntax statement, List<BodyLine> output)
+    {
+        int line = Line(statement);
+        output.Add(Comment($"using ({(SyntaxNode?)statement.Declaration ?? statement.Expression})"));
+        var resources = new List<string>();
+        ITypeSymbol? type;
+        if (statement.Declaration is not null)
+        {
+            type = context.Model.GetTypeInfo(statement.Declaration.Type, context.CancellationToken).Type;
+            foreach (VariableDeclaratorSyntax declarator in statement.Declaration.Variables)
+            {
+                ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
+                if (local is null || !context.FieldOf.TryGetValue(local, out string? field) || declarator.Initializer is null)
+                {
+                    return;
+                }
+
+                if (CheckNoSuspension(declarator.Initializer.Value, "the resource of a using statement"))
+                {
+                    return;
+                }
+
+                output.Add(Code($"this.@{field} = {Text(declarator.Initializer.Value)};", line));
+                resources.Add(field);
+            }
+        }
+        else
+        {
+            if (CheckNoSuspension(statement.Expression!, "the resource of a using statement"))
+            {
+                return;
+            }
+
+            type = context.Model.GetTypeInfo(statement.Expression!, context.CancellationToken).Type;
+            string field = context.AddField($"resource_Line{line}", type?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::System.IDisposable", FieldKind.Temporary, $"the using resource, line {line}");
+            output.Add(Code($"this.@{field} = {Text(statement.Expression!)};", line));
+            resources.Add(field);
+        }
+
+        EmitUsingRegions(resources, type, line, output, body => LowerStatement(statement.Statement, body));
+    }
+
+    // Resources are disposed in reverse order: each one's region encloses the next.
+    private void EmitUsingRegions(List<string> resources, ITypeSymbol? type, int line, List<BodyLine> output, Action<List<BodyLine>> body)
+    {
+        if (resources.Count == 0)
+        {
+            body(output);
+            return;
+        }
+
+        EmitRegion(
+            $"Using_Line{line}",
+            output,
+            inner => EmitUsingRegions(resources.Skip(1).ToList(), type, line, inner, body),
+            DisposeLines(resources[0], type));
+    }
+
+    private List<BodyLine> DisposeLines(string field, ITypeSymbol? type)
+    {
+        var lines = new List<BodyLine>();
+        if (type is null)
+        {
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", 0));
+        }
+        else if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+        {
+            lines.Add(Code($"if (this.@{field}.HasValue) ((global::System.IDisposable)this.@{field}.Value).Dispose();", 0));
+        }
+        else if (type.SpecialType == SpecialType.System_IDisposable || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable))
+        {
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.Dispose(ref this.@{field});", 0));
+        }
+        else if (!type.IsSealed && !type.IsValueType)
+        {
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", 0));
+        }
+
+        if (!type?.IsValueType ?? true)
+        {
+            lines.Add(Code($"this.@{field} = default;", 0));
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// A real try statement entered through a label: states inside it dispatch to the label from the enclosing switch, then
+    /// to their resume labels from the switch at the top of the try block.
+    /// </summary>
+    private void EmitRegion(string entryName, List<BodyLine> output, Action<List<BodyLine>> body, List<BodyLine>? finallyLines, List<BodyLine>? handlers = null, bool cleanup = true)
+    {
+        string entry = context.Label(entryName);
+        var inner = new List<BodyLine>();
+        context.DispatchFrames.Push(new List<(string, string)>());
+        if (cleanup)
+        {
+            context.CleanupDepth++;
+        }
+
+        body(inner);
+        if (cleanup)
+        {
+            context.CleanupDepth--;
+        }
+
+        List<(string State, string Target)> frame = context.DispatchFrames.Pop();
+        foreach ((string state, string _) in frame)
+        {
+            context.DispatchFrames.Peek().Add((state, entry));
+        }
+
+        output.Add(new BodyLine(BodyLineKind.Label, entry, 0));
+        output.Add(new BodyLine(BodyLineKind.Open, "try", 0));
+        output.AddRange(Dispatch(frame));
+        output.AddRange(inner);
+        output.Add(new BodyLine(BodyLineKind.Close, string.Empty, 0));
+        if (handlers is not null)
+        {
+            output.AddRange(handlers);
+        }
+
+        if (finallyLines is not null)
+        {
+            output.Add(new BodyLine(BodyLineKind.Open, "finally", 0));
+            output.Add(new BodyLine(BodyLineKind.Open, CleanupGuard, 0));
+            output.AddRange(finallyLines);
+            output.Add(new BodyLine(BodyLineKind.Close, string.Empty, 0));
+            output.Add(new BodyLine(BodyLineKind.Close, string.Empty, 0));
+        }
+    }
+
+    // ---- Suspension points ----
+
+    private bool IsSuspension(AwaitExpressionSyntax node) => context.Suspensions.Contains(node);
+
+    /// <summary>
+    /// Emits one suspension point: set the state, suspend (yield or delegate), the resume label, then deliver what the
+    /// driver sent (or raise what it threw) into <paramref name="resultFormat"/> ("{0}" is the await's value).
+    /// </summary>
+    private void Suspend(AwaitExpressionSyntax node, string? resultFormat, SyntaxNode statement, List<BodyLine> output)
+    {
+        int line = Line(node);
+        output.Add(Comment(FirstLine(statement)));
+        ExpressionSyntax awaited = node.Expression;
+        ITypeSymbol? awaitedType = context.Model.GetTypeInfo(awaited, context.CancellationToken).Type;
+        ITypeSymbol? resultType = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
+        IMethodSymbol? called = awaited is InvocationExpressionSyntax ? context.Model.GetSymbolInfo(awaited, context.CancellationToken).Symbol as IMethodSymbol : null;
+        bool onYielder = awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+            && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(access.Expression, context.CancellationToken).Symbol, context.Yielder);
+
+        string suspend;
+        string kind;
+        string waitsFor;
+        bool delegation;
+        if (onYielder && called is { Name: "Yield" } && CoroutineTypes.IsYielder(called.ContainingType))
+        {
+            var invocation = (InvocationExpressionSyntax)awaited;
+            string yielded = invocation.ArgumentList.Arguments.Count == 0 ? "default!" : Text(invocation.ArgumentList.Arguments[0].Expression);
+            (kind, suspend, waitsFor, delegation) = ("Yield", $"return this.Yielded({yielded});", $"MoveNext or Send after yielding {invocation.ArgumentList.Arguments.FirstOrDefault()?.ToString() ?? "default"}", false);
+        }
+        else if (onYielder && called is { Name: "YieldAll" } && CoroutineTypes.IsYielder(called.ContainingType))
+        {
+            var invocation = (InvocationExpressionSyntax)awaited;
+            string items = Text(invocation.ArgumentList.Arguments[0].Expression);
+            (kind, suspend, waitsFor, delegation) = ("YieldAll", $"return this.DelegateTo(new global::CoroGen.YieldAllCoroutine<{context.YieldTypeText}, {context.SendTypeText}>({items}));", $"the elements of {items} to be taken", true);
+        }
+        else if (CoroutineTypes.IsNamed(awaitedType, "YieldAwaitable"))
+        {
+            (kind, suspend, waitsFor, delegation) = ("Yield", $"return this.YieldedThrough({Text(awaited)});", $"MoveNext or Send after {awaited}", false);
+        }
+        else if (CoroutineTypes.IsNamed(awaitedType, "YieldAllAwaitable"))
+        {
+            (kind, suspend, waitsFor, delegation) = ("YieldAll", $"return this.DelegateTo({Text(awaited)});", $"the elements yielded by {awaited}", true);
+        }
+        else if (CoroutineTypes.IsCoroutine(awaitedType))
+        {
+            string? sub = SubCoroutine(awaited, called, awaitedType!);
+            if (sub is null)
+            {
+                return;
+            }
+
+            (kind, suspend, waitsFor, delegation) = ("Delegate", $"return this.DelegateTo({sub});", $"the sub-coroutine {awaited} to finish", true);
+        }
+        else if (awaitedType is not null && HasAwaitAdapter(awaitedType))
+        {
+            (kind, suspend, waitsFor, delegation) = ("Await", $"return this.DelegateTo({context.YieldTypeText}.Await({Text(awaited)}));", $"{awaited} to complete", true);
+        }
+        else
+        {
+            context.Report(DiagnosticDescriptors.UnknownAwait, node, awaited.ToString(), awaitedType?.ToDisplayString() ?? "?");
+            return;
+        }
+
+        StateModel state = context.AddState(kind, line, waitsFor, out string resume);
+        output.Add(Code($"this.state = {state.Name};", line));
+        output.Add(Code(suspend, line));
+        output.Add(new BodyLine(BodyLineKind.Label, resume, 0));
+        output.Add(Code("this.state = Running;", line));
+        string value = "this.OnResume()";
+        if (delegation)
+        {
+            output.Add(Code("this.OnResume(); // raises here what the sub-coroutine (or Throw/Close) raised", line));
+            value = resultType is null || resultType.SpecialType == SpecialType.System_Void || resultFormat is null
+                ? "this.EndDelegation()"
+                : $"this.DelegationResult<{resultType.ToDisplayString(SymbolFormats.FullyQualified)}>()";
+            if (resultFormat is null)
+            {
+                output.Add(Code(value + ";", line));
+                return;
+            }
+        }
+
+        output.Add(Code(resultFormat is null ? value + ";" : string.Format(resultFormat, value), line));
+    }
+
+    // What the generated code delegates to: a template call becomes a factory call (without `co`); anything else is kept.
+    private string? SubCoroutine(ExpressionSyntax awaited, IMethodSymbol? called, ITypeSymbol awaitedType)
+    {
+        ITypeSymbol? subYield = null, subSend = null;
+        string text;
+        if (called is not null && called.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
+            && called.Parameters.FirstOrDefault(p => CoroutineTypes.IsYielder(p.Type)) is { } subYielder
+            && context.Model.GetOperation(awaited, context.CancellationToken) is IInvocationOperation invocation)
+        {
+            CoroutineTypes.YielderTypes(subYielder.Type, out ITypeSymbol y, out ITypeSymbol s);
+            (subYield, subSend) = (y, s);
+            var arguments = invocation.Arguments
+                .Where(a => a.Syntax is ArgumentSyntax && !SymbolEqualityComparer.Default.Equals(a.Parameter, subYielder))
+                .Select(a => (ArgumentSyntax)a.Syntax)
+                .OrderBy(a => a.SpanStart)
+                .Select(a => Text(a));
+            var invocationSyntax = (InvocationExpressionSyntax)awaited;
+            string target = Text(invocationSyntax.Expression);
+            bool explicitTypeArguments = invocationSyntax.Expression is GenericNameSyntax
+                || invocationSyntax.Expression is MemberAccessExpressionSyntax { Name: GenericNameSyntax };
+            if (called.IsGenericMethod && !explicitTypeArguments)
+            {
+                // The factory has no Yielder to infer type arguments from: spell them out.
+                target += "<" + string.Join(", ", called.TypeArguments.Select(t => t.ToDisplayString(SymbolFormats.FullyQualified))) + ">";
+            }
+
+            text = $"{target}({string.Join(", ", arguments)})";
+        }
+        else
+        {
+            if (CoroutineTypes.FullCoroutineBase(awaitedType) is { } full)
+            {
+                (subYield, subSend) = (full.TypeArguments[0], full.TypeArguments[1]);
+            }
+
+            text = Text(awaited);
+        }
+
+        if (subYield is not null && subSend is not null)
+        {
+            string? problem =
+                !Fits(subYield, context.YieldType) ? $"it yields '{subYield.ToDisplayString()}', which does not convert to '{context.YieldType.ToDisplayString()}' by an identity or reference conversion" :
+                !Fits(context.SendType, subSend) ? $"it takes '{subSend.ToDisplayString()}' from Send, which cannot hold the '{context.SendType.ToDisplayString()}' values this coroutine is sent (an identity or reference conversion is needed)" :
+                null;
+            if (problem is not null)
+            {
+                context.Report(DiagnosticDescriptors.DelegationTypeMismatch, awaited, awaited.ToString(), problem, context.YieldType.ToDisplayString(), context.SendType.ToDisplayString());
+                return null;
+            }
+        }
+
+        return text;
+    }
+
+    // The runtime passes values along a delegation chain through variant interfaces: identity or reference conversions only.
+    private bool Fits(ITypeSymbol from, ITypeSymbol to)
+    {
+        Conversion conversion = context.Model.Compilation.ClassifyConversion(from, to);
+        return conversion.IsIdentity || (conversion.IsImplicit && conversion.IsReference);
+    }
+
+    // The yield type may adapt foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): `TYield.Await(x)`.
+    private bool HasAwaitAdapter(ITypeSymbol awaitedType) =>
+        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == 1 && CoroutineTypes.IsCoroutine(m.ReturnType));
+
+    // ---- Helpers ----
+
+    private bool CheckNoSuspension(SyntaxNode node, string where)
+    {
+        if (!context.ContainsSuspension(node))
+        {
+            return false;
+        }
+
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), where);
+        return true;
+    }
+
+    private void ReportInExpression(SyntaxNode node) =>
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), DescribeParent(FirstSuspension(node)));
+
+    private SyntaxNode FirstSuspension(SyntaxNode node) => context.Suspensions.First(a => node.Span.Contains(a.Span));
+
+    private static string DescribeParent(SyntaxNode suspension)
+    {
+        SyntaxNode? parent = suspension.Parent;
+        while (parent is ParenthesizedExpressionSyntax)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent switch
+        {
+            ArgumentSyntax => "a method argument",
+            BinaryExpressionSyntax b => $"the operands of '{b.OperatorToken.Text}'",
+            AssignmentExpressionSyntax a => $"the compound assignment '{a.OperatorToken.Text}'",
+            ConditionalExpressionSyntax => "a conditional expression",
+            InterpolationSyntax => "an interpolated string",
+            MemberAccessExpressionSyntax => "a member access",
+            InitializerExpressionSyntax => "an initializer",
+            ThrowStatementSyntax or ThrowExpressionSyntax => "a throw",
+            _ => parent is null ? "an expression" : $"a {parent.Kind()}",
+        };
+    }
+
+    private void Unsupported(SyntaxNode node, string construct, string fix) =>
+        context.Report(DiagnosticDescriptors.UnsupportedConstruct, node is StatementSyntax s ? s.GetFirstToken().GetLocation() : node.GetLocation(), construct, fix);
+
+    // Targets that C# evaluates to nothing before the await: locals, parameters, fields and properties of this, deconstructions of those.
+    private static bool IsStableTarget(ExpressionSyntax target) => target switch
+    {
+        IdentifierNameSyntax => true,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } => true,
+        DeclarationExpressionSyntax => true,
+        TupleExpressionSyntax tuple => tuple.Arguments.All(a => IsStableTarget(a.Expression)),
+        _ => false,
+    };
+
+    private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax p)
+        {
+            expression = p.Expression;
+        }
+
+        return expression;
+    }
+
+    private string Text(SyntaxNode node) => TemplateRewriter.Text(context, node);
+
+    private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    private static string FirstLine(SyntaxNode node)
+    {
+        string text = node.WithoutTrivia().ToString();
+        int newline = text.IndexOf('\n');
+        return newline < 0 ? text : text.Substring(0, newline).TrimEnd('\r') + " ...";
+    }
+
+    private static BodyLine Comment(string text) => new(BodyLineKind.Comment, text.Replace("\r", string.Empty).Replace("\n", " "), 0);
+
+    private static BodyLine Code(string text, int line) => new(BodyLineKind.Code, text, line);
+}

@@ -1,0 +1,235 @@
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>
+/// Decides which locals become fields before any code is written: every local whose scope is a block (or loop header)
+/// that the lowering flattens, because code in flattened blocks is reached through gotos and must not depend on C#
+/// scopes. Locals of statements copied whole keep their scopes and stay locals.
+/// </summary>
+internal static class HoistingPass
+{
+    public static void Run(BlockSyntax body, LoweringContext context)
+    {
+        context.Root = body;
+        Visit(body, context, insideLoweredLoop: false);
+        CheckClosures(body, context);
+    }
+
+    private static void Visit(StatementSyntax statement, LoweringContext context, bool insideLoweredLoop)
+    {
+        if (!context.ContainsSuspension(statement))
+        {
+            // Copied whole: only declarations that leak into the enclosing flattened block are hoisted.
+            switch (statement)
+            {
+                case LocalDeclarationStatementSyntax declaration:
+                    HoistDeclarators(declaration.Declaration, context, insideLoweredLoop);
+                    HoistDesignations(declaration, context, insideLoweredLoop);
+                    break;
+                case ExpressionStatementSyntax expression:
+                    HoistDesignations(expression, context, insideLoweredLoop);
+                    break;
+                case LabeledStatementSyntax labeled:
+                    Visit(labeled.Statement, context, insideLoweredLoop);
+                    break;
+            }
+
+            return;
+        }
+
+        switch (statement)
+        {
+            case BlockSyntax block:
+                foreach (StatementSyntax s in block.Statements)
+                {
+                    Visit(s, context, insideLoweredLoop);
+                }
+
+                break;
+            case LocalDeclarationStatementSyntax declaration:
+                HoistDeclarators(declaration.Declaration, context, insideLoweredLoop);
+                HoistDesignations(declaration, context, insideLoweredLoop);
+                break;
+            case ExpressionStatementSyntax or ReturnStatementSyntax:
+                HoistDesignations(statement, context, insideLoweredLoop);
+                break;
+            case LabeledStatementSyntax labeled:
+                Visit(labeled.Statement, context, insideLoweredLoop);
+                break;
+            case IfStatementSyntax ifStatement:
+                HoistDesignations(ifStatement.Condition, context, insideLoweredLoop);
+                Visit(ifStatement.Statement, context, insideLoweredLoop);
+                if (ifStatement.Else is not null)
+                {
+                    Visit(ifStatement.Else.Statement, context, insideLoweredLoop);
+                }
+
+                break;
+            case WhileStatementSyntax whileStatement:
+                HoistDesignations(whileStatement.Condition, context, insideLoweredLoop);
+                Visit(whileStatement.Statement, context, insideLoweredLoop: true);
+                break;
+            case DoStatementSyntax doStatement:
+                HoistDesignations(doStatement.Condition, context, insideLoweredLoop);
+                Visit(doStatement.Statement, context, insideLoweredLoop: true);
+                break;
+            case ForStatementSyntax forStatement:
+                if (forStatement.Declaration is not null)
+                {
+                    HoistDeclarators(forStatement.Declaration, context, insideLoweredLoop);
+                }
+
+                foreach (ExpressionSyntax e in forStatement.Initializers.Concat(forStatement.Incrementors))
+                {
+                    HoistDesignations(e, context, insideLoweredLoop);
+                }
+
+                if (forStatement.Condition is not null)
+                {
+                    HoistDesignations(forStatement.Condition, context, insideLoweredLoop);
+                }
+
+                Visit(forStatement.Statement, context, insideLoweredLoop: true);
+                break;
+            case ForEachStatementSyntax forEach:
+                Hoist(context.Model.GetDeclaredSymbol(forEach, context.CancellationToken), forEach.Identifier.GetLocation(), context, perIteration: true);
+                Visit(forEach.Statement, context, insideLoweredLoop: true);
+                break;
+            case ForEachVariableStatementSyntax forEachVariable:
+                HoistDesignations(forEachVariable.Variable, context, perIteration: true);
+                Visit(forEachVariable.Statement, context, insideLoweredLoop: true);
+                break;
+            case UsingStatementSyntax usingStatement:
+                if (usingStatement.Declaration is not null)
+                {
+                    HoistDeclarators(usingStatement.Declaration, context, insideLoweredLoop);
+                }
+
+                Visit(usingStatement.Statement, context, insideLoweredLoop);
+                break;
+            case TryStatementSyntax tryStatement:
+                Visit(tryStatement.Block, context, insideLoweredLoop);
+                break;
+        }
+    }
+
+    private static void HoistDeclarators(VariableDeclarationSyntax declaration, LoweringContext context, bool perIteration)
+    {
+        foreach (VariableDeclaratorSyntax declarator in declaration.Variables)
+        {
+            Hoist(context.Model.GetDeclaredSymbol(declarator, context.CancellationToken), declarator.Identifier.GetLocation(), context, perIteration);
+        }
+    }
+
+    // Expression variables (`out var x`, deconstruction, patterns) declared outside nested functions and statements.
+    private static void HoistDesignations(SyntaxNode node, LoweringContext context, bool perIteration)
+    {
+        IEnumerable<SingleVariableDesignationSyntax> designations = node
+            .DescendantNodesAndSelf(n => n == node || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax))
+            .OfType<SingleVariableDesignationSyntax>();
+        foreach (SingleVariableDesignationSyntax designation in designations)
+        {
+            ISymbol? local = context.Model.GetDeclaredSymbol(designation, context.CancellationToken);
+            if (local is null)
+            {
+                continue;
+            }
+
+            bool assignable = designation.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax or ArgumentSyntax or TupleExpressionSyntax)
+                .Any(a => a is DeclarationExpressionSyntax);
+            if (!assignable && !UsedOutside(local, node, context))
+            {
+                continue; // scoped to its statement in effect: the copied statement keeps it as a local
+            }
+
+            if (!assignable)
+            {
+                context.Report(DiagnosticDescriptors.PatternVariableHoisted, designation, designation.Identifier.ValueText);
+                continue;
+            }
+
+            Hoist(local, designation.Identifier.GetLocation(), context, perIteration);
+        }
+    }
+
+    private static bool UsedOutside(ISymbol local, SyntaxNode node, LoweringContext context) =>
+        context.Root!.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => !node.Span.Contains(n.Span) && n.Identifier.ValueText == local.Name)
+            .Any(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
+
+    private static void Hoist(ISymbol? symbol, Location location, LoweringContext context, bool perIteration)
+    {
+        if (symbol is not ILocalSymbol local || context.FieldOf.ContainsKey(local))
+        {
+            return;
+        }
+
+        string typeText = local.Type.ToDisplayString(SymbolFormats.FullyQualified);
+        string? problem =
+            local.IsRef ? "it is a ref local" :
+            local.Type.IsRefLikeType ? "its type is a ref struct" :
+            ContainsAnonymousType(local.Type) ? "its type is anonymous" :
+            local.Type is IErrorTypeSymbol ? "its type could not be resolved" :
+            null;
+        if (problem is not null)
+        {
+            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.ToDisplayString(), problem,
+                "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type");
+            return;
+        }
+
+        string? constant = local.IsConst ? ConstantText(local) : null;
+        int line = location.GetLineSpan().StartLinePosition.Line + 1;
+        context.FieldOf[local] = context.AddField(local.Name, typeText, FieldKind.Local, $"local '{local.Name}', line {line}", constant);
+        if (perIteration)
+        {
+            context.PerIterationLocals.Add(local);
+        }
+    }
+
+    private static string ConstantText(ILocalSymbol local) => local.ConstantValue switch
+    {
+        null => "default",
+        string s => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(s, quote: true),
+        char c => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(c, quote: true),
+        bool b => b ? "true" : "false",
+        object value => $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})({System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)})",
+    };
+
+    private static bool ContainsAnonymousType(ITypeSymbol type) => type switch
+    {
+        { IsAnonymousType: true } => true,
+        IArrayTypeSymbol array => ContainsAnonymousType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsAnonymousType),
+        _ => false,
+    };
+
+    // A closure over a per-iteration local would see one shared field instead of its iteration's variable.
+    private static void CheckClosures(BlockSyntax body, LoweringContext context)
+    {
+        if (context.PerIterationLocals.Count == 0)
+        {
+            return;
+        }
+
+        foreach (SyntaxNode function in body.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        {
+            foreach (IdentifierNameSyntax name in function.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol;
+                if (symbol is not null && context.PerIterationLocals.Contains(symbol))
+                {
+                    context.Report(DiagnosticDescriptors.LoopVariableCaptured, name, name.Identifier.ValueText);
+                    return;
+                }
+            }
+        }
+    }
+}

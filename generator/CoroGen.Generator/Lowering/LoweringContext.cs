@@ -1,0 +1,156 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>What the lowering passes of one template share: the semantic model, the fields, states and labels made so far.</summary>
+internal sealed class LoweringContext
+{
+    // Members of the generated class and its base types: hoisted fields must not hide them.
+    private static readonly string[] ReservedNames =
+    {
+        "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
+        "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
+        "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+    };
+
+    private readonly HashSet<string> usedNames;
+    private readonly Dictionary<string, int> labelCounts = new();
+    private readonly Dictionary<string, int> stateCounts = new();
+
+    public LoweringContext(SemanticModel model, IMethodSymbol template, IParameterSymbol yielder, ITypeSymbol yieldType, ITypeSymbol sendType, ITypeSymbol? returnType, List<FieldModel> fields, CancellationToken cancellationToken)
+    {
+        Model = model;
+        Template = template;
+        Yielder = yielder;
+        YieldType = yieldType;
+        SendType = sendType;
+        ReturnType = returnType;
+        Fields = fields;
+        CancellationToken = cancellationToken;
+        usedNames = new HashSet<string>(ReservedNames.Concat(fields.Select(f => f.Name)));
+        foreach (IParameterSymbol p in template.Parameters)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
+            {
+                FieldOf[p] = p.Name;
+            }
+        }
+
+        foreach (ITypeParameterSymbol t in template.TypeParameters)
+        {
+            usedNames.Add(t.Name);
+        }
+    }
+
+    public SemanticModel Model { get; }
+
+    /// <summary>The template's body.</summary>
+    public SyntaxNode? Root { get; set; }
+
+    public IMethodSymbol Template { get; }
+
+    public IParameterSymbol Yielder { get; }
+
+    public ITypeSymbol YieldType { get; }
+
+    public ITypeSymbol SendType { get; }
+
+    /// <summary>The template's result type; null for a template returning Coroutine.</summary>
+    public ITypeSymbol? ReturnType { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    public List<FieldModel> Fields { get; }
+
+    public List<StateModel> States { get; } = new();
+
+    public List<BodyLine> Body { get; } = new();
+
+    public List<DiagnosticInfo> Diagnostics { get; } = new();
+
+    /// <summary>The field that holds each parameter and hoisted local.</summary>
+    public Dictionary<ISymbol, string> FieldOf { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Hoisted locals declared once per iteration of a lowered loop (a closure over one would share it).</summary>
+    public HashSet<ISymbol> PerIterationLocals { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The await expressions that are the template's own suspension points (not those of nested lambdas).</summary>
+    public List<AwaitExpressionSyntax> Suspensions { get; } = new();
+
+    /// <summary>Where break and continue go, innermost lowered loop last.</summary>
+    public Stack<JumpTargets> Jumps { get; } = new();
+
+    /// <summary>The states made inside each open try region (innermost last), to build its dispatch switch.</summary>
+    public Stack<List<(string State, string Target)>> DispatchFrames { get; } = new();
+
+    /// <summary>How many try/using/foreach regions with cleanup enclose the code being lowered.</summary>
+    public int CleanupDepth { get; set; }
+
+    public string YieldTypeText => YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+
+    public string SendTypeText => SendType.ToDisplayString(SymbolFormats.FullyQualified);
+
+    public bool ContainsSuspension(SyntaxNode node)
+    {
+        foreach (AwaitExpressionSyntax a in Suspensions)
+        {
+            if (node.Span.Contains(a.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
+        Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, arguments));
+
+    public void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments) =>
+        Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    /// <summary>Adds a field named after <paramref name="preferred"/>, made unique; returns its name.</summary>
+    public string AddField(string preferred, string type, FieldKind kind, string origin, string? constant = null)
+    {
+        string name = preferred;
+        for (int n = 2; !usedNames.Add(name); n++)
+        {
+            name = preferred + "_" + n;
+        }
+
+        Fields.Add(new FieldModel(name, type, kind, origin, constant));
+        return name;
+    }
+
+    /// <summary>A label name from a readable prefix, unique within the method.</summary>
+    public string Label(string prefix)
+    {
+        labelCounts.TryGetValue(prefix, out int count);
+        labelCounts[prefix] = count + 1;
+        return count == 0 ? prefix : prefix + "_" + (count + 1);
+    }
+
+    /// <summary>Registers a suspension point; it joins the innermost dispatch frame with its resume label.</summary>
+    public StateModel AddState(string kind, int line, string waitsFor, out string resumeLabel)
+    {
+        string baseName = kind + "_Line" + line;
+        stateCounts.TryGetValue(baseName, out int count);
+        stateCounts[baseName] = count + 1;
+        string name = count == 0 ? baseName : baseName + "_" + (count + 1);
+        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0);
+        States.Add(state);
+        resumeLabel = "Resume_" + name;
+        DispatchFrames.Peek().Add((name, resumeLabel));
+        return state;
+    }
+}
+
+/// <summary>The labels a break and a continue jump to inside a lowered loop (or switch: no continue).</summary>
+internal sealed record JumpTargets(string Break, string? Continue);

@@ -1,0 +1,237 @@
+using System.Linq;
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>
+/// Rewrites template code that is copied into the generated <c>Resume</c> method so that it means the same there:
+/// hoisted locals and parameters become fields, <c>this</c> becomes the hoisted <c>@this</c>, <c>co</c> becomes the channel,
+/// <c>return</c> completes the coroutine, and break/continue aimed at a lowered loop become gotos.
+/// It reads the semantic model of the original nodes; it never changes code inside the copied statement's own loops and lambdas
+/// beyond renaming.
+/// </summary>
+internal sealed class TemplateRewriter : CSharpSyntaxRewriter
+{
+    private readonly LoweringContext context;
+    private readonly JumpTargets? jumps;
+    private int functionDepth; // inside a lambda or local function: return/break/continue belong to it
+    private int loopDepth;     // inside a loop of the copied code: break/continue belong to it
+    private int switchDepth;   // inside a switch statement of the copied code: break belongs to it
+
+    private TemplateRewriter(LoweringContext context)
+    {
+        this.context = context;
+        jumps = context.Jumps.Count > 0 ? context.Jumps.Peek() : null;
+    }
+
+    public static TNode Rewrite<TNode>(LoweringContext context, TNode node)
+        where TNode : SyntaxNode => (TNode)new TemplateRewriter(context).Visit(node);
+
+    /// <summary>The rewritten text of a node, on one or more lines, without its leading and trailing trivia.</summary>
+    public static string Text(LoweringContext context, SyntaxNode node) =>
+        Dedent(Rewrite(context, node).WithoutTrivia().ToFullString(), node);
+
+    public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
+    {
+        if (node.IsVar || IsNameOfMemberAccess(node))
+        {
+            return node;
+        }
+
+        ISymbol? symbol = context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol;
+        if (symbol is null)
+        {
+            return node;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(symbol, context.Yielder))
+        {
+            return ParseExpression(ChannelExpression(context)).WithTriviaFrom(node);
+        }
+
+        if (context.FieldOf.TryGetValue(symbol, out string? field))
+        {
+            return FieldAccess(field).WithTriviaFrom(node);
+        }
+
+        return ImplicitThisMember(node, symbol) ?? node;
+    }
+
+    public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
+    {
+        var visited = (GenericNameSyntax)base.VisitGenericName(node)!;
+        if (IsNameOfMemberAccess(node))
+        {
+            return visited;
+        }
+
+        ISymbol? symbol = context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol;
+        return symbol is null ? visited : ImplicitThisMember(visited, symbol) ?? visited;
+    }
+
+    public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) => FieldAccess("this").WithTriviaFrom(node);
+
+    public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node)
+    {
+        context.Report(DiagnosticDescriptors.BaseAccess, node);
+        return node;
+    }
+
+    public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
+    {
+        if (functionDepth > 0)
+        {
+            return base.VisitReturnStatement(node);
+        }
+
+        ExpressionSyntax value = node.Expression is null
+            ? ParseExpression("false")
+            : ParseExpression("this.Complete(" + ((ExpressionSyntax)Visit(node.Expression)!).WithoutTrivia().ToFullString() + ")");
+        return node.WithExpression(value.WithLeadingTrivia(Space));
+    }
+
+    public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) =>
+        functionDepth == 0 && loopDepth == 0 && switchDepth == 0 && jumps is not null
+            ? Goto(jumps.Break, node)
+            : node;
+
+    public override SyntaxNode? VisitContinueStatement(ContinueStatementSyntax node) =>
+        functionDepth == 0 && loopDepth == 0 && jumps?.Continue is not null
+            ? Goto(jumps.Continue!, node)
+            : node;
+
+    public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
+    {
+        // `out var x` and `var (a, b) = ...` of hoisted locals assign the fields instead.
+        ExpressionSyntax? replaced = DesignationTarget(node.Designation);
+        return replaced is not null ? replaced.WithTriviaFrom(node) : base.VisitDeclarationExpression(node);
+    }
+
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
+
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => InLoop(() => base.VisitDoStatement(node));
+
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => InLoop(() => base.VisitForStatement(node));
+
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => InLoop(() => base.VisitForEachStatement(node));
+
+    public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node) => InLoop(() => base.VisitForEachVariableStatement(node));
+
+    public override SyntaxNode? VisitSwitchStatement(SwitchStatementSyntax node)
+    {
+        switchDepth++;
+        SyntaxNode? result = base.VisitSwitchStatement(node);
+        switchDepth--;
+        return result;
+    }
+
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => InFunction(() => base.VisitParenthesizedLambdaExpression(node));
+
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => InFunction(() => base.VisitSimpleLambdaExpression(node));
+
+    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => InFunction(() => base.VisitAnonymousMethodExpression(node));
+
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(() => base.VisitLocalFunctionStatement(node));
+
+    /// <summary>How generated code names the template's <c>co</c>: the channel, cast to Yielder&lt;T&gt; when the template declared that shape.</summary>
+    public static string ChannelExpression(LoweringContext context) =>
+        CoroutineTypes.IsUnitYielder(context.Yielder.Type)
+            ? $"(({context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified)})this.Channel)"
+            : "this.Channel";
+
+    private ExpressionSyntax? DesignationTarget(VariableDesignationSyntax designation)
+    {
+        switch (designation)
+        {
+            case SingleVariableDesignationSyntax single:
+                ISymbol? local = context.Model.GetDeclaredSymbol(single, context.CancellationToken);
+                return local is not null && context.FieldOf.TryGetValue(local, out string? field) ? FieldAccess(field) : null;
+            case ParenthesizedVariableDesignationSyntax list:
+                var parts = list.Variables.Select(v => v is DiscardDesignationSyntax ? IdentifierName("_") : DesignationTarget(v)).ToList();
+                return parts.Any(p => p is null)
+                    ? null
+                    : TupleExpression(SeparatedList(parts.Select(p => Argument(p!))));
+            default:
+                return null;
+        }
+    }
+
+    // An unqualified reference to an instance member of the containing type now needs the hoisted 'this'.
+    private ExpressionSyntax? ImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol.IsStatic || symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
+        {
+            return null;
+        }
+
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
+        {
+            return null;
+        }
+
+        if (node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
+            || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
+        {
+            return null;
+        }
+
+        return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), node.WithoutTrivia()).WithTriviaFrom(node);
+    }
+
+    private static bool IsNameOfMemberAccess(SimpleNameSyntax node) =>
+        node.Parent is MemberAccessExpressionSyntax access && access.Name == node
+        || node.Parent is QualifiedNameSyntax qualified && qualified.Right == node
+        || node.Parent is MemberBindingExpressionSyntax;
+
+    private static MemberAccessExpressionSyntax FieldAccess(string field) =>
+        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ThisExpression(), IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + field, field, default)));
+
+    private static StatementSyntax Goto(string label, StatementSyntax node) =>
+        GotoStatement(SyntaxKind.GotoStatement, IdentifierName(label)).WithTriviaFrom(node);
+
+    private SyntaxNode? InLoop(System.Func<SyntaxNode?> visit)
+    {
+        loopDepth++;
+        SyntaxNode? result = visit();
+        loopDepth--;
+        return result;
+    }
+
+    private SyntaxNode? InFunction(System.Func<SyntaxNode?> visit)
+    {
+        functionDepth++;
+        SyntaxNode? result = visit();
+        functionDepth--;
+        return result;
+    }
+
+    // Continuation lines keep their indentation relative to the statement's first line.
+    private static string Dedent(string text, SyntaxNode original)
+    {
+        if (text.IndexOf('\n') < 0)
+        {
+            return text;
+        }
+
+        int column = original.GetLocation().GetLineSpan().StartLinePosition.Character;
+        string[] lines = text.Split('\n');
+        for (int i = 1; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            int strip = 0;
+            while (strip < column && strip < line.Length && line[strip] == ' ')
+            {
+                strip++;
+            }
+
+            lines[i] = line.Substring(strip);
+        }
+
+        return string.Join("\n", lines);
+    }
+}

@@ -1,0 +1,66 @@
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+
+namespace CoroGen.Generator.Model;
+
+// The parse-and-lower step's output. It holds only strings, numbers, enums and equatable arrays (never a symbol,
+// syntax node, semantic model or compilation), so the pipeline can compare it with last run's and skip the emitter.
+
+/// <summary>What one <c>[Coroutine]</c> template produced: a model to emit (null when it cannot be generated) and its diagnostics.</summary>
+internal sealed record TemplateResult(TemplateModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Everything the emitter needs to write one generated class and its factory.</summary>
+internal sealed record TemplateModel(
+    string HintName,
+    string FilePath,
+    string? Namespace,
+    EquatableArray<string> FileUsings,
+    EquatableArray<string> NamespaceUsings,
+    EquatableArray<string> ContainingTypes,
+    string TemplateName,
+    string TemplateDisplay,
+    int TemplateLine,
+    string ClassName,
+    string TypeParameters,
+    EquatableArray<string> ConstraintClauses,
+    string Accessibility,
+    bool IsStatic,
+    string ContainingTypeName,
+    string YieldType,
+    string SendType,
+    string ReturnType,
+    string FactoryParameters,
+    EquatableArray<FieldModel> Fields,
+    EquatableArray<StateModel> States,
+    EquatableArray<BodyLine> Body);
+
+/// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
+internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);
+
+internal enum FieldKind
+{
+    This,
+    Parameter,
+    Local,
+    Temporary,
+}
+
+/// <summary>A suspension point: a named state, what it waits for, and the template line it resumes at.</summary>
+internal sealed record StateModel(string Name, int Value, string WaitsFor, int Line, bool InCleanupRegion);
+
+/// <summary>One line of the lowered body; <see cref="Line"/> is the 1-based template line it maps to (0: none).</summary>
+internal sealed record BodyLine(BodyLineKind Kind, string Text, int Line);
+
+internal enum BodyLineKind
+{
+    /// <summary>A statement (possibly several lines of text).</summary>
+    Code,
+    /// <summary>A comment quoting the template statement the following lines come from.</summary>
+    Comment,
+    /// <summary>A label, written one indent level out.</summary>
+    Label,
+    /// <summary>A block header (<c>try</c>, <c>finally</c>, <c>if (...)</c>) followed by an opening brace.</summary>
+    Open,
+    /// <summary>A closing brace.</summary>
+    Close,
+}

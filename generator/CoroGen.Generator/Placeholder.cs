@@ -1,2 +1,0 @@
-namespace CoroGen.Generator;
-internal static class Placeholder { }
