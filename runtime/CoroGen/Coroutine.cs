@@ -28,7 +28,8 @@ public abstract class Coroutine
     }
 
     /// <summary>Where the coroutine is in its life.</summary>
-    public CoroutineState State => state;
+    /// <remarks>Every level of a delegation chain is <see cref="CoroutineState.Running"/> while the chain runs.</remarks>
+    public CoroutineState State => delegator is null ? state : StateOfAwaitedLevel();
 
     /// <summary>True once the coroutine is <see cref="CoroutineState.Completed"/>, <see cref="CoroutineState.Faulted"/> or <see cref="CoroutineState.Closed"/>.</summary>
     public bool IsFinished => state >= CoroutineState.Completed;
@@ -53,6 +54,30 @@ public abstract class Coroutine
 
     /// <summary>The type this coroutine accepts from Send, for messages.</summary>
     internal abstract Type SendType { get; }
+
+    private CoroutineState StateOfAwaitedLevel() => state == CoroutineState.Suspended && RootOfChain().state == CoroutineState.Running
+        ? CoroutineState.Running
+        : state;
+
+    private Coroutine RootOfChain()
+    {
+        Coroutine root = this;
+        while (root.delegator is not null)
+        {
+            root = root.delegator;
+        }
+
+        return root;
+    }
+
+    // A coroutine that another one is awaiting (a level of a delegation chain, `delegator` set) runs only through the
+    // chain's root: while the chain runs, every level is running (re-entering one from inside the chain is re-entrance),
+    // and while the chain is suspended, driving a level directly would desynchronise it from the root's trampoline.
+    private protected InvalidOperationException AwaitedLevelCannotBeDriven() =>
+        RootOfChain().state == CoroutineState.Running
+            ? AlreadyRunning()
+            : new InvalidOperationException(
+                "The coroutine is being awaited by another coroutine (delegation): resume, throw into or close the outermost coroutine of the chain instead.");
 
     private protected static InvalidOperationException AlreadyRunning() =>
         new("The coroutine is already running: a coroutine cannot resume, throw into or close itself (or a coroutine that is delegating to it) from inside its own body.");

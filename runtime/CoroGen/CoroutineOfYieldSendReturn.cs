@@ -49,8 +49,14 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     {
         switch (state)
         {
-            case CoroutineState.Created:
             case CoroutineState.Suspended:
+                if (delegator is not null)
+                {
+                    throw AwaitedLevelCannotBeDriven();
+                }
+
+                return Drive(default!, null);
+            case CoroutineState.Created:
                 return Drive(default!, null);
             case CoroutineState.Running:
                 throw AlreadyRunning();
@@ -67,6 +73,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         switch (state)
         {
             case CoroutineState.Suspended:
+                if (delegator is not null)
+                {
+                    throw AwaitedLevelCannotBeDriven();
+                }
+
                 return Drive(value, null);
             case CoroutineState.Created:
                 throw new InvalidOperationException(
@@ -93,6 +104,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         switch (state)
         {
             case CoroutineState.Suspended:
+                if (delegator is not null)
+                {
+                    throw AwaitedLevelCannotBeDriven();
+                }
+
                 return Drive(default!, exception);
             case CoroutineState.Running:
                 throw AlreadyRunning();
@@ -116,6 +132,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             case CoroutineState.Running:
                 throw AlreadyRunning();
             case CoroutineState.Suspended:
+                if (delegator is not null)
+                {
+                    throw AwaitedLevelCannotBeDriven();
+                }
+
                 break;
             default:
                 return;

@@ -479,6 +479,58 @@ public class DelegationTests
     }
 
     [Fact]
+    public void EveryLevelOfARunningChainIsRunning()
+    {
+        var log = new List<string>();
+        Delegator? middle = null;
+        Delegator? outer = null;
+        var seen = new List<CoroutineState>();
+        var inner = new Inner("inner", log, 2);
+        inner.OnStep = () =>
+        {
+            seen.Add(inner.State);
+            seen.Add(middle!.State);
+            seen.Add(outer!.State);
+        };
+        outer = new Delegator("outer", log, () => middle = new Delegator("middle", log, () => inner));
+        outer.MoveNext();
+        Assert.Equal(CoroutineState.Suspended, middle!.State);
+        Assert.Equal(CoroutineState.Suspended, inner.State);
+        outer.Send(1);
+        Assert.Equal(new[] { CoroutineState.Running, CoroutineState.Running, CoroutineState.Running }, seen);
+        Assert.Equal(CoroutineState.Suspended, middle.State);
+        Assert.False(middle.IsFinished);
+    }
+
+    [Fact]
+    public void DrivingAnAwaitedLevelDirectlyIsRejectedAndLeavesTheChainIntact()
+    {
+        var log = new List<string>();
+        Delegator? middle = null;
+        var inner = new Inner("inner", log, 2);
+        var outer = new Delegator("outer", log, () => middle = new Delegator("middle", log, () => inner));
+        outer.MoveNext();
+        foreach (Coroutine<int, int, int> level in new Coroutine<int, int, int>[] { middle!, inner })
+        {
+            Assert.Throws<InvalidOperationException>(() => level.MoveNext());
+            Assert.Throws<InvalidOperationException>(() => level.Send(1));
+            Assert.Throws<InvalidOperationException>(() => level.Throw(new TestException("no")));
+            Assert.Throws<InvalidOperationException>(() => level.Close());
+            Assert.Equal(CoroutineState.Suspended, level.State);
+        }
+
+        Assert.Equal(new[] { "outer start", "middle start", "inner start" }, log);
+        Assert.True(outer.Send(2));
+        Assert.Equal(2, outer.Current);
+        Assert.True(outer.Send(3));
+        Assert.Equal(1005, outer.Current);
+
+        // Once the inner level has finished it is free again (and finished).
+        Assert.False(inner.MoveNext());
+        Assert.Equal(5, inner.Result);
+    }
+
+    [Fact]
     public void SubYieldingADerivedTypeAndTakingABaseTypeCanServeTheChain()
     {
         var sub = new StringSub();
