@@ -5,7 +5,8 @@ using System.Runtime.CompilerServices;
 namespace CoroGen;
 
 // The awaitable shapes that make templates type-check. Generated classes replace every await by a state of their own,
-// so in a compiled program none of these members runs; TemplateRunner gives them a meaning for reference runs.
+// so in a compiled program none of these members runs. Under TemplateOracle (the reference runner for tests) the
+// method builders suspend at them (ITemplateAwaiter says whether the await yields or delegates) and GetResult resumes.
 
 /// <summary>What <c>co.Yield(x)</c> returns: awaiting it suspends the template; the result is the sent value.</summary>
 /// <typeparam name="TSend">The type of the value sent in.</typeparam>
@@ -21,7 +22,7 @@ public readonly struct YieldAwaitable<TSend>
 
     /// <summary>Part of the await pattern.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public readonly struct Awaiter : ICriticalNotifyCompletion
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ITemplateAwaiter
     {
         private readonly object source;
 
@@ -30,8 +31,10 @@ public readonly struct YieldAwaitable<TSend>
         /// <summary>Part of the await pattern.</summary>
         public bool IsCompleted => false;
 
+        Coroutine? ITemplateAwaiter.Sub => null;
+
         /// <summary>Part of the await pattern.</summary>
-        public TSend GetResult() => TemplateRunner.GetSent<TSend>(source);
+        public TSend GetResult() => TemplateRunner.ResumeYield<TSend>();
 
         /// <summary>Part of the await pattern.</summary>
         public void OnCompleted(Action continuation) => TemplateRunner.Suspend(source, continuation);
@@ -56,7 +59,7 @@ public readonly struct YieldAllAwaitable
 
     /// <summary>Part of the await pattern.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public readonly struct Awaiter : ICriticalNotifyCompletion
+    public readonly struct Awaiter : ICriticalNotifyCompletion, ITemplateAwaiter
     {
         private readonly object source;
 
@@ -65,8 +68,10 @@ public readonly struct YieldAllAwaitable
         /// <summary>Part of the await pattern.</summary>
         public bool IsCompleted => false;
 
+        Coroutine? ITemplateAwaiter.Sub => (Coroutine)source;
+
         /// <summary>Part of the await pattern.</summary>
-        public void GetResult() => TemplateRunner.GetSent<Unit>(source);
+        public void GetResult() => TemplateRunner.ResumeDelegation();
 
         /// <summary>Part of the await pattern.</summary>
         public void OnCompleted(Action continuation) => TemplateRunner.Suspend(source, continuation);
@@ -78,7 +83,7 @@ public readonly struct YieldAllAwaitable
 
 /// <summary>Awaiting a coroutine with no result inside a template (delegation).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion
+public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, ITemplateAwaiter
 {
     private readonly Coroutine coroutine;
 
@@ -87,8 +92,10 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion
     /// <summary>Part of the await pattern.</summary>
     public bool IsCompleted => false;
 
+    Coroutine? ITemplateAwaiter.Sub => coroutine;
+
     /// <summary>Part of the await pattern.</summary>
-    public void GetResult() => TemplateRunner.GetSent<Unit>(coroutine);
+    public void GetResult() => TemplateRunner.ResumeDelegation();
 
     /// <summary>Part of the await pattern.</summary>
     public void OnCompleted(Action continuation) => TemplateRunner.Suspend(coroutine, continuation);
@@ -100,7 +107,7 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion
 /// <summary>Awaiting a coroutine for its result inside a template (delegation).</summary>
 /// <typeparam name="TReturn">The sub-coroutine's result type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct CoroutineAwaiter<TReturn> : ICriticalNotifyCompletion
+public readonly struct CoroutineAwaiter<TReturn> : ICriticalNotifyCompletion, ITemplateAwaiter
 {
     private readonly Coroutine<TReturn> coroutine;
 
@@ -109,12 +116,24 @@ public readonly struct CoroutineAwaiter<TReturn> : ICriticalNotifyCompletion
     /// <summary>Part of the await pattern.</summary>
     public bool IsCompleted => false;
 
+    Coroutine? ITemplateAwaiter.Sub => coroutine;
+
     /// <summary>Part of the await pattern.</summary>
-    public TReturn GetResult() => TemplateRunner.GetSent<TReturn>(coroutine);
+    public TReturn GetResult() => TemplateRunner.ResumeDelegation<TReturn>();
 
     /// <summary>Part of the await pattern.</summary>
     public void OnCompleted(Action continuation) => TemplateRunner.Suspend(coroutine, continuation);
 
     /// <summary>Part of the await pattern.</summary>
     public void UnsafeOnCompleted(Action continuation) => TemplateRunner.Suspend(coroutine, continuation);
+}
+
+/// <summary>
+/// Implemented by the awaiters of template suspension points, so that the method builders (under
+/// <c>TemplateOracle</c>) know what an await means without knowing its awaiter type.
+/// </summary>
+internal interface ITemplateAwaiter
+{
+    /// <summary>The coroutine the await delegates to (PEP 380), or null when it yields the value <c>co.Yield</c> recorded.</summary>
+    Coroutine? Sub { get; }
 }

@@ -6,20 +6,29 @@ namespace CoroGen.Templates;
 
 /// <summary>
 /// The async method builder of templates returning <see cref="Coroutine"/>. It lets templates compile; calling a template
-/// directly throws <see cref="InvalidOperationException"/> naming the generated factory.
+/// directly throws <see cref="InvalidOperationException"/> naming the generated factory. Under the internal reference
+/// runner (<c>TemplateOracle</c>, for tests) it runs the template's compiled state machine instead.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoroutineMethodBuilder
 {
+    // Null unless the template runs under TemplateOracle: then the oracle coroutine that owns this state machine.
+    private IOracleBody<Unit>? body;
+
     /// <summary>Part of the async method builder pattern.</summary>
     public static CoroutineMethodBuilder Create() => default;
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public Coroutine Task => throw TemplateRunner.NeverRun();
+    public Coroutine Task => body?.Coroutine ?? throw TemplateRunner.NeverRun();
 
     /// <summary>Part of the async method builder pattern: refuses to run the template and names the factory to call.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
-        where TStateMachine : IAsyncStateMachine => throw BuilderMessages.CalledDirectly<TStateMachine>();
+        where TStateMachine : IAsyncStateMachine
+    {
+        IOracleHost host = OracleContext.Current ?? throw BuilderMessages.CalledDirectly<TStateMachine>();
+        body = host.CreateBody<Unit>();
+        body.Attach(stateMachine); // boxes a copy that already holds this builder's body: the body runs lazily, on MoveNext
+    }
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine)
@@ -27,41 +36,48 @@ public struct CoroutineMethodBuilder
     }
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public void SetResult()
-    {
-    }
+    public void SetResult() => (body ?? throw TemplateRunner.NeverRun()).SetResult(Unit.Value);
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public void SetException(Exception exception) => throw TemplateRunner.NeverRun();
+    public void SetException(Exception exception) => (body ?? throw TemplateRunner.NeverRun()).SetException(exception);
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion
-        where TStateMachine : IAsyncStateMachine => throw TemplateRunner.NeverRun();
+        where TStateMachine : IAsyncStateMachine => BuilderMessages.Suspend(body, ref awaiter);
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
-        where TStateMachine : IAsyncStateMachine => throw TemplateRunner.NeverRun();
+        where TStateMachine : IAsyncStateMachine => BuilderMessages.Suspend(body, ref awaiter);
 }
 
 /// <summary>
 /// The async method builder of templates returning <see cref="Coroutine{TReturn}"/>. It lets templates compile; calling a
-/// template directly throws <see cref="InvalidOperationException"/> naming the generated factory.
+/// template directly throws <see cref="InvalidOperationException"/> naming the generated factory. Under the internal
+/// reference runner (<c>TemplateOracle</c>, for tests) it runs the template's compiled state machine instead.
 /// </summary>
 /// <typeparam name="TReturn">The template's result type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct CoroutineMethodBuilder<TReturn>
 {
+    // Null unless the template runs under TemplateOracle: then the oracle coroutine that owns this state machine.
+    private IOracleBody<TReturn>? body;
+
     /// <summary>Part of the async method builder pattern.</summary>
     public static CoroutineMethodBuilder<TReturn> Create() => default;
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public Coroutine<TReturn> Task => throw TemplateRunner.NeverRun();
+    public Coroutine<TReturn> Task => body?.Coroutine ?? throw TemplateRunner.NeverRun();
 
     /// <summary>Part of the async method builder pattern: refuses to run the template and names the factory to call.</summary>
     public void Start<TStateMachine>(ref TStateMachine stateMachine)
-        where TStateMachine : IAsyncStateMachine => throw BuilderMessages.CalledDirectly<TStateMachine>();
+        where TStateMachine : IAsyncStateMachine
+    {
+        IOracleHost host = OracleContext.Current ?? throw BuilderMessages.CalledDirectly<TStateMachine>();
+        body = host.CreateBody<TReturn>();
+        body.Attach(stateMachine); // boxes a copy that already holds this builder's body: the body runs lazily, on MoveNext
+    }
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine)
@@ -69,26 +85,42 @@ public struct CoroutineMethodBuilder<TReturn>
     }
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public void SetResult(TReturn result)
-    {
-    }
+    public void SetResult(TReturn result) => (body ?? throw TemplateRunner.NeverRun()).SetResult(result);
 
     /// <summary>Part of the async method builder pattern.</summary>
-    public void SetException(Exception exception) => throw TemplateRunner.NeverRun();
+    public void SetException(Exception exception) => (body ?? throw TemplateRunner.NeverRun()).SetException(exception);
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void AwaitOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : INotifyCompletion
-        where TStateMachine : IAsyncStateMachine => throw TemplateRunner.NeverRun();
+        where TStateMachine : IAsyncStateMachine => BuilderMessages.Suspend(body, ref awaiter);
 
     /// <summary>Part of the async method builder pattern.</summary>
     public void AwaitUnsafeOnCompleted<TAwaiter, TStateMachine>(ref TAwaiter awaiter, ref TStateMachine stateMachine)
         where TAwaiter : ICriticalNotifyCompletion
-        where TStateMachine : IAsyncStateMachine => throw TemplateRunner.NeverRun();
+        where TStateMachine : IAsyncStateMachine => BuilderMessages.Suspend(body, ref awaiter);
 }
 
 internal static class BuilderMessages
 {
+    // An await the state machine could not complete synchronously: under the oracle, it suspends the body (a yield, or a
+    // delegation to the awaited coroutine); the continuation is the body's own boxed state machine, so none is captured here.
+    internal static void Suspend<TAwaiter>(IOracleBody? body, ref TAwaiter awaiter)
+    {
+        if (body is null)
+        {
+            throw TemplateRunner.NeverRun();
+        }
+
+        if (awaiter is not ITemplateAwaiter templateAwaiter)
+        {
+            throw new InvalidOperationException(
+                $"A [Coroutine] template can only await co.Yield(...), co.YieldAll(...) and coroutines; '{typeof(TAwaiter)}' is not a suspension point.");
+        }
+
+        body.Suspend(templateAwaiter.Sub);
+    }
+
     // The compiler names a template's state machine "<Method>d__N": recover the method for the message.
     internal static InvalidOperationException CalledDirectly<TStateMachine>()
     {
