@@ -304,4 +304,4 @@ internal sealed class TimerHeap
 
     private static bool Less(in Entry a, in Entry b) =>
         a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Seq < b.Seq);
-    }
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using CoroGen;
+using CoroGen.Scheduling;
+
+namespace CoroGen.Scheduler.Tests;
+
+// The seed's async/await example, written by hand in the generator's output style. The templates they stand for:
+//
+// [Coroutine] static async Coroutine<string> GetPage(Yielder<LoopRequest> co)
+// {
+//     Console.WriteLine("Starting to download page");
+//     await co.Sleep(1);
+//     Console.WriteLine("Done downloading page");
+//     return "<html>Hello</html>";
+// }
+//
+// [Coroutine] static async Coroutine<string> ReadDb(Yielder<LoopRequest> co)
+// {
+//     Console.WriteLine("Starting to retrieve data from db");
+//     await co.Sleep(0.5);
+//     Console.WriteLine("Connected to db");
+//     await co.Sleep(1);
+//     Console.WriteLine("Done retrieving data from db");
+//     return "db-data";
+// }
+//
+// [Coroutine] static async Coroutine WriteDb(string data, Yielder<LoopRequest> co)
+// {
+//     Console.WriteLine("Starting to write data to db");
+//     await co.Sleep(0.5);
+//     Console.WriteLine("Connected to db");
+//     await co.Sleep(1);
+//     Console.WriteLine("Done writing data to db");
+// }
+//
+// [Coroutine] static async Coroutine Worker(Yielder<LoopRequest> co)
+// {
+//     string page = await GetPage(co);
+//     await WriteDb(page, co);
+// }
+//
+// [Coroutine] static async Coroutine Main(Yielder<LoopRequest> co)
+// {
+//     await co.Gather(Worker(), Worker(), Worker());
+// }
+
+internal static class Seed
+{
+    internal sealed class GetPageCoroutine : Coroutine<LoopRequest, Unit, string>
+    {
+        private readonly List<string> output;
+        private int state;
+
+        public GetPageCoroutine(List<string> output) => this.output = output;
+
+        protected override bool Resume()
+        {
+            switch (state)
+            {
+                case 0:
+                    output.Add("Starting to download page");
+                    state = 1;
+                    return YieldedThrough(Channel.Sleep(1));
+                case 1:
+                    OnResume();
+                    output.Add("Done downloading page");
+                    state = -1;
+                    return Complete("<html>Hello</html>");
+                default:
+                    return false;
+            }
+        }
+    }
+
+    internal sealed class ReadDbCoroutine : Coroutine<LoopRequest, Unit, string>
+    {
+        private readonly List<string> output;
+        private int state;
+
+        public ReadDbCoroutine(List<string> output) => this.output = output;
+
+        protected override bool Resume()
+        {
+            switch (state)
+            {
+                case 0:
+                    output.Add("Starting to retrieve data from db");
+                    state = 1;
+                    return YieldedThrough(Channel.Sleep(0.5));
+                case 1:
+                    OnResume();
+                    output.Add("Connected to db");
+                    state = 2;
+                    return YieldedThrough(Channel.Sleep(1));
+                case 2:
+                    OnResume();
+                    output.Add("Done retrieving data from db");
+                    state = -1;
+                    return Complete("db-data");
+                default:
+                    return false;
+            }
+        }
+    }
+
+    internal sealed class WriteDbCoroutine : Coroutine<LoopRequest, Unit, Unit>
+    {
+        private readonly string data;
+        private readonly List<string> output;
+        private int state;
+
+        public WriteDbCoroutine(string data, List<string> output)
+        {
+            this.data = data;
+            this.output = output;
+        }
+
+        protected override bool Resume()
+        {
+            switch (state)
+            {
+                case 0:
+                    output.Add("Starting to write data to db");
+                    state = 1;
+                    return YieldedThrough(Channel.Sleep(0.5));
+                case 1:
+                    OnResume();
+                    output.Add("Connected to db");
+                    state = 2;
+                    return YieldedThrough(Channel.Sleep(1));
+                case 2:
+                    OnResume();
+                    output.Add("Done writing data to db");
+                    state = -1;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    internal sealed class WorkerCoroutine : Coroutine<LoopRequest, Unit, Unit>
+    {
+        private readonly List<string> output;
+        private string page = null!;
+        private int state;
+
+        public WorkerCoroutine(List<string> output) => this.output = output;
+
+        protected override bool Resume()
+        {
+            switch (state)
+            {
+                case 0:
+                    state = 1;
+                    return DelegateTo(new GetPageCoroutine(output));
+                case 1:
+                    OnResume();
+                    page = DelegationResult<string>();
+                    state = 2;
+                    return DelegateTo(new WriteDbCoroutine(page, output));
+                case 2:
+                    OnResume();
+                    EndDelegation();
+                    state = -1;
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary><c>await co.Gather(Worker(), Worker(), Worker())</c>, returning how many results it got.</summary>
+    internal sealed class GatherWorkersCoroutine : Coroutine<LoopRequest, Unit, int>
+    {
+        private readonly List<string> output;
+        private int state;
+
+        public GatherWorkersCoroutine(List<string> output) => this.output = output;
+
+        protected override bool Resume()
+        {
+            switch (state)
+            {
+                case 0:
+                    state = 1;
+                    return DelegateTo(Channel.Gather(new WorkerCoroutine(output), new WorkerCoroutine(output), new WorkerCoroutine(output)));
+                case 1:
+                    OnResume();
+                    Unit[] results = DelegationResult<Unit[]>();
+                    state = -1;
+                    return Complete(results.Length);
+                default:
+                    return false;
+            }
+        }
+    }
+}
