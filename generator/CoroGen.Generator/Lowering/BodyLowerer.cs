@@ -725,26 +725,25 @@ internal sealed class BodyLowerer
             return;
         }
 
+        // One line to suspend, one to resume: each maps to the await's template line.
         StateModel state = context.AddState(kind, line, waitsFor, out string resume);
-        output.Add(Code($"this.state = {state.Name};", line));
-        output.Add(Code(suspend, line));
+        output.Add(Code($"this.state = {state.Name}; {suspend}", line));
         output.Add(new BodyLine(BodyLineKind.Label, resume, 0));
-        output.Add(Code("this.state = Running;", line));
-        string value = "this.OnResume()";
+        string delivered;
         if (delegation)
         {
-            output.Add(Code("this.OnResume(); // raises here what the sub-coroutine (or Throw/Close) raised", line));
-            value = resultType is null || resultType.SpecialType == SpecialType.System_Void || resultFormat is null
-                ? "this.EndDelegation()"
-                : $"this.DelegationResult<{resultType.ToDisplayString(SymbolFormats.FullyQualified)}>()";
-            if (resultFormat is null)
-            {
-                output.Add(Code(value + ";", line));
-                return;
-            }
+            // OnResume raises what the sub-coroutine (or Throw/Close) raised; otherwise the await's value is the sub's result.
+            string result = resultType is null || resultType.SpecialType == SpecialType.System_Void || resultFormat is null
+                ? "this.EndDelegation();"
+                : string.Format(resultFormat, $"this.DelegationResult<{resultType.ToDisplayString(SymbolFormats.FullyQualified)}>()");
+            delivered = "this.OnResume(); " + result;
+        }
+        else
+        {
+            delivered = resultFormat is null ? "this.OnResume();" : string.Format(resultFormat, "this.OnResume()");
         }
 
-        output.Add(Code(resultFormat is null ? value + ";" : string.Format(resultFormat, value), line));
+        output.Add(Code("this.state = Running; " + delivered, line));
     }
 
     // What the generated code delegates to: a template call becomes a factory call (without `co`); anything else is kept.
