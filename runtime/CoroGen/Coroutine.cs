@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using CoroGen.Templates;
 
 namespace CoroGen;
@@ -22,6 +23,10 @@ public abstract class Coroutine
 
     // The exception to raise at the suspension point on the next resume (Throw, Close, or a sub that failed).
     private protected Exception? pendingException;
+
+    // How to raise pendingException when the trampoline has already captured it (an exception unwinding a deep chain);
+    // null: capture it afresh at the suspension point.
+    private protected ExceptionDispatchInfo? pendingDispatch;
 
     private protected Coroutine()
     {
@@ -47,7 +52,9 @@ public abstract class Coroutine
 
     /// <summary>Resumes this coroutine as one level of a delegation chain, raising <paramref name="exception"/> (if any) at its suspension point.</summary>
     /// <returns>True if it yielded or began a delegation; false if it finished.</returns>
-    internal abstract bool StepLevel(Exception? exception);
+    /// <param name="exception">The exception to raise, or null to resume normally.</param>
+    /// <param name="dispatch">A capture of <paramref name="exception"/> to raise it with, or null to capture it afresh.</param>
+    internal abstract bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null);
 
     /// <summary>The type this coroutine yields, for messages.</summary>
     internal abstract Type YieldType { get; }

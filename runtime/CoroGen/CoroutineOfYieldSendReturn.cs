@@ -293,14 +293,15 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     bool IDelegationLevel<TYield, TSend>.StepWithValue(TSend value) => Step(value, null);
 
-    internal sealed override bool StepLevel(Exception? exception) => Step(default!, exception);
+    internal sealed override bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null) => Step(default!, exception, dispatch);
 
     // Runs this coroutine's own body once and keeps its state; exceptions leave as they are, with their stack trace.
-    private bool Step(TSend value, Exception? exception)
+    private bool Step(TSend value, Exception? exception, ExceptionDispatchInfo? dispatch = null)
     {
         state = CoroutineState.Running;
         sent = value;
         pendingException = exception;
+        pendingDispatch = dispatch;
         bool suspended;
         try
         {
@@ -309,6 +310,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         catch (Exception escaped)
         {
             pendingException = null;
+            pendingDispatch = null;
             state = escaped is CoroutineExitException ? CoroutineState.Closed : CoroutineState.Faulted;
             throw;
         }
@@ -354,6 +356,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
     {
         CoroutineExitException? exit = null;
+
+        // An exception unwinding the chain is raised again at every level's await, and each raise extends its stack
+        // trace; capturing it afresh at each of n levels would cost O(n^2). After FullTraceLevels levels, every further
+        // level raises it from one capture (its original trace plus the first levels), so unwinding stays O(1) per level.
+        Exception? unwinding = null;
+        ExceptionDispatchInfo? unwindingCapture = null;
+        int unwoundLevels = 0;
         while (true)
         {
             if (escaped is null && yielded)
@@ -430,15 +439,34 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 state = CoroutineState.Running;
             }
 
-            escaped = StepCatching(level, escaped, out yielded);
+            ExceptionDispatchInfo? capture = null;
+            if (escaped is not null)
+            {
+                if (!ReferenceEquals(escaped, unwinding))
+                {
+                    unwinding = escaped;
+                    unwindingCapture = null;
+                    unwoundLevels = 0;
+                }
+
+                if (++unwoundLevels > FullTraceLevels)
+                {
+                    capture = unwindingCapture ??= ExceptionDispatchInfo.Capture(escaped);
+                }
+            }
+
+            escaped = StepCatching(level, escaped, out yielded, capture);
         }
     }
 
-    private static Exception? StepCatching(Coroutine level, Exception? raise, out bool yielded)
+    // How many levels of a delegation chain an unwinding exception's stack trace records in full.
+    private const int FullTraceLevels = 64;
+
+    private static Exception? StepCatching(Coroutine level, Exception? raise, out bool yielded, ExceptionDispatchInfo? capture = null)
     {
         try
         {
-            yielded = level.StepLevel(raise);
+            yielded = level.StepLevel(raise, capture);
             return null;
         }
         catch (Exception e)
@@ -472,7 +500,14 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private void RaisePending()
     {
         Exception exception = pendingException!;
+        ExceptionDispatchInfo? dispatch = pendingDispatch;
         pendingException = null;
+        pendingDispatch = null;
+        if (dispatch is not null)
+        {
+            dispatch.Throw();
+        }
+
         ExceptionDispatchInfo.Throw(exception);
     }
 }
