@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
@@ -189,6 +190,7 @@ internal sealed class GatherCoroutine<T> : Coroutine<LoopRequest, Unit, T[]>
         if (tasks is null)
         {
             LoopTask current = LoopContext.RequireTask("Gather");
+            var seen = new HashSet<Coroutine>(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < coroutines.Length; i++)
             {
                 if (coroutines[i] is null || coroutines[i].State != CoroutineState.Created)
@@ -196,9 +198,9 @@ internal sealed class GatherCoroutine<T> : Coroutine<LoopRequest, Unit, T[]>
                     throw new ArgumentException($"Gather needs coroutines that have not started; argument {i} is {(coroutines[i] is null ? "null" : coroutines[i].State.ToString())}.");
                 }
 
-                if (Array.IndexOf(coroutines, coroutines[i]) != i)
+                if (!seen.Add(coroutines[i]))
                 {
-                    throw new ArgumentException($"Gather received the same coroutine twice (arguments {Array.IndexOf(coroutines, coroutines[i])} and {i}).");
+                    throw new ArgumentException($"Gather received the same coroutine twice (argument {i} repeats an earlier one).");
                 }
             }
 
