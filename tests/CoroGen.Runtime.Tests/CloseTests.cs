@@ -33,6 +33,23 @@ public class CloseTests
     }
 
     [Fact]
+    public void CloseRunsNestedFinallysInnerFirstExactlyOnce()
+    {
+        var co = new NestedFinally();
+        co.MoveNext();
+        co.Close();
+        Assert.Equal(new[] { "inner finally", "outer finally" }, co.Log);
+        Assert.Equal(CoroutineState.Closed, co.State);
+
+        var atSecond = new NestedFinally();
+        atSecond.MoveNext();
+        atSecond.MoveNext();
+        atSecond.Close();
+        Assert.Equal(new[] { "resumed", "inner finally", "outer finally" }, atSecond.Log);
+        Assert.Equal(CoroutineState.Closed, atSecond.State);
+    }
+
+    [Fact]
     public void CloseOutsideAnyCleanupRegionRunsNoUserCode()
     {
         var co = new CountUp(3);

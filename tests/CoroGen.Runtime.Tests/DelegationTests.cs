@@ -282,6 +282,50 @@ public class DelegationTests
     }
 
     [Fact]
+    public void ExitRaisedBySubOnItsOwnClosesTheWholeChain()
+    {
+        var log = new List<string>();
+        var exit = new CoroutineExitException();
+        var sub = new ExitRaiser(exit);
+        var outer = new Delegator("outer", log, () => sub);
+        outer.MoveNext();
+        Assert.Same(exit, Assert.Throws<CoroutineExitException>(() => outer.MoveNext()));
+        Assert.Equal(CoroutineState.Closed, sub.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+        Assert.Equal(new[] { "outer start", "outer finally" }, log);
+    }
+
+    [Fact]
+    public void ThrowingTheExitIntoAChainWhoseSubReturnsStillClosesTheDelegator()
+    {
+        var log = new List<string>();
+        var sub = new ExitHandler(ExitMode.Return);
+        var outer = new Delegator("outer", log, () => sub);
+        outer.MoveNext();
+        Assert.Throws<CoroutineExitException>(() => outer.Throw(new CoroutineExitException()));
+        Assert.Equal(CoroutineState.Closed, sub.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+        Assert.Equal(new[] { "outer start", "outer finally" }, log);
+    }
+
+    [Fact]
+    public void CloseAndThrowBeforeStartNeverCreateTheSub()
+    {
+        var log = new List<string>();
+        int made = 0;
+        var closed = new Delegator("outer", log, () => { made++; return new Inner("inner", log, 1); });
+        closed.Close();
+        Assert.Equal(CoroutineState.Closed, closed.State);
+
+        var thrown = new Delegator("outer", log, () => { made++; return new Inner("inner", log, 1); });
+        var e = new TestException("early");
+        Assert.Same(e, Assert.Throws<TestException>(() => thrown.Throw(e)));
+        Assert.Equal(CoroutineState.Closed, thrown.State);
+        Assert.Equal(0, made);
+        Assert.Empty(log);
+    }
+
+    [Fact]
     public void AwaitingAnAlreadyFinishedSubReturnsItsResultAtOnce()
     {
         var log = new List<string>();

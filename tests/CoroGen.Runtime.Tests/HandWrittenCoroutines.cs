@@ -1119,3 +1119,113 @@ public sealed class ObjectRoot : Coroutine<object?, string, int>
         return Complete(r);
     }
 }
+
+/// <summary>
+/// <code>
+/// async Coroutine NestedFinally(Yielder&lt;int&gt; co) {
+///     try { try { await co.Yield(1); log("resumed"); } finally { log("inner finally"); } await co.Yield(2); }
+///     finally { log("outer finally"); }
+/// }
+/// </code>
+/// </summary>
+public sealed class NestedFinally : Coroutine<int, Unit, Unit>
+{
+    private int pc;
+
+    public List<string> Log { get; } = new();
+
+    protected override bool IsSuspendedInCleanupRegion => pc is 1 or 2;
+
+    protected override bool Resume()
+    {
+        switch (pc)
+        {
+            case 0: goto Start;
+            case 1:
+            case 2: goto Try1;
+        }
+
+        throw new BadResumeException(nameof(NestedFinally), pc);
+
+    Start:
+        pc = -1;
+    Try1:
+        try
+        {
+            switch (pc)
+            {
+                case 1: goto Try2;
+                case 2: goto Resume2;
+            }
+
+        Try2:
+            try
+            {
+                switch (pc)
+                {
+                    case 1: goto Resume1;
+                }
+
+                pc = 1;
+                return Yielded(1);
+            Resume1:
+                pc = -1;
+                OnResume();
+                Log.Add("resumed");
+            }
+            finally
+            {
+                if (pc < 0)
+                {
+                    Log.Add("inner finally");
+                }
+            }
+
+            pc = 2;
+            return Yielded(2);
+        Resume2:
+            pc = -1;
+            OnResume();
+        }
+        finally
+        {
+            if (pc < 0)
+            {
+                Log.Add("outer finally");
+            }
+        }
+
+        pc = -2;
+        return false;
+    }
+}
+
+/// <summary><c>async Coroutine&lt;int&gt; ExitRaiser(Yielder&lt;int, int&gt; co) { await co.Yield(1); throw exit; }</c></summary>
+public sealed class ExitRaiser : Coroutine<int, int, int>
+{
+    private readonly CoroutineExitException exit;
+    private int pc;
+
+    public ExitRaiser(CoroutineExitException exit) => this.exit = exit;
+
+    protected override bool Resume()
+    {
+        switch (pc)
+        {
+            case 0: goto Start;
+            case 1: goto Resume1;
+        }
+
+        throw new BadResumeException(nameof(ExitRaiser), pc);
+
+    Start:
+        pc = -1;
+        pc = 1;
+        return Yielded(1);
+    Resume1:
+        pc = -1;
+        OnResume();
+        pc = -2;
+        throw exit;
+    }
+}

@@ -208,34 +208,4 @@ public class ThrowTests
         Assert.Equal(CoroutineState.Faulted, co.State);
         Assert.Equal(new[] { "finally start", "finally middle", "finally end" }, co.Log);
     }
-
-    /// <summary><c>async Coroutine&lt;int&gt; ExitRaiser(Yielder&lt;int, int&gt; co) { await co.Yield(1); throw exit; }</c></summary>
-    private sealed class ExitRaiser : Coroutine<int, int, int>
-    {
-        private readonly CoroutineExitException exit;
-        private int pc;
-
-        public ExitRaiser(CoroutineExitException exit) => this.exit = exit;
-
-        protected override bool Resume()
-        {
-            switch (pc)
-            {
-                case 0: goto Start;
-                case 1: goto Resume1;
-            }
-
-            throw new BadResumeException(nameof(ExitRaiser), pc);
-
-        Start:
-            pc = -1;
-            pc = 1;
-            return Yielded(1);
-        Resume1:
-            pc = -1;
-            OnResume();
-            pc = -2;
-            throw exit;
-        }
-    }
 }

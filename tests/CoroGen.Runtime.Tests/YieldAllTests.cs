@@ -89,6 +89,23 @@ public class YieldAllTests
     }
 
     [Fact]
+    public void ThrowAndCloseDisposeTheIteratorBeforeTheDelegatorsHandlersRun()
+    {
+        YieldAllUser? thrown = null;
+        thrown = new YieldAllUser(Iterate(() => thrown!.Log));
+        thrown.MoveNext();
+        Assert.True(thrown.Throw(new TestException("x")));
+        Assert.Equal(new[] { "start", "iterator finally", "caught x", "finally" }, thrown.Log);
+
+        YieldAllUser? closed = null;
+        closed = new YieldAllUser(Iterate(() => closed!.Log));
+        closed.MoveNext();
+        closed.Close();
+        Assert.Equal(new[] { "start", "iterator finally", "finally" }, closed.Log);
+        Assert.Equal(CoroutineState.Closed, closed.State);
+    }
+
+    [Fact]
     public void ExceptionFromTheEnumeratorIsRaisedAtTheAwait()
     {
         var co = new YieldAllUser(Failing());
@@ -131,6 +148,19 @@ public class YieldAllTests
         finally
         {
             order.Add("iterator finally");
+        }
+    }
+
+    private static IEnumerable<int> Iterate(Func<List<string>> log)
+    {
+        try
+        {
+            yield return 10;
+            yield return 20;
+        }
+        finally
+        {
+            log().Add("iterator finally");
         }
     }
 
