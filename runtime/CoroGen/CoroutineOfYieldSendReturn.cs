@@ -351,11 +351,17 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // The trampoline. `level` has just run with the given outcome; walk inward (new delegations) and outward
     // (finished or failed subs) one level at a time, without recursion, until some level yields or this root finishes.
-    // While closing, every sub is closed with Close's rules: a sub that yields has ignored the exit, and its
-    // delegator sees InvalidOperationException at the await; a sub that ends makes its delegator see the exit.
+    // While closing, every level of the chain being closed is closed with Close's rules: a level that yields has ignored
+    // the exit, and its delegator sees InvalidOperationException at the await; a level that ends makes its delegator see
+    // the exit. Coroutines that a closing level starts to await meanwhile (`finally { await Cleanup(co); }`) are not being
+    // closed: they run normally, and their delegator resumes normally when they end; if they yield, the closing level
+    // that awaits them has ignored the exit.
     private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
     {
         CoroutineExitException? exit = null;
+
+        // While closing: how many levels `level` lies below the innermost level of the chain being closed (0: it is one).
+        int opened = 0;
 
         // An exception unwinding the chain is raised again at every level's await, and each raise extends its stack
         // trace; capturing it afresh at each of n levels would cost O(n^2). After FullTraceLevels levels, every further
@@ -367,9 +373,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         {
             if (escaped is null && yielded)
             {
-                if (closing && level != this)
+                if (closing && level.pendingSub is null && ClosingLevel(level, opened) is var closingLevel && closingLevel != this)
                 {
-                    level.pendingSub = null;
+                    // closingLevel ignored the exit: it stays suspended where it is (with what it awaits), out of the chain.
+                    level = closingLevel;
+                    opened = 0;
                     escaped = IgnoredExit();
                 }
                 else if (level.pendingSub is null)
@@ -397,6 +405,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                     {
                         sub.delegator = level;
                         level = sub;
+                        if (closing)
+                        {
+                            opened++;
+                        }
+
                         try
                         {
                             yielded = ((IDelegationLevel<TYield, TSend>)sub).StepWithValue(default!);
@@ -428,7 +441,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
             Coroutine parent = level.delegator!;
             level.delegator = null;
-            if (escaped is null && closing)
+            if (opened > 0)
+            {
+                opened--; // a coroutine awaited during the close ended: its delegator resumes normally
+            }
+            else if (escaped is null && closing)
             {
                 escaped = exit ??= new CoroutineExitException();
             }
@@ -457,6 +474,17 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
             escaped = StepCatching(level, escaped, out yielded, capture);
         }
+    }
+
+    // The level of the chain being closed that `level` (opened levels below it) runs for.
+    private static Coroutine ClosingLevel(Coroutine level, int opened)
+    {
+        for (; opened > 0; opened--)
+        {
+            level = level.delegator!;
+        }
+
+        return level;
     }
 
     // How many levels of a delegation chain an unwinding exception's stack trace records in full.

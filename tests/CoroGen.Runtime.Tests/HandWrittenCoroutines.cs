@@ -1229,3 +1229,90 @@ public sealed class ExitRaiser : Coroutine<int, int, int>
         throw exit;
     }
 }
+
+/// <summary>
+/// A finally that delegates (to a cleanup coroutine), lowered like <see cref="YieldingFinally"/>.
+/// <code>
+/// async Coroutine&lt;int&gt; CleanupInFinally(string name, Func&lt;Coroutine&lt;int&gt;&gt; makeSub, Func&lt;Coroutine&lt;int&gt;&gt; makeCleanup, Yielder&lt;int, int&gt; co) {
+///     int r = 0;
+///     try { r = await makeSub(); log(name + " got " + r); }
+///     finally { log(name + " finally start"); int c = await makeCleanup(); log(name + " cleanup returned " + c); log(name + " finally end"); }
+///     return r;
+/// }
+/// </code>
+/// </summary>
+public sealed class CleanupInFinally : Coroutine<int, int, int>
+{
+    private readonly string name;
+    private readonly List<string> log;
+    private readonly Func<Coroutine> makeSub;
+    private readonly Func<Coroutine> makeCleanup;
+    private int pc;
+    private int r;
+    private Exception? pending;
+
+    public CleanupInFinally(string name, List<string> log, Func<Coroutine> makeSub, Func<Coroutine> makeCleanup)
+    {
+        this.name = name;
+        this.log = log;
+        this.makeSub = makeSub;
+        this.makeCleanup = makeCleanup;
+    }
+
+    protected override bool IsSuspendedInCleanupRegion => pc is 1 or 2;
+
+    protected override bool Resume()
+    {
+        switch (pc)
+        {
+            case 0: goto Start;
+            case 1: goto Try1;
+            case 2: goto Resume2;
+        }
+
+        throw new BadResumeException(name, pc);
+
+    Start:
+        pc = -1;
+        r = 0;
+    Try1:
+        try
+        {
+            switch (pc)
+            {
+                case 1: goto Resume1;
+            }
+
+            pc = 1;
+            return DelegateTo(makeSub());
+        Resume1:
+            pc = -1;
+            OnResume();
+            r = DelegationResult<int>();
+            log.Add(name + " got " + r);
+        }
+        catch (Exception e)
+        {
+            pending = e;
+        }
+
+        log.Add(name + " finally start");
+        pc = 2;
+        return DelegateTo(makeCleanup());
+    Resume2:
+        pc = -1;
+        OnResume();
+        log.Add(name + " cleanup returned " + DelegationResult<int>());
+        log.Add(name + " finally end");
+        if (pending is not null)
+        {
+            Exception p = pending;
+            pending = null;
+            pc = -2;
+            ExceptionDispatchInfo.Throw(p);
+        }
+
+        pc = -2;
+        return Complete(r);
+    }
+}
