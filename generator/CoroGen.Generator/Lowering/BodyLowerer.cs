@@ -415,7 +415,7 @@ internal sealed class BodyLowerer
 
         int line = Line(statement);
         ForEachStatementInfo info = context.Model.GetForEachStatementInfo(statement);
-        ITypeSymbol? collectionType = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).ConvertedType;
+        ITypeSymbol? collectionType = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).Type;
         string target;
         string cast = string.Empty;
         if (statement is ForEachStatementSyntax single)

@@ -192,7 +192,7 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
         MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ThisExpression(), IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + field, field, default)));
 
     private static StatementSyntax Goto(string label, StatementSyntax node) =>
-        GotoStatement(SyntaxKind.GotoStatement, IdentifierName(label)).WithTriviaFrom(node);
+        ParseStatement($"goto {label};").WithTriviaFrom(node);
 
     private SyntaxNode? InLoop(System.Func<SyntaxNode?> visit)
     {

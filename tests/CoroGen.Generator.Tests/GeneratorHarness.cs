@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using CoroGen.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>Runs the CoroGen generator over source text in memory, the way the compiler does in a build.</summary>
+internal static class GeneratorHarness
+{
+    public const string TemplatePath = "Templates.cs";
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        return trusted.Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(CoroGen.Coroutine).Assembly.Location))
+            .ToImmutableArray();
+    });
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compile(string source, string path = TemplatePath) =>
+        CSharpCompilation.Create(
+            "Templates",
+            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path) },
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorRun Run(string source, bool lineDirectives = false)
+    {
+        CSharpCompilation compilation = Compile(source);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            new[] { new CoroutineGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            optionsProvider: new LineDirectiveOptions(lineDirectives),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
+        return new GeneratorRun(driver, driver.GetRunResult(), output);
+    }
+
+    internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResult Result, Compilation Output)
+    {
+        public Exception? Exception => Result.Results.Single().Exception;
+
+        public ImmutableArray<Diagnostic> GeneratorDiagnostics => Result.Diagnostics;
+
+        public IEnumerable<GeneratedSourceResult> Sources => Result.Results.Single().GeneratedSources;
+
+        /// <summary>Errors of the whole compilation after generation: the generated code must compile.</summary>
+        public IEnumerable<Diagnostic> CompilationErrors => Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    private sealed class LineDirectiveOptions : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        private readonly Options global;
+
+        public LineDirectiveOptions(bool on) => global = new Options(on);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => global;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => global;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => global;
+
+        private sealed class Options : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            private readonly bool on;
+
+            public Options(bool on) => this.on = on;
+
+            public override bool TryGetValue(string key, out string value)
+            {
+                value = on ? "true" : "false";
+                return key == "build_property.CoroGenLineDirectives";
+            }
+        }
+    }
+}
