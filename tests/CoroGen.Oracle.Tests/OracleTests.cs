@@ -657,6 +657,98 @@ public class OracleTests
     }
 
     [Fact]
+    public void Delegation_Close_where_the_inner_finally_throws_raises_that_in_the_outer()
+    {
+        var log = new List<string>();
+        var outer = TemplateOracle.Run<int, string>(co => Delegation.OuterOf(c => Handlers.ThrowingFinally(c), log, co));
+
+        Assert.Equal(
+            Lines(
+                "MoveNext() -> true, Current=1 | Suspended",
+                "Close() -> threw InvalidOperationException: The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it. (Current=-1) | Suspended | log: outer caught FormatException: from finally",
+                "MoveNext() -> false | Completed | log: outer finally",
+                "end: Completed, Result=\"outer recovered\", Current=-1"),
+            CoroutineDriver.Trace(outer, new[] { MoveNext, Close, MoveNext }, log));
+    }
+
+    [Fact]
+    public void Delegation_Close_where_the_inner_ignores_the_exit()
+    {
+        var log = new List<string>();
+        var outer = TemplateOracle.Run<int, string>(co => Delegation.OuterOf(c => Handlers.IgnoresExit(c), log, co));
+
+        Assert.Equal(
+            Lines(
+                "MoveNext() -> true, Current=1 | Suspended",
+                "Close() -> threw InvalidOperationException: The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it. (Current=-1) | Suspended | log: outer caught InvalidOperationException: The sub-coroutine ignored CoroutineExitException: it yielded while being closed.",
+                "Close() -> returned | Closed | log: outer finally",
+                "end: Closed, Result=n/a, Current=-1"),
+            CoroutineDriver.Trace(outer, new[] { MoveNext, Close, Close }, log));
+    }
+
+    [Fact]
+    public void Delegation_Throw_of_the_exit_closes_the_inner_first()
+    {
+        var log = new List<string>();
+        var outer = TemplateOracle.Run<int, string>(co => Delegation.OuterOf(c => Protocol.Counted(log, c), log, co));
+
+        Assert.Equal(
+            Lines(
+                "MoveNext() -> true, Current=1 | Suspended | log: started",
+                "Throw(CoroutineExitException: The coroutine is being closed.) -> threw CoroutineExitException: The coroutine is being closed. (the thrown object) | Closed | log: finally, outer finally",
+                "end: Closed, Result=n/a, Current=1"),
+            CoroutineDriver.Trace(outer, new[] { MoveNext, ThrowExit }, log));
+    }
+
+    [Fact]
+    public void Delegation_to_a_sub_with_a_covariant_yield_type()
+    {
+        var words = TemplateOracle.Run<string, int>(co => Delegation.All2(co));
+        var outer = TemplateOracle.Run<object, int>(co => Delegation.Covariant(words, co));
+
+        Assert.Equal(
+            Lines(
+                "Drain() -> 1.5, \"a\", \"b\", 2, false | Completed",
+                "end: Completed, Result=2, Current=2"),
+            CoroutineDriver.Trace(outer, Drain()));
+    }
+
+    [Fact]
+    public void Awaiting_a_faulted_sub_raises_at_the_await()
+    {
+        var log = new List<string>();
+        var outer = TemplateOracle.Run<int, string>(co => Delegation.OuterOf(c => Handlers.Faulting(c), log, co));
+
+        Assert.Equal(
+            Lines(
+                "MoveNext() -> true, Current=1 | Suspended",
+                "MoveNext() -> true, Current=-1 | Suspended | log: outer caught InvalidOperationException: body failed",
+                "MoveNext() -> false | Completed | log: outer finally",
+                "end: Completed, Result=\"outer recovered\", Current=-1"),
+            CoroutineDriver.Trace(outer, new[] { MoveNext, MoveNext, MoveNext }, log));
+    }
+
+    [Fact]
+    public void The_driver_makes_a_fresh_log_per_trace()
+    {
+        CoroutineOp[] script = { MoveNext, Throw<InvalidOperationException>("boom"), MoveNext };
+        string first = CoroutineDriver.Trace(log => TemplateOracle.Run<int, string>(co => Handlers.Guarded(log, co)), script);
+        string second = CoroutineDriver.Trace(log => TemplateOracle.Run<int, string>(co => Handlers.Guarded(log, co)), script);
+
+        Assert.Equal(first, second);
+        Assert.Equal(
+            Lines(
+                "MoveNext() -> true, Current=1 | Suspended | log: try",
+                "Throw(InvalidOperationException: boom) -> true, Current=-1 | Suspended | log: catch boom",
+                "MoveNext() -> false | Completed | log: after catch yield, finally",
+                "end: Completed, Result=\"caught\", Current=-1"),
+            first);
+        Assert.Equal(
+            "create -> threw InvalidOperationException: " + Assert.Throws<InvalidOperationException>(() => Examples.CountDown(1, null!)).Message,
+            CoroutineDriver.Trace(log => (Coroutine<int, Unit, int>)Examples.CountDown(1, null!), MoveNext));
+    }
+
+    [Fact]
     public void Helper_methods_returning_Yield_are_suspension_points()
     {
         var coroutine = TemplateOracle.Run<int, int, int>(co => Delegation.UsesHelper(co));

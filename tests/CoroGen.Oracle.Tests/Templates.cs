@@ -471,6 +471,43 @@ public static partial class Delegation
         return before + "+" + after;
     }
 
+    [Coroutine]
+    public static async Coroutine<string> OuterOf(Func<Yielder<int>, Coroutine> inner, List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await inner(co);
+            return "inner finished";
+        }
+        catch (Exception e) when (e is not CoroutineExitException)
+        {
+            log.Add("outer caught " + e.GetType().Name + ": " + e.Message);
+            await co.Yield(-1);
+            return "outer recovered";
+        }
+        finally
+        {
+            log.Add("outer finally");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> All2(Yielder<string> co)
+    {
+        await co.YieldAll(new[] { "a", "b" });
+        return 2;
+    }
+
+    // Awaits a coroutine that yields strings from a chain that yields objects (TYield2 converts to TYield).
+    [Coroutine]
+    public static async Coroutine<int> Covariant(Coroutine<string, Unit, int> words, Yielder<object> co)
+    {
+        await co.Yield(1.5);
+        int count = await words;
+        await co.Yield(count);
+        return count;
+    }
+
     // A helper method that takes the yielder and returns what co.Yield returns is a suspension point.
     public static YieldAwaitable<int> Twice(Yielder<int, int> co, int x) => co.Yield(x * 2);
 

@@ -166,6 +166,33 @@ public static class CoroutineDriver
         Trace(coroutine, script, null);
 
     /// <summary>
+    /// Makes a coroutine with a fresh side-effect log (<paramref name="create"/> passes it to the template or factory) and traces
+    /// <paramref name="script"/> against it with that log. The differential form:
+    /// <c>Assert.Equal(Trace(log =&gt; TemplateOracle.Run&lt;int&gt;(co =&gt; T.M(log, co)), script), Trace(log =&gt; T.M(log), script))</c>.
+    /// </summary>
+    public static string Trace<TYield, TSend, TReturn>(Func<List<string>, Coroutine<TYield, TSend, TReturn>> create, params CoroutineOp[] script)
+    {
+        if (create is null)
+        {
+            throw new ArgumentNullException(nameof(create));
+        }
+
+        var log = new List<string>();
+        Coroutine<TYield, TSend, TReturn> coroutine;
+        try
+        {
+            coroutine = create(log);
+        }
+        catch (Exception e)
+        {
+            return "create -> threw " + Describe(e, null);
+        }
+
+        string created = log.Count > 0 ? "create | log: " + string.Join(", ", log) + "\n" : "";
+        return created + Trace(coroutine, script, log);
+    }
+
+    /// <summary>
     /// Runs <paramref name="script"/> against <paramref name="coroutine"/>; after each operation, the entries the body added
     /// to <paramref name="log"/> (if given) are printed on the operation's line, prefixed with <c>log:</c>.
     /// </summary>
