@@ -135,6 +135,27 @@ public class TaskInteropTests
     }
 
     [Fact]
+    public void FailAfter_AroundAnAwaitedTask_OnTheSystemClock()
+    {
+        var never = new TaskCompletionSource<int>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        string r = new EventLoop().Run(S.Of<string>(async s =>
+        {
+            try
+            {
+                await s.Call(s.Co.FailAfter(TimeSpan.FromMilliseconds(50), S.Of<int>(async b => await b.Await(never.Task))));
+                return "no timeout";
+            }
+            catch (TimeoutException)
+            {
+                return "timeout";
+            }
+        }));
+        Assert.Equal("timeout", r);
+        Assert.InRange(sw.Elapsed, TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void PendingTaskAwait_HoldsVirtualTimeUntilItCompletes()
     {
         var loop = S.VirtualLoop();

@@ -360,7 +360,7 @@ public sealed class EventLoop
             faulted.Add(task);
         }
 
-        task.FinishWaiters.WakeAll();
+        task.WakeFinishWaiters();
     }
 
     private void FireDueTimers()

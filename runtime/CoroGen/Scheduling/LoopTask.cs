@@ -50,7 +50,12 @@ public abstract class LoopTask
 
     internal Exception? Failure;
     internal bool Observed;
-    internal readonly WaitQueue FinishWaiters = new();
+    private WaitQueue? finishWaiters;
+
+    // Made on first join: most tasks are never joined.
+    internal WaitQueue FinishWaiters => finishWaiters ??= new WaitQueue();
+
+    internal void WakeFinishWaiters() => finishWaiters?.WakeAll();
 
     // The loop's list of unfinished tasks.
     internal LoopTask? LivePrev;
