@@ -111,10 +111,10 @@ public sealed class EventLoop
             throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested.");
         }
 
+        shuttingDown = false;
         LoopTask<T> mainTask = Spawn(main);
         thread = Thread.CurrentThread;
         current = this;
-        shuttingDown = false;
         try
         {
             RunLoop(mainTask);
@@ -124,6 +124,7 @@ public sealed class EventLoop
             current = null;
             thread = null;
             running = null;
+            shuttingDown = false;
             wakeTimer?.Dispose();
             wakeTimer = null;
         }
