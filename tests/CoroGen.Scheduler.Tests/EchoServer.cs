@@ -25,10 +25,18 @@ namespace CoroGen.Scheduler.Tests;
 ///     using (client)
 ///     {
 ///         var buffer = new byte[4096];
-///         int n;
-///         while ((n = await client.ReceiveAsync(buffer, SocketFlags.None)) &gt; 0)
-///             for (int sent = 0; sent &lt; n; )
-///                 sent += await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+///         while (true)
+///         {
+///             int n = await client.ReceiveAsync(buffer, SocketFlags.None);
+///             if (n == 0)
+///                 break;
+///             int sent = 0;
+///             while (sent &lt; n)
+///             {
+///                 int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+///                 sent += k;
+///             }
+///         }
 ///     }
 /// }
 /// </code>
