@@ -17,7 +17,7 @@ public class EchoServerTests
 
     public EchoServerTests(ITestOutputHelper output) => this.output = output;
 
-    private (long Bytes, long Expected, int LoopThreadUses, TimeSpan Elapsed) RunEcho(int clients, int messages)
+    private (long Bytes, long Expected, int LoopThreadUses, TimeSpan Elapsed) RunEcho(int clients, int messages, bool templates = false)
     {
         int loopThread = -1;
         int foreign = 0;
@@ -30,10 +30,12 @@ public class EchoServerTests
                 loopThread = Environment.CurrentManagedThreadId;
                 var listener = EchoServer.Listen();
                 var endpoint = (IPEndPoint)listener.LocalEndPoint!;
-                var server = s.Co.Spawn(EchoServer.Serve(listener));
+                var server = templates ? (LoopTask)s.Co.Spawn(SchedulerTemplates.Serve(listener)) : s.Co.Spawn(EchoServer.Serve(listener));
                 var all = Enumerable.Range(0, clients).Select(id => (Coroutine<LoopRequest, Unit, long>)S.Of<long>(async c =>
                 {
-                    long b = await c.Call(EchoServer.Client(endpoint, id, messages));
+                    long b = templates
+                        ? await c.Call(SchedulerTemplates.Client(endpoint, id, messages))
+                        : await c.Call(EchoServer.Client(endpoint, id, messages));
                     if (Environment.CurrentManagedThreadId != loopThread)
                     {
                         Interlocked.Increment(ref foreign);
@@ -51,25 +53,25 @@ public class EchoServerTests
         long expected = 0;
         for (int m = 0; m < messages; m++)
         {
-            expected += $"client 0000 message {m:D3} {new string('x', m % 17)}\n".Length;
+            expected += templates ? $"client 0000 message {m:D3}\n".Length : $"client 0000 message {m:D3} {new string('x', m % 17)}\n".Length;
         }
 
         return (bytes, expected * clients, foreign, sw.Elapsed);
     }
 
     [Fact]
-    public void EchoServer_TenClients_AllBytesReturnInOrder()
+    public void EchoServer_HundredScriptClients_AllBytesReturnInOrder()
     {
-        var r = RunEcho(10, 20);
+        var r = RunEcho(100, 20);
         Assert.Equal(r.Expected, r.Bytes);
         Assert.Equal(0, r.LoopThreadUses);
     }
 
     [Fact]
-    public void EchoServer_ThousandConcurrentClients_HundredMessagesEach()
+    public void EchoServer_FromTemplates_ThousandConcurrentClients_HundredMessagesEach()
     {
-        var r = RunEcho(1000, 100);
-        output.WriteLine($"1000 clients x 100 messages: {r.Bytes} bytes echoed in {r.Elapsed.TotalSeconds:F2} s");
+        var r = RunEcho(1000, 100, templates: true);
+        output.WriteLine($"generated echo server, 1000 clients x 100 messages: {r.Bytes} bytes echoed in {r.Elapsed.TotalSeconds:F2} s");
         Assert.Equal(r.Expected, r.Bytes);
         Assert.Equal(0, r.LoopThreadUses);
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(60), $"took {r.Elapsed}");

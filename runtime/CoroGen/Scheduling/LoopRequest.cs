@@ -94,6 +94,14 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
             ? CompletedCoroutine<T>.Create(task.Result)
             : new TaskAwaitCoroutine<T>(task.AsTask());
 
+    /// <summary>
+    /// The sub-coroutine behind <c>await Task.Yield()</c> in a scheduler template: reschedules the task once (like
+    /// <see cref="Reschedule"/>, curio's <c>sleep(0)</c>) instead of hopping to the thread pool.
+    /// </summary>
+    /// <param name="awaitable">The value of <c>Task.Yield()</c>.</param>
+    /// <returns>A coroutine to delegate to.</returns>
+    public static Coroutine<LoopRequest, Unit, Unit> Await(System.Runtime.CompilerServices.YieldAwaitable awaitable) => new RescheduleCoroutine();
+
     /// <inheritdoc/>
     public bool Equals(LoopRequest other) => Kind == other.Kind && Ticks == other.Ticks;
 
@@ -148,4 +156,24 @@ internal sealed class CompletedCoroutine<T> : Coroutine<LoopRequest, Unit, T>
     }
 
     protected override bool Resume() => Complete(value);
+}
+
+/// <summary>Yields <see cref="LoopRequest.Reschedule"/> once.</summary>
+internal sealed class RescheduleCoroutine : Coroutine<LoopRequest, Unit, Unit>
+{
+    private bool yielded;
+
+    protected override bool IsSuspendedInCleanupRegion => false;
+
+    protected override bool Resume()
+    {
+        if (yielded)
+        {
+            OnResume();
+            return false;
+        }
+
+        yielded = true;
+        return Yielded(LoopRequest.Reschedule);
+    }
 }

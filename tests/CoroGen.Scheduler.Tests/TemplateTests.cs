@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen;
+using CoroGen.Scheduling;
+using Xunit;
+
+namespace CoroGen.Scheduler.Tests;
+
+/// <summary>The scheduler driving classes the generator made from real templates (Templates.cs).</summary>
+public class TemplateTests
+{
+    [Fact]
+    public void SeedAsyncExample_FromTemplates_PrintsWhatTheSeedPrints_In2_5VirtualSeconds()
+    {
+        var output = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(SchedulerTemplates.Main(output));
+        Assert.Equal(
+            new[]
+            {
+                "Starting to download page", "Starting to download page", "Starting to download page",
+                "Done downloading page", "Starting to write data to db",
+                "Done downloading page", "Starting to write data to db",
+                "Done downloading page", "Starting to write data to db",
+                "Connected to db", "Connected to db", "Connected to db",
+                "Done writing data to db", "Done writing data to db", "Done writing data to db",
+            },
+            output);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), loop.Elapsed);
+    }
+
+    [Fact]
+    public void ThousandTemplateCoroutines_In1_5VirtualSeconds()
+    {
+        var output = new List<string>();
+        var loop = S.VirtualLoop();
+        var results = loop.Run(S.Of<string[]>(async s => await s.Call(s.Co.Gather(Enumerable.Range(0, 1000)
+            .Select(i => i % 2 == 0 ? (Coroutine<LoopRequest, Unit, string>)SchedulerTemplates.GetPage(output) : SchedulerTemplates.ReadDb(output))
+            .ToArray()))));
+        Assert.Equal(500, results.Count(r => r == "db-data"));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), loop.Elapsed);
+    }
+
+    [Fact]
+    public void AwaitTask_InATemplate_IsLoweredToLoopRequestAwait()
+    {
+        Assert.Equal(42, S.VirtualLoop().Run(SchedulerTemplates.TaskInterop()));
+    }
+
+    [Fact]
+    public void CancellingATemplateTask_RunsItsFinally()
+    {
+        var output = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var t = s.Co.Spawn(SchedulerTemplates.CancelledCleanup(output));
+            await s.Y(s.Co.Sleep(3));
+            t.Cancel();
+            await s.Call(t.Wait());
+            Assert.True(t.IsCancelled);
+            return default;
+        }));
+        Assert.Equal(new[] { "finally at 3" }, output);
+    }
+
+    [Fact]
+    public void TimeoutAroundATemplate()
+    {
+        var output = new List<string>();
+        var r = S.VirtualLoop().Run(S.Of<TimeoutResult<string>>(async s =>
+            await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(2), SchedulerTemplates.CancelledCleanup(output)))));
+        Assert.True(r.TimedOut);
+        Assert.Equal(new[] { "finally at 2" }, output);
+    }
+}

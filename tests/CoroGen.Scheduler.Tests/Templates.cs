@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using CoroGen;
+using CoroGen.Scheduling;
+
+namespace CoroGen.Scheduler.Tests;
+
+/// <summary>Real [Coroutine] templates for the scheduler, compiled by the generator: the seed's async example and the echo server.</summary>
+public static partial class SchedulerTemplates
+{
+    [Coroutine]
+    public static async Coroutine<string> GetPage(List<string> output, Yielder<LoopRequest> co)
+    {
+        output.Add("Starting to download page");
+        await co.Sleep(1);
+        output.Add("Done downloading page");
+        return "<html>Hello</html>";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ReadDb(List<string> output, Yielder<LoopRequest> co)
+    {
+        output.Add("Starting to retrieve data from db");
+        await co.Sleep(0.5);
+        output.Add("Connected to db");
+        await co.Sleep(1);
+        output.Add("Done retrieving data from db");
+        return "db-data";
+    }
+
+    [Coroutine]
+    public static async Coroutine WriteDb(string data, List<string> output, Yielder<LoopRequest> co)
+    {
+        output.Add("Starting to write data to db");
+        await co.Sleep(0.5);
+        output.Add("Connected to db");
+        await co.Sleep(1);
+        output.Add("Done writing data to db");
+    }
+
+    [Coroutine]
+    public static async Coroutine Worker(List<string> output, Yielder<LoopRequest> co)
+    {
+        string page = await GetPage(output, co);
+        await WriteDb(page, output, co);
+    }
+
+    [Coroutine]
+    public static async Coroutine Main(List<string> output, Yielder<LoopRequest> co)
+    {
+        await co.Gather(Worker(output), Worker(output), Worker(output));
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> TaskInterop(Yielder<LoopRequest> co)
+    {
+        int v = await Task.Run(() => 40);
+        await Task.Yield();
+        await Task.CompletedTask;
+        int w = await new ValueTask<int>(2);
+        return v + w;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CancelledCleanup(List<string> output, Yielder<LoopRequest> co)
+    {
+        try
+        {
+            await co.Sleep(100);
+            return "finished";
+        }
+        finally
+        {
+            output.Add("finally at " + co.Now().TotalSeconds);
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine Serve(Socket listener, Yielder<LoopRequest> co)
+    {
+        using (listener)
+        {
+            while (true)
+            {
+                Socket client = await listener.AcceptAsync();
+                co.Spawn(Handle(client));
+            }
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine Handle(Socket client, Yielder<LoopRequest> co)
+    {
+        using (client)
+        {
+            var buffer = new byte[4096];
+            while (true)
+            {
+                int n = await client.ReceiveAsync(buffer, SocketFlags.None);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                int sent = 0;
+                while (sent < n)
+                {
+                    int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    sent += k;
+                }
+            }
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<long> Client(EndPoint server, int id, int messages, Yielder<LoopRequest> co)
+    {
+        long bytes = 0;
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
+        {
+            await socket.ConnectAsync(server);
+            var reply = new byte[64];
+            for (int m = 0; m < messages; m++)
+            {
+                byte[] message = System.Text.Encoding.ASCII.GetBytes($"client {id:D4} message {m:D3}\n");
+                int sent = 0;
+                while (sent < message.Length)
+                {
+                    int k = await socket.SendAsync(message.AsMemory(sent), SocketFlags.None);
+                    sent += k;
+                }
+
+                int got = 0;
+                while (got < message.Length)
+                {
+                    int n = await socket.ReceiveAsync(reply.AsMemory(got, message.Length - got), SocketFlags.None);
+                    if (n == 0)
+                    {
+                        throw new InvalidOperationException($"client {id}: connection closed at message {m}");
+                    }
+
+                    got += n;
+                }
+
+                if (!reply.AsSpan(0, got).SequenceEqual(message))
+                {
+                    throw new InvalidOperationException($"client {id}: message {m} came back wrong");
+                }
+
+                bytes += got;
+            }
+        }
+
+        return bytes;
+    }
+}
