@@ -507,6 +507,7 @@ public sealed class EventLoop
     /// <summary>Wakes a waiting task (no effect unless it waits; a running task will not stay parked at its next Park).</summary>
     internal void Schedule(LoopTask task)
     {
+        CheckThread();
         switch (task.Status)
         {
             case LoopTaskStatus.Waiting:
