@@ -278,6 +278,20 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void FactoryResultsStoredInLocalsAndIterated()
+    {
+        var stored = Templates.StoredSub();
+        var values = new List<int>();
+        while (stored.MoveNext())
+        {
+            values.Add(stored.Current);
+        }
+
+        Assert.Equal(new[] { 1, 1, 2, 10, 2, 1 }, values);
+        Assert.Equal(6, stored.Result);
+    }
+
+    [Fact]
     public void ExpressionBodiedTemplate()
     {
         Assert.Equal(new[] { "only" }, Templates.ExpressionBodied().ToArray());

@@ -259,6 +259,24 @@ public static partial class Templates
     }
 
     [Coroutine]
+    public static async Coroutine<int> StoredSub(Yielder<int> co)
+    {
+        var sub = CountDown(2);                  // made earlier, awaited later
+        int total = 0;
+        foreach (var x in Fibonacci(3))          // a generated coroutine is enumerable
+        {
+            total += x;
+            await co.Yield(x);
+        }
+
+        foreach (object boxed in Fibonacci(1))
+            await co.Yield((int)boxed * 10);
+
+        int steps = await sub;
+        return total + steps;
+    }
+
+    [Coroutine]
     public static async Coroutine ExpressionBodied(Yielder<string> co) => await co.Yield("only");
 
     private static bool Note(List<string> log, string text)

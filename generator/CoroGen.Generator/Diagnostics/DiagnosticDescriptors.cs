@@ -70,6 +70,11 @@ internal static class DiagnosticDescriptors
         "A coroutine template uses 'base'",
         "The [Coroutine] template uses 'base', which the generated class cannot reach; call the base member through a helper method of the containing type");
 
+    public static readonly DiagnosticDescriptor TemplateCalledDirectly = Warning(
+        "COROGEN013",
+        "A coroutine template is called directly",
+        "'{0}' is a [Coroutine] template, whose body never runs when called (the call throws InvalidOperationException); call the generated factory '{1}' without the Yielder argument, or 'await' the call inside another template to delegate to it");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -78,7 +83,8 @@ internal static class DiagnosticDescriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
-        UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, InternalError,
+        UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, TemplateCalledDirectly,
+        InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
@@ -86,5 +92,11 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    /// <summary>The page of <paramref name="id"/> in docs/diagnostics/ (a test checks that every page exists).</summary>
+    public static string HelpLink(string id) => HelpBase + id + ".md";
 }

@@ -460,6 +460,24 @@ internal sealed class BodyLowerer
             return;
         }
 
+        if (FactoryCalls.Resolve(statement.Expression, context) is { } factoryResult)
+        {
+            // A coroutine this generator is writing: it is its own IEnumerator<TYield>.
+            string elementType = factoryResult.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+            string coroutine = context.AddField($"enumerator_Line{line}", $"global::System.Collections.Generic.IEnumerator<{elementType}>", FieldKind.Temporary, $"the foreach enumerator, line {line}");
+            cast = string.Empty;
+            if (statement is ForEachStatementSyntax { Type.IsVar: false } typed
+                && context.Model.GetTypeInfo(typed.Type, context.CancellationToken).Type is { } declared
+                && !SymbolEqualityComparer.Default.Equals(declared, factoryResult.YieldType))
+            {
+                cast = $"({declared.ToDisplayString(SymbolFormats.FullyQualified)})";
+            }
+
+            output.Add(Code($"this.@{coroutine} = ({Text(statement.Expression)}).GetEnumerator();", line));
+            EmitEnumeratorLoop(statement, coroutine, target, cast, next, end, line, output, DisposeLines(coroutine, context.Model.Compilation.GetSpecialType(SpecialType.System_IDisposable)));
+            return;
+        }
+
         if (info.GetEnumeratorMethod is not { } getEnumerator || info.MoveNextMethod is null || info.CurrentProperty is null)
         {
             Unsupported(statement, "a foreach loop over this collection", "iterate an array, a string or an IEnumerable<T>");
@@ -473,6 +491,11 @@ internal sealed class BodyLowerer
             ? $"(({getEnumerator.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)})({collection}))"
             : $"({collection})";
         output.Add(Code($"this.@{enumerator} = {source}.GetEnumerator();", line));
+        EmitEnumeratorLoop(statement, enumerator, target, cast, next, end, line, output, DisposeLines(enumerator, enumeratorType));
+    }
+
+    // The loop over an enumerator held in a field, inside a region whose finally disposes it.
+    private void EmitEnumeratorLoop(CommonForEachStatementSyntax statement, string enumerator, string target, string cast, string next, string end, int line, List<BodyLine> output, List<BodyLine> dispose) =>
         EmitRegion(
             $"Foreach_Line{line}",
             output,
@@ -485,8 +508,7 @@ internal sealed class BodyLowerer
                 body.Add(Code($"goto {next};", 0));
                 body.Add(new BodyLine(BodyLineKind.Label, end, 0));
             },
-            DisposeLines(enumerator, enumeratorType));
-    }
+            dispose);
 
     private void LowerLoopBody(StatementSyntax body, string breakLabel, string continueLabel, List<BodyLine> output)
     {
@@ -705,6 +727,17 @@ internal sealed class BodyLowerer
         {
             (kind, suspend, waitsFor, delegation) = ("YieldAll", $"return this.DelegateTo({Text(awaited)});", $"the elements yielded by {awaited}", true);
         }
+        else if (FactoryCalls.Resolve(awaited, context) is { } factoryResult)
+        {
+            string? sub = CheckedSub(awaited, Text(awaited), factoryResult.YieldType, factoryResult.SendType);
+            if (sub is null)
+            {
+                return;
+            }
+
+            resultType = factoryResult.ResultType;
+            (kind, suspend, waitsFor, delegation) = ("Delegate", $"return this.DelegateTo({sub});", $"the sub-coroutine {awaited} to finish", true);
+        }
         else if (CoroutineTypes.IsCoroutine(awaitedType))
         {
             string? sub = SubCoroutine(awaited, called, awaitedType!);
@@ -784,7 +817,12 @@ internal sealed class BodyLowerer
             text = Text(awaited);
         }
 
-        if (subYield is not null && subSend is not null)
+        return subYield is not null && subSend is not null ? CheckedSub(awaited, text, subYield, subSend) : text;
+    }
+
+    // Reports a sub-coroutine whose yield or send type does not fit this coroutine's; returns the text to delegate to.
+    private string? CheckedSub(ExpressionSyntax awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend)
+    {
         {
             string? problem =
                 !Fits(subYield, context.YieldType) ? $"it yields '{subYield.ToDisplayString()}', which does not convert to '{context.YieldType.ToDisplayString()}' by an identity or reference conversion" :

@@ -172,11 +172,20 @@ internal static class HoistingPass
         }
 
         string typeText = local.Type.ToDisplayString(SymbolFormats.FullyQualified);
+        if (FactoryCalls.LocalType(local, context, out _) is { } generated)
+        {
+            typeText = generated; // a coroutine made by a factory this generator writes
+        }
+        else if (local.Type is IErrorTypeSymbol)
+        {
+            typeText = string.Empty;
+        }
+
         string? problem =
             local.IsRef ? "it is a ref local" :
             local.Type.IsRefLikeType ? "its type is a ref struct" :
             ContainsAnonymousType(local.Type) ? "its type is anonymous" :
-            local.Type is IErrorTypeSymbol ? "its type could not be resolved" :
+            typeText.Length == 0 ? "its type could not be resolved" :
             null;
         if (problem is not null)
         {

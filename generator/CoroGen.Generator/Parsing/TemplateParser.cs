@@ -51,38 +51,16 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        foreach (TypeDeclarationSyntax type in method.Ancestors().OfType<TypeDeclarationSyntax>())
+        // Signature mistakes (COROGEN001-004: not partial, not async, wrong return type, not one Yielder) are reported by
+        // TemplateSignatureAnalyzer while the user types; the generator skips such templates silently, so no one sees a
+        // diagnostic twice.
+        if (!TemplateSignature.IsValid(symbol, method) || method.Body is null && method.ExpressionBody is null)
         {
-            if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, type.Identifier.GetLocation(), type.Identifier.ValueText, symbol.Name));
-            }
+            return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        if (!symbol.IsAsync)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAsync, at, symbol.Name));
-        }
-
-        ITypeSymbol? returnType = CoroutineTypes.TemplateResultType(symbol.ReturnType, out bool returnOk);
-        if (!returnOk)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongReturnType, method.ReturnType.GetLocation(), symbol.Name, symbol.ReturnType.ToDisplayString()));
-        }
-
-        List<IParameterSymbol> yielders = symbol.Parameters.Where(p => CoroutineTypes.IsYielder(p.Type)).ToList();
-        if (yielders.Count != 1)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YielderParameter, at, symbol.Name,
-                yielders.Count == 0 ? "has no Yielder parameter" : $"has {yielders.Count} Yielder parameters"));
-        }
-
-        if (diagnostics.Count > 0 || method.Body is null && method.ExpressionBody is null)
-        {
-            return Fail(diagnostics.ToArray());
-        }
-
-        IParameterSymbol yielder = yielders[0];
+        ITypeSymbol? returnType = CoroutineTypes.TemplateResultType(symbol.ReturnType, out _);
+        IParameterSymbol yielder = symbol.Parameters.First(p => CoroutineTypes.IsYielder(p.Type));
         CoroutineTypes.YielderTypes(yielder.Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
 
         var fields = new List<FieldModel>();
@@ -145,7 +123,7 @@ internal static class TemplateParser
     private static TemplateResult Fail(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
 
     // "{Method}Coroutine"; overloaded templates add their parameter types so that each class name is stable and distinct.
-    private static string GeneratedClassName(IMethodSymbol symbol)
+    internal static string GeneratedClassName(IMethodSymbol symbol)
     {
         int overloads = symbol.ContainingType.GetMembers(symbol.Name).OfType<IMethodSymbol>()
             .Count(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute"));

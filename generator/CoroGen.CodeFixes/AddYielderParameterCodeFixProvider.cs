@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CoroGen.Generator.Analyzers;
+using CoroGen.Generator.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.CodeFixes;
+
+/// <summary>
+/// COROGEN002 when the template has no Yielder: appends one. Its name and yield type come from the body's first
+/// <c>await name.Yield(value)</c> when there is one (the usual case: the template was written before its parameter);
+/// otherwise it is <c>Yielder&lt;object&gt; co</c>.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddYielderParameterCodeFixProvider)), Shared]
+public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.YielderParameter.Id);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault() is not { } method)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            // Several Yielders: which one to keep is the user's decision.
+            if (diagnostic.Properties.TryGetValue(TemplateSignatureAnalyzer.YielderCountProperty, out string? count) && count == "none")
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Add a Yielder parameter", ct => AddYielder(context.Document, root, method, ct), equivalenceKey: nameof(AddYielderParameterCodeFixProvider)),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static async Task<Document> AddYielder(Document document, SyntaxNode root, MethodDeclarationSyntax method, CancellationToken cancellationToken)
+    {
+        SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        string name = "co";
+        string yieldType = "object";
+
+        // The first 'await x.Yield(value)' whose 'x' binds to nothing yet names the parameter and gives the yield type.
+        foreach (AwaitExpressionSyntax awaited in method.DescendantNodes().OfType<AwaitExpressionSyntax>())
+        {
+            if (awaited.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Yield" or "YieldAll", Expression: IdentifierNameSyntax receiver } } call
+                && model?.GetSymbolInfo(receiver, cancellationToken).Symbol is null)
+            {
+                name = receiver.Identifier.ValueText;
+                if (call.ArgumentList.Arguments.Count == 1 && model?.GetTypeInfo(call.ArgumentList.Arguments[0].Expression, cancellationToken).Type is { TypeKind: not TypeKind.Error } type)
+                {
+                    bool all = ((MemberAccessExpressionSyntax)call.Expression).Name.Identifier.ValueText == "YieldAll";
+                    ITypeSymbol? element = all ? ElementType(type) : type;
+                    if (element is not null)
+                    {
+                        yieldType = element.ToMinimalDisplayString(model, method.SpanStart);
+                    }
+                }
+
+                break;
+            }
+        }
+
+        // 'Yielder' when 'using CoroGen;' is in scope, the qualified name otherwise.
+        bool inScope = model is not null && model.LookupNamespacesAndTypes(method.SpanStart, name: "Yielder")
+            .Any(s => s.ContainingNamespace is { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true });
+        string typeText = (inScope ? "Yielder" : "global::CoroGen.Yielder") + "<" + yieldType + ">";
+        ParameterSyntax parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name)).WithType(SyntaxFactory.ParseTypeName(typeText).WithTrailingTrivia(SyntaxFactory.Space));
+        ParameterListSyntax parameters = method.ParameterList.Parameters.Count == 0
+            ? method.ParameterList.AddParameters(parameter)
+            : method.ParameterList.WithParameters(method.ParameterList.Parameters.Add(parameter.WithLeadingTrivia(SyntaxFactory.Space)));
+        return document.WithSyntaxRoot(root.ReplaceNode(method.ParameterList, parameters));
+    }
+
+    private static ITypeSymbol? ElementType(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            return array.ElementType;
+        }
+
+        INamedTypeSymbol? enumerable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } named
+            ? named
+            : type.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
+        return enumerable?.TypeArguments[0];
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CoroGen.Generator.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.CodeFixes;
+
+/// <summary>COROGEN001: adds <c>partial</c> to the type and to every type that contains it.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider)), Shared]
+public sealed class MakePartialCodeFixProvider : CodeFixProvider
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.ContainingTypeNotPartial.Id);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root?.FindToken(context.Span.Start).Parent?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault() is not { } type)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            context.RegisterCodeFix(
+                CodeAction.Create($"Make '{type.Identifier.ValueText}' partial", ct => MakePartial(context.Document, root, type, ct), equivalenceKey: nameof(MakePartialCodeFixProvider)),
+                diagnostic);
+        }
+    }
+
+    private static Task<Document> MakePartial(Document document, SyntaxNode root, TypeDeclarationSyntax type, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        TypeDeclarationSyntax[] targets = type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToArray();
+        SyntaxNode fixedRoot = root.ReplaceNodes(targets, (_, rewritten) => AddPartial(rewritten));
+        return Task.FromResult(document.WithSyntaxRoot(fixedRoot));
+    }
+
+    // 'partial' must stand right before 'class'/'struct'/'record'/'interface', that is, last among the modifiers.
+    private static TypeDeclarationSyntax AddPartial(TypeDeclarationSyntax type)
+    {
+        if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            return type;
+        }
+
+        if (type.Modifiers.Count == 0)
+        {
+            SyntaxToken keyword = type.Keyword;
+            SyntaxToken partial = SyntaxFactory.Token(keyword.LeadingTrivia, SyntaxKind.PartialKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space));
+            return type.ReplaceToken(keyword, keyword.WithLeadingTrivia()).WithModifiers(SyntaxFactory.TokenList(partial));
+        }
+
+        return type.WithModifiers(type.Modifiers.Add(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space)));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Linq;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>What a call to a generated factory returns: the generated class and its coroutine types.</summary>
+internal sealed record FactoryCall(string ClassType, ITypeSymbol YieldType, ITypeSymbol SendType, ITypeSymbol? ResultType);
+
+/// <summary>
+/// Types the semantic model cannot know yet: a template may call another template's factory (<c>var sub = Sub(3);</c>,
+/// <c>foreach (var x in Sub(3))</c>), but factories are this generator's own output, so during generation such calls do
+/// not bind. The template they stand for does, and it says what the factory will return.
+/// </summary>
+internal static class FactoryCalls
+{
+    public static FactoryCall? Resolve(ExpressionSyntax expression, LoweringContext context, int depth = 0)
+    {
+        while (expression is ParenthesizedExpressionSyntax p)
+        {
+            expression = p.Expression;
+        }
+
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        switch (expression)
+        {
+            case InvocationExpressionSyntax invocation:
+                return ResolveCall(invocation, context);
+            case IdentifierNameSyntax name when context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is ILocalSymbol local:
+                return ResolveLocal(local, context, depth);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The type of a local whose declared type is a not-yet-generated coroutine class.</summary>
+    public static string? LocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType)
+    {
+        elementType = null;
+        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+        switch (declaration)
+        {
+            case VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }:
+                return Resolve(initializer.Value, context)?.ClassType;
+            case ForEachStatementSyntax { Type.IsVar: true } forEach when Resolve(forEach.Expression, context) is { } collection:
+                elementType = collection.YieldType;
+                return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+            default:
+                return null;
+        }
+    }
+
+    private static FactoryCall? ResolveLocal(ILocalSymbol local, LoweringContext context, int depth)
+    {
+        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+        return declaration is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }
+            ? Resolve(initializer.Value, context, depth + 1)
+            : null;
+    }
+
+    private static FactoryCall? ResolveCall(InvocationExpressionSyntax invocation, LoweringContext context)
+    {
+        SymbolInfo info = context.Model.GetSymbolInfo(invocation, context.CancellationToken);
+        if (info.Symbol is not null)
+        {
+            return null; // it binds: not a factory call
+        }
+
+        int arguments = invocation.ArgumentList.Arguments.Count;
+        IMethodSymbol? template = info.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault(m =>
+            m.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
+            && m.Parameters.Count(p => CoroutineTypes.IsYielder(p.Type)) == 1
+            && m.Parameters.Length - 1 == arguments);
+        if (template is null || CoroutineTypes.TemplateResultType(template.ReturnType, out bool ok) is var result && !ok)
+        {
+            return null;
+        }
+
+        string typeArguments = string.Empty;
+        if (template.IsGenericMethod)
+        {
+            SimpleNameSyntax? name = invocation.Expression switch
+            {
+                SimpleNameSyntax simple => simple,
+                MemberAccessExpressionSyntax access => access.Name,
+                _ => null,
+            };
+            if (name is not GenericNameSyntax generic)
+            {
+                return null; // inferred type arguments: not resolvable without the factory
+            }
+
+            typeArguments = "<" + string.Join(", ", generic.TypeArgumentList.Arguments.Select(a =>
+                context.Model.GetTypeInfo(a, context.CancellationToken).Type?.ToDisplayString(SymbolFormats.FullyQualified) ?? a.ToString())) + ">";
+        }
+
+        CoroutineTypes.YielderTypes(template.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)).Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
+        string classType = template.ContainingType.ToDisplayString(SymbolFormats.FullyQualified) + "." + TemplateParser.GeneratedClassName(template) + typeArguments;
+        return new FactoryCall(classType, yieldType, sendType, result);
+    }
+}
