@@ -49,6 +49,14 @@ public class TemplateTests
     }
 
     [Fact]
+    public void SpawnAndJoin_FromTemplates_AwaitOnALoopTaskJoinsIt()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal(42, loop.Run(SchedulerTemplates.SpawnAndJoin()));
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
+    }
+
+    [Fact]
     public void CancellingATemplateTask_RunsItsFinally()
     {
         var output = new List<string>();

@@ -55,6 +55,23 @@ public static partial class SchedulerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine<int> Child(int value, Yielder<LoopRequest> co)
+    {
+        await co.Sleep(1);
+        return value;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> SpawnAndJoin(Yielder<LoopRequest> co)
+    {
+        LoopTask<int> a = co.Spawn(Child(20));
+        LoopTask<int> b = co.Spawn(Child(22));
+        int x = await a;          // awaiting a loop task joins it
+        int y = await b.Join();
+        return x + y;
+    }
+
+    [Coroutine]
     public static async Coroutine<int> TaskInterop(Yielder<LoopRequest> co)
     {
         int v = await Task.Run(() => 40);

@@ -102,6 +102,13 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     /// <returns>A coroutine to delegate to.</returns>
     public static Coroutine<LoopRequest, Unit, Unit> Await(System.Runtime.CompilerServices.YieldAwaitable awaitable) => new RescheduleCoroutine();
 
+    /// <summary>The sub-coroutine behind <c>await task</c> on a loop task in a scheduler template: the same as <c>await task.Join()</c>.</summary>
+    /// <typeparam name="T">The task's result type.</typeparam>
+    /// <param name="task">The loop task to join.</param>
+    /// <returns>A coroutine to delegate to; its result is the task's result.</returns>
+    public static Coroutine<LoopRequest, Unit, T> Await<T>(LoopTask<T> task) =>
+        (task ?? throw new ArgumentNullException(nameof(task))).Join();
+
     /// <inheritdoc/>
     public bool Equals(LoopRequest other) => Kind == other.Kind && Ticks == other.Ticks;
 

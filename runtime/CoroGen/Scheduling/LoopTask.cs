@@ -160,6 +160,14 @@ public sealed class LoopTask<T> : LoopTask
     /// <returns>A coroutine to delegate to; its result is the task's result.</returns>
     public Coroutine<LoopRequest, Unit, T> Join() => new JoinCoroutine<T>(this, this);
 
+    /// <summary>
+    /// Lets a scheduler template write <c>T value = await task;</c>, which means <c>await task.Join()</c> (the generator lowers it
+    /// to <see cref="LoopRequest.Await{T}(LoopTask{T})"/>). Generated code never calls it.
+    /// </summary>
+    /// <returns>The awaiter of <see cref="Join"/>.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public CoroutineAwaiter<T> GetAwaiter() => Join().GetAwaiter();
+
     internal T ObserveResult()
     {
         if (Status != LoopTaskStatus.Completed)
