@@ -231,6 +231,40 @@ public class TaskTests
     }
 
     [Fact]
+    public void Gather_ASecondFailureDuringCancellation_IsNotLost_RunReportsIt()
+    {
+        var first = new InvalidOperationException("first");
+        var second = new ArgumentException("second, while cleaning up");
+        var ex = Assert.Throws<AggregateException>(() => S.VirtualLoop().Run(S.Of<string>(async s =>
+        {
+            try
+            {
+                await s.Call(s.Co.Gather(
+                    SleepThenFail(1, first),
+                    S.Of<int>(async b =>
+                    {
+                        try
+                        {
+                            await b.Y(b.Co.Sleep(10));
+                            return 0;
+                        }
+                        catch (CoroutineCancelledException)
+                        {
+                            throw second;
+                        }
+                    })));
+                return "no";
+            }
+            catch (InvalidOperationException e)
+            {
+                Assert.Same(first, e); // the first failure is raised at the await ...
+                return "caught";
+            }
+        })));
+        Assert.Same(second, Assert.Single(ex.InnerExceptions)); // ... and the second is reported by Run
+    }
+
+    [Fact]
     public void Gather_CancellingTheGatherer_CancelsEveryChild()
     {
         var log = new List<string>();
