@@ -337,6 +337,35 @@ public class TaskTests
     }
 
     [Fact]
+    public void Deadlock_WithGatheredWaiters_ClosesEverything_AndTheLoopCanRunAgain()
+    {
+        var ev = new LoopEvent();
+        var log = new List<string>();
+        Script<int> Waiter(string name) => S.Of<int>(async s =>
+        {
+            try
+            {
+                await s.Call(ev.Wait());
+                return 1;
+            }
+            finally
+            {
+                log.Add(name + " closed");
+            }
+        });
+
+        var loop = S.VirtualLoop();
+        Assert.Throws<InvalidOperationException>(() => loop.Run(S.Of<int[]>(async s => await s.Call(s.Co.Gather(Waiter("a"), Waiter("b"))))));
+        Assert.Equal(new[] { "a", "b" }, log.Select(l => l.Split(' ')[0]).OrderBy(x => x));
+        Assert.Equal(0, loop.TaskCount);
+        Assert.Equal(7, loop.Run(S.Of<int>(async s =>
+        {
+            await s.Y(s.Co.Sleep(1));
+            return 7;
+        })));
+    }
+
+    [Fact]
     public void ManySleepers_WakeInDeadlineOrder()
     {
         var rng = new Random(1234);

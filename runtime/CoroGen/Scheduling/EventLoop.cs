@@ -255,6 +255,11 @@ public sealed class EventLoop
 
     private void Step(LoopTask task)
     {
+        if (task.Status != LoopTaskStatus.Ready)
+        {
+            return; // closed while queued (deadlock handling)
+        }
+
         running = task;
         task.Status = LoopTaskStatus.Running;
         task.WakeRequested = false;
@@ -480,8 +485,17 @@ public sealed class EventLoop
             }
 
             running = null;
-            Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
+            if (!t.IsFinished)
+            {
+                Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
+            }
+
             t.Observed = true;
+        }
+
+        while (ready.Count > 0)
+        {
+            ready.Dequeue(); // tasks that closing woke up: all finished now
         }
 
         var deadlock = new InvalidOperationException(
