@@ -57,6 +57,16 @@ public class TemplateTests
     }
 
     [Fact]
+    public void ChannelAndEvent_FromTemplates_Backpressure()
+    {
+        var output = new List<string>();
+        var loop = S.VirtualLoop();
+        Assert.Equal(10, loop.Run(SchedulerTemplates.Pipeline(output)));
+        Assert.Equal(new[] { "sent 0 at 0", "sent 1 at 0", "sent 2 at 3", "sent 3 at 4", "sent 4 at 5" }, output);
+        Assert.Equal(TimeSpan.FromSeconds(8), loop.Elapsed);
+    }
+
+    [Fact]
     public void CancellingATemplateTask_RunsItsFinally()
     {
         var output = new List<string>();

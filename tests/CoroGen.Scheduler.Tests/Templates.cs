@@ -72,6 +72,56 @@ public static partial class SchedulerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine Producer(LoopChannel<int> channel, int count, List<string> output, Yielder<LoopRequest> co)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await channel.Send(i);
+            output.Add($"sent {i} at {co.Now().TotalSeconds}");
+        }
+
+        channel.Complete();
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Consumer(LoopChannel<int> channel, LoopEvent started, Yielder<LoopRequest> co)
+    {
+        await started.Wait();
+        int sum = 0;
+        while (true)
+        {
+            int item;
+            try
+            {
+                item = await channel.Receive();
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+                break;
+            }
+
+            sum += item;
+            await co.Sleep(1);
+        }
+
+        return sum;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Pipeline(List<string> output, Yielder<LoopRequest> co)
+    {
+        var channel = new LoopChannel<int>(2);
+        var started = new LoopEvent();
+        LoopTask<int> consumer = co.Spawn(Consumer(channel, started));
+        LoopTask<Unit> producer = co.Spawn(Producer(channel, 5, output));
+        await co.Sleep(3);
+        started.Set();
+        int sum = await consumer;
+        await producer.Join();
+        return sum;
+    }
+
+    [Coroutine]
     public static async Coroutine<int> TaskInterop(Yielder<LoopRequest> co)
     {
         int v = await Task.Run(() => 40);
