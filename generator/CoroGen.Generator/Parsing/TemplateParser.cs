@@ -20,8 +20,10 @@ internal static class TemplateParser
 {
     public static TemplateResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetNode is not MethodDeclarationSyntax method || context.TargetSymbol is not IMethodSymbol symbol)
+        if (context.TargetNode is not MethodDeclarationSyntax method || context.TargetSymbol is not IMethodSymbol symbol
+            || symbol.ContainingType is null || symbol.ContainingType.IsImplicitlyDeclared || symbol.ContainingType.IsScriptClass)
         {
+            // Not a method of a type the user declared (for example a half-typed method outside any type): nothing to generate.
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
@@ -149,7 +151,10 @@ internal static class TemplateParser
 
         INamespaceSymbol ns = symbol.ContainingType.ContainingNamespace;
         string prefix = ns.IsGlobalNamespace ? string.Empty : ns.ToDisplayString() + ".";
-        return prefix + string.Join(".", parts) + "." + className.Substring(0, className.Length - "Coroutine".Length) + ".g.cs";
+        string name = prefix + string.Join(".", parts) + "." + className.Substring(0, className.Length - "Coroutine".Length);
+
+        // Hint names allow letters, digits and a few separators only.
+        return new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' or '`' ? c : '_').ToArray()) + ".g.cs";
     }
 
     private static IEnumerable<string> FileUsings(SyntaxNode node) =>

@@ -1,0 +1,52 @@
+using System.Linq;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// One test per lowering diagnostic, each with a near miss beside it that must produce nothing. Signature mistakes
+/// (COROGEN001-004) belong to the analyzer and are tested with it.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\nusing CoroGen;\n\n";
+
+    [Theory]
+    [InlineData("COROGEN006", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(IAsyncEnumerable<int> items, Yielder<int> co)\n    {\n        await foreach (int x in items) { await co.Yield(x); }\n    }\n}")]
+    [InlineData("COROGEN007", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        var point = new { X = 1 };\n        await co.Yield(point.X);\n    }\n}")]
+    [InlineData("COROGEN008", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Task.Delay(1);\n    }\n}")]
+    [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Words();\n    }\n}")]
+    [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Numbers(Yielder<int> co) { await co.Yield(1); }\n\n    [Coroutine]\n    public static async Coroutine F(Coroutine<int, Unit, Unit> numbers, Yielder<long> co)\n    {\n        await numbers;\n    }\n}")]
+    [InlineData("COROGEN012", "public partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(base.ToString());\n    }\n}")]
+    public void ReportsTheDiagnosticAtTheNode(string id, string source)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, diagnostic.Severity);
+        Microsoft.CodeAnalysis.FileLinePositionSpan where = diagnostic.Location.GetLineSpan();
+        Assert.Equal(GeneratorHarness.TemplatePath, where.Path); // the diagnostic points into the template
+        Assert.True(where.StartLinePosition.Line >= 5, "the diagnostic points at the offending node, not the file's start");
+        Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.DoesNotContain("{", diagnostic.GetMessage()); // every placeholder filled
+        Assert.DoesNotContain(run.Sources, s => s.HintName.EndsWith(".F.g.cs", System.StringComparison.Ordinal)); // nothing is generated for a template that cannot be lowered
+    }
+
+    [Theory]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co) { await co.Yield(1); }\n}")]
+    [InlineData("public partial class Outer\n{\n    public partial class Inner\n    {\n        [Coroutine]\n        public static async Coroutine F(int n, Yielder<int> co) { await co.Yield(n); }\n    }\n}")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine<int> F(Yielder<int, string> co) { string s = await co.Yield(1); return s.Length; }\n}")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(IEnumerable<int> items, Yielder<int> co)\n    {\n        foreach (int x in items) { await co.Yield(x); }\n    }\n}")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        { var point = new { X = 1 }; Console.WriteLine(point.X); }\n        await co.Yield(2);\n    }\n}")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<object> co)\n    {\n        await Words();\n    }\n}")]
+    [InlineData("public partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(this.ToString());\n    }\n}")]
+    public void NearMissesAreClean(string source)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.NotEmpty(run.Sources);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+}
