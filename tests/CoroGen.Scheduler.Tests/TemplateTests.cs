@@ -84,6 +84,13 @@ public class TemplateTests
     }
 
     [Fact]
+    public void MoveOnAfterAndFailAfter_InsideATemplate()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal("True timeout slow 4", loop.Run(SchedulerTemplates.Timeouts()));
+    }
+
+    [Fact]
     public void TimeoutAroundATemplate()
     {
         var output = new List<string>();

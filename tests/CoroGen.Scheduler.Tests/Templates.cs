@@ -122,6 +122,35 @@ public static partial class SchedulerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine<string> Slow(double seconds, Yielder<LoopRequest> co)
+    {
+        await co.Sleep(seconds);
+        return "slow";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> Timeouts(Yielder<LoopRequest> co)
+    {
+        // Typed locals: the generator types an await whose arguments are this class's own factory calls through them.
+        Coroutine<LoopRequest, Unit, string> first = Slow(10);
+        TimeoutResult<string> moved = await co.MoveOnAfter(TimeSpan.FromSeconds(2), first);
+        Coroutine<LoopRequest, Unit, string> second = Slow(10);
+        string failed;
+        try
+        {
+            failed = await co.FailAfter(TimeSpan.FromSeconds(1), second);
+        }
+        catch (TimeoutException)
+        {
+            failed = "timeout";
+        }
+
+        Coroutine<LoopRequest, Unit, string> third = Slow(1);
+        TimeoutResult<string> done = await co.MoveOnAfter(TimeSpan.FromSeconds(5), third);
+        return $"{moved.TimedOut} {failed} {done.Value} {co.Now().TotalSeconds}";
+    }
+
+    [Coroutine]
     public static async Coroutine<int> TaskInterop(Yielder<LoopRequest> co)
     {
         int v = await Task.Run(() => 40);
