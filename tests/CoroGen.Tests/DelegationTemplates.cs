@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+// Delegation (PEP 380) templates for REWRITE-DESIGN section 7, cases 34-38, and the API.md section 5 bullets.
+public static partial class DelegationTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> Three(List<string> log, Yielder<string, int> co)
+    {
+        int sum = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            int sent = await co.Yield("inner " + i);
+            log.Add("inner got " + sent);
+            sum += sent;
+        }
+
+        return sum;
+    }
+
+    [Coroutine]
+    public static async Coroutine Outer(List<string> log, Yielder<string, int> co)
+    {
+        int total = await Three(log, co);
+        log.Add("outer got " + total);
+        await co.Yield("outer " + total);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> Level(int depth, List<string> log, Yielder<int, string> co)
+    {
+        try
+        {
+            if (depth == 0)
+            {
+                string s = await co.Yield(0);
+                log.Add("leaf got " + s);
+                return s;
+            }
+
+            string result = await Level(depth - 1, log, co);
+            log.Add($"level {depth} got {result}");
+            await co.Yield(depth);
+            return result + depth;
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add($"level {depth} caught {e.Message}");
+            return "recovered";
+        }
+        finally
+        {
+            log.Add($"level {depth} finally");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Immediate(List<string> log, Yielder<int> co)
+    {
+        log.Add("immediate ran");
+        return 42;
+    }
+
+    [Coroutine]
+    public static async Coroutine NoSuspension(List<string> log, Yielder<int> co)
+    {
+        int value = await Immediate(log, co);
+        log.Add("delegator resumed with " + value);
+        await co.Yield(value);
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Chain(int depth, Yielder<int> co)
+    {
+        if (depth == 0)
+        {
+            await co.Yield(1);
+            await co.Yield(2);
+            return 0;
+        }
+
+        int below = await Chain(depth - 1, co);
+        return below + 1;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> CountNodes(Node? node, Yielder<int> co)
+    {
+        if (node is null)
+        {
+            return 0;
+        }
+
+        int left = await CountNodes(node.Left, co);
+        await co.Yield(node.Value);
+        int right = await CountNodes(node.Right, co);
+        return left + 1 + right;
+    }
+
+    [Coroutine]
+    public static async Coroutine<T> Last<T>(IEnumerable<T> items, Yielder<T> co)
+    {
+        T last = default!;
+        foreach (T item in items)
+        {
+            last = item;
+            await co.Yield(item);
+        }
+
+        return last;
+    }
+
+    [Coroutine]
+    public static async Coroutine UseGeneric(Yielder<string> co)
+    {
+        string last = await Last(new[] { "a", "b" }, co);
+        await co.YieldAll(new[] { last + "!", "done" });
+    }
+
+    [Coroutine]
+    public static async Coroutine Covariant(Yielder<object> co)
+    {
+        var words = Words();
+        await co.Yield(1);
+        await words;
+        var finished = Words();
+        while (finished.MoveNext())
+        {
+        }
+
+        await finished; // already finished: returns at once
+        await co.Yield("end");
+    }
+
+    [Coroutine]
+    public static async Coroutine Words(Yielder<string> co)
+    {
+        await co.Yield("w1");
+        await co.Yield("w2");
+    }
+
+    public sealed record Node(int Value, Node? Left = null, Node? Right = null);
+}
