@@ -40,6 +40,40 @@ public class LoopTests
     }
 
     [Fact]
+    public void HugeDelays_MeanForever_NotOverflow()
+    {
+        var loop = S.VirtualLoop();
+        string r = loop.Run(S.Of<string>(async s =>
+        {
+            var sleeper = s.Co.Spawn(S.Do(async w =>
+            {
+                await w.Y(w.Co.Sleep(TimeSpan.MaxValue));
+                return default;
+            }));
+            var scoped = await s.Call(s.Co.MoveOnAfter(TimeSpan.MaxValue, S.Of<int>(async b =>
+            {
+                await b.Y(b.Co.Sleep(1));
+                return 1;
+            })));
+            var forever = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(3), S.Do(async b =>
+            {
+                await b.Y(b.Co.Sleep(TimeSpan.MaxValue));
+                return default;
+            })));
+            sleeper.Cancel();
+            await s.Call(sleeper.Wait());
+            return $"{scoped.Value} {forever.TimedOut} {s.Co.Now().TotalSeconds} {sleeper.State}";
+        }));
+        Assert.Equal("1 True 4 Cancelled", r);
+        var deadlock = Assert.Throws<InvalidOperationException>(() => S.VirtualLoop().Run(S.Do(async s =>
+        {
+            await s.Y(s.Co.Sleep(TimeSpan.MaxValue));
+            return default;
+        })));
+        Assert.Contains("Deadlock", deadlock.Message);
+    }
+
+    [Fact]
     public void Run_CannotBeNested_AndCurrentIsSetOnlyWhileRunning()
     {
         Assert.Null(EventLoop.Current);

@@ -302,7 +302,7 @@ public sealed class EventLoop
                 }
                 else
                 {
-                    SleepUntil(task, Elapsed.Ticks + request.Ticks);
+                    SleepUntil(task, DeadlineAfter(request.Ticks));
                 }
 
                 break;
@@ -337,8 +337,21 @@ public sealed class EventLoop
             return;
         }
 
+        if (deadline == long.MaxValue)
+        {
+            task.Status = LoopTaskStatus.Waiting; // forever: only a cancellation (or a timeout scope) ends it
+            return;
+        }
+
         task.Status = LoopTaskStatus.Sleeping;
         timers.Push(deadline, task, ++task.SleepToken, null);
+    }
+
+    // Now + delay on the loop's clock, saturating: a huge delay (TimeSpan.MaxValue) means "never", not an overflow.
+    private long DeadlineAfter(long delayTicks)
+    {
+        long now = Elapsed.Ticks;
+        return delayTicks > long.MaxValue - now ? long.MaxValue : now + delayTicks;
     }
 
     private void Finish(LoopTask task, Exception? failure)
@@ -565,9 +578,13 @@ public sealed class EventLoop
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
         var scope = new TimeoutScope(task, task.ScopeDepth++);
-        long deadline = Elapsed.Ticks + Math.Max(0, delay.Ticks);
-        scope.Armed = true;
-        timers.Push(deadline, null, 0, scope);
+        long deadline = DeadlineAfter(Math.Max(0, delay.Ticks));
+        if (deadline != long.MaxValue)
+        {
+            scope.Armed = true;
+            timers.Push(deadline, null, 0, scope);
+        }
+
         return scope;
     }
 

@@ -57,7 +57,8 @@ public sealed class VirtualTimeProvider : TimeProvider
         long target;
         lock (gate)
         {
-            target = ticks + delta.Ticks;
+            long max = DateTimeOffset.MaxValue.UtcTicks;
+            target = delta.Ticks > max - ticks ? max : ticks + delta.Ticks;
         }
 
         AdvanceTo(target);
@@ -152,7 +153,8 @@ public sealed class VirtualTimeProvider : TimeProvider
                     return true;
                 }
 
-                DueTicks = owner.ticks + Math.Max(0, dueTime.Ticks);
+                long due = Math.Max(0, dueTime.Ticks);
+                DueTicks = due > long.MaxValue - owner.ticks ? long.MaxValue : owner.ticks + due;
                 PeriodTicks = period == Timeout.InfiniteTimeSpan ? 0 : Math.Max(0, period.Ticks);
                 Seq = owner.timerSeq++;
                 owner.timers.Add(this);
