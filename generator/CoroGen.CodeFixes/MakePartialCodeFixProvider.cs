@@ -1,9 +1,11 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -39,12 +41,16 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static Task<Document> MakePartial(Document document, SyntaxNode root, TypeDeclarationSyntax type, CancellationToken cancellationToken)
+    // The type, the types around it, and the types inside it on the way to its templates: everything COROGEN001 asks for.
+    private static async Task<Document> MakePartial(Document document, SyntaxNode root, TypeDeclarationSyntax type, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        TypeDeclarationSyntax[] targets = type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Where(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)).ToArray();
-        SyntaxNode fixedRoot = root.ReplaceNodes(targets, (_, rewritten) => AddPartial(rewritten));
-        return Task.FromResult(document.WithSyntaxRoot(fixedRoot));
+        SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        IEnumerable<TypeDeclarationSyntax> inner = type.DescendantNodes().OfType<MethodDeclarationSyntax>()
+            .Where(m => model?.GetDeclaredSymbol(m, cancellationToken) is { } method && TemplateSignature.IsTemplate(method))
+            .SelectMany(m => m.Ancestors().OfType<TypeDeclarationSyntax>().TakeWhile(t => t != type));
+        TypeDeclarationSyntax[] targets = type.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Concat(inner)
+            .Where(t => !TemplateSignature.IsPartial(t)).Distinct().ToArray();
+        return document.WithSyntaxRoot(root.ReplaceNodes(targets, (_, rewritten) => AddPartial(rewritten)));
     }
 
     // 'partial' must stand right before 'class'/'struct'/'record'/'interface', that is, last among the modifiers.

@@ -21,15 +21,17 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
         IncrementalValuesProvider<TemplateResult> templates = context.SyntaxProvider.ForAttributeWithMetadataName(
             "CoroGen.CoroutineAttribute",
             predicate: static (node, _) => node is MethodDeclarationSyntax,
-            transform: static (ctx, ct) => TemplateParser.Parse(ctx, ct));
+            transform: static (ctx, ct) => TemplateParser.Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.Templates);
 
         // Runs when the project's MSBuild properties change: #line directives are on unless CoroGenLineDirectives is false.
         IncrementalValueProvider<bool> lineDirectives = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
             !options.GlobalOptions.TryGetValue("build_property.CoroGenLineDirectives", out string? value)
-            || !string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase));
+            || !string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(TrackingNames.LineDirectives);
 
         // Runs only for templates whose model or the switch changed.
-        context.RegisterSourceOutput(templates.Combine(lineDirectives), static (spc, pair) =>
+        context.RegisterSourceOutput(templates.Combine(lineDirectives).WithTrackingName(TrackingNames.TemplatesWithOptions), static (spc, pair) =>
         {
             (TemplateResult result, bool lines) = pair;
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
@@ -43,4 +45,12 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
             }
         });
     }
+}
+
+/// <summary>Names of the pipeline's steps, so that tests can check with step tracking on that unchanged input stays cached.</summary>
+internal static class TrackingNames
+{
+    public const string Templates = nameof(Templates);
+    public const string LineDirectives = nameof(LineDirectives);
+    public const string TemplatesWithOptions = nameof(TemplatesWithOptions);
 }

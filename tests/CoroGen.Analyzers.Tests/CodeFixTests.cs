@@ -1,0 +1,135 @@
+using System.Linq;
+using System.Threading.Tasks;
+using CoroGen.CodeFixes;
+using Xunit;
+
+namespace CoroGen.Analyzers.Tests;
+
+/// <summary>Each code fix applied in a workspace: the exact text it produces, and the diagnostic gone afterwards.</summary>
+public sealed class CodeFixTests
+{
+    [Fact]
+    public async Task MakePartialAddsTheModifierToTheTypeAndItsContainers()
+    {
+        const string before = """
+            using CoroGen;
+
+            public class Outer
+            {
+                [System.Obsolete("kept")]
+                internal sealed class Inner
+                {
+                    [Coroutine]
+                    public static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }
+                }
+            }
+            """;
+        const string after = """
+            using CoroGen;
+
+            public partial class Outer
+            {
+                [System.Obsolete("kept")]
+                internal sealed partial class Inner
+                {
+                    [Coroutine]
+                    public static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }
+                }
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new MakePartialCodeFixProvider(), "COROGEN001");
+        Assert.Equal(after, fixedText);
+        Assert.Empty(AnalyzerHarness.Analyze(fixedText));
+    }
+
+    [Fact]
+    public async Task MakePartialWithoutOtherModifiersKeepsTheIndentation()
+    {
+        const string before = "using CoroGen;\n\nclass Examples\n{\n    [Coroutine]\n    static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }\n}\n";
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new MakePartialCodeFixProvider(), "COROGEN001");
+        Assert.Equal(before.Replace("\nclass Examples", "\npartial class Examples"), fixedText);
+    }
+
+    [Fact]
+    public async Task AddYielderTakesItsNameAndTypeFromTheBody()
+    {
+        const string before = """
+            using CoroGen;
+
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Squares(int n)
+                {
+                    for (int i = 0; i < n; i++)
+                        await yielder.Yield(i * i);
+                }
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new AddYielderParameterCodeFixProvider(), "COROGEN002");
+        Assert.Equal(before.Replace("Squares(int n)", "Squares(int n, Yielder<int> yielder)"), fixedText);
+        Assert.Empty(AnalyzerHarness.Analyze(fixedText));
+        Assert.Empty(AnalyzerHarness.Compile(fixedText).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public async Task AddYielderWithoutAHintUsesObjectAndTheQualifiedName()
+    {
+        const string before = """
+            public static partial class Examples
+            {
+                [CoroGen.Coroutine]
+                public static async CoroGen.Coroutine Nothing() { }
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new AddYielderParameterCodeFixProvider(), "COROGEN002");
+        Assert.Equal(before.Replace("Nothing()", "Nothing(global::CoroGen.Yielder<object> co)"), fixedText);
+    }
+
+    [Fact]
+    public async Task SeveralYieldersGetNoFix()
+    {
+        const string source = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Twice(Yielder<int> a, Yielder<int> b) { await a.Yield(1); }
+            }
+            """;
+        Assert.Empty(await AnalyzerHarness.Actions(source, new AddYielderParameterCodeFixProvider(), "COROGEN002", out _));
+    }
+
+    [Fact]
+    public async Task AddAsync()
+    {
+        const string before = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static Coroutine Ones(Yielder<int> co) => throw null!;
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new AddAsyncCodeFixProvider(), "COROGEN003");
+        Assert.Equal(before.Replace("public static Coroutine", "public static async Coroutine"), fixedText);
+        Assert.DoesNotContain(AnalyzerHarness.Analyze(fixedText), d => d.Id == "COROGEN003");
+    }
+
+    [Fact]
+    public async Task CallTheFactoryDropsTheYielderArgument()
+    {
+        const string before = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Count(int from, Yielder<int> co, int to) { await co.Yield(from); }
+
+                public static void Main() => Examples.Count(1, default!, 3).MoveNext();
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new CallFactoryCodeFixProvider(), "COROGEN013");
+        Assert.Equal(before.Replace("Examples.Count(1, default!, 3)", "Examples.Count(1, 3)"), fixedText);
+    }
+}

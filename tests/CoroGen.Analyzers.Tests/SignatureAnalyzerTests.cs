@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using System.Linq;
+using CoroGen.Generator.Analyzers;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace CoroGen.Analyzers.Tests;
+
+/// <summary>One test per signature diagnostic, a near miss beside it, and the rule that a build shows each mistake once.</summary>
+public sealed class SignatureAnalyzerTests
+{
+    private const string Valid = """
+        using CoroGen;
+
+        public static partial class Examples
+        {
+            [Coroutine]
+            public static async Coroutine<int> CountDown(int from, Yielder<int> co)
+            {
+                for (int i = from; i > 0; i--)
+                    await co.Yield(i);
+                return from;
+            }
+
+            [Coroutine]
+            public static async Coroutine Launch(Yielder<int> co)
+            {
+                int steps = await CountDown(3, co);
+                await co.Yield(-steps);
+            }
+        }
+        """;
+
+    [Fact]
+    public void ValidTemplatesAndDelegationReportNothing() => Assert.Empty(AnalyzerHarness.Analyze(Valid));
+
+    [Fact]
+    public void ContainingTypeNotPartial()
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Valid.Replace("static partial class", "static class")));
+        Assert.Equal("COROGEN001", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("Examples", Text(d));
+        Assert.Contains("Type 'Examples' contains the [Coroutine] template 'CountDown' but is not partial", d.GetMessage());
+    }
+
+    [Fact]
+    public void EveryEnclosingTypeMustBePartial()
+    {
+        const string source = """
+            using CoroGen;
+
+            public class Outer
+            {
+                public partial class Middle
+                {
+                    public class Inner
+                    {
+                        [Coroutine]
+                        public static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }
+                    }
+                }
+            }
+            """;
+        ImmutableArray<Diagnostic> diagnostics = AnalyzerHarness.Analyze(source);
+        Assert.All(diagnostics, d => Assert.Equal("COROGEN001", d.Id));
+        Assert.Equal(new[] { "Outer", "Inner" }, diagnostics.Select(Text));
+    }
+
+    [Fact]
+    public void TypeWithoutTemplatesNeedNotBePartial() =>
+        Assert.Empty(AnalyzerHarness.Analyze("using CoroGen; public class Plain { public static async Coroutine NotATemplate(Yielder<int> co) { await co.Yield(1); } }"));
+
+    [Fact]
+    public void NoYielderParameter()
+    {
+        Diagnostic d = Single("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Ones(int n) { }
+            }
+            """, "COROGEN002");
+        Assert.Equal("Ones", Text(d));
+        Assert.Contains("has no Yielder parameter", d.GetMessage());
+        Assert.Equal("none", d.Properties[TemplateSignatureAnalyzer.YielderCountProperty]);
+    }
+
+    [Fact]
+    public void SeveralYielderParameters()
+    {
+        Diagnostic d = Single("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Twice(Yielder<int> a, Yielder<string, int> b) { await a.Yield(1); }
+            }
+            """, "COROGEN002");
+        Assert.Contains("has 2 Yielder parameters", d.GetMessage());
+        Assert.Equal("several", d.Properties[TemplateSignatureAnalyzer.YielderCountProperty]);
+    }
+
+    [Fact]
+    public void YielderAtAnyPositionIsFine() =>
+        Assert.Empty(AnalyzerHarness.Analyze("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine First(Yielder<int, string> co, int n) { string s = await co.Yield(n); }
+            }
+            """));
+
+    [Fact]
+    public void NotAsync()
+    {
+        Diagnostic d = Single("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static Coroutine Ones(Yielder<int> co) => null!;
+            }
+            """, "COROGEN003");
+        Assert.Equal("Ones", Text(d));
+    }
+
+    [Fact]
+    public void WrongReturnType()
+    {
+        Diagnostic d = Single("""
+            using System.Threading.Tasks;
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Task Ones(Yielder<int> co) { await co.Yield(1); }
+            }
+            """, "COROGEN004");
+        Assert.Equal("Task", Text(d));
+        Assert.Contains("returns 'System.Threading.Tasks.Task'", d.GetMessage());
+    }
+
+    [Fact]
+    public void UnresolvedReturnTypeIsLeftToTheCompiler() =>
+        Assert.DoesNotContain(AnalyzerHarness.Analyze("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Corutine Ones(Yielder<int> co) { await co.Yield(1); }
+            }
+            """), d => d.Id == "COROGEN004");
+
+    [Fact]
+    public void TemplateCalledDirectly()
+    {
+        Diagnostic d = Single(Valid + """
+
+            public static class Program
+            {
+                public static void Main() => Examples.CountDown(3, default!).MoveNext();
+            }
+            """, "COROGEN013");
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal("Examples.CountDown(3, default!)", Text(d));
+        Assert.Contains("call the generated factory 'CountDown(from)'", d.GetMessage());
+    }
+
+    [Fact]
+    public void CallingTheFactoryIsFine()
+    {
+        var (analyzer, generator, _) = AnalyzerHarness.Build(Valid + """
+
+            public static class Program
+            {
+                public static void Main() => Examples.CountDown(3).MoveNext();
+            }
+            """);
+        Assert.Empty(analyzer);
+        Assert.Empty(generator);
+    }
+
+    [Fact]
+    public void DelegationInsideATemplateIsNotADirectCall() => Assert.DoesNotContain(AnalyzerHarness.Analyze(Valid), d => d.Id == "COROGEN013");
+
+    [Theory]
+    [InlineData("static partial class", "static class", "COROGEN001")]
+    [InlineData("Launch(Yielder<int> co)", "Launch(int co)", "COROGEN002")]
+    [InlineData("public static async Coroutine Launch", "public static Coroutine Launch", "COROGEN003")]
+    [InlineData("public static async Coroutine Launch", "public static async System.Threading.Tasks.Task Launch", "COROGEN004")]
+    public void ABuildShowsEachSignatureMistakeOnceAndGeneratesNothingForIt(string from, string to, string id)
+    {
+        var (analyzer, generator, run) = AnalyzerHarness.Build(Valid.Replace(from, to));
+        Assert.Equal(id, Assert.Single(analyzer).Id);
+        Assert.Empty(generator);
+        Assert.Null(run.Results.Single().Exception);
+        Assert.DoesNotContain(run.Results.Single().GeneratedSources, s => s.HintName.Contains("Launch") && id != "COROGEN001");
+    }
+
+    private static Diagnostic Single(string source, string id)
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal(id, d.Id);
+        Assert.False(d.IsSuppressed);
+        Assert.EndsWith("docs/diagnostics/" + id + ".md", d.Descriptor.HelpLinkUri);
+        return d;
+    }
+
+    private static string Text(Diagnostic d) => d.Location.SourceTree!.GetText().ToString(d.Location.SourceSpan);
+}

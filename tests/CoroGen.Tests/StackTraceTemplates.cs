@@ -1,0 +1,85 @@
+using System;
+using System.Runtime.CompilerServices;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+// Templates whose exceptions the stack-trace tests inspect. A comment "// line: name" marks each line a test expects
+// in a stack trace; the tests find the numbers by reading this file, so editing it cannot silently skew them.
+public static partial class StackTraceTemplates
+{
+    /// <summary>The path of this file, as the compiler saw it.</summary>
+    public static string SourcePath() => Here();
+
+    private static string Here([CallerFilePath] string path = "") => path;
+
+    [Coroutine]
+    public static async Coroutine ThrowsAfterYield(Yielder<int> co)
+    {
+        await co.Yield(1);
+        int[] values = new[] { 1, 2 };
+        await co.Yield(values.Length);
+        throw new InvalidOperationException("thrown by the template"); // line: throw
+    }
+
+    [Coroutine]
+    public static async Coroutine ThrowsInABlock(bool fail, Yielder<int> co)
+    {
+        await co.Yield(1);
+        if (fail)
+        {
+            // A comment and a blank line between the statement's first line and the throw: the copied
+            // statement keeps its line structure, so the lines after its #line directive still match.
+
+            Cleanups += 0;
+            throw new ArgumentException("deep in a block"); // line: deep throw
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine FailsInAHelper(Yielder<int> co)
+    {
+        await co.Yield(1);
+        string? missing = null;
+        await co.Yield(Length(missing!)); // line: helper call
+    }
+
+    private static int Length(string text) => text.Length;
+
+    public static int Cleanups { get; set; }
+
+    [Coroutine]
+    public static async Coroutine Waits(Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1); // line: waits in try
+        }
+        finally
+        {
+            Cleanups++;
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Innermost(int divisor, Yielder<int> co)
+    {
+        await co.Yield(1);
+        return 100 / divisor; // line: innermost
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Middle(int divisor, Yielder<int> co)
+    {
+        await co.Yield(0);
+        int result = await Innermost(divisor, co); // line: middle
+        return result + 1;
+    }
+
+    [Coroutine]
+    public static async Coroutine Outer(int divisor, Yielder<int> co)
+    {
+        int result = await Middle(divisor, co); // line: outer
+        await co.Yield(result);
+    }
+}

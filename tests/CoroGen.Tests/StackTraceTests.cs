@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace CoroGen.Tests;
+
+/// <summary>
+/// The generated classes carry #line directives, so real stack traces name the template's file and line (here
+/// StackTraceTemplates.cs), as the compiler's own iterators do. If the directives break, these tests fail.
+/// </summary>
+public sealed class StackTraceTests
+{
+    private static readonly string TemplateFile = StackTraceTemplates.SourcePath();
+
+    [Fact]
+    public void AnExceptionThrownByTheTemplateShowsTheTemplatesLine()
+    {
+        var coroutine = StackTraceTemplates.ThrowsAfterYield();
+        Assert.True(coroutine.MoveNext());
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<InvalidOperationException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("throw"), TopTemplateLine(e, "ThrowsAfterYieldCoroutine"));
+    }
+
+    [Fact]
+    public void AnExceptionDeepInACopiedMultiLineStatementShowsItsOwnLine()
+    {
+        var coroutine = StackTraceTemplates.ThrowsInABlock(true);
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<ArgumentException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("deep throw"), TopTemplateLine(e, "ThrowsInABlockCoroutine"));
+    }
+
+    [Fact]
+    public void AnExceptionFromACalledMethodShowsTheCallingTemplateLine()
+    {
+        var coroutine = StackTraceTemplates.FailsInAHelper();
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<NullReferenceException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("helper call"), TopTemplateLine(e, "FailsInAHelperCoroutine"));
+    }
+
+    [Fact]
+    public void AnExceptionRaisedByThrowShowsTheSuspensionPointsLine()
+    {
+        var coroutine = StackTraceTemplates.Waits();
+        Assert.True(coroutine.MoveNext());
+        var raised = new TimeoutException("raised at the await");
+        var e = Assert.Throws<TimeoutException>(() => coroutine.Throw(raised));
+        Assert.Same(raised, e);
+        Assert.Equal(Line("waits in try"), TopTemplateLine(e, "WaitsCoroutine"));
+    }
+
+    [Fact]
+    public void ADelegationChainShowsEveryAwaitingTemplate()
+    {
+        var coroutine = StackTraceTemplates.Outer(0);
+        Assert.True(coroutine.MoveNext());
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<DivideByZeroException>(() => coroutine.MoveNext());
+
+        // Innermost first, then each template that awaits it, at the line of its await.
+        int[] lines = TemplateFrames(e).Select(f => f.Line).ToArray();
+        Assert.Equal(new[] { Line("innermost"), Line("middle"), Line("outer") }, lines);
+        Assert.Equal(new[] { "InnermostCoroutine", "MiddleCoroutine", "OuterCoroutine" }, TemplateFrames(e).Select(f => f.Class).ToArray());
+    }
+
+    // The template line a test expects: the line of this file marked "// line: {marker}".
+    private static int Line(string marker)
+    {
+        string[] lines = File.ReadAllLines(TemplateFile);
+        int index = Array.FindIndex(lines, l => l.EndsWith("// line: " + marker, StringComparison.Ordinal));
+        Assert.True(index >= 0, $"no line marked '{marker}' in {TemplateFile}");
+        return index + 1;
+    }
+
+    private static int TopTemplateLine(Exception e, string generatedClass)
+    {
+        (string Class, int Line) frame = TemplateFrames(e).FirstOrDefault();
+        Assert.True(frame.Class == generatedClass, $"expected a frame of {generatedClass} in the template's file first; stack trace:\n{e.StackTrace}");
+        return frame.Line;
+    }
+
+    // Frames "at ...{Class}.Resume() in {TemplateFile}:line {N}", in order. A frame in a .g.cs file means #line is missing.
+    private static (string Class, int Line)[] TemplateFrames(Exception e)
+    {
+        string trace = e.StackTrace ?? string.Empty;
+        Assert.DoesNotContain(".g.cs:line", trace);
+        return Regex.Matches(trace, @"\.(?<class>\w+)\.Resume\(\) in (?<file>.+?):line (?<line>\d+)")
+            .Where(m => string.Equals(Path.GetFileName(m.Groups["file"].Value), Path.GetFileName(TemplateFile), StringComparison.Ordinal))
+            .Select(m => (m.Groups["class"].Value, int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToArray();
+    }
+}
