@@ -50,6 +50,12 @@ public class LoopTests
                 await w.Y(w.Co.Sleep(TimeSpan.MaxValue));
                 return default;
             }));
+            var infinite = await s.Call(s.Co.MoveOnAfter(System.Threading.Timeout.InfiniteTimeSpan, S.Of<int>(async b =>
+            {
+                await b.Y(b.Co.Sleep(1));
+                return 2;
+            })));
+            Assert.Equal(2, infinite.Value);
             var scoped = await s.Call(s.Co.MoveOnAfter(TimeSpan.MaxValue, S.Of<int>(async b =>
             {
                 await b.Y(b.Co.Sleep(1));
@@ -64,10 +70,10 @@ public class LoopTests
             await s.Call(sleeper.Wait());
             return $"{scoped.Value} {forever.TimedOut} {s.Co.Now().TotalSeconds} {sleeper.State}";
         }));
-        Assert.Equal("1 True 4 Cancelled", r);
+        Assert.Equal("1 True 5 Cancelled", r);
         var deadlock = Assert.Throws<InvalidOperationException>(() => S.VirtualLoop().Run(S.Do(async s =>
         {
-            await s.Y(s.Co.Sleep(TimeSpan.MaxValue));
+            await s.Y(s.Co.Sleep(System.Threading.Timeout.InfiniteTimeSpan));
             return default;
         })));
         Assert.Contains("Deadlock", deadlock.Message);

@@ -578,7 +578,7 @@ public sealed class EventLoop
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
         var scope = new TimeoutScope(task, task.ScopeDepth++);
-        long deadline = DeadlineAfter(Math.Max(0, delay.Ticks));
+        long deadline = delay == Timeout.InfiniteTimeSpan ? long.MaxValue : DeadlineAfter(Math.Max(0, delay.Ticks));
         if (deadline != long.MaxValue)
         {
             scope.Armed = true;

@@ -38,9 +38,13 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     /// <summary>Suspend until something that registered the current task (an event, a channel, a join) wakes it, or until it is cancelled. Used by the loop's primitives.</summary>
     internal static LoopRequest Park => new(LoopRequestKind.Park, 0);
 
-    /// <summary>Sleep for <paramref name="delay"/> of the loop's clock (<see cref="EventLoop.TimeProvider"/>); zero or negative reschedules.</summary>
+    /// <summary>
+    /// Sleep for <paramref name="delay"/> of the loop's clock (<see cref="EventLoop.TimeProvider"/>); zero or negative reschedules;
+    /// <see cref="TimeSpan.MaxValue"/> or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> sleeps until the task is cancelled.
+    /// </summary>
     /// <param name="delay">How long to sleep.</param>
-    public static LoopRequest ForSleep(TimeSpan delay) => new(LoopRequestKind.Sleep, delay.Ticks);
+    public static LoopRequest ForSleep(TimeSpan delay) =>
+        new(LoopRequestKind.Sleep, delay == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : delay.Ticks);
 
     /// <summary>Sleep until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>; a deadline already passed reschedules.</summary>
     /// <param name="deadline">The deadline, measured like <see cref="EventLoop.Elapsed"/> from the loop's creation.</param>
