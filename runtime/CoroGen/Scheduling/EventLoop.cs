@@ -265,9 +265,10 @@ public sealed class EventLoop
         task.WakeRequested = false;
         steps++;
         bool yielded;
+        LoopRequest request;
         try
         {
-            yielded = task.Step();
+            yielded = task.Step(out request);
         }
         catch (Exception e)
         {
@@ -289,7 +290,6 @@ public sealed class EventLoop
             return;
         }
 
-        LoopRequest request = task.CurrentRequest;
         switch (request.Kind)
         {
             case LoopRequestKind.Reschedule:

@@ -106,9 +106,8 @@ public abstract class LoopTask
     /// <returns>A coroutine to delegate to.</returns>
     public Coroutine<LoopRequest, Unit, Unit> Wait() => new JoinCoroutine<Unit>(this, null);
 
-    internal abstract bool Step();
-
-    internal abstract LoopRequest CurrentRequest { get; }
+    /// <summary>Resumes the coroutine once (raising the pending exception, if any); on a yield, <paramref name="request"/> is what it yielded.</summary>
+    internal abstract bool Step(out LoopRequest request);
 
     internal abstract void CloseCoroutine();
 
@@ -149,8 +148,6 @@ public sealed class LoopTask<T> : LoopTask
         ? result
         : throw new InvalidOperationException($"Task {Id} has no result: it is {Status}. Join it (await task.Join()) to wait for the result or the failure.");
 
-    internal override LoopRequest CurrentRequest => coroutine.Current;
-
     /// <summary>
     /// A coroutine that waits for the task to finish and returns its result: <c>T value = await task.Join();</c>. If the task failed,
     /// its exception (the same object) is raised at the <c>await</c> and counts as observed, so <see cref="EventLoop.Run{T}"/> does
@@ -178,17 +175,23 @@ public sealed class LoopTask<T> : LoopTask
         return result;
     }
 
-    internal override bool Step()
+    internal override bool Step(out LoopRequest request)
     {
         Exception? pending = PendingThrow;
+        bool yielded;
         if (pending is null)
         {
-            return coroutine.MoveNext();
+            yielded = coroutine.MoveNext();
+        }
+        else
+        {
+            PendingThrow = null;
+            PendingPriority = int.MaxValue;
+            yielded = coroutine.Throw(pending);
         }
 
-        PendingThrow = null;
-        PendingPriority = int.MaxValue;
-        return coroutine.Throw(pending);
+        request = coroutine.Current;
+        return yielded;
     }
 
     internal override void CloseCoroutine() => coroutine.Close();
