@@ -18,7 +18,13 @@ internal static class HoistingPass
     public static void Run(BlockSyntax body, LoweringContext context)
     {
         context.Root = body;
-        Visit(body, context, insideLoweredLoop: false);
+
+        // The body's own statements are always emitted one by one (even with no suspension point at all), so its locals are hoisted.
+        foreach (StatementSyntax statement in body.Statements)
+        {
+            Visit(statement, context, insideLoweredLoop: false);
+        }
+
         CheckClosures(body, context);
     }
 
