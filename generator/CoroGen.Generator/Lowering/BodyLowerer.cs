@@ -18,7 +18,7 @@ namespace CoroGen.Generator.Lowering;
 /// nested dispatch switch (Roslyn's own scheme), so the template's catch clauses and filters see exceptions raised at the
 /// suspension point, and its <c>finally</c> runs only when the body really leaves the region (not when it suspends).
 /// </summary>
-internal sealed class BodyLowerer
+internal sealed partial class BodyLowerer
 {
     private const string CleanupGuard = "if (this.state == Running) // skipped while suspending: the body has not left the region";
     private readonly LoweringContext context;
@@ -117,6 +117,7 @@ internal sealed class BodyLowerer
     private void LowerStatement(StatementSyntax statement, List<BodyLine> output)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
+        EmitBoxes(statement, output);
         if (!context.ContainsSuspension(statement))
         {
             EmitCopied(statement, output);
@@ -159,14 +160,14 @@ internal sealed class BodyLowerer
                 LowerUsing(usingStatement, output);
                 break;
             case LabeledStatementSyntax labeled:
-                output.Add(new BodyLine(BodyLineKind.Label, labeled.Identifier.ValueText, 0));
+                output.Add(new BodyLine(BodyLineKind.Label, context.LabelName(labeled), 0));
                 LowerStatement(labeled.Statement, output);
                 break;
-            case SwitchStatementSyntax:
-                Unsupported(statement, "a switch statement", "compute what you need in the switch and suspend after it, or use if/else");
+            case SwitchStatementSyntax switchStatement:
+                LowerSwitch(switchStatement, output);
                 break;
-            case CheckedStatementSyntax:
-                Unsupported(statement, "a checked or unchecked block", "suspend outside the block, or use checked(...) expressions");
+            case CheckedStatementSyntax checkedStatement:
+                LowerChecked(checkedStatement, output);
                 break;
             default:
                 Unsupported(statement, $"a '{statement.Kind()}' statement", "move the suspension point out of it");
@@ -182,7 +183,7 @@ internal sealed class BodyLowerer
                 LowerDeclaration(declaration, output);
                 return;
             case LabeledStatementSyntax labeled:
-                output.Add(new BodyLine(BodyLineKind.Label, labeled.Identifier.ValueText, 0));
+                output.Add(new BodyLine(BodyLineKind.Label, context.LabelName(labeled), 0));
                 EmitCopied(labeled.Statement, output);
                 return;
             case ExpressionStatementSyntax when HasLocalDesignation(statement):
@@ -233,14 +234,19 @@ internal sealed class BodyLowerer
             ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
             if (local is null || !context.FieldOf.TryGetValue(local, out string? field) || declarator.Initializer is null)
             {
+                if (local is not null && context.BoxedLocals.ContainsKey(local))
+                {
+                    output.Add(Code(context.AssignLocal(local, null), Line(declarator))); // this iteration's variable
+                }
+
                 continue; // not hoisted (already reported) or nothing to assign
             }
 
             ExpressionSyntax value = declarator.Initializer.Value;
-            string target = $"this.@{field}";
+            string target = context.LocalAccess(local);
             if (Unparenthesize(value) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
             {
-                Suspend(awaitExpression, target + " = {0};", declaration, output);
+                Suspend(awaitExpression, context.AssignLocal(local, "{0}"), declaration, output);
             }
             else if (context.ContainsSuspension(value))
             {
@@ -248,7 +254,7 @@ internal sealed class BodyLowerer
             }
             else
             {
-                output.Add(Code($"{target} = {Text(value)};", Line(declarator)));
+                output.Add(Code(context.AssignLocal(local, Text(value)), Line(declarator)));
             }
         }
     }
@@ -257,7 +263,7 @@ internal sealed class BodyLowerer
     {
         if (statement.Expression is not null && Unparenthesize(statement.Expression) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
         {
-            Suspend(awaitExpression, "return this.Complete({0});", statement, output);
+            Suspend(awaitExpression, context.ReturnFormat(), statement, output);
             return;
         }
 
@@ -418,6 +424,7 @@ internal sealed class BodyLowerer
         ITypeSymbol? collectionType = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).Type;
         string target;
         string cast = string.Empty;
+        bool foreachBoxed = false; // target is "this.@x = new StrongBox<T>(": the element closes the parenthesis
         if (statement is ForEachStatementSyntax single)
         {
             ISymbol? variable = context.Model.GetDeclaredSymbol(single, context.CancellationToken);
@@ -426,7 +433,13 @@ internal sealed class BodyLowerer
                 return; // already reported by the hoisting pass
             }
 
-            target = $"this.@{field}";
+            target = context.LocalAccess(local);
+            if (context.BoxedLocals.TryGetValue(local, out string? boxType))
+            {
+                target = $"this.@{field} = new {boxType}(";
+                foreachBoxed = true;
+            }
+
             if (!info.ElementConversion.IsIdentity)
             {
                 cast = $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})";
@@ -452,7 +465,7 @@ internal sealed class BodyLowerer
             output.Add(Code($"this.@{index} = 0;", line));
             output.Add(new BodyLine(BodyLineKind.Label, next, 0));
             output.Add(Code($"if (this.@{index} >= this.@{array}.Length) goto {end};", line));
-            output.Add(Code($"{target} = {cast}this.@{array}[this.@{index}++];", line));
+            output.Add(Code(foreachBoxed ? $"{target}{cast}this.@{array}[this.@{index}++]);" : $"{target} = {cast}this.@{array}[this.@{index}++];", line));
             LowerLoopBody(statement.Statement, end, next, output);
             output.Add(Code($"goto {next};", 0));
             output.Add(new BodyLine(BodyLineKind.Label, end, 0));
@@ -503,7 +516,7 @@ internal sealed class BodyLowerer
             {
                 body.Add(new BodyLine(BodyLineKind.Label, next, 0));
                 body.Add(Code($"if (!this.@{enumerator}.MoveNext()) goto {end};", line));
-                body.Add(Code($"{target} = {cast}this.@{enumerator}.Current;", line));
+                body.Add(Code(target.EndsWith("(", StringComparison.Ordinal) ? $"{target}{cast}this.@{enumerator}.Current);" : $"{target} = {cast}this.@{enumerator}.Current;", line));
                 LowerLoopBody(statement.Statement, end, next, body);
                 body.Add(Code($"goto {next};", 0));
                 body.Add(new BodyLine(BodyLineKind.Label, end, 0));
@@ -512,21 +525,18 @@ internal sealed class BodyLowerer
 
     private void LowerLoopBody(StatementSyntax body, string breakLabel, string continueLabel, List<BodyLine> output)
     {
-        context.Jumps.Push(new JumpTargets(breakLabel, continueLabel));
+        int depth = context.FinallyFrames.Count;
+        context.Jumps.Push(new JumpTargets(breakLabel, continueLabel, depth, depth));
         LowerStatement(body, output);
         context.Jumps.Pop();
     }
 
     private void LowerTry(TryStatementSyntax statement, List<BodyLine> output)
     {
-        foreach (CatchClauseSyntax clause in statement.Catches.Where(c => context.ContainsSuspension(c)))
+        if (statement.Catches.Any(c => context.ContainsSuspension(c)) || (statement.Finally is not null && context.ContainsSuspension(statement.Finally)))
         {
-            Unsupported(clause, "a catch block", "record what you need in the catch block and suspend after the try statement");
-        }
-
-        if (statement.Finally is not null && context.ContainsSuspension(statement.Finally))
-        {
-            Unsupported(statement.Finally, "a finally block", "suspend before or after the try statement");
+            LowerTryWithMovedHandlers(statement, output); // BodyLowerer.Handlers.cs
+            return;
         }
 
         int line = Line(statement);
@@ -549,7 +559,7 @@ internal sealed class BodyLowerer
         string header = !catchesAll
             ? $"catch ({type}{(declaration!.Identifier.IsKind(SyntaxKind.None) ? string.Empty : " " + name)})" + (userFilter is null ? string.Empty : $" when ({userFilter})")
             : $"catch ({type} {name}) when (!({name} is global::CoroGen.CoroutineExitException){(userFilter is null ? string.Empty : $" && ({userFilter})")}) // Close's exit passes through, as GeneratorExit passes 'except Exception'";
-        return Code(header + "\n" + Text(clause.Block), Line(clause));
+        return NotStatement(Code(header + "\n" + CheckedBlock(Text(clause.Block)), Line(clause)));
     }
 
     private void LowerUsing(UsingStatementSyntax statement, List<BodyLine> output)

@@ -26,6 +26,25 @@ internal static class HoistingPass
         }
 
         CheckClosures(body, context);
+        NameLabels(body, context);
+    }
+
+    // Every label of the template gets a name unique in Resume (sibling blocks may reuse one) and the number of moved-out
+    // finally blocks around it, so that a goto leaving those blocks runs them first.
+    private static void NameLabels(BlockSyntax body, LoweringContext context)
+    {
+        foreach (LabeledStatementSyntax labeled in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<LabeledStatementSyntax>())
+        {
+            if (context.Model.GetDeclaredSymbol(labeled, context.CancellationToken) is not { } label)
+            {
+                continue;
+            }
+
+            int depth = labeled.Ancestors().TakeWhile(a => a != body)
+                .OfType<TryStatementSyntax>()
+                .Count(t => t.Finally is { } f && context.ContainsSuspension(f) && !f.Span.Contains(labeled.Span));
+            context.UserLabels[label] = (context.Label(labeled.Identifier.ValueText), depth);
+        }
     }
 
     private static void Visit(StatementSyntax statement, LoweringContext context, bool insideLoweredLoop)
@@ -122,6 +141,42 @@ internal static class HoistingPass
                 break;
             case TryStatementSyntax tryStatement:
                 Visit(tryStatement.Block, context, insideLoweredLoop);
+                foreach (CatchClauseSyntax clause in tryStatement.Catches.Where(c => context.ContainsSuspension(c)))
+                {
+                    // Its handler runs after the try statement, as flattened code: the catch variable becomes a field.
+                    if (clause.Declaration is { Identifier.RawKind: not 0 } catchDeclaration)
+                    {
+                        Hoist(context.Model.GetDeclaredSymbol(catchDeclaration, context.CancellationToken), catchDeclaration.Identifier.GetLocation(), context, perIteration: false);
+                    }
+
+                    Visit(clause.Block, context, insideLoweredLoop);
+                }
+
+                if (tryStatement.Finally is { } finallyClause && context.ContainsSuspension(finallyClause))
+                {
+                    Visit(finallyClause.Block, context, insideLoweredLoop);
+                }
+
+                break;
+            case CheckedStatementSyntax checkedStatement:
+                Visit(checkedStatement.Block, context, insideLoweredLoop);
+                break;
+            case SwitchStatementSyntax switchStatement:
+                HoistDesignations(switchStatement.Expression, context, insideLoweredLoop);
+                foreach (SwitchSectionSyntax section in switchStatement.Sections)
+                {
+                    // The dispatcher keeps the case labels; pattern variables the section's (flattened) code reads become fields.
+                    foreach (SwitchLabelSyntax label in section.Labels)
+                    {
+                        HoistDesignations(label, context, insideLoweredLoop);
+                    }
+
+                    foreach (StatementSyntax s in section.Statements)
+                    {
+                        Visit(s, context, insideLoweredLoop);
+                    }
+                }
+
                 break;
         }
     }
@@ -155,12 +210,8 @@ internal static class HoistingPass
                 continue; // scoped to its statement in effect: the copied statement keeps it as a local
             }
 
-            if (!assignable)
-            {
-                context.Report(DiagnosticDescriptors.PatternVariableHoisted, designation, designation.Identifier.ValueText);
-                continue;
-            }
-
+            // A pattern variable read beyond its statement (or across a suspension point): the field is assigned when the
+            // pattern matches (TemplateRewriter.VisitIsPatternExpression; a lowered switch copies case label variables).
             Hoist(local, designation.Identifier.GetLocation(), context, perIteration);
         }
     }
@@ -226,7 +277,9 @@ internal static class HoistingPass
         _ => false,
     };
 
-    // A closure over a per-iteration local would see one shared field instead of its iteration's variable.
+    // A closure over a per-iteration local must see its own iteration's variable, not one shared field: such a local lives
+    // in a StrongBox made afresh each iteration (the field holds the current one), and each lambda captures the box of the
+    // iteration that made it (TemplateRewriter.BindBoxes), as the C# compiler's display classes do.
     private static void CheckClosures(BlockSyntax body, LoweringContext context)
     {
         if (context.PerIterationLocals.Count == 0)
@@ -239,12 +292,27 @@ internal static class HoistingPass
             foreach (IdentifierNameSyntax name in function.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol;
-                if (symbol is not null && context.PerIterationLocals.Contains(symbol))
+                if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local) || context.BoxedLocals.ContainsKey(local))
+                {
+                    continue;
+                }
+
+                if (function.AncestorsAndSelf().Any(a => a is LocalFunctionStatementSyntax) || IsUsingResource(local, body, context))
                 {
                     context.Report(DiagnosticDescriptors.LoopVariableCaptured, name, name.Identifier.ValueText);
-                    return;
+                    continue;
                 }
+
+                string boxType = $"global::System.Runtime.CompilerServices.StrongBox<{local.Type.ToDisplayString(SymbolFormats.FullyQualified)}>";
+                string field = context.FieldOf[local];
+                int index = context.Fields.FindIndex(f => f.Name == field);
+                context.Fields[index] = context.Fields[index] with { Type = boxType, Origin = context.Fields[index].Origin + ", boxed: each iteration's closures capture their own" };
+                context.BoxedLocals[local] = boxType;
             }
         }
     }
+
+    private static bool IsUsingResource(ILocalSymbol local, BlockSyntax body, LoweringContext context) =>
+        local.DeclaringSyntaxReferences.Any(r => r.GetSyntax(context.CancellationToken).Ancestors()
+            .Any(a => a is UsingStatementSyntax || a is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.UsingKeyword }));
 }

@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace CoroGen.Generator.Lowering;
 
 /// <summary>What the lowering passes of one template share: the semantic model, the fields, states and labels made so far.</summary>
-internal sealed class LoweringContext
+internal sealed partial class LoweringContext
 {
     // Members of the generated class and its base types: hoisted fields must not hide them.
     private static readonly string[] ReservedNames =
@@ -152,5 +152,8 @@ internal sealed class LoweringContext
     }
 }
 
-/// <summary>The labels a break and a continue jump to inside a lowered loop (or switch: no continue).</summary>
-internal sealed record JumpTargets(string Break, string? Continue);
+/// <summary>
+/// The labels a break and a continue jump to inside a lowered loop (or switch: no continue of its own), and how many
+/// moved-out finally blocks enclose each label (a jump from deeper goes through those finally blocks first).
+/// </summary>
+internal sealed record JumpTargets(string Break, string? Continue, int BreakDepth = 0, int ContinueDepth = 0);

@@ -15,7 +15,7 @@ namespace CoroGen.Generator.Lowering;
 /// It reads the semantic model of the original nodes; it never changes code inside the copied statement's own loops and lambdas
 /// beyond renaming.
 /// </summary>
-internal sealed class TemplateRewriter : CSharpSyntaxRewriter
+internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 {
     private readonly LoweringContext context;
     private readonly JumpTargets? jumps;
@@ -30,7 +30,7 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
     }
 
     public static TNode Rewrite<TNode>(LoweringContext context, TNode node)
-        where TNode : SyntaxNode => (TNode)new TemplateRewriter(context).Visit(node);
+        where TNode : SyntaxNode => (TNode)new TemplateRewriter(context).Visit(node)!;
 
     /// <summary>The rewritten text of a node, on one or more lines, without its leading and trailing trivia.</summary>
     public static string Text(LoweringContext context, SyntaxNode node) =>
@@ -54,9 +54,9 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
             return ParseExpression(ChannelExpression(context)).WithTriviaFrom(node);
         }
 
-        if (context.FieldOf.TryGetValue(symbol, out string? field))
+        if (context.FieldOf.TryGetValue(symbol, out string? field) && !context.KeptAsLocals.Contains(symbol))
         {
-            return FieldAccess(field).WithTriviaFrom(node);
+            return HoistedAccess(symbol, field).WithTriviaFrom(node);
         }
 
         return ImplicitThisMember(node, symbol) ?? node;
@@ -89,20 +89,19 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
             return base.VisitReturnStatement(node);
         }
 
-        ExpressionSyntax value = node.Expression is null
-            ? ParseExpression("false")
-            : ParseExpression("this.Complete(" + ((ExpressionSyntax)Visit(node.Expression)!).WithoutTrivia().ToFullString() + ")");
-        return node.WithExpression(value.WithLeadingTrivia(Space));
+        // Through every moved-out finally block it leaves (context.ReturnText), or straight out.
+        string? value = node.Expression is null ? null : ((ExpressionSyntax)Visit(node.Expression)!).WithoutTrivia().ToFullString();
+        return ParseStatement(context.ReturnText(value)).WithTriviaFrom(node);
     }
 
     public override SyntaxNode? VisitBreakStatement(BreakStatementSyntax node) =>
         functionDepth == 0 && loopDepth == 0 && switchDepth == 0 && jumps is not null
-            ? Goto(jumps.Break, node)
+            ? ParseStatement(context.JumpTo(jumps.Break, jumps.BreakDepth)).WithTriviaFrom(node)
             : node;
 
     public override SyntaxNode? VisitContinueStatement(ContinueStatementSyntax node) =>
         functionDepth == 0 && loopDepth == 0 && jumps?.Continue is not null
-            ? Goto(jumps.Continue!, node)
+            ? ParseStatement(context.JumpTo(jumps.Continue!, jumps.ContinueDepth)).WithTriviaFrom(node)
             : node;
 
     public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
@@ -130,11 +129,11 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
         return result;
     }
 
-    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => InFunction(() => base.VisitParenthesizedLambdaExpression(node));
+    public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => BindBoxes(node, InFunction(() => base.VisitParenthesizedLambdaExpression(node)));
 
-    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => InFunction(() => base.VisitSimpleLambdaExpression(node));
+    public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => BindBoxes(node, InFunction(() => base.VisitSimpleLambdaExpression(node)));
 
-    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => InFunction(() => base.VisitAnonymousMethodExpression(node));
+    public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => BindBoxes(node, InFunction(() => base.VisitAnonymousMethodExpression(node)));
 
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(() => base.VisitLocalFunctionStatement(node));
 
@@ -150,7 +149,7 @@ internal sealed class TemplateRewriter : CSharpSyntaxRewriter
         {
             case SingleVariableDesignationSyntax single:
                 ISymbol? local = context.Model.GetDeclaredSymbol(single, context.CancellationToken);
-                return local is not null && context.FieldOf.TryGetValue(local, out string? field) ? FieldAccess(field) : null;
+                return local is not null && context.FieldOf.TryGetValue(local, out string? field) ? HoistedAccess(local, field) : null;
             case ParenthesizedVariableDesignationSyntax list:
                 var parts = list.Variables.Select(v => v is DiscardDesignationSyntax ? IdentifierName("_") : DesignationTarget(v)).ToList();
                 return parts.Any(p => p is null)

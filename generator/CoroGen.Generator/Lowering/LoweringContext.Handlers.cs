@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CoroGen.Generator.Lowering;
+
+// What the lowering of handlers, switch statements, labels and closures shares: moved-out finally frames and the exits
+// that must pass through them, moved-out catch clauses, lowered switch statements, user labels, and boxed locals.
+internal sealed partial class LoweringContext
+{
+    private readonly Dictionary<string, int> freshCounts = new();
+
+    /// <summary>The try statements whose finally block contains a suspension point and is being lowered, innermost last.</summary>
+    public List<FinallyFrame> FinallyFrames { get; } = new();
+
+    /// <summary>Catch clauses moved after their try statement: the field holding the exception that <c>throw;</c> rethrows.</summary>
+    public Dictionary<CatchClauseSyntax, string> MovedCatches { get; } = new();
+
+    /// <summary>Switch statements lowered to a dispatcher and labelled sections: where <c>goto case</c>/<c>goto default</c> go.</summary>
+    public Dictionary<SwitchStatementSyntax, SwitchTargets> LoweredSwitches { get; } = new();
+
+    /// <summary>The template's labels (outside nested functions): the name they get and how many moved-out finally blocks enclose them.</summary>
+    public Dictionary<ISymbol, (string Name, int Depth)> UserLabels { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Per-iteration locals captured by a lambda: their field holds a StrongBox made afresh for every iteration.</summary>
+    public Dictionary<ISymbol, string> BoxedLocals { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Pattern variables written as locals of the code being rewritten (a lowered switch's case labels), not as fields.</summary>
+    public HashSet<ISymbol> KeptAsLocals { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary><c>checked</c>/<c>unchecked</c> blocks being lowered, innermost last.</summary>
+    public Stack<string> CheckedKeywords { get; } = new();
+
+    /// <summary>Lines that are not statements (catch clauses, switch sections): a lowered checked block does not wrap them.</summary>
+    public HashSet<BodyLine> NotStatements { get; } = new(ReferenceComparer.Instance);
+
+    /// <summary>A name for a local of <c>Resume</c>, unique within the method.</summary>
+    public string Fresh(string prefix)
+    {
+        freshCounts.TryGetValue(prefix, out int count);
+        freshCounts[prefix] = count + 1;
+        return $"__{prefix}_{count + 1}";
+    }
+
+    /// <summary>
+    /// The statement that jumps to <paramref name="label"/> (null: leaves the template, its result already stored), declared
+    /// inside <paramref name="depth"/> moved-out finally frames: a plain goto, or, when it leaves a frame, a pending-branch
+    /// number and a goto to that frame's finally, whose end replays the jump one level further out.
+    /// </summary>
+    public string JumpTo(string? label, int depth)
+    {
+        if (depth >= FinallyFrames.Count)
+        {
+            return label is null ? "return false;" : $"goto {label};";
+        }
+
+        FinallyFrame frame = FinallyFrames[FinallyFrames.Count - 1];
+        int number = frame.Branch(label, depth);
+        return $"{{ this.@{frame.BranchField} = {number}; goto {frame.FinallyLabel}; /* then {(label is null ? "return" : "goto " + label)} */ }}";
+    }
+
+    /// <summary>The statement for <c>return value;</c> (<paramref name="value"/> is rewritten text; null for <c>return;</c>).</summary>
+    public string ReturnText(string? value)
+    {
+        if (FinallyFrames.Count == 0)
+        {
+            return value is null ? "return false;" : $"return this.Complete({value});";
+        }
+
+        return value is null ? JumpTo(null, 0) : $"{{ this.Complete({value}); {JumpTo(null, 0)} }}";
+    }
+
+    /// <summary><see cref="ReturnText"/> as a format whose "{0}" is the returned value.</summary>
+    public string ReturnFormat() => ReturnText("\u0001").Replace("{", "{{").Replace("}", "}}").Replace("\u0001", "{0}");
+
+    /// <summary>How generated code reads and writes a hoisted local (the value inside its box, for a boxed one).</summary>
+    public string LocalAccess(ISymbol local) =>
+        BoxedLocals.ContainsKey(local) ? $"this.@{FieldOf[local]}.Value" : $"this.@{FieldOf[local]}";
+
+    /// <summary>The statement that gives a hoisted local its value where it is declared: a boxed one gets a new box (its iteration's variable).</summary>
+    public string AssignLocal(ISymbol local, string? value) =>
+        BoxedLocals.TryGetValue(local, out string? boxType)
+            ? $"this.@{FieldOf[local]} = new {boxType}({value});"
+            : value is null ? string.Empty : $"this.@{FieldOf[local]} = {value};";
+
+    /// <summary>The label name a template label gets in <c>Resume</c>.</summary>
+    public string LabelName(LabeledStatementSyntax labeled) =>
+        Model.GetDeclaredSymbol(labeled, CancellationToken) is { } symbol && UserLabels.TryGetValue(symbol, out var entry)
+            ? entry.Name
+            : labeled.Identifier.ValueText;
+
+    private sealed class ReferenceComparer : IEqualityComparer<BodyLine>
+    {
+        public static readonly ReferenceComparer Instance = new();
+
+        public bool Equals(BodyLine? x, BodyLine? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(BodyLine obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+    }
+}
+
+/// <summary>
+/// A try statement whose finally block is moved after it: exits from its try block and catch clauses store a branch
+/// number and jump to the finally, which replays them when it ends.
+/// </summary>
+internal sealed class FinallyFrame
+{
+    public FinallyFrame(string finallyLabel, string branchField)
+    {
+        FinallyLabel = finallyLabel;
+        BranchField = branchField;
+    }
+
+    public string FinallyLabel { get; }
+
+    public string BranchField { get; }
+
+    /// <summary>The pending exits, numbered from 1: where each goes (null: return) and the depth of its target.</summary>
+    public List<(string? Label, int Depth)> Branches { get; } = new();
+
+    public int Branch(string? label, int depth)
+    {
+        int index = Branches.IndexOf((label, depth));
+        if (index < 0)
+        {
+            Branches.Add((label, depth));
+            index = Branches.Count - 1;
+        }
+
+        return index + 1;
+    }
+}
+
+/// <summary>Where a lowered switch's <c>goto case</c> and <c>goto default</c> go.</summary>
+internal sealed class SwitchTargets
+{
+    public SwitchTargets(int depth) => Depth = depth;
+
+    public int Depth { get; }
+
+    public List<(object? Constant, string Label)> Cases { get; } = new();
+
+    public string? Default { get; set; }
+
+    public string? Find(object? constant)
+    {
+        foreach ((object? c, string label) in Cases)
+        {
+            if (SameConstant(c, constant))
+            {
+                return label;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool SameConstant(object? a, object? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        a = a is char ca ? (int)ca : a;
+        b = b is char cb ? (int)cb : b;
+        if (IsNumeric(a) && IsNumeric(b))
+        {
+            try
+            {
+                return Convert.ToDecimal(a, System.Globalization.CultureInfo.InvariantCulture) == Convert.ToDecimal(b, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (OverflowException)
+            {
+                return Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture).Equals(Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return a.Equals(b);
+    }
+
+    private static bool IsNumeric(object value) => value is sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal or char;
+}
