@@ -128,6 +128,34 @@ public class TaskTests
     }
 
     [Fact]
+    public void ManyJoinedFailures_AndOneUnobserved_OnlyTheUnobservedIsReported()
+    {
+        var lost = new InvalidOperationException("nobody joined me");
+        var ex = Assert.Throws<AggregateException>(() => S.VirtualLoop().Run(S.Do(async s =>
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                var t = s.Co.Spawn(SleepThenFail(0.001, new ArgumentException("joined " + i)));
+                if (i == 1500)
+                {
+                    s.Co.Spawn(SleepThenFail(0.001, lost));
+                }
+
+                try
+                {
+                    await s.Call(t.Join());
+                }
+                catch (ArgumentException)
+                {
+                }
+            }
+
+            return default;
+        })));
+        Assert.Same(lost, Assert.Single(ex.InnerExceptions));
+    }
+
+    [Fact]
     public void MainFailure_EscapesAsIs_OrFirstInAggregateWithUnobservedOnes()
     {
         var mainBoom = new ArgumentException("main");

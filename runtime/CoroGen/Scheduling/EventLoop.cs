@@ -30,6 +30,7 @@ public sealed class EventLoop
     private readonly TaskRing ready = new();
     private readonly TimerHeap timers = new();
     private readonly List<LoopTask> faulted = new();
+    private int faultedPruneAt = 1024;
 
     private readonly object inboxLock = new();
     private List<ExternalWaiter> inbox = new();
@@ -376,6 +377,13 @@ public sealed class EventLoop
         task.SetFinished(failure);
         if (task.Status == LoopTaskStatus.Faulted)
         {
+            if (faulted.Count >= faultedPruneAt)
+            {
+                // A long-running loop joins most failures: keep only the ones nobody has observed yet.
+                faulted.RemoveAll(static t => t.Observed);
+                faultedPruneAt = Math.Max(1024, faulted.Count * 2);
+            }
+
             faulted.Add(task);
         }
 
