@@ -156,7 +156,8 @@ internal sealed class TaskRing
 /// The deadline heap of sleeping tasks and timeout scopes. Cancelling an entry (a sleeper that is cancelled, a timeout
 /// scope that ends before its deadline: the common case) is O(1): the entry is only marked dead (its token no longer
 /// matches) and dropped when it reaches the top; when dead entries outnumber live ones the heap is rebuilt without them
-/// in O(n). This is the point of curio's <c>timequeue</c>: timeouts that never fire must cost next to nothing.
+/// in O(n), amortized over the cancellations. The goal is that of curio's <c>timequeue</c> (timeouts usually never fire, so
+/// cancelling one must cost next to nothing); curio keeps far deadlines in coarse buckets, this heap uses lazy deletion.
 /// </summary>
 internal sealed class TimerHeap
 {
