@@ -53,6 +53,10 @@ public sealed class CorpusEntry
             script => CoroutineDriver.Trace(generated, script),
             steps, catchAll, extra);
 
+    /// <summary>A corpus entry from two factories of the same shape: the oracle's and the generated class's.</summary>
+    public static CorpusEntry Pair<TYield, TSend, TReturn>(string name, Func<List<string>, Coroutine<TYield, TSend, TReturn>> oracle, Func<List<string>, Coroutine<TYield, TSend, TReturn>> generated, int steps, bool catchAll = false, params CoroutineOp[][] extra) =>
+        new(name, script => CoroutineDriver.Trace(oracle, script), script => CoroutineDriver.Trace(generated, script), steps, catchAll, extra);
+
     /// <summary>Every script: k MoveNext steps, one injected operation, then run to the end, for k = 0..Steps; plus the extra scripts.</summary>
     public IEnumerable<CoroutineOp[]> Scripts()
     {

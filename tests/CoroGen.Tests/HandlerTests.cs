@@ -53,7 +53,115 @@ public sealed partial class HandlerTests
         CorpusEntry.Of("Case11_RethrowAfterYield", H.Case11_RethrowAfterYield, H.Case11_RethrowAfterYield, 3, extra: ThrowIoe),
         CorpusEntry.Of("Case12_FinallyYieldsTwiceWithPendingException", H.Case12_FinallyYieldsTwiceWithPendingException, H.Case12_FinallyYieldsTwiceWithPendingException, 4),
         CorpusEntry.Of("Case13_PendingBreakAndReturn", H.Case13_PendingBreakAndReturn, H.Case13_PendingBreakAndReturn, 14),
-        CorpusEntry.Of("Case14_CatchAllLetsCloseThrough", H.Case14_CatchAllLetsCloseThrough, H.Case14_CatchAllLetsCloseThrough, 3, catchAll: true, extra: ThrowIoe));
+        CorpusEntry.Of("Case14_CatchAllLetsCloseThrough", H.Case14_CatchAllLetsCloseThrough, H.Case14_CatchAllLetsCloseThrough, 3, catchAll: true, extra: ThrowIoe),
+        CorpusEntry.Of("CatchYieldsThenContinues", H.CatchYieldsThenContinues, H.CatchYieldsThenContinues, 3),
+        CorpusEntry.Of("CatchFilterReadsVariable", H.CatchFilterReadsVariable, H.CatchFilterReadsVariable, 2),
+        CorpusEntry.Of("TwoMovedCatches", H.TwoMovedCatches, H.TwoMovedCatches, 5),
+        CorpusEntry.Of("MovedAndPlainCatches", H.MovedAndPlainCatches, H.MovedAndPlainCatches, 4),
+        CorpusEntry.Of("CatchExitAndYield", H.CatchExitAndYield, H.CatchExitAndYield, 2),
+        CorpusEntry.Of("CatchExitAndReturn", H.CatchExitAndReturn, H.CatchExitAndReturn, 3),
+        CorpusEntry.Of("BreakFromMovedCatch", H.BreakFromMovedCatch, H.BreakFromMovedCatch, 6),
+        CorpusEntry.Of("ReturnFromMovedCatch", H.ReturnFromMovedCatch, H.ReturnFromMovedCatch, 3),
+        CorpusEntry.Of("NestedMovedCatch", H.NestedMovedCatch, H.NestedMovedCatch, 4),
+        CorpusEntry.Of("RethrowFromTryInsideHandler", H.RethrowFromTryInsideHandler, H.RethrowFromTryInsideHandler, 3),
+        CorpusEntry.Of("CatchInsideHandlerRethrowsItsOwn", H.CatchInsideHandlerRethrowsItsOwn, H.CatchInsideHandlerRethrowsItsOwn, 3),
+        CorpusEntry.Of("HandlerThrowsNewException", H.HandlerThrowsNewException, H.HandlerThrowsNewException, 3),
+        CorpusEntry.Of("MovedCatchWithSuspendingFinally", H.MovedCatchWithSuspendingFinally, H.MovedCatchWithSuspendingFinally, 4),
+        CorpusEntry.Of("PlainCatchWithSuspendingFinally", H.PlainCatchWithSuspendingFinally, H.PlainCatchWithSuspendingFinally, 3),
+        CorpusEntry.Of("SuspendingFinallyWithoutSuspendingTry", H.SuspendingFinallyWithoutSuspendingTry, H.SuspendingFinallyWithoutSuspendingTry, 4),
+        CorpusEntry.Of("ThreeFinallysAndReturn", H.ThreeFinallysAndReturn, H.ThreeFinallysAndReturn, 4),
+        CorpusEntry.Of("GotoOutOfTwoFinallys", H.GotoOutOfTwoFinallys, H.GotoOutOfTwoFinallys, 7),
+        CorpusEntry.Of("SuspendingFinallyInUsing", H.SuspendingFinallyInUsing, H.SuspendingFinallyInUsing, 3),
+        CorpusEntry.Of("SuspendingFinallyInForeach", H.SuspendingFinallyInForeach, H.SuspendingFinallyInForeach, 5),
+        CorpusEntry.Of("ContinueWhileThroughFinally", H.ContinueWhileThroughFinally, H.ContinueWhileThroughFinally, 4),
+        CorpusEntry.Of("BareCatchYields", H.BareCatchYields, H.BareCatchYields, 3, catchAll: true, extra: ThrowIoe),
+        CorpusEntry.Of("FilterFalseNeverRunsHandler", H.FilterFalseNeverRunsHandler, H.FilterFalseNeverRunsHandler, 2),
+        CorpusEntry.Of("ExceptionInsideSuspendingFinallyReplaces", H.ExceptionInsideSuspendingFinallyReplaces, H.ExceptionInsideSuspendingFinallyReplaces, 3),
+        CorpusEntry.Of("ThrowInsideCatchYieldLoop", H.ThrowInsideCatchYieldLoop, H.ThrowInsideCatchYieldLoop, 5),
+        CorpusEntry.Of("FinallyYieldsInLoopInsideFinally", H.FinallyYieldsInLoopInsideFinally, H.FinallyYieldsInLoopInsideFinally, 4),
+        CorpusEntry.Of("SwitchOnIntInLoop", H.SwitchOnIntInLoop, H.SwitchOnIntInLoop, 6),
+        CorpusEntry.Of("SwitchOnTypePatterns", H.SwitchOnTypePatterns, H.SwitchOnTypePatterns, 6),
+        CorpusEntry.Of("SwitchOnStrings", H.SwitchOnStrings, H.SwitchOnStrings, 6),
+        CorpusEntry.Of("SwitchDefaultInTheMiddle", H.SwitchDefaultInTheMiddle, H.SwitchDefaultInTheMiddle, 4),
+        CorpusEntry.Of("SwitchReturnsFromSection", H.SwitchReturnsFromSection, H.SwitchReturnsFromSection, 4),
+        CorpusEntry.Of("NestedSwitches", H.NestedSwitches, H.NestedSwitches, 4),
+        CorpusEntry.Of("SwitchInsideSuspendingFinally", H.SwitchInsideSuspendingFinally, H.SwitchInsideSuspendingFinally, 6),
+        CorpusEntry.Of("SwitchOnEnum", H.SwitchOnEnum, H.SwitchOnEnum, 4),
+        CorpusEntry.Of("SwitchWithoutMatch", H.SwitchWithoutMatch, H.SwitchWithoutMatch, 2),
+        CorpusEntry.Of("SwitchWhenClauses", H.SwitchWhenClauses, H.SwitchWhenClauses, 5),
+        CorpusEntry.Of("SwitchSectionLocals", H.SwitchSectionLocals, H.SwitchSectionLocals, 3),
+        CorpusEntry.Of("SwitchThrowsInSection", H.SwitchThrowsInSection, H.SwitchThrowsInSection, 3),
+        CorpusEntry.Of("CheckedOverflowAfterYield", H.CheckedOverflowAfterYield, H.CheckedOverflowAfterYield, 2),
+        CorpusEntry.Of("UncheckedWraps", H.UncheckedWraps, H.UncheckedWraps, 3),
+        CorpusEntry.Of("CheckedInsideUnchecked", H.CheckedInsideUnchecked, H.CheckedInsideUnchecked, 3),
+        CorpusEntry.Of("CheckedLoopCondition", H.CheckedLoopCondition, H.CheckedLoopCondition, 7),
+        CorpusEntry.Of("CheckedSwitchSection", H.CheckedSwitchSection, H.CheckedSwitchSection, 2),
+        CorpusEntry.Of("Case27_ForeachClosures", H.Case27_ForeachClosures, H.Case27_ForeachClosures, 7),
+        CorpusEntry.Of("Case27_BodyLocalClosures", H.Case27_BodyLocalClosures, H.Case27_BodyLocalClosures, 4),
+        CorpusEntry.Of("Case27_WhileBodyClosuresThatWrite", H.Case27_WhileBodyClosuresThatWrite, H.Case27_WhileBodyClosuresThatWrite, 4),
+        CorpusEntry.Of("Case27_ForVariableIsShared", H.Case27_ForVariableIsShared, H.Case27_ForVariableIsShared, 4),
+        CorpusEntry.Of("Case27_NestedLambdas", H.Case27_NestedLambdas, H.Case27_NestedLambdas, 3),
+        CorpusEntry.Of("Case27_OutVarCaptured", H.Case27_OutVarCaptured, H.Case27_OutVarCaptured, 4),
+        CorpusEntry.Of("Case27_ClosureInSwitchInLoop", H.Case27_ClosureInSwitchInLoop, H.Case27_ClosureInSwitchInLoop, 4),
+        CorpusEntry.Of("Case28_SiblingLocals", H.Case28_SiblingLocals, H.Case28_SiblingLocals, 5),
+        CorpusEntry.Of("Case29_PatternVariables", H.Case29_PatternVariables, H.Case29_PatternVariables, 4),
+        CorpusEntry.Of("PatternInWhileCondition", H.PatternInWhileCondition, H.PatternInWhileCondition, 3),
+        CorpusEntry.Of("PatternInDeclaration", H.PatternInDeclaration, H.PatternInDeclaration, 2),
+        CorpusEntry.Of("PatternVariablesInLoop", H.PatternVariablesInLoop, H.PatternVariablesInLoop, 3),
+        CorpusEntry.Of("GotoBackwardLoop", H.GotoBackwardLoop, H.GotoBackwardLoop, 4),
+        CorpusEntry.Of("GotoForwardPastYields", H.GotoForwardPastYields, H.GotoForwardPastYields, 3),
+        CorpusEntry.Of("GotoOutOfNestedLoops", H.GotoOutOfNestedLoops, H.GotoOutOfNestedLoops, 6),
+        CorpusEntry.Of("SameLabelInSiblingBlocks", H.SameLabelInSiblingBlocks, H.SameLabelInSiblingBlocks, 5),
+        CorpusEntry.Of("GotoOutOfUsingAndFinally", H.GotoOutOfUsingAndFinally, H.GotoOutOfUsingAndFinally, 5),
+        CorpusEntry.Of("Case30_UsingVarStruct", H.Case30_UsingVarStruct, H.Case30_UsingVarStruct, 3),
+        CorpusEntry.Of("Case31_ForeachList", H.Case31_ForeachList, H.Case31_ForeachList, 4),
+        CorpusEntry.Of("Case32_ForeachThrowingDispose", H.Case32_ForeachThrowingDispose, H.Case32_ForeachThrowingDispose, 7));
 
-    private static Dictionary<string, CorpusEntry> Build(params CorpusEntry[] entries) => entries.ToDictionary(e => e.Name);
+    private static Dictionary<string, CorpusEntry> Build(params CorpusEntry[] entries)
+    {
+        var corpus = entries.ToDictionary(e => e.Name);
+        foreach (CorpusEntry entry in MoreEntries())
+        {
+            corpus.Add(entry.Name, entry);
+        }
+
+        return corpus;
+    }
+
+    private static IEnumerable<CorpusEntry> MoreEntries()
+    {
+        // 33 (and 39's Send before start, Throw before start, Send after finish): the governing expression takes the sent value.
+        yield return CorpusEntry.Of("Case33_SwitchWithGotoCase", H.Case33_SwitchWithGotoCase, H.Case33_SwitchWithGotoCase, 3, false,
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Send(0), CoroutineOp.Drain() },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Send(1), CoroutineOp.Drain() },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Send(2), CoroutineOp.Drain(), CoroutineOp.Send(3) },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Send(7), CoroutineOp.Send(1), CoroutineOp.Drain() },
+            new[] { CoroutineOp.Send(5), CoroutineOp.MoveNext, CoroutineOp.Send(2), CoroutineOp.MoveNext, CoroutineOp.MoveNext },
+            new[] { CoroutineOp.Throw<InvalidOperationException>("before start"), CoroutineOp.MoveNext },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Send(0), CoroutineOp.Throw<InvalidOperationException>("in section"), CoroutineOp.MoveNext });
+
+        // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.
+        yield return CorpusEntry.Pair<int, Unit, Unit>(
+            "Case39_ReentrantFromFinally",
+            log =>
+            {
+                Coroutine<int, Unit, Unit>? self = null;
+                self = TemplateOracle.Run<int>(co => H.Case39_ReentrantFromFinally(log, () => self!.MoveNext(), co));
+                return self;
+            },
+            log =>
+            {
+                Coroutine<int, Unit, Unit>? self = null;
+                self = H.Case39_ReentrantFromFinally(log, () => self!.MoveNext());
+                return self;
+            },
+            3);
+
+        // 40: generic template in a generic type with a private nested type.
+        yield return CorpusEntry.Pair<string, Unit, int>(
+            "Case40_GenericWalk",
+            log => TemplateOracle.Run<string, int>(co => new Box<string>("b", "a", "c").Case40_Walk(log, s => s, co)),
+            log => new Box<string>("b", "a", "c").Case40_Walk(log, s => s),
+            6);
+    }
 }

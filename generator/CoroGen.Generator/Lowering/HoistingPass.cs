@@ -61,6 +61,10 @@ internal static class HoistingPass
                 case ExpressionStatementSyntax expression:
                     HoistDesignations(expression, context, insideLoweredLoop);
                     break;
+                case IfStatementSyntax ifStatement:
+                    // `if (o is not T t) return;` declares t for the rest of the block.
+                    HoistDesignations(ifStatement.Condition, context, insideLoweredLoop);
+                    break;
                 case LabeledStatementSyntax labeled:
                     Visit(labeled.Statement, context, insideLoweredLoop);
                     break;
