@@ -166,6 +166,9 @@ internal sealed partial class BodyLowerer
             case SwitchStatementSyntax switchStatement:
                 LowerSwitch(switchStatement, output);
                 break;
+            case ThrowStatementSyntax throwStatement:
+                LowerThrow(throwStatement, output);
+                break;
             case CheckedStatementSyntax checkedStatement:
                 LowerChecked(checkedStatement, output);
                 break;
@@ -219,7 +222,7 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        ReportInExpression(statement);
+        SpillStatement(statement, output);
     }
 
     private void LowerDeclaration(LocalDeclarationStatementSyntax declaration, List<BodyLine> output)
@@ -250,7 +253,10 @@ internal sealed partial class BodyLowerer
             }
             else if (context.ContainsSuspension(value))
             {
-                ReportInExpression(value);
+                if (SpillExpression(value, declaration, output))
+                {
+                    output.Add(Code(context.AssignLocal(local, Text(value)), Line(declarator)));
+                }
             }
             else
             {
@@ -267,7 +273,10 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        ReportInExpression(statement);
+        if (statement.Expression is not null && SpillExpression(statement.Expression, statement, output))
+        {
+            output.Add(Code(Text(statement), Line(statement)));
+        }
     }
 
     private void LowerExpressionBody(ExpressionSyntax expression, List<BodyLine> output)
@@ -279,7 +288,10 @@ internal sealed partial class BodyLowerer
         }
         else if (context.ContainsSuspension(expression))
         {
-            ReportInExpression(expression);
+            if (SpillExpression(expression, expression, output, isStatement: context.ReturnType is null) && !ExpressionSpiller.IsFullyEvaluated(context, expression))
+            {
+                output.Add(Code(format.Replace("{0}", Text(expression)), Line(expression)));
+            }
         }
         else
         {
@@ -289,7 +301,7 @@ internal sealed partial class BodyLowerer
 
     private void LowerIf(IfStatementSyntax statement, List<BodyLine> output)
     {
-        if (CheckNoSuspension(statement.Condition, "the condition of an if statement"))
+        if (!SpillExpression(statement.Condition, statement, output))
         {
             return;
         }
@@ -313,16 +325,16 @@ internal sealed partial class BodyLowerer
 
     private void LowerWhile(WhileStatementSyntax statement, List<BodyLine> output)
     {
-        if (CheckNoSuspension(statement.Condition, "the condition of a while loop"))
-        {
-            return;
-        }
-
         int line = Line(statement);
         output.Add(Comment($"while ({statement.Condition})"));
         string head = context.Label($"While_Line{line}");
         string end = context.Label($"EndWhile_Line{line}");
         output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        if (!SpillExpression(statement.Condition, statement, output))
+        {
+            return;
+        }
+
         if (!statement.Condition.IsKind(SyntaxKind.TrueLiteralExpression))
         {
             output.Add(Code($"if (!({Text(statement.Condition)})) goto {end};", line));
@@ -335,11 +347,6 @@ internal sealed partial class BodyLowerer
 
     private void LowerDo(DoStatementSyntax statement, List<BodyLine> output)
     {
-        if (CheckNoSuspension(statement.Condition, "the condition of a do loop"))
-        {
-            return;
-        }
-
         int line = Line(statement);
         output.Add(Comment("do"));
         string head = context.Label($"Do_Line{line}");
@@ -349,30 +356,17 @@ internal sealed partial class BodyLowerer
         LowerLoopBody(statement.Statement, end, condition, output);
         output.Add(Comment($"while ({statement.Condition})"));
         output.Add(new BodyLine(BodyLineKind.Label, condition, 0));
+        if (!SpillExpression(statement.Condition, statement.Condition, output))
+        {
+            return;
+        }
+
         output.Add(Code($"if ({Text(statement.Condition)}) goto {head};", Line(statement.Condition)));
         output.Add(new BodyLine(BodyLineKind.Label, end, 0));
     }
 
     private void LowerFor(ForStatementSyntax statement, List<BodyLine> output)
     {
-        var header = new List<SyntaxNode>();
-        if (statement.Declaration is not null)
-        {
-            header.Add(statement.Declaration);
-        }
-
-        header.AddRange(statement.Initializers);
-        header.AddRange(statement.Incrementors);
-        if (statement.Condition is not null)
-        {
-            header.Add(statement.Condition);
-        }
-
-        if (header.Any(h => CheckNoSuspension(h, "the header of a for loop")))
-        {
-            return;
-        }
-
         int line = Line(statement);
         output.Add(Comment($"for ({statement.Declaration?.ToString() ?? string.Join(", ", statement.Initializers)}; {statement.Condition}; {string.Join(", ", statement.Incrementors)})"));
         if (statement.Declaration is not null)
@@ -380,7 +374,8 @@ internal sealed partial class BodyLowerer
             foreach (VariableDeclaratorSyntax declarator in statement.Declaration.Variables)
             {
                 ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
-                if (local is not null && context.FieldOf.TryGetValue(local, out string? field) && declarator.Initializer is not null)
+                if (local is not null && context.FieldOf.TryGetValue(local, out string? field) && declarator.Initializer is not null
+                    && SpillExpression(declarator.Initializer.Value, statement.Declaration, output))
                 {
                     output.Add(Code($"this.@{field} = {Text(declarator.Initializer.Value)};", line));
                 }
@@ -389,13 +384,18 @@ internal sealed partial class BodyLowerer
 
         foreach (ExpressionSyntax initializer in statement.Initializers)
         {
-            output.Add(Code(Text(initializer) + ";", line));
+            LowerStatementExpression(initializer, initializer, output);
         }
 
         string head = context.Label($"For_Line{line}");
         string next = context.Label($"ForNext_Line{line}");
         string end = context.Label($"EndFor_Line{line}");
         output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        if (statement.Condition is not null && !SpillExpression(statement.Condition, statement.Condition, output))
+        {
+            return;
+        }
+
         if (statement.Condition is not null)
         {
             output.Add(Code($"if (!({Text(statement.Condition)})) goto {end};", line));
@@ -405,7 +405,7 @@ internal sealed partial class BodyLowerer
         output.Add(new BodyLine(BodyLineKind.Label, next, 0));
         foreach (ExpressionSyntax incrementor in statement.Incrementors)
         {
-            output.Add(Code(Text(incrementor) + ";", line));
+            LowerStatementExpression(incrementor, incrementor, output);
         }
 
         output.Add(Code($"goto {head};", 0));
@@ -414,7 +414,7 @@ internal sealed partial class BodyLowerer
 
     private void LowerForEach(CommonForEachStatementSyntax statement, List<BodyLine> output)
     {
-        if (CheckNoSuspension(statement.Expression, "the collection of a foreach loop"))
+        if (!SpillExpression(statement.Expression, statement, output))
         {
             return;
         }
@@ -579,7 +579,7 @@ internal sealed partial class BodyLowerer
                     return;
                 }
 
-                if (CheckNoSuspension(declarator.Initializer.Value, "the resource of a using statement"))
+                if (!SpillExpression(declarator.Initializer.Value, statement, output))
                 {
                     return;
                 }
@@ -590,7 +590,7 @@ internal sealed partial class BodyLowerer
         }
         else
         {
-            if (CheckNoSuspension(statement.Expression!, "the resource of a using statement"))
+            if (!SpillExpression(statement.Expression!, statement, output))
             {
                 return;
             }
@@ -696,7 +696,8 @@ internal sealed partial class BodyLowerer
 
     // ---- Suspension points ----
 
-    private bool IsSuspension(AwaitExpressionSyntax node) => context.Suspensions.Contains(node);
+    // A suspension point Suspend can write directly: its operand does not itself suspend (else ExpressionSpiller handles it).
+    private bool IsSuspension(AwaitExpressionSyntax node) => context.Suspensions.Contains(node) && !context.ContainsSuspension(node.Expression);
 
     /// <summary>
     /// Emits one suspension point: set the state, suspend (yield or delegate), the resume label, then deliver what the

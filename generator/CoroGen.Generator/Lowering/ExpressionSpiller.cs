@@ -1,0 +1,1211 @@
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
+using CoroGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>Emits one suspension point (<c>BodyLowerer.Suspend</c>): "{0}" in the format is the await's value.</summary>
+internal delegate void SuspendEmitter(AwaitExpressionSyntax node, string? resultFormat, SyntaxNode statement, List<BodyLine> output);
+
+/// <summary>
+/// Spills suspension points out of an expression (REWRITE-DESIGN 6.7, Roslyn's SpillSequenceSpiller written as source):
+/// everything C# evaluates before a suspension point is evaluated first, in C#'s order, into temporaries (fields, so
+/// they survive the suspension); the suspension becomes statements; what comes after stays in the expression. Each
+/// evaluated subexpression is recorded in <see cref="LoweringContext.Replacements"/>, so that afterwards
+/// <c>TemplateRewriter.Text(expression)</c> is the rest of the expression, to be written where the statement needs it.
+/// <list type="bullet">
+/// <item>Operands, receivers and arguments before the last suspending sibling are kept by value (even plain locals: a
+/// closure may assign them while suspended), except constants, lambdas, types and temporaries.</item>
+/// <item>Variables used by location (struct receivers, ref/out/in arguments, assignment targets) keep the location:
+/// their fields stay, reference receivers, arrays and indices are kept by value.</item>
+/// <item><c>&amp;&amp;</c>, <c>||</c>, <c>??</c>, <c>??=</c>, <c>?:</c>, <c>?.</c> and switch expressions with suspending
+/// branches become jumps into a result temporary, so a branch that is not taken does not suspend.</item>
+/// <item>Compound assignments read the old value before the right side suspends; object and collection initializers fill a
+/// temporary member by member; checked contexts stay on every expression that is moved.</item>
+/// </list>
+/// </summary>
+internal sealed class ExpressionSpiller
+{
+    private readonly LoweringContext context;
+    private readonly SuspendEmitter suspend;
+    private readonly List<BodyLine> output;
+    private ExpressionSyntax? statementExpression;
+    private bool failed;
+
+    public ExpressionSpiller(LoweringContext context, SuspendEmitter suspend, List<BodyLine> output)
+    {
+        this.context = context;
+        this.suspend = suspend;
+        this.output = output;
+    }
+
+    private enum Mode
+    {
+        Value,
+        Location,
+        Receiver,
+    }
+
+    /// <summary>
+    /// Emits the statements that evaluate <paramref name="expression"/> up to and through its last suspension point.
+    /// Afterwards its text is the rest, or it is replaced by "" when <paramref name="isStatement"/> and nothing is left
+    /// to evaluate. Returns false when a diagnostic was reported.
+    /// </summary>
+    public bool Spill(ExpressionSyntax expression, bool isStatement = false)
+    {
+        statementExpression = isStatement ? Unparenthesize(expression) : null;
+        Visit(expression);
+        return !failed;
+    }
+
+    /// <summary>Whether the spiller evaluated the whole statement expression (nothing is left to write).</summary>
+    public static bool IsFullyEvaluated(LoweringContext context, ExpressionSyntax expression) =>
+        context.Replacements.TryGetValue(Unparenthesize(expression), out string? text) && text.Length == 0;
+
+    // ---- Traversal ----
+
+    private void Visit(ExpressionSyntax expression)
+    {
+        if (failed || context.Replacements.ContainsKey(expression) || !context.ContainsSuspension(expression))
+        {
+            return;
+        }
+
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                Visit(parenthesized.Expression);
+                break;
+            case AwaitExpressionSyntax awaitExpression:
+                VisitAwait(awaitExpression);
+                break;
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression):
+                VisitLogical(binary);
+                break;
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.CoalesceExpression):
+                VisitCoalesce(binary);
+                break;
+            case ConditionalExpressionSyntax conditional:
+                VisitConditional(conditional);
+                break;
+            case ConditionalAccessExpressionSyntax conditionalAccess:
+                VisitConditionalAccess(conditionalAccess);
+                break;
+            case AssignmentExpressionSyntax assignment:
+                VisitAssignment(assignment);
+                break;
+            case BaseObjectCreationExpressionSyntax { Initializer: { } initializer } creation
+                when context.ContainsSuspension(initializer) && !initializer.IsKind(SyntaxKind.WithInitializerExpression):
+                VisitInitializedCreation(creation, initializer);
+                break;
+            case SwitchExpressionSyntax switchExpression when switchExpression.Arms.Any(a => context.ContainsSuspension(a)):
+                VisitSwitch(switchExpression);
+                break;
+            case RefExpressionSyntax:
+                Fail(expression, "a ref expression (a reference cannot be kept in a field across a suspension point)");
+                break;
+            default:
+                List<Child>? children = Children(expression);
+                if (children is null)
+                {
+                    Fail(expression, $"a {Describe(expression)}");
+                    return;
+                }
+
+                Sequence(children);
+                break;
+        }
+    }
+
+    private readonly struct Child
+    {
+        public Child(ExpressionSyntax node, Mode mode, string role)
+        {
+            Node = node;
+            Mode = mode;
+            Role = role;
+        }
+
+        public ExpressionSyntax Node { get; }
+
+        public Mode Mode { get; }
+
+        public string Role { get; }
+    }
+
+    // Visits the children in evaluation order; each one evaluated before the last suspending child is kept.
+    private void Sequence(List<Child> children)
+    {
+        int last = children.FindLastIndex(c => context.ContainsSuspension(c.Node));
+        for (int i = 0; i <= last && !failed; i++)
+        {
+            Visit(children[i].Node);
+            if (i < last)
+            {
+                Keep(children[i]);
+            }
+        }
+    }
+
+    private void Keep(Child child)
+    {
+        switch (child.Mode)
+        {
+            case Mode.Value:
+                SaveValue(child.Node, child.Role);
+                break;
+            case Mode.Location:
+                SaveLocation(child.Node, child.Role, asReceiver: false);
+                break;
+            case Mode.Receiver:
+                SaveLocation(child.Node, child.Role, asReceiver: true);
+                break;
+        }
+    }
+
+    // The subexpressions of an ordinary expression, in the order C# evaluates them; null if the spiller does not know it.
+    private List<Child>? Children(ExpressionSyntax expression)
+    {
+        var children = new List<Child>();
+        switch (expression)
+        {
+            case InvocationExpressionSyntax invocation:
+                AddCallee(invocation, children);
+                AddArguments(invocation.ArgumentList.Arguments, children);
+                return children;
+            case ElementAccessExpressionSyntax elementAccess:
+                children.Add(new Child(elementAccess.Expression, ReceiverMode(elementAccess.Expression), "receiver"));
+                AddArguments(elementAccess.ArgumentList.Arguments, children);
+                return children;
+            case ElementBindingExpressionSyntax elementBinding:
+                AddArguments(elementBinding.ArgumentList.Arguments, children);
+                return children;
+            case ImplicitElementAccessSyntax implicitElementAccess:
+                AddArguments(implicitElementAccess.ArgumentList.Arguments, children);
+                return children;
+            case MemberAccessExpressionSyntax memberAccess:
+                children.Add(new Child(memberAccess.Expression, Mode.Value, "receiver"));
+                return children;
+            case BinaryExpressionSyntax binary:
+                children.Add(new Child(binary.Left, Mode.Value, "left"));
+                children.Add(new Child(binary.Right, Mode.Value, "right"));
+                return children;
+            case PrefixUnaryExpressionSyntax prefix:
+                children.Add(new Child(prefix.Operand, IsIncrement(prefix.Kind()) ? Mode.Location : Mode.Value, "operand"));
+                return children;
+            case PostfixUnaryExpressionSyntax postfix:
+                children.Add(new Child(postfix.Operand, IsIncrement(postfix.Kind()) ? Mode.Location : Mode.Value, "operand"));
+                return children;
+            case CastExpressionSyntax cast:
+                children.Add(new Child(cast.Expression, Mode.Value, "operand"));
+                return children;
+            case CheckedExpressionSyntax checkedExpression:
+                children.Add(new Child(checkedExpression.Expression, Mode.Value, "operand"));
+                return children;
+            case TupleExpressionSyntax tuple:
+                AddArguments(tuple.Arguments, children, "element");
+                return children;
+            case ArrayCreationExpressionSyntax arrayCreation:
+                foreach (ExpressionSyntax size in arrayCreation.Type.RankSpecifiers.SelectMany(r => r.Sizes).Where(s => s is not OmittedArraySizeExpressionSyntax))
+                {
+                    children.Add(new Child(size, Mode.Value, "length"));
+                }
+
+                if (arrayCreation.Initializer is not null)
+                {
+                    AddElements(arrayCreation.Initializer, children);
+                }
+
+                return children;
+            case ImplicitArrayCreationExpressionSyntax implicitArray:
+                AddElements(implicitArray.Initializer, children);
+                return children;
+            case InitializerExpressionSyntax arrayInitializer when arrayInitializer.IsKind(SyntaxKind.ArrayInitializerExpression):
+                AddElements(arrayInitializer, children);
+                return children;
+            case CollectionExpressionSyntax collection:
+                foreach (CollectionElementSyntax element in collection.Elements)
+                {
+                    switch (element)
+                    {
+                        case ExpressionElementSyntax e:
+                            children.Add(new Child(e.Expression, Mode.Value, "element" + (children.Count + 1)));
+                            break;
+                        case SpreadElementSyntax s:
+                            children.Add(new Child(s.Expression, Mode.Value, "spread" + (children.Count + 1)));
+                            break;
+                        default:
+                            return null;
+                    }
+                }
+
+                return children;
+            case BaseObjectCreationExpressionSyntax creation:
+                if (creation.ArgumentList is not null)
+                {
+                    AddArguments(creation.ArgumentList.Arguments, children);
+                }
+
+                return children; // an initializer without suspension points runs after them
+            case AnonymousObjectCreationExpressionSyntax anonymous:
+                foreach (AnonymousObjectMemberDeclaratorSyntax member in anonymous.Initializers)
+                {
+                    children.Add(new Child(member.Expression, Mode.Value, member.NameEquals?.Name.Identifier.ValueText ?? "member" + (children.Count + 1)));
+                }
+
+                return children;
+            case InterpolatedStringExpressionSyntax interpolated:
+                foreach (InterpolationSyntax hole in interpolated.Contents.OfType<InterpolationSyntax>())
+                {
+                    children.Add(new Child(hole.Expression, Mode.Value, "hole" + (children.Count + 1)));
+                    if (hole.AlignmentClause is not null)
+                    {
+                        children.Add(new Child(hole.AlignmentClause.Value, Mode.Value, "alignment"));
+                    }
+                }
+
+                return children;
+            case IsPatternExpressionSyntax isPattern:
+                children.Add(new Child(isPattern.Expression, Mode.Value, "operand"));
+                return children;
+            case SwitchExpressionSyntax switchExpression:
+                children.Add(new Child(switchExpression.GoverningExpression, Mode.Value, "governing"));
+                return children;
+            case ThrowExpressionSyntax throwExpression:
+                children.Add(new Child(throwExpression.Expression, Mode.Value, "exception"));
+                return children;
+            case RangeExpressionSyntax range:
+                if (range.LeftOperand is not null)
+                {
+                    children.Add(new Child(range.LeftOperand, Mode.Value, "start"));
+                }
+
+                if (range.RightOperand is not null)
+                {
+                    children.Add(new Child(range.RightOperand, Mode.Value, "end"));
+                }
+
+                return children;
+            case WithExpressionSyntax with:
+                children.Add(new Child(with.Expression, Mode.Value, "original"));
+                foreach (ExpressionSyntax e in with.Initializer.Expressions)
+                {
+                    if (e is not AssignmentExpressionSyntax member)
+                    {
+                        return null;
+                    }
+
+                    children.Add(new Child(member.Right, Mode.Value, "member" + children.Count));
+                }
+
+                return children;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsIncrement(SyntaxKind kind) => kind is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
+        or SyntaxKind.PostIncrementExpression or SyntaxKind.PostDecrementExpression;
+
+    // What C# evaluates for the method or delegate an invocation calls, before its arguments.
+    private void AddCallee(InvocationExpressionSyntax invocation, List<Child> children)
+    {
+        IMethodSymbol? method = context.Model.GetSymbolInfo(invocation, context.CancellationToken).Symbol as IMethodSymbol;
+        bool delegateCall = method is null || method.MethodKind == MethodKind.DelegateInvoke;
+        switch (invocation.Expression)
+        {
+            case MemberBindingExpressionSyntax:
+                return; // the receiver is the conditional access's, already kept
+            case SimpleNameSyntax when !delegateCall:
+                return; // a method of this type: its receiver is the hoisted 'this', which does not change
+            case MemberAccessExpressionSyntax access when !delegateCall:
+                if (method!.IsStatic && method.ReducedFrom is null)
+                {
+                    return; // Type.Method(...)
+                }
+
+                if (method.ReducedFrom is { } extension)
+                {
+                    // An extension method's receiver is its first argument: by value, by location for 'ref this'.
+                    bool byRef = extension.Parameters.FirstOrDefault()?.RefKind is RefKind.Ref or RefKind.In;
+                    children.Add(new Child(access.Expression, byRef ? Mode.Receiver : Mode.Value, "receiver"));
+                    return;
+                }
+
+                children.Add(new Child(access.Expression, ReceiverMode(access.Expression), "receiver"));
+                return;
+            default:
+                // A delegate: the value invoked is the one read before the arguments (case 21).
+                if (method is not null || invocation.Expression is not SimpleNameSyntax)
+                {
+                    children.Add(new Child(invocation.Expression, Mode.Value, "delegate"));
+                }
+
+                return;
+        }
+    }
+
+    // A struct receiver that is a variable is used where it is (its mutations stay); anything else by value.
+    private Mode ReceiverMode(ExpressionSyntax receiver)
+    {
+        ITypeSymbol? type = context.Model.GetTypeInfo(receiver, context.CancellationToken).Type;
+        if (type is null || type.IsReferenceType || type.TypeKind == TypeKind.Array)
+        {
+            return Mode.Value;
+        }
+
+        return Mode.Receiver;
+    }
+
+    private static void AddArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Child> children, string role = "argument")
+    {
+        // Lexical order is evaluation order, named arguments included; params elements are arguments like the others.
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            ArgumentSyntax argument = arguments[i];
+            Mode mode = argument.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Location;
+            children.Add(new Child(argument.Expression, mode, role + (i + 1)));
+        }
+    }
+
+    private static void AddElements(InitializerExpressionSyntax initializer, List<Child> children)
+    {
+        foreach (ExpressionSyntax element in initializer.Expressions)
+        {
+            if (element is InitializerExpressionSyntax nested)
+            {
+                AddElements(nested, children); // a rectangular array's rows: their elements are evaluated in order
+            }
+            else
+            {
+                children.Add(new Child(element, Mode.Value, "element" + (children.Count + 1)));
+            }
+        }
+    }
+
+    // ---- Suspension points ----
+
+    private void VisitAwait(AwaitExpressionSyntax node)
+    {
+        // The awaited expression's own operands first (`await co.Yield(F(), await co.Yield(1))`, `await Sub(await co.Yield(1), co)`).
+        Visit(node.Expression);
+        if (failed)
+        {
+            return;
+        }
+
+        ITypeSymbol? type = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
+        if (type is null || type.SpecialType == SpecialType.System_Void || ReferenceEquals(node, statementExpression))
+        {
+            suspend(node, null, node, output);
+            Replace(node, string.Empty);
+            return;
+        }
+
+        string? temp = AddTemp(node, IsYield(node) ? "sent" : "result", type);
+        if (temp is null)
+        {
+            return;
+        }
+
+        suspend(node, temp + " = {0};", node, output);
+        Replace(node, temp);
+    }
+
+    private bool IsYield(AwaitExpressionSyntax node) =>
+        node.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Yield" } access }
+        && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(access.Expression, context.CancellationToken).Symbol, context.Yielder);
+
+    // ---- Short circuits ----
+
+    private void VisitLogical(BinaryExpressionSyntax node)
+    {
+        if (!context.ContainsSuspension(node.Right))
+        {
+            Visit(node.Left);
+            return;
+        }
+
+        if (context.Model.GetOperation(node, context.CancellationToken) is not IBinaryOperation { OperatorMethod: null } operation
+            || operation.Type?.SpecialType != SpecialType.System_Boolean)
+        {
+            Fail(node.Right, $"the right operand of a user-defined '{node.OperatorToken.Text}' operator");
+            return;
+        }
+
+        bool and = node.IsKind(SyntaxKind.LogicalAndExpression);
+        Visit(node.Left);
+        string? result = AddTemp(node, "condition", operation.Type);
+        if (result is null)
+        {
+            return;
+        }
+
+        // `a && b`: b only runs, and only suspends, when a is true (case 22).
+        string end = context.Label((and ? "EndAnd_Line" : "EndOr_Line") + Line(node));
+        Emit($"{result} = {Checked(node.Left, Text(node.Left))};", node.Left);
+        Emit(and ? $"if (!{result}) goto {end};" : $"if ({result}) goto {end};", node);
+        Visit(node.Right);
+        Emit($"{result} = {Checked(node.Right, Text(node.Right))};", node.Right);
+        Label(end);
+        Replace(node, result);
+    }
+
+    private void VisitCoalesce(BinaryExpressionSyntax node)
+    {
+        if (!context.ContainsSuspension(node.Right))
+        {
+            Visit(node.Left);
+            return;
+        }
+
+        Visit(node.Left);
+        ITypeSymbol? leftType = TypeOf(node.Left);
+        ITypeSymbol? resultType = TypeOf(node);
+        string? left = AddTemp(node.Left, "left", leftType);
+        string? result = left is null ? null : AddTemp(node, "value", resultType);
+        if (left is null || result is null)
+        {
+            return;
+        }
+
+        // `a ?? b`: b only runs when a is null (case 22).
+        int line = Line(node);
+        string otherwise = context.Label($"IfNull_Line{line}");
+        string end = context.Label($"EndCoalesce_Line{line}");
+        Emit($"{left} = {Checked(node.Left, Text(node.Left))};", node.Left);
+        Emit($"if ({left} is null) goto {otherwise};", node);
+        Emit($"{result} = ({TypeText(resultType!)}){left};", node);
+        Emit($"goto {end};", node);
+        Label(otherwise);
+        AssignResult(result, node.Right);
+        Label(end);
+        Replace(node, result);
+    }
+
+    private void VisitConditional(ConditionalExpressionSyntax node)
+    {
+        if (!context.ContainsSuspension(node.WhenTrue) && !context.ContainsSuspension(node.WhenFalse))
+        {
+            Visit(node.Condition);
+            return;
+        }
+
+        if (node.WhenTrue is RefExpressionSyntax)
+        {
+            Fail(node, "a ref conditional expression (a reference cannot be kept in a field across a suspension point)");
+            return;
+        }
+
+        Visit(node.Condition);
+        string? result = AddTemp(node, "value", TypeOf(node));
+        if (result is null)
+        {
+            return;
+        }
+
+        // `c ? a : b`: only the branch taken runs and suspends (case 23).
+        int line = Line(node);
+        string otherwise = context.Label($"Else_Line{line}");
+        string end = context.Label($"EndConditional_Line{line}");
+        Emit($"if (!({Checked(node.Condition, Text(node.Condition))})) goto {otherwise};", node.Condition);
+        AssignResult(result, node.WhenTrue);
+        Emit($"goto {end};", node);
+        Label(otherwise);
+        AssignResult(result, node.WhenFalse);
+        Label(end);
+        Replace(node, result);
+    }
+
+    private void VisitConditionalAccess(ConditionalAccessExpressionSyntax node)
+    {
+        if (!context.ContainsSuspension(node.WhenNotNull))
+        {
+            Visit(node.Expression);
+            return;
+        }
+
+        Visit(node.Expression);
+        ITypeSymbol? receiverType = TypeOf(node.Expression);
+        string? receiver = AddTemp(node.Expression, "receiver", receiverType);
+        ITypeSymbol? resultType = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
+        bool hasValue = resultType is not null && resultType.SpecialType != SpecialType.System_Void && !ReferenceEquals(node, statementExpression);
+        string? result = hasValue ? AddTemp(node, "value", resultType) : null;
+        if (receiver is null || (hasValue && result is null))
+        {
+            return;
+        }
+
+        // `a?.M(await x)`: nothing after the '?.' runs, or suspends, when a is null (case 22).
+        string end = context.Label($"EndConditionalAccess_Line{Line(node)}");
+        Emit($"{receiver} = {Checked(node.Expression, Text(node.Expression))};", node.Expression);
+        if (result is not null)
+        {
+            Emit($"{result} = default;", node);
+        }
+
+        Emit($"if ({receiver} is null) goto {end};", node);
+        string access = receiverType?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T ? receiver + ".GetValueOrDefault()" : receiver;
+        if (Binding(node.WhenNotNull) is { } binding)
+        {
+            if (binding is ElementBindingExpressionSyntax elementBinding)
+            {
+                Sequence(elementBinding.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, Mode.Value, "argument" + (i + 1))).ToList());
+            }
+
+            Replace(binding, access + Text(binding));
+        }
+
+        Visit(node.WhenNotNull);
+        if (failed)
+        {
+            return;
+        }
+
+        Emit(result is null ? Text(node.WhenNotNull) + ";" : $"{result} = {Checked(node.WhenNotNull, Text(node.WhenNotNull))};", node.WhenNotNull);
+        Label(end);
+        Replace(node, result ?? string.Empty);
+    }
+
+    // The `.M` or `[i]` that stands for the receiver of a conditional access: the leftmost node of its WhenNotNull chain.
+    private static ExpressionSyntax? Binding(ExpressionSyntax whenNotNull)
+    {
+        ExpressionSyntax node = whenNotNull;
+        while (true)
+        {
+            switch (node)
+            {
+                case MemberBindingExpressionSyntax or ElementBindingExpressionSyntax:
+                    return node;
+                case MemberAccessExpressionSyntax m:
+                    node = m.Expression;
+                    break;
+                case InvocationExpressionSyntax i:
+                    node = i.Expression;
+                    break;
+                case ElementAccessExpressionSyntax e:
+                    node = e.Expression;
+                    break;
+                case ConditionalAccessExpressionSyntax c:
+                    node = c.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax p:
+                    node = p.Operand;
+                    break;
+                case AssignmentExpressionSyntax a:
+                    node = a.Left;
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    // Writes a branch's value into the result temporary; a throw expression becomes a throw statement.
+    private void AssignResult(string result, ExpressionSyntax branch)
+    {
+        ExpressionSyntax inner = Unparenthesize(branch);
+        if (inner is ThrowExpressionSyntax throwExpression)
+        {
+            Visit(throwExpression.Expression);
+            Emit($"throw {Checked(throwExpression.Expression, Text(throwExpression.Expression))};", branch);
+            return;
+        }
+
+        Visit(branch);
+        Emit($"{result} = {Checked(branch, Text(branch))};", branch);
+    }
+
+    // ---- Assignments ----
+
+    private void VisitAssignment(AssignmentExpressionSyntax node)
+    {
+        if (node.Right is RefExpressionSyntax)
+        {
+            Fail(node, "a ref assignment (a reference cannot be kept in a field across a suspension point)");
+            return;
+        }
+
+        if (node.IsKind(SyntaxKind.SimpleAssignmentExpression))
+        {
+            // The target's receiver and indices first, then the value (case 19); the store comes last.
+            Sequence(new List<Child> { new(node.Left, Mode.Location, "target"), new(node.Right, Mode.Value, "value") });
+            return;
+        }
+
+        if (!context.ContainsSuspension(node.Right))
+        {
+            Visit(node.Left);
+            return;
+        }
+
+        Visit(node.Left);
+        SaveLocation(node.Left, "target", asReceiver: false);
+        if (failed)
+        {
+            return;
+        }
+
+        if (node.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+        {
+            VisitCoalesceAssignment(node);
+            return;
+        }
+
+        IOperation? operation = context.Model.GetOperation(node, context.CancellationToken);
+        if (operation is IEventAssignmentOperation)
+        {
+            Visit(node.Right); // `e += handler` reads nothing first
+            return;
+        }
+
+        if (operation is not ICompoundAssignmentOperation compound)
+        {
+            Fail(node, $"the compound assignment '{node.OperatorToken.Text}'");
+            return;
+        }
+
+        // `x op= await y` reads x before suspending (cases 15 to 17), then stores `(T)(old op y)` after.
+        ITypeSymbol? targetType = TypeOf(node.Left);
+        string? old = AddTemp(node.Left, "old", targetType);
+        if (old is null)
+        {
+            return;
+        }
+
+        Emit($"{old} = {Text(node.Left)};", node.Left);
+        Visit(node.Right);
+        string op = node.OperatorToken.Text.Substring(0, node.OperatorToken.Text.Length - 1);
+        string value = $"({TypeText(targetType!)})({old} {op} ({Text(node.Right)}))";
+        string? keyword = CheckedKeyword(node) ?? (compound.IsChecked ? "checked" : null);
+        if (keyword is not null)
+        {
+            value = $"{keyword}({value})";
+        }
+
+        if (ReferenceEquals(node, statementExpression))
+        {
+            Emit($"{Text(node.Left)} = {value};", node);
+            Replace(node, string.Empty);
+            return;
+        }
+
+        string? result = AddTemp(node, "value", targetType);
+        if (result is null)
+        {
+            return;
+        }
+
+        Emit($"{result} = {value};", node);
+        Emit($"{Text(node.Left)} = {result};", node);
+        Replace(node, result);
+    }
+
+    // `x ??= await y`: y only runs (and suspends) when x is null (case 23); x is read once and stored at most once.
+    private void VisitCoalesceAssignment(AssignmentExpressionSyntax node)
+    {
+        string end = context.Label($"EndCoalesce_Line{Line(node)}");
+        if (ReferenceEquals(node, statementExpression))
+        {
+            Emit($"if ({Text(node.Left)} is not null) goto {end};", node);
+            Visit(node.Right);
+            Emit($"{Text(node.Left)} = {Checked(node.Right, Text(node.Right))};", node);
+            Label(end);
+            Replace(node, string.Empty);
+            return;
+        }
+
+        ITypeSymbol? type = TypeOf(node);
+        string? result = AddTemp(node, "value", type);
+        string? current = result is null ? null : AddTemp(node.Left, "old", TypeOf(node.Left));
+        if (result is null || current is null)
+        {
+            return;
+        }
+
+        string otherwise = context.Label($"IfNull_Line{Line(node)}");
+        Emit($"{current} = {Text(node.Left)};", node.Left);
+        Emit($"if ({current} is null) goto {otherwise};", node);
+        Emit($"{result} = ({TypeText(type!)}){current};", node);
+        Emit($"goto {end};", node);
+        Label(otherwise);
+        Visit(node.Right);
+        Emit($"{result} = {Text(node.Left)} = {Checked(node.Right, Text(node.Right))};", node);
+        Label(end);
+        Replace(node, result);
+    }
+
+    // ---- Initializers ----
+
+    // `new C(args) { A = x, B = await y }` and `new List<T> { x, await y }`: the object is made first, then filled member by
+    // member, element by element, in order (case 25); the initialized object is the temporary.
+    private void VisitInitializedCreation(BaseObjectCreationExpressionSyntax node, InitializerExpressionSyntax initializer)
+    {
+        if (node.ArgumentList is not null)
+        {
+            Sequence(node.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Location, "argument" + (i + 1))).ToList());
+        }
+
+        ITypeSymbol? type = TypeOf(node);
+        string? created = AddTemp(node, "created", type);
+        if (created is null)
+        {
+            return;
+        }
+
+        string arguments = node.ArgumentList is null ? "()" : Text(node.ArgumentList);
+        Emit($"{created} = {Checked(node, $"new {TypeText(type!)}{arguments}")};", node);
+        Fill(created, initializer);
+        Replace(node, created);
+    }
+
+    private void Fill(string target, InitializerExpressionSyntax initializer)
+    {
+        bool collection = initializer.IsKind(SyntaxKind.CollectionInitializerExpression);
+        foreach (ExpressionSyntax element in initializer.Expressions)
+        {
+            if (failed)
+            {
+                return;
+            }
+
+            if (collection)
+            {
+                if (element is InitializerExpressionSyntax complex)
+                {
+                    // `{ key, value }`: Add(key, value)
+                    Sequence(complex.Expressions.Select((e, i) => new Child(e, Mode.Value, "argument" + (i + 1))).ToList());
+                    Emit($"{target}.Add({string.Join(", ", complex.Expressions.Select(e => Checked(e, Text(e))))});", element);
+                }
+                else
+                {
+                    Visit(element);
+                    Emit($"{target}.Add({Checked(element, Text(element))});", element);
+                }
+
+                continue;
+            }
+
+            if (element is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } member)
+            {
+                Fail(element, "an object initializer member that is not an assignment");
+                return;
+            }
+
+            string memberTarget;
+            if (member.Left is ImplicitElementAccessSyntax indexer)
+            {
+                // `[key] = value`: the key, then the value
+                var parts = indexer.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, Mode.Value, "index" + (i + 1))).ToList();
+                if (member.Right is not InitializerExpressionSyntax)
+                {
+                    parts.Add(new Child(member.Right, Mode.Value, "value"));
+                }
+
+                Sequence(parts);
+                memberTarget = target + Text(indexer);
+            }
+            else
+            {
+                memberTarget = target + "." + member.Left.ToString().Trim();
+            }
+
+            if (member.Right is InitializerExpressionSyntax nested)
+            {
+                Fill(memberTarget, nested); // `Items = { 1, 2 }` adds to the existing member
+                continue;
+            }
+
+            Visit(member.Right);
+            Emit($"{memberTarget} = {Checked(member.Right, Text(member.Right))};", member);
+        }
+    }
+
+    // ---- Switch expressions ----
+
+    // A switch expression whose arms suspend becomes a switch statement that jumps to each arm's code (REWRITE-DESIGN 6.2).
+    private void VisitSwitch(SwitchExpressionSyntax node)
+    {
+        Visit(node.GoverningExpression);
+        ITypeSymbol? governingType = TypeOf(node.GoverningExpression);
+        string? governing = AddTemp(node.GoverningExpression, "governing", governingType);
+        string? result = governing is null ? null : AddTemp(node, "value", TypeOf(node));
+        if (governing is null || result is null)
+        {
+            return;
+        }
+
+        int line = Line(node);
+        Emit($"{governing} = {Checked(node.GoverningExpression, Text(node.GoverningExpression))};", node.GoverningExpression);
+        string end = context.Label($"EndSwitch_Line{line}");
+        var labels = new List<string>();
+        var sections = new List<string>();
+        var designated = new List<(ILocalSymbol Local, string Field)>();
+        foreach (SwitchExpressionArmSyntax arm in node.Arms)
+        {
+            string label = context.Label($"Arm_Line{Line(arm)}");
+            labels.Add(label);
+            string when = arm.WhenClause is null ? string.Empty : $" when {Text(arm.WhenClause.Condition)}";
+            string caseLabel = arm.Pattern is DiscardPatternSyntax && when.Length == 0 ? "default:" : $"case {(arm.Pattern is DiscardPatternSyntax ? "var _" : Text(arm.Pattern))}{when}:";
+
+            // The arm's pattern variables are used by its code, outside the switch statement: copy them into fields.
+            var copies = new List<string>();
+            foreach (SingleVariableDesignationSyntax designation in arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>())
+            {
+                if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is ILocalSymbol local && !context.FieldOf.ContainsKey(local))
+                {
+                    if (!Nameable(local.Type, designation))
+                    {
+                        return;
+                    }
+
+                    string field = context.AddField(local.Name, TypeText(local.Type), FieldKind.Temporary, $"pattern variable '{local.Name}', line {Line(designation)}");
+                    designated.Add((local, field));
+                    copies.Add($"this.@{field} = {designation.Identifier.ValueText}; ");
+                }
+            }
+
+            sections.Add($"    {caseLabel} {string.Concat(copies)}goto {label};");
+        }
+
+        foreach ((ILocalSymbol local, string field) in designated)
+        {
+            context.FieldOf[local] = field;
+        }
+
+        Emit($"switch ({governing})\n{{\n{string.Join("\n", sections)}\n}}", node);
+        string unmatched = governingType is { IsValueType: true } ? $"(object){governing}" : governing;
+        Emit($"throw new global::System.Runtime.CompilerServices.SwitchExpressionException({unmatched});", node);
+        for (int i = 0; i < node.Arms.Count && !failed; i++)
+        {
+            Label(labels[i]);
+            AssignResult(result, node.Arms[i].Expression);
+            Emit($"goto {end};", node.Arms[i]);
+        }
+
+        Label(end);
+        Replace(node, result);
+    }
+
+    // ---- Keeping values and locations ----
+
+    private void SaveValue(ExpressionSyntax node, string role)
+    {
+        if (failed || context.Replacements.ContainsKey(node) || IsInvariant(node))
+        {
+            return;
+        }
+
+        if (node is ParenthesizedExpressionSyntax parenthesized && context.Replacements.ContainsKey(parenthesized.Expression))
+        {
+            return;
+        }
+
+        ITypeSymbol? type = TypeOf(node);
+        if (type is null && FactoryCalls.Resolve(node, context) is null)
+        {
+            Fail(node, $"'{Short(node)}', whose type is unknown and whose value must be kept across a suspension point");
+            return;
+        }
+
+        string? temp = AddTemp(node, role, type);
+        if (temp is null)
+        {
+            return;
+        }
+
+        CheckDesignations(node);
+        Emit($"{temp} = {Checked(node, Text(node))};", node, braced: HasLocalDesignation(node));
+        Replace(node, temp);
+    }
+
+    // Keeps what a variable's location depends on (reference receivers, arrays, indices), not its value.
+    private void SaveLocation(ExpressionSyntax node, string role, bool asReceiver)
+    {
+        if (failed || context.Replacements.ContainsKey(node))
+        {
+            return;
+        }
+
+        ExpressionSyntax inner = Unparenthesize(node);
+        ISymbol? symbol = context.Model.GetSymbolInfo(inner, context.CancellationToken).Symbol;
+        switch (inner)
+        {
+            case DeclarationExpressionSyntax or ThisExpressionSyntax or BaseExpressionSyntax:
+                return;
+            case IdentifierNameSyntax when symbol is ILocalSymbol { IsRef: true }:
+                Fail(node, $"a use of the ref local '{symbol.Name}' (a reference cannot be kept in a field across a suspension point)");
+                return;
+            case IdentifierNameSyntax when symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol:
+                return; // a hoisted field, a static member or a member of the hoisted 'this': it stays where it is
+            case IdentifierNameSyntax { Identifier.ValueText: "_" } when symbol is null or IDiscardSymbol:
+                return;
+            case TupleExpressionSyntax tuple:
+                foreach (ArgumentSyntax element in tuple.Arguments)
+                {
+                    SaveLocation(element.Expression, role, asReceiver: false);
+                }
+
+                return;
+            case MemberAccessExpressionSyntax access when symbol is IFieldSymbol or IPropertySymbol or IEventSymbol:
+                if (symbol.IsStatic)
+                {
+                    return;
+                }
+
+                if (symbol is IPropertySymbol { ReturnsByRef: true } or IPropertySymbol { ReturnsByRefReadonly: true })
+                {
+                    Fail(node, $"the ref-returning property '{symbol.Name}' (a reference cannot be kept in a field across a suspension point)");
+                    return;
+                }
+
+                // A field of a struct variable is part of that variable; a member of a reference is reached through the reference.
+                if (ReceiverMode(access.Expression) == Mode.Receiver)
+                {
+                    SaveLocation(access.Expression, "receiver", asReceiver: true);
+                }
+                else
+                {
+                    SaveValue(access.Expression, "receiver");
+                }
+
+                return;
+            case ElementAccessExpressionSyntax element:
+                if (symbol is IPropertySymbol { ReturnsByRef: true } or IPropertySymbol { ReturnsByRefReadonly: true })
+                {
+                    Fail(node, "a ref-returning indexer (a reference cannot be kept in a field across a suspension point)");
+                    return;
+                }
+
+                ITypeSymbol? receiverType = TypeOf(element.Expression);
+                if (receiverType is IArrayTypeSymbol array)
+                {
+                    SaveValue(element.Expression, "array");
+                    for (int i = 0; i < element.ArgumentList.Arguments.Count; i++)
+                    {
+                        SaveValue(element.ArgumentList.Arguments[i].Expression, element.ArgumentList.Arguments.Count == 1 ? "index" : "index" + (i + 1));
+                    }
+
+                    if (asReceiver && array.ElementType.IsValueType && !failed)
+                    {
+                        // The element is used in place after the suspension: check the array and index now, as C# does (case 19).
+                        Emit($"_ = {Text(element)};", element);
+                    }
+
+                    return;
+                }
+
+                if (ReceiverMode(element.Expression) == Mode.Receiver)
+                {
+                    SaveLocation(element.Expression, "receiver", asReceiver: true);
+                }
+                else
+                {
+                    SaveValue(element.Expression, "receiver");
+                }
+
+                for (int i = 0; i < element.ArgumentList.Arguments.Count; i++)
+                {
+                    SaveValue(element.ArgumentList.Arguments[i].Expression, "index" + (element.ArgumentList.Arguments.Count == 1 ? string.Empty : (i + 1).ToString()));
+                }
+
+                return;
+            case InvocationExpressionSyntax when symbol is IMethodSymbol { ReturnsByRef: true } or IMethodSymbol { ReturnsByRefReadonly: true }:
+                Fail(node, $"the ref-returning call '{Short(node)}' (a reference cannot be kept in a field across a suspension point)");
+                return;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PointerIndirectionExpression }:
+                Fail(node, "a pointer indirection");
+                return;
+            default:
+                if (symbol is IMethodSymbol { ReturnsByRef: true } or IMethodSymbol { ReturnsByRefReadonly: true })
+                {
+                    Fail(node, $"the ref-returning call '{Short(node)}' (a reference cannot be kept in a field across a suspension point)");
+                    return;
+                }
+
+                SaveValue(node, role); // an rvalue: C# itself works on a copy
+                return;
+        }
+    }
+
+    // Values that cannot change while suspended and cost nothing to evaluate again.
+    private bool IsInvariant(ExpressionSyntax node)
+    {
+        ExpressionSyntax inner = Unparenthesize(node);
+        if (inner is LiteralExpressionSyntax or ThisExpressionSyntax or BaseExpressionSyntax or AnonymousFunctionExpressionSyntax
+            or TypeOfExpressionSyntax or SizeOfExpressionSyntax or DefaultExpressionSyntax or DeclarationExpressionSyntax or PredefinedTypeSyntax)
+        {
+            return true;
+        }
+
+        if (context.Model.GetConstantValue(inner, context.CancellationToken).HasValue)
+        {
+            return true;
+        }
+
+        ISymbol? symbol = context.Model.GetSymbolInfo(inner, context.CancellationToken).Symbol;
+        if (symbol is ITypeSymbol or INamespaceSymbol || SymbolEqualityComparer.Default.Equals(symbol, context.Yielder))
+        {
+            return true;
+        }
+
+        // A method group becomes a new delegate wherever it is converted.
+        return symbol is IMethodSymbol && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax;
+    }
+
+    // Pattern variables declared in a kept part and used after its suspension point would be read before assignment.
+    private void CheckDesignations(ExpressionSyntax node)
+    {
+        SyntaxNode scope = node.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? node;
+        foreach (SingleVariableDesignationSyntax designation in node.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax).OfType<SingleVariableDesignationSyntax>())
+        {
+            if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is not ILocalSymbol local || context.FieldOf.ContainsKey(local))
+            {
+                continue;
+            }
+
+            bool usedAfter = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+                .Where(n => !node.Span.Contains(n.Span) && n.Identifier.ValueText == local.Name)
+                .Any(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
+            if (usedAfter)
+            {
+                Fail(designation, $"an expression whose pattern variable '{local.Name}' is declared before a suspension point and used after it (declare '{local.Name}' in a statement before the suspension point)");
+                return;
+            }
+        }
+    }
+
+    private bool HasLocalDesignation(SyntaxNode node) => node.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax)
+        .OfType<SingleVariableDesignationSyntax>()
+        .Any(d => context.Model.GetDeclaredSymbol(d, context.CancellationToken) is { } s && !context.FieldOf.ContainsKey(s));
+
+    // ---- Temporaries and text ----
+
+    private string? AddTemp(ExpressionSyntax node, string role, ITypeSymbol? type)
+    {
+        string? typeText = type is null || type is IErrorTypeSymbol ? FactoryCalls.Resolve(node, context)?.ClassType : null;
+        if (typeText is null)
+        {
+            if (type is null || !Nameable(type, node))
+            {
+                if (type is null)
+                {
+                    Fail(node, $"'{Short(node)}', whose type is unknown and whose value must be kept across a suspension point");
+                }
+
+                return null;
+            }
+
+            typeText = TypeText(type);
+        }
+
+        int line = Line(node);
+        string field = context.AddField($"{role}_Line{line}", typeText, FieldKind.Temporary, $"{role} of '{Short(node)}', line {line}");
+        return "this.@" + field;
+    }
+
+    private bool Nameable(ITypeSymbol type, SyntaxNode node)
+    {
+        string? problem =
+            type.IsRefLikeType ? $"its type '{type.ToDisplayString()}' is a ref struct" :
+            ContainsAnonymousType(type) ? "its type is anonymous" :
+            type is IErrorTypeSymbol ? "its type could not be resolved" :
+            null;
+        if (problem is null)
+        {
+            return true;
+        }
+
+        Fail(node, $"'{Short(node)}', whose value must be kept across a suspension point but {problem}");
+        return false;
+    }
+
+    private static bool ContainsAnonymousType(ITypeSymbol type) => type switch
+    {
+        { IsAnonymousType: true } => true,
+        IArrayTypeSymbol array => ContainsAnonymousType(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsAnonymousType),
+        _ => false,
+    };
+
+    private ITypeSymbol? TypeOf(ExpressionSyntax node)
+    {
+        TypeInfo info = context.Model.GetTypeInfo(node, context.CancellationToken);
+        return info.Type ?? info.ConvertedType;
+    }
+
+    private static string TypeText(ITypeSymbol type) => type.ToDisplayString(SymbolFormats.FullyQualified);
+
+    // A moved expression keeps the checked or unchecked context it was written in (case 24).
+    private string Checked(SyntaxNode node, string text)
+    {
+        string? keyword = CheckedKeyword(node);
+        return keyword is null ? text : $"{keyword}({text})";
+    }
+
+    private static string? CheckedKeyword(SyntaxNode node)
+    {
+        foreach (SyntaxNode ancestor in node.AncestorsAndSelf())
+        {
+            switch (ancestor)
+            {
+                case CheckedExpressionSyntax e:
+                    return e.IsKind(SyntaxKind.CheckedExpression) ? "checked" : "unchecked";
+                case CheckedStatementSyntax s:
+                    return s.IsKind(SyntaxKind.CheckedStatement) ? "checked" : "unchecked";
+                case MemberDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private void Replace(ExpressionSyntax node, string text) => context.Replacements[node] = text;
+
+    private string Text(SyntaxNode node) => TemplateRewriter.Text(context, node);
+
+    private void Emit(string text, SyntaxNode node, bool braced = false) =>
+        output.Add(new BodyLine(BodyLineKind.Code, braced ? "{ " + text + " }" : text, Line(node)));
+
+    private void Label(string label) => output.Add(new BodyLine(BodyLineKind.Label, label, 0));
+
+    private void Fail(SyntaxNode node, string what)
+    {
+        if (failed)
+        {
+            return;
+        }
+
+        failed = true;
+        SyntaxNode at = context.Suspensions.FirstOrDefault(a => node.Span.Contains(a.Span)) ?? node;
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, at, what);
+    }
+
+    private static string Describe(ExpressionSyntax node) =>
+        System.Text.RegularExpressions.Regex.Replace(node.Kind().ToString().Replace("Expression", string.Empty), "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant() + " expression";
+
+    private static string Short(SyntaxNode node)
+    {
+        string text = System.Text.RegularExpressions.Regex.Replace(node.ToString(), @"\s+", " ");
+        return text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+    }
+
+    private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax p)
+        {
+            expression = p.Expression;
+        }
+
+        return expression;
+    }
+}
