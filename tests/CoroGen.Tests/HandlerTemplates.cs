@@ -331,6 +331,26 @@ public static partial class HandlerTemplates
         }
     }
 
+    // 11, with a real stack trace: the exception comes from a helper; `throw;` after the catch block yields keeps its frames.
+    [Coroutine]
+    public static async Coroutine Case11_RethrowKeepsTheTrace(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+            FailInHelper();
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add("caught " + e.Message);
+            await co.Yield(2);
+            throw;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void FailInHelper() => throw new InvalidOperationException("from the helper");
+
     internal static bool Note(List<string> log, string text)
     {
         log.Add(text);
