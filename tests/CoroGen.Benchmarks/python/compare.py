@@ -238,12 +238,17 @@ def find_results(explicit):
 
 def load_benchmarks(results_dir):
     rows = []
+    warned = set()
     for path in sorted(glob.glob(os.path.join(results_dir, "*-report-full.json"))):
         with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
         for b in data.get("Benchmarks", []):
             stats = b.get("Statistics") or {}
             memory = b.get("Memory") or {}
+            if ": Smoke" in (b.get("DisplayInfo") or "") and path not in warned:
+                warned.add(path)
+                print(f"# note: {os.path.basename(path)} comes from a --smoke run (one unmeasured invocation): "
+                      "its numbers are not measurements", file=sys.stderr)
             rows.append({
                 "type": b.get("Type", ""),
                 "method": b.get("Method", ""),
