@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# A new console project that references only the packed CoroGen package from a local folder feed: it must compile a
-# template and print the first Fibonacci numbers.
+# The packed CoroGen package tried as a new user would, from a local folder feed:
+#  1. the package holds the runtime, the generator, the code fixes, the MSBuild props, the README and its symbols;
+#  2. a new console project compiles templates (with EmitCompilerGeneratedFiles, so the generated file carries #line
+#     directives), prints the first Fibonacci numbers, and shows the template's line in an exception's stack trace;
+#  3. a second project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
+#     (applied by 'dotnet format') makes it build and run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -1)
+package="$root/artifacts/packages/CoroGen.$version.nupkg"
+
+echo "-- package contents"
+contents=$(unzip -Z1 "$package")
+for entry in lib/net8.0/CoroGen.dll lib/net8.0/CoroGen.xml analyzers/dotnet/cs/CoroGen.Generator.dll analyzers/dotnet/cs/CoroGen.CodeFixes.dll build/CoroGen.props README.md; do
+  grep -qx "$entry" <<<"$contents" || { echo "missing from the package: $entry"; exit 1; }
+done
+[ -f "$root/artifacts/packages/CoroGen.$version.snupkg" ] || { echo "missing symbols package"; exit 1; }
+echo "runtime, generator, code fixes, props, README and symbols are packed"
+
 cd "$work"
 cat > nuget.config <<XML
 <?xml version="1.0" encoding="utf-8"?>
@@ -16,14 +31,31 @@ cat > nuget.config <<XML
   </packageSources>
 </configuration>
 XML
-dotnet new console -n Smoke -o . --force >/dev/null
-version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props" | head -1)
-dotnet add package CoroGen --version "$version" --no-restore >/dev/null
-cat > Program.cs <<'CS'
+
+# A new console project that references only the package.
+new_project() {
+  mkdir "$1"
+  (cd "$1" && dotnet new console -n "$1" -o . --force >/dev/null && dotnet add package CoroGen --version "$version" --no-restore >/dev/null)
+}
+
+echo "-- a new console project"
+new_project Smoke
+sed -i 's:</PropertyGroup>:  <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>\n  </PropertyGroup>:' Smoke/Smoke.csproj
+cat > Smoke/Program.cs <<'CS'
 using System;
+using System.Text.RegularExpressions;
 using CoroGen;
 
 Console.WriteLine(string.Join(" ", Numbers.Fibonacci(7)));
+try
+{
+    foreach (int _ in Numbers.Countdown(2)) { }
+}
+catch (InvalidOperationException e)
+{
+    // The generated class carries #line directives: the trace names this file and the template's line.
+    Console.WriteLine("thrown at Program.cs line " + Regex.Match(e.StackTrace!, @"Program\.cs:line (\d+)").Groups[1].Value);
+}
 
 static partial class Numbers
 {
@@ -37,9 +69,54 @@ static partial class Numbers
             (a, b) = (b, a + b);
         }
     }
+
+    [Coroutine]
+    public static async Coroutine Countdown(int from, Yielder<int> co)
+    {
+        for (int i = from; i > 0; i--)
+            await co.Yield(i);
+        throw new InvalidOperationException("liftoff"); // the line the stack trace must show
+    }
 }
 CS
-dotnet restore --packages "$work/packages" >/dev/null
-output=$(dotnet run --no-restore)
+throw_line=$(grep -n 'the line the stack trace must show' Smoke/Program.cs | cut -d: -f1)
+(cd Smoke && dotnet restore --packages "$work/packages" >/dev/null)
+output=$(cd Smoke && dotnet run --no-restore)
 echo "$output"
-[ "$output" = "1 1 2 3 5 8 13" ]
+expected=$(printf '1 1 2 3 5 8 13\nthrown at Program.cs line %s' "$throw_line")
+[ "$output" = "$expected" ] || { echo "expected:"; echo "$expected"; exit 1; }
+generated=$(find Smoke/obj -path '*generated/CoroGen.Generator*' -name '*.g.cs' | sort)
+[ -n "$generated" ] || { echo "EmitCompilerGeneratedFiles wrote no generated file"; exit 1; }
+grep -q "^#line .*Program.cs\"" $generated || { echo "the generated files carry no #line directive to Program.cs"; exit 1; }
+echo "generated: $(basename -a $generated | tr '\n' ' ')"
+
+echo "-- a template in a type that is not partial"
+new_project Mistake
+cat > Mistake/Program.cs <<'CS'
+using System;
+using CoroGen;
+
+Console.WriteLine(string.Join(" ", Letters.Abc()));
+
+static class Letters
+{
+    [Coroutine]
+    public static async Coroutine Abc(Yielder<char> co)
+    {
+        foreach (char c in "abc")
+            await co.Yield(c);
+    }
+}
+CS
+(cd Mistake && dotnet restore --packages "$work/packages" >/dev/null)
+if build=$(cd Mistake && dotnet build --no-restore 2>&1); then
+  echo "$build" | tail -5; echo "a template in a type that is not partial built without COROGEN001"; exit 1
+fi
+grep -q "Program.cs(6,14): error COROGEN001: Type 'Letters' contains the \[Coroutine\] template 'Abc' but is not partial" <<<"$build" \
+  || { echo "$build" | grep -E "error|warn" | head -10; echo "expected COROGEN001 on 'Letters'"; exit 1; }
+echo "the analyzer reports: $(grep -o "error COROGEN001: [^;]*" <<<"$build" | head -1)"
+(cd Mistake && dotnet format analyzers --no-restore --diagnostics COROGEN001 --severity error >/dev/null 2>&1) || true
+grep -q "^static partial class Letters" Mistake/Program.cs || { echo "the COROGEN001 code fix did not make 'Letters' partial"; exit 1; }
+fixed=$(cd Mistake && dotnet run --no-restore)
+[ "$fixed" = "a b c" ] || { echo "after the code fix: $fixed"; exit 1; }
+echo "the code fix made 'Letters' partial; the project runs: $fixed"

@@ -32,8 +32,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor SuspensionInExpression = Error(
         "COROGEN005",
-        "Suspension point inside an expression",
-        "This suspension point stands inside an expression ({0}), which CoroGen does not lower yet; move it into its own statement, for example 'var value = await co.Yield(x);', and use 'value' in the expression");
+        "Suspension point inside an expression CoroGen cannot split",
+        "This suspension point stands inside an expression whose earlier parts CoroGen cannot keep across it: {0}; move the suspension point into its own statement before the expression, for example 'var value = await co.Yield(x);', and use 'value' in the expression");
 
     public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
         "COROGEN006",
