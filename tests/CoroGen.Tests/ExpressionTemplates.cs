@@ -927,6 +927,53 @@ public static partial class ExpressionTemplates
         return "end";
     }
 
+    [Coroutine]
+    public static async Coroutine<string> SwitchStatementGoverning(List<string> log, Yielder<int, int> co)
+    {
+        switch (Add(L(log, "a", 1), await co.Yield(1)))
+        {
+            case 1:
+                log.Add("one");
+                break;
+            default:
+                log.Add("other");
+                await co.Yield(2);
+                break;
+        }
+
+        return "end";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CheckedBlockCompound(List<string> log, Yielder<int, int> co)
+    {
+        int x = int.MaxValue - 1;
+        checked
+        {
+            x += await co.Yield(1);
+        }
+
+        return x.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> NullableConditionalAccess(List<string> log, Yielder<int, int> co)
+    {
+        int? n = L<int?>(log, "n", 5);
+        string r = n?.ToString(new string('0', (await co.Yield(1) & 3) + 1));
+        int? none = null;
+        string s = none?.ToString(new string('0', await co.Yield(2) & 3)) ?? "null";
+        return r + "," + s;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> StringIndexAndLength(List<string> log, Yielder<int, int> co)
+    {
+        string s = L(log, "s", "hello");
+        char c = s[await co.Yield(s.Length) % 5];
+        return c + "," + (s.Length + await co.Yield(2));
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)

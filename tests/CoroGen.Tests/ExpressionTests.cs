@@ -125,6 +125,10 @@ public sealed class ExpressionTests
         ["ExpressionBody"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExpressionBody(log, co)), log => T.ExpressionBody(log)),
         ["LoopOfSpills"] = (log => TemplateOracle.Run<int, int, string>(co => T.LoopOfSpills(log, co)), log => T.LoopOfSpills(log)),
         ["SpillInTry"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpillInTry(log, co)), log => T.SpillInTry(log)),
+        ["SwitchStatementGoverning"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchStatementGoverning(log, co)), log => T.SwitchStatementGoverning(log)),
+        ["CheckedBlockCompound"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedBlockCompound(log, co)), log => T.CheckedBlockCompound(log)),
+        ["NullableConditionalAccess"] = (log => TemplateOracle.Run<int, int, string>(co => T.NullableConditionalAccess(log, co)), log => T.NullableConditionalAccess(log)),
+        ["StringIndexAndLength"] = (log => TemplateOracle.Run<int, int, string>(co => T.StringIndexAndLength(log, co)), log => T.StringIndexAndLength(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

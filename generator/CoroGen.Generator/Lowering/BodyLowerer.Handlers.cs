@@ -220,8 +220,12 @@ internal sealed partial class BodyLowerer
         }
         else if (context.ContainsSuspension(governing))
         {
-            ReportInExpression(governing);
-            return;
+            if (!SpillExpression(governing, statement, output))
+            {
+                return;
+            }
+
+            output.Add(Code($"this.@{value} = {Text(governing)};", Line(governing)));
         }
         else
         {

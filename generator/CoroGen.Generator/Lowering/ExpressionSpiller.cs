@@ -449,10 +449,10 @@ internal sealed class ExpressionSpiller
 
         // `a && b`: b only runs, and only suspends, when a is true (case 22).
         string end = context.Label((and ? "EndAnd_Line" : "EndOr_Line") + Line(node));
-        Emit($"{result} = {Checked(node.Left, Text(node.Left))};", node.Left);
+        EmitAssign(result, node.Left);
         Emit(and ? $"if (!{result}) goto {end};" : $"if ({result}) goto {end};", node);
         Visit(node.Right);
-        Emit($"{result} = {Checked(node.Right, Text(node.Right))};", node.Right);
+        EmitAssign(result, node.Right);
         Label(end);
         Replace(node, result);
     }
@@ -479,7 +479,7 @@ internal sealed class ExpressionSpiller
         int line = Line(node);
         string otherwise = context.Label($"IfNull_Line{line}");
         string end = context.Label($"EndCoalesce_Line{line}");
-        Emit($"{left} = {Checked(node.Left, Text(node.Left))};", node.Left);
+        EmitAssign(left, node.Left);
         Emit($"if ({left} is null) goto {otherwise};", node);
         Emit($"{result} = ({TypeText(resultType!)}){left};", node);
         Emit($"goto {end};", node);
@@ -514,7 +514,7 @@ internal sealed class ExpressionSpiller
         int line = Line(node);
         string otherwise = context.Label($"Else_Line{line}");
         string end = context.Label($"EndConditional_Line{line}");
-        Emit($"if (!({Checked(node.Condition, Text(node.Condition))})) goto {otherwise};", node.Condition);
+        Emit($"if (!({Evaluate(node.Condition)})) goto {otherwise};", node.Condition, braced: HasLocalDesignation(node.Condition));
         AssignResult(result, node.WhenTrue);
         Emit($"goto {end};", node);
         Label(otherwise);
@@ -544,7 +544,7 @@ internal sealed class ExpressionSpiller
 
         // `a?.M(await x)`: nothing after the '?.' runs, or suspends, when a is null (case 22).
         string end = context.Label($"EndConditionalAccess_Line{Line(node)}");
-        Emit($"{receiver} = {Checked(node.Expression, Text(node.Expression))};", node.Expression);
+        EmitAssign(receiver, node.Expression);
         if (result is not null)
         {
             Emit($"{result} = default;", node);
@@ -619,7 +619,7 @@ internal sealed class ExpressionSpiller
         }
 
         Visit(branch);
-        Emit($"{result} = {Checked(branch, Text(branch))};", branch);
+        EmitAssign(result, branch);
     }
 
     // ---- Assignments ----
@@ -842,7 +842,7 @@ internal sealed class ExpressionSpiller
         }
 
         int line = Line(node);
-        Emit($"{governing} = {Checked(node.GoverningExpression, Text(node.GoverningExpression))};", node.GoverningExpression);
+        EmitAssign(governing, node.GoverningExpression);
         string end = context.Label($"EndSwitch_Line{line}");
         var labels = new List<string>();
         var sections = new List<string>();
@@ -920,8 +920,7 @@ internal sealed class ExpressionSpiller
             return;
         }
 
-        CheckDesignations(node);
-        Emit($"{temp} = {Checked(node, Text(node))};", node, braced: HasLocalDesignation(node));
+        EmitAssign(temp, node);
         Replace(node, temp);
     }
 
@@ -1059,8 +1058,19 @@ internal sealed class ExpressionSpiller
         return symbol is IMethodSymbol && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax;
     }
 
-    // Pattern variables declared in a kept part and used after its suspension point would be read before assignment.
-    private void CheckDesignations(ExpressionSyntax node)
+    // `temp = <template expression>;` in the expression's checked context; its pattern variables used later get fields.
+    private void EmitAssign(string target, ExpressionSyntax node) =>
+        Emit($"{target} = {Evaluate(node)};", node, braced: HasLocalDesignation(node));
+
+    private string Evaluate(ExpressionSyntax node)
+    {
+        HoistDesignations(node);
+        return Checked(node, Text(node));
+    }
+
+    // A pattern or out variable declared in a part evaluated before a suspension point and used after it lives in a
+    // field, as hoisted locals do (`o is int n` stores n; TemplateRewriter writes the store).
+    private void HoistDesignations(ExpressionSyntax node)
     {
         SyntaxNode scope = node.Ancestors().FirstOrDefault(a => a is StatementSyntax) ?? node;
         foreach (SingleVariableDesignationSyntax designation in node.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax).OfType<SingleVariableDesignationSyntax>())
@@ -1070,13 +1080,13 @@ internal sealed class ExpressionSpiller
                 continue;
             }
 
-            bool usedAfter = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
+            bool usedOutside = scope.DescendantNodes().OfType<IdentifierNameSyntax>()
                 .Where(n => !node.Span.Contains(n.Span) && n.Identifier.ValueText == local.Name)
                 .Any(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
-            if (usedAfter)
+            if (usedOutside && Nameable(local.Type, designation))
             {
-                Fail(designation, $"an expression whose pattern variable '{local.Name}' is declared before a suspension point and used after it (declare '{local.Name}' in a statement before the suspension point)");
-                return;
+                int line = Line(designation);
+                context.FieldOf[local] = context.AddField(local.Name, TypeText(local.Type), FieldKind.Local, $"pattern variable '{local.Name}', line {line}");
             }
         }
     }
@@ -1106,7 +1116,16 @@ internal sealed class ExpressionSpiller
         }
 
         int line = Line(node);
-        string field = context.AddField($"{role}_Line{line}", typeText, FieldKind.Temporary, $"{role} of '{Short(node)}', line {line}");
+        string origin = role switch
+        {
+            "sent" => $"the value sent to '{Short(node)}'",
+            "result" => $"the result of '{Short(node)}'",
+            "old" => $"'{Short(node)}' read before the suspension",
+            "condition" or "value" => $"the value of '{Short(node)}'",
+            "created" => $"'{Short(node)}' while it is initialized",
+            _ => $"{role} '{Short(node)}', evaluated before the suspension",
+        };
+        string field = context.AddField($"{role}_Line{line}", typeText, FieldKind.Temporary, $"{origin}, line {line}");
         return "this.@" + field;
     }
 
@@ -1143,11 +1162,17 @@ internal sealed class ExpressionSpiller
     private static string TypeText(ITypeSymbol type) => type.ToDisplayString(SymbolFormats.FullyQualified);
 
     // A moved expression keeps the checked or unchecked context it was written in (case 24).
-    private string Checked(SyntaxNode node, string text)
+    private static string Checked(SyntaxNode node, string text)
     {
         string? keyword = CheckedKeyword(node);
-        return keyword is null ? text : $"{keyword}({text})";
+        return keyword is null || !HasArithmetic(node) ? text : $"{keyword}({text})";
     }
+
+    // Operators and conversions whose meaning depends on the checked context (calls keep their own).
+    private static bool HasArithmetic(SyntaxNode node) => node
+        .DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or CheckedExpressionSyntax) || n == node)
+        .Any(n => n is BinaryExpressionSyntax or CastExpressionSyntax or PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax
+            or CheckedExpressionSyntax or CollectionExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax);
 
     private static string? CheckedKeyword(SyntaxNode node)
     {

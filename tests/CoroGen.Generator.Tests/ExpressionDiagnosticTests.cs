@@ -1,0 +1,53 @@
+using System.Linq;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// Suspension points inside expressions: what is lowered compiles clean with no diagnostic; what cannot be kept across a
+/// suspension point (a reference to a variable) gets COROGEN005 at
+/// that node, with a message naming it.
+/// </summary>
+public sealed class ExpressionDiagnosticTests
+{
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing CoroGen;\n\npublic static partial class Host\n{\n    private static ref int First(int[] slots) => ref slots[0];\n\n    private static void Store(ref int slot, int value) => slot = value;\n\n    private static int Add(int a, int b) => a + b;\n\n";
+
+    [Theory]
+    [InlineData("Store(ref First(slots), await co.Yield(0));", "ref-returning call")]
+    [InlineData("First(slots) = await co.Yield(0);", "ref-returning call")]
+    [InlineData("First(slots) += await co.Yield(0);", "ref-returning call")]
+    public void ReportsWhatCannotBeKept(string statement, string named)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Contains(named, diagnostic.GetMessage());
+        Microsoft.CodeAnalysis.FileLinePositionSpan where = diagnostic.Location.GetLineSpan();
+        string[] lines = Template(statement).Split('\n');
+        Assert.Equal(lines[where.StartLinePosition.Line].IndexOf("First(", System.StringComparison.Ordinal), where.StartLinePosition.Character); // at what cannot be kept
+        Assert.DoesNotContain("{", diagnostic.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Store(ref slots[Add(0, 0)], await co.Yield(0));")]
+    [InlineData("slots[Add(0, 0)] += await co.Yield(0);")]
+    [InlineData("int r = Add(slots[0], await co.Yield(1)) + (slots.Length > 0 ? await co.Yield(2) : 0);")]
+    [InlineData("bool r = slots[0] is int n && n > await co.Yield(n);")]
+    [InlineData("bool r = await co.Yield(1) is int n && n > 0;")]
+    [InlineData("bool r = slots[0] is int n && await co.Yield(n) > n;")]
+    [InlineData("var t = (slots[0], await co.Yield(1), new { A = await co.Yield(2) }.A);")]
+    [InlineData("string s = $\"{slots[0]} {await co.Yield(1):D3}\" + slots?.Length.ToString() ?? \"\" + await co.Yield(2);")]
+    [InlineData("int r = slots[0] switch { 0 => await co.Yield(0), int k when k > 3 => await co.Yield(k), _ => throw new InvalidOperationException(\"no \" + await co.Yield(9)) };")]
+    public void LowersTheRestCleanly(string statement)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.NotEmpty(run.Sources);
+        Assert.True(!run.CompilationErrors.Any(), string.Join("\n", run.CompilationErrors) + "\n" + string.Join("\n", run.Sources.Select(s => s.SourceText.ToString())));
+    }
+
+    private static string Template(string statement) =>
+        Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
+}
