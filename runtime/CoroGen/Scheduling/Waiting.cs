@@ -101,7 +101,9 @@ internal sealed class WaitQueue
 /// <summary>The ready queue: a growable ring buffer of tasks.</summary>
 internal sealed class TaskRing
 {
-    private LoopTask[] items = new LoopTask[64];
+    // Slots wrap the task in a struct: a store into a LoopTask[] would pay the covariant array store check (the element type
+    // is abstract, so the JIT cannot prove the stored LoopTask<T> fits) on every enqueue; a struct array has no such check.
+    private Slot[] items = new Slot[64];
     private int head;
     private int count;
 
@@ -120,14 +122,15 @@ internal sealed class TaskRing
             tail -= items.Length;
         }
 
-        items[tail] = task;
+        items[tail].Task = task;
         count++;
     }
 
     internal LoopTask Dequeue()
     {
-        LoopTask task = items[head];
-        items[head] = null!;
+        ref Slot slot = ref items[head];
+        LoopTask task = slot.Task;
+        slot.Task = null!;
         head++;
         if (head == items.Length)
         {
@@ -140,7 +143,7 @@ internal sealed class TaskRing
 
     private void Grow()
     {
-        var bigger = new LoopTask[items.Length * 2];
+        var bigger = new Slot[items.Length * 2];
         for (int i = 0; i < count; i++)
         {
             int j = head + i;
@@ -149,6 +152,11 @@ internal sealed class TaskRing
 
         items = bigger;
         head = 0;
+    }
+
+    private struct Slot
+    {
+        internal LoopTask Task;
     }
 }
 
