@@ -36,6 +36,9 @@ public sealed partial class HandlerTests
         Assert.True(compared > 0);
     }
 
+    [Fact]
+    public void TheCorpusHasAtLeastEightyTemplates() => Assert.True(Corpus.Count >= 80, $"only {Corpus.Count} templates in the corpus");
+
     // The corpus: name -> entry. Templates live in HandlerTemplates*.cs.
     internal static readonly Dictionary<string, CorpusEntry> Corpus = Build(
         CorpusEntry.Of("Case01_NestedLoopsAndTries", H.Case01_NestedLoopsAndTries, H.Case01_NestedLoopsAndTries, 5),

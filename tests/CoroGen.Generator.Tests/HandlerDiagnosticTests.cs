@@ -1,0 +1,43 @@
+using System.Linq;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// Suspension points in catch/finally blocks, switch statements, checked blocks, closures over per-iteration variables and
+/// pattern variables: what is lowered gets no diagnostic and compiles; what is not gets its diagnostic at the node.
+/// </summary>
+public sealed class HandlerDiagnosticTests
+{
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing CoroGen;\n\npublic static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(List<Func<int>> fs, object o, Yielder<int> co)\n    {\n";
+    private const string Footer = "\n    }\n}\n";
+
+    [Theory]
+    [InlineData("try { await co.Yield(1); } catch (Exception e) { await co.Yield(2); throw; } finally { await co.Yield(3); }")]
+    [InlineData("for (int i = 0; i < 3; i++) { try { if (i == 1) continue; await co.Yield(i); } finally { await co.Yield(-i); } }")]
+    [InlineData("switch (o) { case int n when n > 0: await co.Yield(n); goto default; default: await co.Yield(0); break; }")]
+    [InlineData("checked { int x = int.MaxValue; await co.Yield(1); x++; }")]
+    [InlineData("foreach (int x in new[] { 1, 2 }) { fs.Add(() => x); await co.Yield(x); }")]
+    [InlineData("if (o is string { Length: var length } s) { await co.Yield(length); Console.WriteLine(s); }")]
+    [InlineData("int k = 0; Again: await co.Yield(k); if (++k < 3) goto Again;")]
+    public void LoweredWithoutDiagnostics(string body)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + body + Footer);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.NotEmpty(run.Sources);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
+    [Theory]
+    [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { int Twice() => x * 2; fs.Add(Twice); await co.Yield(x); }")]
+    [InlineData("COROGEN006", "switch (o) { case int n when n > await co.Yield(0): break; }")]
+    public void StillUnsupported(string id, string body)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + body + Footer);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.DoesNotContain("{", diagnostic.GetMessage());
+    }
+}
