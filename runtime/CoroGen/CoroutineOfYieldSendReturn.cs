@@ -47,6 +47,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
+        // The hot path: a coroutine suspended on its own (not delegating, not awaited) steps directly.
+        if (state == CoroutineState.Suspended && leafLevel is null && delegator is null)
+        {
+            return StepFast(default!);
+        }
+
         switch (state)
         {
             case CoroutineState.Suspended:
@@ -70,6 +76,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
+        if (state == CoroutineState.Suspended && leafLevel is null && delegator is null)
+        {
+            return StepFast(value);
+        }
+
         switch (state)
         {
             case CoroutineState.Suspended:
@@ -296,6 +307,33 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     internal sealed override bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null) => Step(default!, exception, dispatch);
 
     // Runs this coroutine's own body once and keeps its state; exceptions leave as they are, with their stack trace.
+    // Step with a value and no pending exception: pendingException and pendingDispatch are already null here (they are
+    // cleared as soon as they are raised), so this path writes only the state and the sent value.
+    private bool StepFast(TSend value)
+    {
+        state = CoroutineState.Running;
+        sent = value;
+        bool suspended;
+        try
+        {
+            suspended = Resume();
+        }
+        catch (Exception escaped)
+        {
+            state = escaped is CoroutineExitException ? CoroutineState.Closed : CoroutineState.Faulted;
+            throw;
+        }
+
+        if (!suspended)
+        {
+            state = CoroutineState.Completed;
+            return false;
+        }
+
+        state = CoroutineState.Suspended;
+        return pendingSub is null || Settle(this, true, null, closing: false);
+    }
+
     private bool Step(TSend value, Exception? exception, ExceptionDispatchInfo? dispatch = null)
     {
         state = CoroutineState.Running;
