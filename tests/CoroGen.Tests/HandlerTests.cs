@@ -143,6 +143,26 @@ public sealed partial class HandlerTests
             new[] { CoroutineOp.Throw<InvalidOperationException>("before start"), CoroutineOp.MoveNext },
             new[] { CoroutineOp.MoveNext, CoroutineOp.Send(0), CoroutineOp.Throw<InvalidOperationException>("in section"), CoroutineOp.MoveNext });
 
+        yield return CorpusEntry.Of("ReturnFromCatchThroughSuspendingFinally", H.ReturnFromCatchThroughSuspendingFinally, H.ReturnFromCatchThroughSuspendingFinally, 4);
+        yield return CorpusEntry.Of("CloseInsideMovedCatchRunsFinally", H.CloseInsideMovedCatchRunsFinally, H.CloseInsideMovedCatchRunsFinally, 3);
+        yield return CorpusEntry.Of("GotoCaseThroughSuspendingFinally", H.GotoCaseThroughSuspendingFinally, H.GotoCaseThroughSuspendingFinally, 7);
+        yield return CorpusEntry.Of("GotoLabelFromMovedCatch", H.GotoLabelFromMovedCatch, H.GotoLabelFromMovedCatch, 6);
+        yield return CorpusEntry.Of("ClosuresOverCatchVariablesInLoop", H.ClosuresOverCatchVariablesInLoop, H.ClosuresOverCatchVariablesInLoop, 7);
+        yield return CorpusEntry.Of("PendingExceptionsAtTwoLevels", H.PendingExceptionsAtTwoLevels, H.PendingExceptionsAtTwoLevels, 4);
+        yield return CorpusEntry.Of("SuspendingFinallyCatchesLaterHandler", H.SuspendingFinallyCatchesLaterHandler, H.SuspendingFinallyCatchesLaterHandler, 4);
+        yield return CorpusEntry.Of("YieldInFinallyInsideMovedCatch", H.YieldInFinallyInsideMovedCatch, H.YieldInFinallyInsideMovedCatch, 4);
+        yield return CorpusEntry.Of("ContinueAndReturnThroughThreeLevels", H.ContinueAndReturnThroughThreeLevels, H.ContinueAndReturnThroughThreeLevels, 12);
+        yield return CorpusEntry.Of("SwitchInMovedCatch", H.SwitchInMovedCatch, H.SwitchInMovedCatch, 5);
+        yield return CorpusEntry.Of("CheckedInsideSuspendingFinally", H.CheckedInsideSuspendingFinally, H.CheckedInsideSuspendingFinally, 3);
+        yield return CorpusEntry.Of("PatternVariableInMovedCatch", H.PatternVariableInMovedCatch, H.PatternVariableInMovedCatch, 2);
+        yield return CorpusEntry.Of("UsingDeclarationInsideSuspendingFinally", H.UsingDeclarationInsideSuspendingFinally, H.UsingDeclarationInsideSuspendingFinally, 3);
+
+        // 7, twice: Close while the finally yields is ignored; a second Close raises the exit at that yield.
+        yield return CorpusEntry.Of("Case07_CloseTwice", H.Case07_FinallyYieldsDuringClose, H.Case07_FinallyYieldsDuringClose, -1, false,
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Close, CoroutineOp.MoveNext },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Throw<FormatException>("during the finally"), CoroutineOp.MoveNext },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Throw<FormatException>("pending"), CoroutineOp.Close, CoroutineOp.MoveNext });
+
         // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.
         yield return CorpusEntry.Pair<int, Unit, Unit>(
             "Case39_ReentrantFromFinally",

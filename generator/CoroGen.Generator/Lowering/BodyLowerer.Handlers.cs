@@ -172,7 +172,10 @@ internal sealed partial class BodyLowerer
                 && context.Model.GetDeclaredSymbol(declaration, context.CancellationToken) is { } variable
                 && context.FieldOf.ContainsKey(variable))
             {
-                conditions.Add($"global::CoroGen.CoroutineLowering.Store(out {context.LocalAccess(variable)}, __exception)"); // the filter reads the variable
+                // The filter reads the variable (a boxed one gets this catch's own box).
+                conditions.Add(context.BoxedLocals.TryGetValue(variable, out string? boxType)
+                    ? $"global::CoroGen.CoroutineLowering.Store(out this.@{context.FieldOf[variable]}, new {boxType}(__exception))"
+                    : $"global::CoroGen.CoroutineLowering.Store(out {context.LocalAccess(variable)}, __exception)");
             }
 
             conditions.Add("(" + CheckedExpression(Text(clause.Filter.FilterExpression)) + ")");

@@ -150,7 +150,12 @@ internal static class HoistingPass
                     // Its handler runs after the try statement, as flattened code: the catch variable becomes a field.
                     if (clause.Declaration is { Identifier.RawKind: not 0 } catchDeclaration)
                     {
-                        Hoist(context.Model.GetDeclaredSymbol(catchDeclaration, context.CancellationToken), catchDeclaration.Identifier.GetLocation(), context, perIteration: false);
+                        Hoist(context.Model.GetDeclaredSymbol(catchDeclaration, context.CancellationToken), catchDeclaration.Identifier.GetLocation(), context, perIteration: insideLoweredLoop);
+                    }
+
+                    if (clause.Filter is not null)
+                    {
+                        HoistDesignations(clause.Filter.FilterExpression, context, insideLoweredLoop); // the filter's pattern variables, read by the moved block
                     }
 
                     Visit(clause.Block, context, insideLoweredLoop);
