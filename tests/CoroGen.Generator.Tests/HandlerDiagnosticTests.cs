@@ -9,7 +9,7 @@ namespace CoroGen.Generator.Tests;
 /// </summary>
 public sealed class HandlerDiagnosticTests
 {
-    private const string Header = "using System;\nusing System.Collections.Generic;\nusing CoroGen;\n\npublic static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(List<Func<int>> fs, object o, Yielder<int> co)\n    {\n";
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing CoroGen;\n\npublic static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(List<Func<int>> fs, object o, Yielder<int> co)\n    {\n";
     private const string Footer = "\n    }\n}\n";
 
     [Theory]
@@ -20,6 +20,7 @@ public sealed class HandlerDiagnosticTests
     [InlineData("foreach (int x in new[] { 1, 2 }) { fs.Add(() => x); await co.Yield(x); }")]
     [InlineData("if (o is string { Length: var length } s) { await co.Yield(length); Console.WriteLine(s); }")]
     [InlineData("int k = 0; Again: await co.Yield(k); if (++k < 3) goto Again;")]
+    [InlineData("foreach (int[] row in new[] { new[] { 1 } }) { var q = from v in row select v * 2; await co.Yield(q.Sum()); }")]
     public void LoweredWithoutDiagnostics(string body)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + body + Footer);
@@ -32,6 +33,7 @@ public sealed class HandlerDiagnosticTests
     [Theory]
     [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { int Twice() => x * 2; fs.Add(Twice); await co.Yield(x); }")]
     [InlineData("COROGEN006", "switch (o) { case int n when n > await co.Yield(0): break; }")]
+    [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { var q = from v in new[] { 3 } select v + x; fs.Add(() => q.Sum()); await co.Yield(x); }")]
     public void StillUnsupported(string id, string body)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + body + Footer);

@@ -296,17 +296,23 @@ internal static class HoistingPass
             return;
         }
 
-        foreach (SyntaxNode function in body.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        foreach (SyntaxNode function in body.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax))
         {
             foreach (IdentifierNameSyntax name in function.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
+                if (function is QueryExpressionSyntax query && query.FromClause.Expression.Span.Contains(name.Span))
+                {
+                    continue; // the first source is evaluated at once, not captured
+                }
+
                 ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol;
                 if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local) || context.BoxedLocals.ContainsKey(local))
                 {
                     continue;
                 }
 
-                if (function.AncestorsAndSelf().Any(a => a is LocalFunctionStatementSyntax) || IsUsingResource(local, body, context))
+                // Query clauses are closures too, but not lambdas the rewriter can bind a box to.
+                if (function.AncestorsAndSelf().Any(a => a is LocalFunctionStatementSyntax or QueryExpressionSyntax) || IsUsingResource(local, body, context))
                 {
                     context.Report(DiagnosticDescriptors.LoopVariableCaptured, name, name.Identifier.ValueText);
                     continue;
