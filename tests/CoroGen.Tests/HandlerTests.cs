@@ -163,6 +163,13 @@ public sealed partial class HandlerTests
             new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Throw<FormatException>("during the finally"), CoroutineOp.MoveNext },
             new[] { CoroutineOp.MoveNext, CoroutineOp.Throw<FormatException>("pending"), CoroutineOp.Close, CoroutineOp.MoveNext });
 
+        yield return CorpusEntry.Of("DelegateInFinally", H.DelegateInFinally, H.DelegateInFinally, 4);
+        yield return CorpusEntry.Of("DelegateInCatch", H.DelegateInCatch, H.DelegateInCatch, 4);
+        yield return CorpusEntry.Of("YieldAllInFinally", H.YieldAllInFinally, H.YieldAllInFinally, 4);
+        yield return CorpusEntry.Of("FilterOrderAroundSuspendingFinally", H.FilterOrderAroundSuspendingFinally, H.FilterOrderAroundSuspendingFinally, 3);
+        yield return CorpusEntry.Of("SwitchSectionSharesLocals", H.SwitchSectionSharesLocals, H.SwitchSectionSharesLocals, 3);
+        yield return CorpusEntry.Of("CatchWithoutVariableRethrows", H.CatchWithoutVariableRethrows, H.CatchWithoutVariableRethrows, 3);
+
         // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.
         yield return CorpusEntry.Pair<int, Unit, Unit>(
             "Case39_ReentrantFromFinally",

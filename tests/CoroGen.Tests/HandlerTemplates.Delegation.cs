@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+// Delegation, YieldAll and filters around moved handlers.
+public static partial class HandlerTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> CleanupSteps(List<string> log, Yielder<int> co)
+    {
+        await co.Yield(70);
+        log.Add("cleanup sub");
+        await co.Yield(71);
+        return 7;
+    }
+
+    [Coroutine]
+    public static async Coroutine DelegateInFinally(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            int r = await CleanupSteps(log, co);
+            log.Add("sub returned " + r);
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine DelegateInCatch(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (InvalidOperationException e)
+        {
+            int r = await CleanupSteps(log, co);
+            log.Add("sub returned " + r + " for " + e.Message);
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine YieldAllInFinally(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            await co.YieldAll(new[] { 5, 6 });
+            log.Add("yielded all");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine FilterOrderAroundSuspendingFinally(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            try
+            {
+                await co.Yield(1);
+            }
+            finally
+            {
+                log.Add("inner finally");
+                await co.Yield(2);
+            }
+        }
+        catch (InvalidOperationException e) when (Note(log, "outer filter " + e.Message))
+        {
+            log.Add("outer handler");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine SwitchSectionSharesLocals(List<string> log, Yielder<int> co)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            switch (i)
+            {
+                case 0:
+                    int shared = 10;
+                    await co.Yield(shared);
+                    log.Add("zero " + shared);
+                    break;
+                case 1:
+                    shared = 20;
+                    await co.Yield(shared);
+                    log.Add("one " + shared);
+                    break;
+            }
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine CatchWithoutVariableRethrows(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            try
+            {
+                await co.Yield(1);
+            }
+            catch (InvalidOperationException)
+            {
+                await co.Yield(2);
+                throw;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add("outer got " + e.Message);
+        }
+    }
+}
