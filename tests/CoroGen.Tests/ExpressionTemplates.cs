@@ -974,6 +974,97 @@ public static partial class ExpressionTemplates
         return c + "," + (s.Length + await co.Yield(2));
     }
 
+    [Coroutine]
+    public static async Coroutine<string> DeconstructIntoProperties(List<string> log, Yielder<int, int> co)
+    {
+        Box b = new Box(log, "b");
+        (b.P, b.Q) = (await co.Yield(1), L(log, "q", 2));
+        return b.P + "," + b.Q;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ChainedAssignment(List<string> log, Yielder<int, int> co)
+    {
+        int x, y;
+        Box b = new Box(log, "b");
+        x = b.Q = y = await co.Yield(3);
+        return x + "," + y + "," + b.Q;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GenericReceiver<TItem>(List<string> log, TItem item, Yielder<int, int> co)
+        where TItem : IComparable<int>
+    {
+        return (L(log, "a", 1) + item.CompareTo(await co.Yield(2))).ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> NullConditionalAssignment(List<string> log, Yielder<int, int> co)
+    {
+        Box b = new Box(log, "b");
+        b?.Q = await co.Yield(1);
+        Box none = null;
+        none?.Q = await co.Yield(2);
+        return b.Q.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SpillInCatchAndFinally(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            throw new InvalidOperationException(L(log, "m", "first"));
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add(e.Message + L(log, "c", "!") + await co.Yield(1));
+        }
+        finally
+        {
+            log.Add(Args(L(log, "a", 1), await co.Yield(2), L(log, "b", 3)));
+        }
+
+        return "end";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SpillInSwitchSection(List<string> log, Yielder<int, int> co)
+    {
+        int k = L(log, "k", 2);
+        switch (k)
+        {
+            case 2:
+                k += L(log, "x", 10) * await co.Yield(k);
+                break;
+        }
+
+        using var r = new Resource(log, k + await co.Yield(3));
+        return (r.Id + await co.Yield(4)).ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> InterpolatedToStringTiming(List<string> log, Yielder<int, int> co)
+    {
+        var loud = new Loud(log);
+        return $"{loud}|{await co.Yield(1)}|{loud}" + "/" + loud + await co.Yield(2);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> StructArgumentCopied(List<string> log, Yielder<int, int> co)
+    {
+        Counter c = new Counter();
+        c.N = 1;
+        return Read(c, Bump(ref c) + await co.Yield(c.N)) + "," + c.N;
+    }
+
+    public static int Read(Counter c, int extra) => c.N * 100 + extra;
+
+    public static int Bump(ref Counter c)
+    {
+        c.N++;
+        return 0;
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)
@@ -1161,4 +1252,43 @@ public sealed class Resource : IDisposable
     public int Id { get; }
 
     public void Dispose() => log.Add("dispose " + Id);
+}
+
+public sealed partial class ExpressionHost
+{
+    private readonly List<string> log;
+    private int total = 1;
+
+    public ExpressionHost(List<string> log) => this.log = log;
+
+    private int Total
+    {
+        get { log.Add("get Total"); return total; }
+        set { log.Add("set Total=" + value); total = value; }
+    }
+
+    // An instance template: the fields and properties of `this` are read before the suspension and written after it.
+    [Coroutine]
+    public async Coroutine<string> Accumulate(Yielder<int, int> co)
+    {
+        total += await co.Yield(total);
+        Total *= 1 + await co.Yield(Total);
+        this.total -= ExpressionTemplates.L(log, "k", 1) + await co.Yield(this.total);
+        return total.ToString();
+    }
+}
+
+public sealed class Loud
+{
+    private readonly List<string> log;
+    private int calls;
+
+    public Loud(List<string> log) => this.log = log;
+
+    public override string ToString()
+    {
+        calls++;
+        log.Add("ToString " + calls);
+        return "loud" + calls;
+    }
 }

@@ -129,6 +129,15 @@ public sealed class ExpressionTests
         ["CheckedBlockCompound"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedBlockCompound(log, co)), log => T.CheckedBlockCompound(log)),
         ["NullableConditionalAccess"] = (log => TemplateOracle.Run<int, int, string>(co => T.NullableConditionalAccess(log, co)), log => T.NullableConditionalAccess(log)),
         ["StringIndexAndLength"] = (log => TemplateOracle.Run<int, int, string>(co => T.StringIndexAndLength(log, co)), log => T.StringIndexAndLength(log)),
+        ["DeconstructIntoProperties"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructIntoProperties(log, co)), log => T.DeconstructIntoProperties(log)),
+        ["ChainedAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.ChainedAssignment(log, co)), log => T.ChainedAssignment(log)),
+        ["GenericReceiver"] = (log => TemplateOracle.Run<int, int, string>(co => T.GenericReceiver(log, 1, co)), log => T.GenericReceiver(log, 1)),
+        ["NullConditionalAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.NullConditionalAssignment(log, co)), log => T.NullConditionalAssignment(log)),
+        ["InstanceTemplate"] = (log => TemplateOracle.Run<int, int, string>(co => new ExpressionHost(log).Accumulate(co)), log => new ExpressionHost(log).Accumulate()),
+        ["SpillInCatchAndFinally"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpillInCatchAndFinally(log, co)), log => T.SpillInCatchAndFinally(log)),
+        ["SpillInSwitchSection"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpillInSwitchSection(log, co)), log => T.SpillInSwitchSection(log)),
+        ["InterpolatedToStringTiming"] = (log => TemplateOracle.Run<int, int, string>(co => T.InterpolatedToStringTiming(log, co)), log => T.InterpolatedToStringTiming(log)),
+        ["StructArgumentCopied"] = (log => TemplateOracle.Run<int, int, string>(co => T.StructArgumentCopied(log, co)), log => T.StructArgumentCopied(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

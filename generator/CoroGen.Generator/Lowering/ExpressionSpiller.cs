@@ -60,6 +60,13 @@ internal sealed class ExpressionSpiller
     public bool Spill(ExpressionSyntax expression, bool isStatement = false)
     {
         statementExpression = isStatement ? Unparenthesize(expression) : null;
+
+        // Lowered again (a statement the lowering writes twice): its parts get fresh temporaries and states.
+        foreach (SyntaxNode stale in context.Replacements.Keys.Where(k => k.SyntaxTree == expression.SyntaxTree && expression.Span.Contains(k.Span)).ToList())
+        {
+            context.Replacements.Remove(stale);
+        }
+
         Visit(expression);
         return !failed;
     }
