@@ -100,6 +100,22 @@ public static partial class HandlerTemplates
         }
     }
 
+    // Copied if statements in sibling blocks, flattened to one level, each declaring a pattern variable `n`.
+    [Coroutine]
+    public static async Coroutine SiblingIfPatternVariables(List<string> log, Yielder<int> co)
+    {
+        object first = 1, second = "two";
+        {
+            if (first is int n) log.Add("first " + n);
+            await co.Yield(1);
+        }
+
+        {
+            if (second is string n) log.Add("second " + n);
+            await co.Yield(2);
+        }
+    }
+
     [Coroutine]
     public static async Coroutine CatchWithoutVariableRethrows(List<string> log, Yielder<int> co)
     {

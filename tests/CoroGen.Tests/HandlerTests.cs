@@ -168,6 +168,7 @@ public sealed partial class HandlerTests
         yield return CorpusEntry.Of("YieldAllInFinally", H.YieldAllInFinally, H.YieldAllInFinally, 4);
         yield return CorpusEntry.Of("FilterOrderAroundSuspendingFinally", H.FilterOrderAroundSuspendingFinally, H.FilterOrderAroundSuspendingFinally, 3);
         yield return CorpusEntry.Of("SwitchSectionSharesLocals", H.SwitchSectionSharesLocals, H.SwitchSectionSharesLocals, 3);
+        yield return CorpusEntry.Of("SiblingIfPatternVariables", H.SiblingIfPatternVariables, H.SiblingIfPatternVariables, 2);
         yield return CorpusEntry.Of("CatchWithoutVariableRethrows", H.CatchWithoutVariableRethrows, H.CatchWithoutVariableRethrows, 3);
 
         // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.

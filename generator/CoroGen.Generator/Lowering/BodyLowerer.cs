@@ -190,6 +190,7 @@ internal sealed partial class BodyLowerer
                 EmitCopied(labeled.Statement, output);
                 return;
             case ExpressionStatementSyntax when HasLocalDesignation(statement):
+            case IfStatementSyntax ifStatement when HasLocalDesignation(ifStatement.Condition):
                 // Its pattern variables are used only inside it: braces keep them from clashing with others now in the same block.
                 output.Add(Code("{ " + Text(statement) + " }", Line(statement)));
                 return;

@@ -63,7 +63,7 @@ internal static class HoistingPass
                     break;
                 case IfStatementSyntax ifStatement:
                     // `if (o is not T t) return;` declares t for the rest of the block.
-                    HoistDesignations(ifStatement.Condition, context, insideLoweredLoop);
+                    HoistDesignations(ifStatement.Condition, context, insideLoweredLoop, scope: ifStatement);
                     break;
                 case LabeledStatementSyntax labeled:
                     Visit(labeled.Statement, context, insideLoweredLoop);
@@ -199,7 +199,8 @@ internal static class HoistingPass
     }
 
     // Expression variables (`out var x`, deconstruction, patterns) declared outside nested functions and statements.
-    private static void HoistDesignations(SyntaxNode node, LoweringContext context, bool perIteration)
+    // scope: where a use does not need a field (the whole statement, when it is copied); the node itself by default.
+    private static void HoistDesignations(SyntaxNode node, LoweringContext context, bool perIteration, SyntaxNode? scope = null)
     {
         IEnumerable<SingleVariableDesignationSyntax> designations = node
             .DescendantNodesAndSelf(n => n == node || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax))
@@ -214,7 +215,7 @@ internal static class HoistingPass
 
             bool assignable = designation.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax or ArgumentSyntax or TupleExpressionSyntax)
                 .Any(a => a is DeclarationExpressionSyntax);
-            if (!assignable && !UsedOutside(local, node, context))
+            if (!assignable && !UsedOutside(local, scope ?? node, context))
             {
                 continue; // scoped to its statement in effect: the copied statement keeps it as a local
             }
