@@ -142,5 +142,26 @@ public static partial class DelegationTemplates
         await co.Yield("w2");
     }
 
+    [Coroutine]
+    public static async Coroutine<int[]> Sequence(Coroutine<int, Unit, int>[] subs, Yielder<int> co)
+    {
+        var results = new int[subs.Length];
+        for (int i = 0; i < subs.Length; i++)
+        {
+            int result = await subs[i];
+            results[i] = result;
+        }
+
+        return results;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> FactoriesAsArguments(Yielder<int> co)
+    {
+        int[] all = await Sequence(new[] { Chain(1), Chain(3) }, co); // the arguments are factory calls
+        await co.Yield(all[0] + all[1]);
+        return all.Length;
+    }
+
     public sealed record Node(int Value, Node? Left = null, Node? Right = null);
 }

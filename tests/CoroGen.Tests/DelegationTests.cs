@@ -134,6 +134,20 @@ public sealed class DelegationTests
     }
 
     [Fact]
+    public void FactoryCallsAsArgumentsOfTheAwaitedCall()
+    {
+        var coroutine = DelegationTemplates.FactoriesAsArguments();
+        var values = new List<int>();
+        while (coroutine.MoveNext())
+        {
+            values.Add(coroutine.Current);
+        }
+
+        Assert.Equal(new[] { 1, 2, 1, 2, 4 }, values);
+        Assert.Equal(2, coroutine.Result);
+    }
+
+    [Fact]
     public void DelegationAgreesWithTheOracle()
     {
         var scripts = DifferentialTests.Scripts(4).Concat(new[]

@@ -712,6 +712,11 @@ internal sealed partial class BodyLowerer
         ITypeSymbol? awaitedType = context.Model.GetTypeInfo(awaited, context.CancellationToken).Type;
         ITypeSymbol? resultType = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
         IMethodSymbol? called = awaited is InvocationExpressionSyntax ? context.Model.GetSymbolInfo(awaited, context.CancellationToken).Symbol as IMethodSymbol : null;
+        if (called is null && FactoryCalls.Resolve(awaited, context) is null && FactoryCalls.BindWithFactories(awaited, context, out IMethodSymbol? boundCall) is { } speculative)
+        {
+            // Arguments are factory calls (co.Gather(Slow(), Slow())): bound as if the factories existed.
+            (awaitedType, resultType, called) = (speculative, FactoryCalls.AwaitResult(speculative, context) ?? resultType, boundCall);
+        }
         bool onYielder = awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
             && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(access.Expression, context.CancellationToken).Symbol, context.Yielder);
 
@@ -798,14 +803,14 @@ internal sealed partial class BodyLowerer
         string text;
         if (called is not null && called.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
             && called.Parameters.FirstOrDefault(p => CoroutineTypes.IsYielder(p.Type)) is { } subYielder
-            && context.Model.GetOperation(awaited, context.CancellationToken) is IInvocationOperation invocation)
+            && awaited is InvocationExpressionSyntax { ArgumentList: { } argumentList })
         {
             CoroutineTypes.YielderTypes(subYielder.Type, out ITypeSymbol y, out ITypeSymbol s);
             (subYield, subSend) = (y, s);
-            var arguments = invocation.Arguments
-                .Where(a => a.Syntax is ArgumentSyntax && !SymbolEqualityComparer.Default.Equals(a.Parameter, subYielder))
-                .Select(a => (ArgumentSyntax)a.Syntax)
-                .OrderBy(a => a.SpanStart)
+
+            // The factory takes the same arguments without the Yielder (`co`).
+            var arguments = argumentList.Arguments
+                .Where(a => !SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(a.Expression, context.CancellationToken).Symbol, context.Yielder))
                 .Select(a => Text(a));
             var invocationSyntax = (InvocationExpressionSyntax)awaited;
             string target = Text(invocationSyntax.Expression);

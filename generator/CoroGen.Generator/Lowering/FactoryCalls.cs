@@ -1,7 +1,9 @@
+using System.Collections.Generic;
 using System.Linq;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CoroGen.Generator.Lowering;
@@ -37,6 +39,56 @@ internal static class FactoryCalls
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The type of an expression whose subexpressions call factories (<c>co.Gather(Slow(), Slow())</c>): each factory call is
+    /// replaced by a null of the coroutine base type it will return, and the expression is bound speculatively.
+    /// </summary>
+    public static ITypeSymbol? BindWithFactories(ExpressionSyntax expression, LoweringContext context, out IMethodSymbol? method)
+    {
+        method = null;
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        foreach (InvocationExpressionSyntax call in expression.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (replacements.Keys.Any(r => r.Span.Contains(call.Span)) || Resolve(call, context) is not { } factory)
+            {
+                continue;
+            }
+
+            string result = factory.ResultType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
+            string stand = $"((global::CoroGen.Coroutine<{factory.YieldType.ToDisplayString(SymbolFormats.FullyQualified)}, {factory.SendType.ToDisplayString(SymbolFormats.FullyQualified)}, {result}>)null!)";
+            replacements[call] = SyntaxFactory.ParseExpression(stand).WithTriviaFrom(call);
+        }
+
+        if (replacements.Count == 0)
+        {
+            return null;
+        }
+
+        ExpressionSyntax standIn = expression.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
+        ITypeSymbol? type = context.Model.GetSpeculativeTypeInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Type;
+        method = context.Model.GetSpeculativeSymbolInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
+        return type is null or IErrorTypeSymbol ? null : type;
+    }
+
+    /// <summary>What awaiting a value of <paramref name="awaited"/> gives: a coroutine's result type, or null if unknown.</summary>
+    public static ITypeSymbol? AwaitResult(ITypeSymbol awaited, LoweringContext context)
+    {
+        for (ITypeSymbol? t = awaited; t is not null; t = t.BaseType)
+        {
+            if (t is INamedTypeSymbol { Name: "Coroutine", Arity: 1 } named && named.ContainingNamespace?.Name == "CoroGen")
+            {
+                return named.TypeArguments[0];
+            }
+
+            if (t is INamedTypeSymbol { Name: "Coroutine", Arity: 0 } && t.ContainingNamespace?.Name == "CoroGen")
+            {
+                return context.Model.Compilation.GetSpecialType(SpecialType.System_Void);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The type of a local whose declared type is a not-yet-generated coroutine class.</summary>
