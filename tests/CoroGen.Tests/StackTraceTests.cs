@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -65,6 +68,43 @@ public sealed class StackTraceTests
         int[] lines = TemplateFrames(e).Select(f => f.Line).ToArray();
         Assert.Equal(new[] { Line("innermost"), Line("middle"), Line("outer") }, lines);
         Assert.Equal(new[] { "InnermostCoroutine", "MiddleCoroutine", "OuterCoroutine" }, TemplateFrames(e).Select(f => f.Class).ToArray());
+    }
+
+    [Fact]
+    public void BreakpointsOnTemplateLinesBindInTheGeneratedClasses()
+    {
+        // A breakpoint binds where the PDB has a sequence point for that document and line. The generated Resume()
+        // methods must have them at the template's lines (the template's own async lowering has them too, so only
+        // sequence points of generated classes count).
+        string assembly = typeof(StackTraceTemplates).Assembly.Location;
+        using var peReader = new PEReader(File.OpenRead(assembly));
+        MetadataReader metadata = peReader.GetMetadataReader();
+        using MetadataReaderProvider pdbProvider = MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(Path.ChangeExtension(assembly, ".pdb")));
+        MetadataReader pdb = pdbProvider.GetMetadataReader();
+
+        var lines = new HashSet<int>();
+        foreach (MethodDefinitionHandle handle in metadata.MethodDefinitions)
+        {
+            MethodDefinition method = metadata.GetMethodDefinition(handle);
+            string type = metadata.GetString(metadata.GetTypeDefinition(method.GetDeclaringType()).Name);
+            if (metadata.GetString(method.Name) != "Resume" || !type.EndsWith("Coroutine", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (SequencePoint point in pdb.GetMethodDebugInformation(handle).GetSequencePoints())
+            {
+                if (!point.IsHidden && pdb.GetString(pdb.GetDocument(point.Document).Name).EndsWith(Path.GetFileName(TemplateFile), StringComparison.Ordinal))
+                {
+                    lines.Add(point.StartLine);
+                }
+            }
+        }
+
+        foreach (string marker in new[] { "throw", "deep throw", "helper call", "waits in try", "innermost", "middle", "outer" })
+        {
+            Assert.True(lines.Contains(Line(marker)), $"no sequence point of a generated class at the line marked '{marker}' ({Line(marker)})");
+        }
     }
 
     // The template line a test expects: the line of this file marked "// line: {marker}".
