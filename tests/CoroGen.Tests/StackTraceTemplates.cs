@@ -62,6 +62,37 @@ public static partial class StackTraceTemplates
     }
 
     [Coroutine]
+    public static async Coroutine ThrowsInCatch(bool suspendInCatch, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+            throw new InvalidOperationException("first");
+        }
+        catch (InvalidOperationException e)
+            when (e.Message.Length > 0)
+        {
+            if (suspendInCatch)
+                await co.Yield(2);
+            throw new ArgumentException("from the catch", e); // line: catch throw
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine ThrowsInFinally(Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            Cleanups++;
+            throw new NotSupportedException("from the finally"); // line: finally throw
+        }
+    }
+
+    [Coroutine]
     public static async Coroutine<int> Innermost(int divisor, Yielder<int> co)
     {
         await co.Yield(1);

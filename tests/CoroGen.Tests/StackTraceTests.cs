@@ -36,6 +36,31 @@ public sealed class StackTraceTests
         Assert.Equal(Line("deep throw"), TopTemplateLine(e, "ThrowsInABlockCoroutine"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnExceptionThrownInACatchBlockShowsItsLine(bool suspendInCatch)
+    {
+        var coroutine = StackTraceTemplates.ThrowsInCatch(suspendInCatch);
+        Assert.True(coroutine.MoveNext());
+        if (suspendInCatch)
+        {
+            Assert.True(coroutine.MoveNext());
+        }
+
+        var e = Assert.Throws<ArgumentException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("catch throw"), TopTemplateLine(e, "ThrowsInCatchCoroutine"));
+    }
+
+    [Fact]
+    public void AnExceptionThrownInAFinallyBlockShowsItsLine()
+    {
+        var coroutine = StackTraceTemplates.ThrowsInFinally();
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<NotSupportedException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("finally throw"), TopTemplateLine(e, "ThrowsInFinallyCoroutine"));
+    }
+
     [Fact]
     public void AnExceptionFromACalledMethodShowsTheCallingTemplateLine()
     {
@@ -101,7 +126,7 @@ public sealed class StackTraceTests
             }
         }
 
-        foreach (string marker in new[] { "throw", "deep throw", "helper call", "waits in try", "innermost", "middle", "outer" })
+        foreach (string marker in new[] { "throw", "deep throw", "helper call", "waits in try", "catch throw", "finally throw", "innermost", "middle", "outer" })
         {
             Assert.True(lines.Contains(Line(marker)), $"no sequence point of a generated class at the line marked '{marker}' ({Line(marker)})");
         }
