@@ -39,6 +39,23 @@ public sealed class ExpressionDiagnosticTests
     [InlineData("var t = (slots[0], await co.Yield(1), new { A = await co.Yield(2) }.A);")]
     [InlineData("string s = $\"{slots[0]} {await co.Yield(1):D3}\" + slots?.Length.ToString() ?? \"\" + await co.Yield(2);")]
     [InlineData("int r = slots[0] switch { 0 => await co.Yield(0), int k when k > 3 => await co.Yield(k), _ => throw new InvalidOperationException(\"no \" + await co.Yield(9)) };")]
+    [InlineData("int r = slots[^(await co.Yield(1) & 0 + 1)] + slots[..await co.Yield(2)].Length;")]
+    [InlineData("dynamic d = slots[0]; int r = d + await co.Yield(1);")]
+    [InlineData("object o = (object)null ?? await co.Yield(1); Type t = typeof(int); string s = t.Name + await co.Yield(2) + default(int) + sizeof(int);")]
+    [InlineData("var list = new List<List<int>> { new List<int> { await co.Yield(1) }, new() { 2, await co.Yield(3) } };")]
+    [InlineData("int[,] grid = new int[await co.Yield(2) + 1, slots.Length + await co.Yield(3)];")]
+    [InlineData("string s = slots?[0].ToString()?.Substring(await co.Yield(0)) ?? \"none\";")]
+    [InlineData("var pair = (A: slots[0], B: await co.Yield(1)); int r = pair.A + pair.B;")]
+    [InlineData("Func<int, int> f = x => x + 1; int r = f(await co.Yield(1)) + new Func<int>(() => 3)() + await co.Yield(2);")]
+    [InlineData("if (slots.Length > 0 && (slots[0] += await co.Yield(1)) > 3 || await co.Yield(2) == 0) { slots[0]--; }")]
+    [InlineData("for (int i = 0, j = await co.Yield(0); i < j + await co.Yield(i); i++, j -= await co.Yield(-j)) { }")]
+    [InlineData("foreach (var (k, v) in new Dictionary<int, int> { [await co.Yield(1)] = 2 }) { await co.Yield(k + v); }")]
+    [InlineData("using (var r = new System.IO.StringReader(\"x\" + await co.Yield(1))) { }")]
+    [InlineData("while (await co.Yield(slots.Length) is > 0 and var n && n < 10) { break; }")]
+    [InlineData("do { } while (slots[0]++ < await co.Yield(slots[0]));")]
+    [InlineData("lock (slots) { } slots[await co.Yield(0)] = checked(slots[0] * await co.Yield(2));")]
+    [InlineData("int r = slots[0] switch { int k when k > await co.Yield(1) => 1, _ => await co.Yield(2) };")]
+    [InlineData("int r = slots[0] switch { int k when k > await co.Yield(1) => 1, _ => 2 };")]
     public void LowersTheRestCleanly(string statement)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));

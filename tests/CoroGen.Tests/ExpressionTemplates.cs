@@ -1065,6 +1065,31 @@ public static partial class ExpressionTemplates
         return 0;
     }
 
+    [Coroutine]
+    public static async Coroutine<string> SwitchWhenSuspends(List<string> log, Yielder<int, int> co)
+    {
+        object o = L<object>(log, "o", 4);
+        return o switch
+        {
+            string s => "string " + s,
+            int n when n > await co.Yield(n) => "big " + n,
+            int n when L(log, "second when", n) > 0 && await co.Yield(-n) == 0 => "zero " + n,
+            int n => "other " + n + await co.Yield(100),
+            _ => "none",
+        };
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SwitchWhenNoMatch(List<string> log, Yielder<int, int> co)
+    {
+        int k = L(log, "k", 3);
+        return k switch { 1 => "one", int n when n == await co.Yield(n) => "same", 2 => "two" };
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ExpressionBodyThrow(List<string> log, Yielder<int, int> co) =>
+        throw new FormatException(L(log, "a", "m") + await co.Yield(1));
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)

@@ -138,6 +138,9 @@ public sealed class ExpressionTests
         ["SpillInSwitchSection"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpillInSwitchSection(log, co)), log => T.SpillInSwitchSection(log)),
         ["InterpolatedToStringTiming"] = (log => TemplateOracle.Run<int, int, string>(co => T.InterpolatedToStringTiming(log, co)), log => T.InterpolatedToStringTiming(log)),
         ["StructArgumentCopied"] = (log => TemplateOracle.Run<int, int, string>(co => T.StructArgumentCopied(log, co)), log => T.StructArgumentCopied(log)),
+        ["SwitchWhenSuspends"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchWhenSuspends(log, co)), log => T.SwitchWhenSuspends(log)),
+        ["SwitchWhenNoMatch"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchWhenNoMatch(log, co)), log => T.SwitchWhenNoMatch(log)),
+        ["ExpressionBodyThrow"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExpressionBodyThrow(log, co)), log => T.ExpressionBodyThrow(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -282,7 +282,8 @@ internal sealed partial class BodyLowerer
 
     private void LowerExpressionBody(ExpressionSyntax expression, List<BodyLine> output)
     {
-        string? format = context.ReturnType is null ? "{0};" : "return this.Complete({0});";
+        // `=> throw ...` stays a throw: its value is no result.
+        string format = context.ReturnType is null || Unparenthesize(expression) is ThrowExpressionSyntax ? "{0};" : "return this.Complete({0});";
         if (Unparenthesize(expression) is AwaitExpressionSyntax awaitExpression && IsSuspension(awaitExpression))
         {
             Suspend(awaitExpression, context.ReturnType is null ? null : format, expression, output);
@@ -296,7 +297,7 @@ internal sealed partial class BodyLowerer
         }
         else
         {
-            output.Add(Code(string.Format(format, Text(expression)), Line(expression)));
+            output.Add(Code(format.Replace("{0}", Text(expression)), Line(expression)));
         }
     }
 

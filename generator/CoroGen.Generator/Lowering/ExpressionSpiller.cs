@@ -111,6 +111,9 @@ internal sealed class ExpressionSpiller
                 when context.ContainsSuspension(initializer) && !initializer.IsKind(SyntaxKind.WithInitializerExpression):
                 VisitInitializedCreation(creation, initializer);
                 break;
+            case SwitchExpressionSyntax switchExpression when switchExpression.Arms.Any(a => a.WhenClause is not null && context.ContainsSuspension(a.WhenClause)):
+                VisitSwitchInSequence(switchExpression);
+                break;
             case SwitchExpressionSyntax switchExpression when switchExpression.Arms.Any(a => context.ContainsSuspension(a)):
                 VisitSwitch(switchExpression);
                 break;
@@ -896,6 +899,69 @@ internal sealed class ExpressionSpiller
             Emit($"goto {end};", node.Arms[i]);
         }
 
+        Label(end);
+        Replace(node, result);
+    }
+
+    // A when clause that suspends: the arms are tried one after the other, each pattern, then its when clause, as C# does.
+    private void VisitSwitchInSequence(SwitchExpressionSyntax node)
+    {
+        Visit(node.GoverningExpression);
+        ITypeSymbol? governingType = TypeOf(node.GoverningExpression);
+        string? governing = AddTemp(node.GoverningExpression, "governing", governingType);
+        string? result = governing is null ? null : AddTemp(node, "value", TypeOf(node));
+        if (governing is null || result is null)
+        {
+            return;
+        }
+
+        EmitAssign(governing, node.GoverningExpression);
+        string end = context.Label($"EndSwitch_Line{Line(node)}");
+        foreach (SwitchExpressionArmSyntax arm in node.Arms)
+        {
+            if (failed)
+            {
+                return;
+            }
+
+            string next = context.Label($"NextArm_Line{Line(arm)}");
+            if (arm.Pattern is not DiscardPatternSyntax)
+            {
+                // The pattern's variables are copied into fields: the when clause and the arm's code may run after a suspension.
+                var copies = new List<string>();
+                string pattern = Text(arm.Pattern);
+                foreach (SingleVariableDesignationSyntax designation in arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>())
+                {
+                    if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is ILocalSymbol local && !context.FieldOf.ContainsKey(local))
+                    {
+                        if (!Nameable(local.Type, designation))
+                        {
+                            return;
+                        }
+
+                        string field = context.AddField(local.Name, TypeText(local.Type), FieldKind.Temporary, $"pattern variable '{local.Name}', line {Line(designation)}");
+                        context.FieldOf[local] = field;
+                        copies.Add($" this.@{field} = {designation.Identifier.ValueText};");
+                    }
+                }
+
+                string test = $"if (!({governing} is {pattern})) goto {next};";
+                Emit(copies.Count == 0 ? test : "{ " + test + string.Concat(copies) + " }", arm.Pattern);
+            }
+
+            if (arm.WhenClause is not null)
+            {
+                Visit(arm.WhenClause.Condition);
+                Emit($"if (!({Evaluate(arm.WhenClause.Condition)})) goto {next};", arm.WhenClause, braced: HasLocalDesignation(arm.WhenClause.Condition));
+            }
+
+            AssignResult(result, arm.Expression);
+            Emit($"goto {end};", arm);
+            Label(next);
+        }
+
+        string unmatched = governingType is { IsValueType: true } ? $"(object){governing}" : governing;
+        Emit($"throw new global::System.Runtime.CompilerServices.SwitchExpressionException({unmatched});", node);
         Label(end);
         Replace(node, result);
     }
