@@ -1090,6 +1090,44 @@ public static partial class ExpressionTemplates
     public static async Coroutine<string> ExpressionBodyThrow(List<string> log, Yielder<int, int> co) =>
         throw new FormatException(L(log, "a", "m") + await co.Yield(1));
 
+    [Coroutine]
+    public static async Coroutine<string> CompoundStructArrayElementField(List<string> log, Yielder<int, int> co)
+    {
+        Point[] arr = new Point[2];
+        Point[] original = arr;
+        int i = 1;
+        arr[i].X = 5;
+        arr[i].X += await co.Yield(Swap(ref arr, new Point[3]) + Swap(ref i, 0));
+        return original[1].X + "," + arr[1].X + "," + i;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CompoundListIndexer(List<string> log, Yielder<int, int> co)
+    {
+        List<int> list = new() { 1, 2, 3 };
+        int i = L(log, "i", 2);
+        list[i] *= await co.Yield(list[i]);
+        return string.Join(",", list);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> IndexWithSideEffect(List<string> log, Yielder<int, int> co)
+    {
+        int[] a = new int[4];
+        int i = 0;
+        a[i++] = await co.Yield(i);
+        a[i++] += L(log, "k", 10) + await co.Yield(i);
+        return string.Join(",", a) + ";" + i;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> PostfixIncrementOperand(List<string> log, Yielder<int, int> co)
+    {
+        int x = 1;
+        int r = x++ + await co.Yield(x) + x;
+        return r + "," + x;
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)

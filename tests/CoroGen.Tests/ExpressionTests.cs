@@ -141,6 +141,10 @@ public sealed class ExpressionTests
         ["SwitchWhenSuspends"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchWhenSuspends(log, co)), log => T.SwitchWhenSuspends(log)),
         ["SwitchWhenNoMatch"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchWhenNoMatch(log, co)), log => T.SwitchWhenNoMatch(log)),
         ["ExpressionBodyThrow"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExpressionBodyThrow(log, co)), log => T.ExpressionBodyThrow(log)),
+        ["CompoundStructArrayElementField"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundStructArrayElementField(log, co)), log => T.CompoundStructArrayElementField(log)),
+        ["CompoundListIndexer"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundListIndexer(log, co)), log => T.CompoundListIndexer(log)),
+        ["IndexWithSideEffect"] = (log => TemplateOracle.Run<int, int, string>(co => T.IndexWithSideEffect(log, co)), log => T.IndexWithSideEffect(log)),
+        ["PostfixIncrementOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.PostfixIncrementOperand(log, co)), log => T.PostfixIncrementOperand(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
