@@ -169,6 +169,10 @@ public sealed partial class HandlerTests
         yield return CorpusEntry.Of("FilterOrderAroundSuspendingFinally", H.FilterOrderAroundSuspendingFinally, H.FilterOrderAroundSuspendingFinally, 3);
         yield return CorpusEntry.Of("SwitchSectionSharesLocals", H.SwitchSectionSharesLocals, H.SwitchSectionSharesLocals, 3);
         yield return CorpusEntry.Of("SiblingIfPatternVariables", H.SiblingIfPatternVariables, H.SiblingIfPatternVariables, 2);
+        yield return CorpusEntry.Of("SwitchOnTuple", H.SwitchOnTuple, H.SwitchOnTuple, 5);
+        yield return CorpusEntry.Of("ReturnFromCheckedBlock", H.ReturnFromCheckedBlock, H.ReturnFromCheckedBlock, 4);
+        yield return CorpusEntry.Of("UsingInSwitchSection", H.UsingInSwitchSection, H.UsingInSwitchSection, 3);
+        yield return CorpusEntry.Of("MovedHandlersInNestedLoops", H.MovedHandlersInNestedLoops, H.MovedHandlersInNestedLoops, 8);
         yield return CorpusEntry.Of("CatchWithoutVariableRethrows", H.CatchWithoutVariableRethrows, H.CatchWithoutVariableRethrows, 3);
 
         // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.
