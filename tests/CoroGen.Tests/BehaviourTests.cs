@@ -292,6 +292,12 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void AYieldSpanningSeveralLinesKeepsTheStateMapOnOneLine()
+    {
+        Assert.Equal(new[] { 3 }, Templates.MultiLineYield().ToArray());
+    }
+
+    [Fact]
     public void ExpressionBodiedTemplate()
     {
         Assert.Equal(new[] { "only" }, Templates.ExpressionBodied().ToArray());

@@ -277,6 +277,14 @@ public static partial class Templates
     }
 
     [Coroutine]
+    public static async Coroutine MultiLineYield(Yielder<int> co)
+    {
+        await co.Yield(
+            1 +
+            2);
+    }
+
+    [Coroutine]
     public static async Coroutine ExpressionBodied(Yielder<string> co) => await co.Yield("only");
 
     private static bool Note(List<string> log, string text)

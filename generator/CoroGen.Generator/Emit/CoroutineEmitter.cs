@@ -249,5 +249,7 @@ internal static class CoroutineEmitter
             : $"protected override bool IsSuspendedInCleanupRegion => this.state is {string.Join(" or ", inRegion.Select(s => s.Name))};");
     }
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    // Escaped for XML, on one line: a doc comment line must not break (template text can span several lines).
+    private static string Xml(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\s*[\r\n]+\s*", " ").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
