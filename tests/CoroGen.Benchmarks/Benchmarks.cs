@@ -295,6 +295,39 @@ public class Delegation
 }
 
 /// <summary>
+/// (5b) Delegation 10,000 levels deep. Nested iterators pay 10,000 calls per value, so they drain fewer values; CoroGen
+/// drains more, so that building the 10,000-level chain is amortized as it is at the smaller depths.
+/// </summary>
+[BenchmarkCategory("Delegation")]
+public class DeepDelegation
+{
+    public const int Count = 200;
+    public const int CoroGenCount = 200_000;
+
+    [Params(10_000)]
+    public int Depth;
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Count, Description = "nested C# iterators (foreach + yield return)")]
+    public int CSharpIterators()
+    {
+        int sum = 0;
+        foreach (int x in Iterators.Chain(Depth, Count))
+            sum += x;
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = CoroGenCount, Description = "CoroGen delegation (await Chain(...))")]
+    public int CoroGen()
+    {
+        int sum = 0;
+        Templates.ChainCoroutine c = Templates.Chain(Depth, CoroGenCount);
+        while (c.MoveNext())
+            sum += c.Current;
+        return sum + c.Result;
+    }
+}
+
+/// <summary>
 /// The seed's round-robin scheduler (deque of coroutines; pop, send(None), append until StopIteration) over Workers
 /// trivial coroutines that each do a little work, yield, work, yield. One op = one resume (3 per worker, the last one finishing it).
 /// </summary>
