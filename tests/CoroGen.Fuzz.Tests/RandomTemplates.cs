@@ -25,7 +25,8 @@ public enum TemplateFeatures
     Goto = 4096,
 
     /// <summary>What the generator lowers today.</summary>
-    Supported = Loops | Conditionals | TryCatchFinally | Using | Jumps | Throws | Closures | Delegation | CatchAll | Goto,
+    Supported = Loops | Conditionals | TryCatchFinally | Using | Jumps | Throws | Closures | Delegation | CatchAll | Goto
+        | YieldInHandlers | Switch | YieldInExpressions,
 }
 
 /// <summary>
@@ -204,9 +205,73 @@ public sealed class RandomTemplates
                 Line($"x = {f}({random.Next(5)});");
                 return;
             default:
+                if (Has(TemplateFeatures.YieldInExpressions) && random.Next(2) == 0)
+                {
+                    ExpressionSuspension();
+                    return;
+                }
+
+                if (Has(TemplateFeatures.Switch) && depth < 3 && random.Next(3) == 0)
+                {
+                    Switch(depth);
+                    return;
+                }
+
                 Line($"await co.Yield({Expr()});");
                 return;
         }
+    }
+
+    // Suspension points inside expressions: operands evaluated before them must keep their old values.
+    private void ExpressionSuspension()
+    {
+        string target = Assignable();
+        switch (random.Next(5))
+        {
+            case 0:
+                Line($"{target} += await co.Yield({Expr()});");
+                break;
+            case 1:
+                Line($"log.Add($\"e{statements}:{{{Local()}}}:{{await co.Yield({Expr()})}}\");");
+                break;
+            case 2:
+                Line($"{target} = Math.Max({Local()}, await co.Yield({Expr()})) - {random.Next(3)};");
+                break;
+            case 3:
+                Line($"{target} = {Condition()} ? await co.Yield({Expr()}) : {Expr()};");
+                break;
+            default:
+                Line($"{target} = {Local()} * 2 + await co.Yield({Expr()}) % 5;");
+                break;
+        }
+    }
+
+    private void Switch(int depth)
+    {
+        Line($"switch ({Local()} % 4)");
+        Line("{");
+        indent++;
+        int cases = 1 + random.Next(3);
+        for (int c = 0; c < cases; c++)
+        {
+            Line($"case {c}:");
+            indent++;
+            Line("{");
+            indent++;
+            Block(depth + 1, 1 + random.Next(2));
+            indent--;
+            Line("}");
+            Line("break;");
+            indent--;
+        }
+
+        Line("default:");
+        indent++;
+        Line($"await co.Yield({Expr()});");
+        Line("break;");
+        indent--;
+        indent--;
+        Line("}");
     }
 
     private void Try(int depth)
