@@ -124,7 +124,7 @@ public sealed class RandomTemplates
     private void Statement(int depth)
     {
         statements++;
-        int choice = random.Next(depth >= 3 ? 6 : 16);
+        int choice = random.Next(depth >= 3 ? 6 : 18);
         switch (choice)
         {
             case 0:
@@ -204,19 +204,13 @@ public sealed class RandomTemplates
                 Line($"Func<int, int> {f} = n => n + x;");
                 Line($"x = {f}({random.Next(5)});");
                 return;
+            case 16 when Has(TemplateFeatures.YieldInExpressions):
+                ExpressionSuspension();
+                return;
+            case 17 when Has(TemplateFeatures.Switch):
+                Switch(depth);
+                return;
             default:
-                if (Has(TemplateFeatures.YieldInExpressions) && random.Next(2) == 0)
-                {
-                    ExpressionSuspension();
-                    return;
-                }
-
-                if (Has(TemplateFeatures.Switch) && depth < 3 && random.Next(3) == 0)
-                {
-                    Switch(depth);
-                    return;
-                }
-
                 Line($"await co.Yield({Expr()});");
                 return;
         }
