@@ -82,8 +82,12 @@ public sealed class LineDirectiveTests
             }
         }
 
-        // The state machine's own plumbing (dispatch, states) is hidden from the debugger rather than attributed to a template line.
-        Assert.StartsWith("#line hidden", text.Substring(text.IndexOf("protected override bool Resume()", System.StringComparison.Ordinal)).Split('\n')[2]);
+        // The state machine's own plumbing (the method's braces, dispatch, states) is hidden from the debugger rather than
+        // attributed to a template line: the directive stands right before the method.
+        string[] lines = text.Split('\n');
+        int resume = System.Array.FindIndex(lines, l => l.Contains("protected override bool Resume()", System.StringComparison.Ordinal));
+        Assert.Equal("#line hidden", lines[resume - 1]);
+        Assert.DoesNotContain(lines.Skip(resume).TakeWhile(l => !l.Contains("switch", System.StringComparison.Ordinal)), l => l.StartsWith("#line", System.StringComparison.Ordinal) && l != "#line hidden");
         Assert.EndsWith("#line default", directives[directives.Length - 1]);
     }
 

@@ -183,10 +183,17 @@ internal static class CoroutineEmitter
     private static void WriteResume(IndentedWriter w, TemplateModel model, bool lineDirectives)
     {
         w.Line("/// <inheritdoc/>");
+        if (lineDirectives)
+        {
+            // The method's own braces are not template code: a frame stopped there (the parent of a finally that throws,
+            // in Debug builds) should not name the generated file.
+            w.Directive("#line hidden");
+        }
+
         using (w.Block("protected override bool Resume()"))
         {
             string file = model.FilePath.Replace("\\", "\\\\").Replace("\"", "\\\"");
-            int mapped = -1; // the template line the last #line directive named (0: hidden)
+            int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
             for (int i = 0; i < model.Body.Length; i++)
             {
                 BodyLine line = model.Body[i];
