@@ -17,7 +17,7 @@ public sealed class DiagnosticTests
     [InlineData("COROGEN008", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Task.Delay(1);\n    }\n}")]
     [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Words();\n    }\n}")]
     [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Numbers(Yielder<int> co) { await co.Yield(1); }\n\n    [Coroutine]\n    public static async Coroutine F(Coroutine<int, Unit, Unit> numbers, Yielder<long> co)\n    {\n        await numbers;\n    }\n}")]
-    [InlineData("COROGEN012", "public partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(base.ToString());\n    }\n}")]
+    [InlineData("COROGEN012", "public class Counter { public int Value { get; set; } }\n\npublic partial class Host : Counter\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co)\n    {\n        base.Value = 0;\n        await co.Yield(Value);\n    }\n}")]
     public void ReportsTheDiagnosticAtTheNode(string id, string source)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);
@@ -41,6 +41,7 @@ public sealed class DiagnosticTests
     [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        { var point = new { X = 1 }; Console.WriteLine(point.X); }\n        await co.Yield(2);\n    }\n}")]
     [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<object> co)\n    {\n        await Words();\n    }\n}")]
     [InlineData("public partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(this.ToString());\n    }\n}")]
+    [InlineData("public class Animal { public virtual string Sound(int times) => \"...\"; public string Name { get; set; } = \"animal\"; }\n\npublic partial class Dog : Animal\n{\n    public override string Sound(int times) => \"woof\";\n\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(base.Sound(2) + base.Name + base.ToString());\n    }\n}")]
     public void NearMissesAreClean(string source)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);

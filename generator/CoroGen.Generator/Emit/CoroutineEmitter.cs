@@ -38,6 +38,14 @@ internal static class CoroutineEmitter
         }
 
         WriteFactory(w, model);
+        foreach (string member in model.ContainingTypeMembers)
+        {
+            w.Line();
+            w.Line("/// <summary>Lets the generated class call a member of this type's base, as the template's <c>base.</c> does.</summary>");
+            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CoroGen\", \"{GeneratorVersion}\")]");
+            w.Line(member);
+        }
+
         w.Line();
         WriteClass(w, model, lineDirectives);
 

@@ -73,6 +73,12 @@ internal sealed partial class LoweringContext
 
     public List<BodyLine> Body { get; } = new();
 
+    /// <summary>
+    /// Proxies the generated class calls for <c>base.M(...)</c> and <c>base.P</c> (a nested class cannot reach its
+    /// container's base): the proxy's name for each base member, and its declaration, added to the containing type.
+    /// </summary>
+    public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
+
     public List<DiagnosticInfo> Diagnostics { get; } = new();
 
     /// <summary>The field that holds each parameter and hoisted local.</summary>

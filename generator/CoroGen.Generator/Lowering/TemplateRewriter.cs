@@ -76,6 +76,58 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitThisExpression(ThisExpressionSyntax node) => FieldAccess("this").WithTriviaFrom(node);
 
+    public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+    {
+        if (node.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access
+            && context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol is IMethodSymbol method
+            && method.Parameters.All(p => p.RefKind == RefKind.None) && !method.ReturnsByRef)
+        {
+            // base.M(args) -> this.@this.{proxy}(args): the proxy in the containing type makes the base call.
+            string proxy = BaseProxy(method, $"{method.Name}_{method.Parameters.Length}", () =>
+            {
+                string parameters = string.Join(", ", method.Parameters.Select((p, i) => $"{p.Type.ToDisplayString(SymbolFormats.FullyQualified)} p{i}"));
+                string arguments = string.Join(", ", method.Parameters.Select((_, i) => $"p{i}"));
+                string typeArguments = method.IsGenericMethod ? "<" + string.Join(", ", method.TypeArguments.Select(t => t.ToDisplayString(SymbolFormats.FullyQualified))) + ">" : string.Empty;
+                string returns = method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(SymbolFormats.FullyQualified);
+                return $"({parameters}) => base.{access.Name.Identifier.Text}{typeArguments}({arguments});|{returns}";
+            });
+            var arguments = (ArgumentListSyntax)Visit(node.ArgumentList)!;
+            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), IdentifierName(proxy)), arguments).WithTriviaFrom(node);
+        }
+
+        return base.VisitInvocationExpression(node);
+    }
+
+    public override SyntaxNode? VisitMemberAccessExpression(MemberAccessExpressionSyntax node)
+    {
+        if (node.Expression is BaseExpressionSyntax && node.Parent is not InvocationExpressionSyntax
+            && !(node.Parent is AssignmentExpressionSyntax assignment && assignment.Left == node)
+            && context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol is IPropertySymbol { IsIndexer: false, ReturnsByRef: false } property
+            && property.GetMethod is not null)
+        {
+            // A base property read -> this.@this.{proxy}().
+            string proxy = BaseProxy(property, "get_" + property.Name, () =>
+                $"() => base.{property.Name};|{property.Type.ToDisplayString(SymbolFormats.FullyQualified)}");
+            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), IdentifierName(proxy))).WithTriviaFrom(node);
+        }
+
+        return base.VisitMemberAccessExpression(node);
+    }
+
+    // One private proxy per base member and template, named after both: "{Template}_Base_{member}".
+    private string BaseProxy(ISymbol member, string suffix, System.Func<string> signatureAndReturn)
+    {
+        string name = $"{context.Template.Name}_Base_{suffix}";
+        string key = member.ToDisplayString(SymbolFormats.FullyQualified) + "#" + name;
+        if (!context.BaseProxies.ContainsKey(key))
+        {
+            string[] parts = signatureAndReturn().Split('|');
+            context.BaseProxies[key] = $"private {parts[1]} {name}{parts[0]}";
+        }
+
+        return name;
+    }
+
     public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node)
     {
         context.Report(DiagnosticDescriptors.BaseAccess, node);

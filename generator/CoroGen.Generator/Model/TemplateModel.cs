@@ -32,7 +32,8 @@ internal sealed record TemplateModel(
     string FactoryParameters,
     EquatableArray<FieldModel> Fields,
     EquatableArray<StateModel> States,
-    EquatableArray<BodyLine> Body);
+    EquatableArray<BodyLine> Body,
+    EquatableArray<string> ContainingTypeMembers);
 
 /// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
 internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);

@@ -118,7 +118,8 @@ internal static class TemplateParser
                 .Select(p => ParameterText(method, p))),
             Fields: context.Fields.ToEquatableArray(),
             States: context.States.ToEquatableArray(),
-            Body: context.Body.ToEquatableArray());
+            Body: context.Body.ToEquatableArray(),
+            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray());
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
 
