@@ -205,14 +205,8 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        foreach (WhenClauseSyntax when in statement.Sections.SelectMany(s => s.Labels).OfType<CasePatternSwitchLabelSyntax>().Select(l => l.WhenClause!).Where(w => w is not null))
-        {
-            if (context.ContainsSuspension(when))
-            {
-                Unsupported(when, "the when clause of a case label", "compute the condition before the switch statement, into a local");
-                return;
-            }
-        }
+        bool suspendingWhen = statement.Sections.SelectMany(s => s.Labels).OfType<CasePatternSwitchLabelSyntax>()
+            .Any(l => l.WhenClause is not null && context.ContainsSuspension(l.WhenClause));
 
         output.Add(Comment($"switch ({statement.Expression})"));
         string value = context.AddField($"switch_Line{line}", type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the value switched on, line {line}");
@@ -241,7 +235,113 @@ internal sealed partial class BodyLowerer
             .Select(s => context.Label((s.Labels.Any(l => l is DefaultSwitchLabelSyntax) ? "Default_Line" : "Case_Line") + Line(s)))
             .ToList();
 
-        // The dispatcher: one section per case label, so that each copies only its own pattern variables.
+        if (suspendingWhen)
+        {
+            DispatchInSequence(statement, value, sectionLabels, targets, end, output);
+        }
+        else
+        {
+            Dispatch(statement, value, sectionLabels, targets, end, output);
+        }
+
+        context.LoweredSwitches[statement] = targets;
+        JumpTargets? outer = context.Jumps.Count > 0 ? context.Jumps.Peek() : null;
+        context.Jumps.Push(new JumpTargets(end, outer?.Continue, targets.Depth, outer?.ContinueDepth ?? 0));
+        for (int i = 0; i < statement.Sections.Count; i++)
+        {
+            SwitchSectionSyntax section = statement.Sections[i];
+            output.Add(Comment(string.Join(" ", section.Labels.Select(l => l.WithoutTrivia().ToString()))));
+            output.Add(new BodyLine(BodyLineKind.Label, sectionLabels[i], 0));
+            LowerStatements(section.Statements, output);
+        }
+
+        context.Jumps.Pop();
+        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
+    }
+
+    /// <summary>
+    /// When a case label's when clause suspends, the labels are tried one after the other, as C# does: each pattern
+    /// (binding its variables into their fields), then its when clause, which may suspend; default comes last.
+    /// </summary>
+    private void DispatchInSequence(SwitchStatementSyntax statement, string value, List<string> sectionLabels, SwitchTargets targets, string end, List<BodyLine> output)
+    {
+        string? defaultLabel = null;
+        for (int i = 0; i < statement.Sections.Count; i++)
+        {
+            foreach (SwitchLabelSyntax label in statement.Sections[i].Labels)
+            {
+                if (label is DefaultSwitchLabelSyntax)
+                {
+                    defaultLabel = sectionLabels[i];
+                    targets.Default = sectionLabels[i];
+                    continue;
+                }
+
+                string next = context.Label($"NextCase_Line{Line(label)}");
+                output.Add(Comment(label.WithoutTrivia().ToString()));
+                if (label is CaseSwitchLabelSyntax caseLabel)
+                {
+                    Optional<object?> constant = context.Model.GetConstantValue(caseLabel.Value, context.CancellationToken);
+                    if (constant.HasValue)
+                    {
+                        targets.Cases.Add((constant.Value, sectionLabels[i]));
+                    }
+
+                    output.Add(Code($"if (!(this.@{value} is {Text(caseLabel.Value)})) goto {next};", Line(label)));
+                }
+                else if (label is CasePatternSwitchLabelSyntax patternLabel)
+                {
+                    var variables = patternLabel.Pattern.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax)
+                        .OfType<SingleVariableDesignationSyntax>()
+                        .Select(d => context.Model.GetDeclaredSymbol(d, context.CancellationToken))
+                        .Where(s => s is not null)
+                        .ToList();
+                    foreach (ISymbol? v in variables)
+                    {
+                        // The when clause may suspend before it reads them: they live in fields.
+                        if (!context.FieldOf.ContainsKey(v!) && v is ILocalSymbol local)
+                        {
+                            context.FieldOf[v] = context.AddField(local.Name, local.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Local, $"pattern variable '{local.Name}', line {Line(label)}");
+                        }
+
+                        context.KeptAsLocals.Add(v!);
+                    }
+
+                    string pattern = Text(patternLabel.Pattern);
+                    string copies = string.Empty;
+                    foreach (ISymbol? v in variables)
+                    {
+                        context.KeptAsLocals.Remove(v!);
+                        if (context.FieldOf.ContainsKey(v!))
+                        {
+                            copies += " " + context.AssignLocal(v!, "@" + v!.Name);
+                        }
+                    }
+
+                    // Braces keep the pattern's locals to this test; their values live on in fields.
+                    output.Add(Code($"{{ if (!(this.@{value} is {pattern})) goto {next};{copies} }}", Line(label)));
+                    if (patternLabel.WhenClause is { } when)
+                    {
+                        if (!SpillExpression(when.Condition, when, output))
+                        {
+                            return;
+                        }
+
+                        output.Add(Code($"if (!({Text(when.Condition)})) goto {next};", Line(when)));
+                    }
+                }
+
+                output.Add(Code($"goto {sectionLabels[i]};", 0));
+                output.Add(new BodyLine(BodyLineKind.Label, next, 0));
+            }
+        }
+
+        output.Add(Code($"goto {defaultLabel ?? end};", 0));
+    }
+
+    // The dispatcher: a native switch with one section per case label, so that each copies only its own pattern variables.
+    private void Dispatch(SwitchStatementSyntax statement, string value, List<string> sectionLabels, SwitchTargets targets, string end, List<BodyLine> output)
+    {
         output.Add(new BodyLine(BodyLineKind.Open, $"switch (this.@{value})", 0));
         bool hasDefault = false;
         for (int i = 0; i < statement.Sections.Count; i++)
@@ -300,20 +400,6 @@ internal sealed partial class BodyLowerer
         }
 
         output.Add(new BodyLine(BodyLineKind.Close, string.Empty, 0));
-
-        context.LoweredSwitches[statement] = targets;
-        JumpTargets? outer = context.Jumps.Count > 0 ? context.Jumps.Peek() : null;
-        context.Jumps.Push(new JumpTargets(end, outer?.Continue, targets.Depth, outer?.ContinueDepth ?? 0));
-        for (int i = 0; i < statement.Sections.Count; i++)
-        {
-            SwitchSectionSyntax section = statement.Sections[i];
-            output.Add(Comment(string.Join(" ", section.Labels.Select(l => l.WithoutTrivia().ToString()))));
-            output.Add(new BodyLine(BodyLineKind.Label, sectionLabels[i], 0));
-            LowerStatements(section.Statements, output);
-        }
-
-        context.Jumps.Pop();
-        output.Add(new BodyLine(BodyLineKind.Label, end, 0));
     }
 
     /// <summary>A checked or unchecked block with a suspension point: flattened, each statement in its own checked block.</summary>
