@@ -292,6 +292,14 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void ATemplateWithoutSuspensionPointsKeepsItsLocals()
+    {
+        var coroutine = Templates.NeverSuspends();
+        Assert.False(coroutine.MoveNext());
+        Assert.Equal(5, coroutine.Result);
+    }
+
+    [Fact]
     public void AYieldSpanningSeveralLinesKeepsTheStateMapOnOneLine()
     {
         Assert.Equal(new[] { 3 }, Templates.MultiLineYield().ToArray());

@@ -276,6 +276,17 @@ public static partial class Templates
         return total + steps;
     }
 
+    // Found by the differential fuzzer: with no suspension point at all, the body's locals were not hoisted and their
+    // declarations were dropped, so the generated code did not compile.
+    [Coroutine]
+    public static async Coroutine<int> NeverSuspends(Yielder<int> co)
+    {
+        int x = 2;
+        Func<int, int> add = n => n + x;
+        x = add(3);
+        return x;
+    }
+
     [Coroutine]
     public static async Coroutine MultiLineYield(Yielder<int> co)
     {
