@@ -307,13 +307,35 @@ internal static class HoistingPass
                 }
 
                 ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol;
-                if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local) || context.BoxedLocals.ContainsKey(local))
+                if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local))
+                {
+                    continue;
+                }
+
+                // A local function takes the boxes it captures as extra parameters, passed at each call or conversion.
+                if (function.AncestorsAndSelf().OfType<LocalFunctionStatementSyntax>().LastOrDefault() is { } localFunction
+                    && context.Model.GetDeclaredSymbol(localFunction, context.CancellationToken) is IMethodSymbol localFunctionSymbol
+                    && !function.AncestorsAndSelf().Any(a => a is QueryExpressionSyntax))
+                {
+                    if (!context.BoxedLocalFunctions.TryGetValue(localFunctionSymbol, out List<ISymbol>? captured))
+                    {
+                        context.BoxedLocalFunctions[localFunctionSymbol] = captured = new List<ISymbol>();
+                    }
+
+                    if (!captured.Contains(local, SymbolEqualityComparer.Default))
+                    {
+                        captured.Add(local);
+                        captured.Sort((a, b) => string.CompareOrdinal(context.FieldOf[a], context.FieldOf[b]));
+                    }
+                }
+
+                if (context.BoxedLocals.ContainsKey(local))
                 {
                     continue;
                 }
 
                 // Query clauses are closures too, but not lambdas the rewriter can bind a box to.
-                if (function.AncestorsAndSelf().Any(a => a is LocalFunctionStatementSyntax or QueryExpressionSyntax) || IsUsingResource(local, body, context))
+                if (function.AncestorsAndSelf().Any(a => a is QueryExpressionSyntax) || IsUsingResource(local, body, context))
                 {
                     context.Report(DiagnosticDescriptors.LoopVariableCaptured, name, name.Identifier.ValueText);
                     continue;

@@ -79,6 +79,9 @@ internal sealed partial class LoweringContext
     /// </summary>
     public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
 
+    /// <summary>Local functions that capture per-iteration (boxed) locals, and those locals, in parameter order.</summary>
+    public Dictionary<ISymbol, List<ISymbol>> BoxedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);
+
     public List<DiagnosticInfo> Diagnostics { get; } = new();
 
     /// <summary>The field that holds each parameter and hoisted local.</summary>

@@ -135,7 +135,7 @@ internal sealed partial class TemplateRewriter
 
         List<ISymbol> boxed = original.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Select(n => context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol)
-            .Where(s => s is not null && context.BoxedLocals.ContainsKey(s))
+            .SelectMany(s => s is not null && context.BoxedLocals.ContainsKey(s) ? new[] { s } : (IEnumerable<ISymbol>?)LocalFunctionBoxes(s) ?? System.Array.Empty<ISymbol>())
             .Distinct(SymbolEqualityComparer.Default)
             .ToList()!;
         if (boxed.Count == 0)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Helpers;
@@ -59,7 +60,36 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return HoistedAccess(symbol, field).WithTriviaFrom(node);
         }
 
+        if (LocalFunctionBoxes(symbol) is { } boxes && !(node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node))
+        {
+            return LocalFunctionConversion(node, boxes) ?? node;
+        }
+
         return ImplicitThisMember(node, symbol) ?? node;
+    }
+
+    // A local function that captures boxes, converted to a delegate: a lambda that calls it with this iteration's boxes.
+    private ExpressionSyntax? LocalFunctionConversion(SimpleNameSyntax node, List<ISymbol> boxes)
+    {
+        if (context.Model.GetTypeInfo(node, context.CancellationToken).ConvertedType is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke } delegateType)
+        {
+            context.Report(DiagnosticDescriptors.LoopVariableCaptured, node, boxes[0].Name);
+            return null;
+        }
+
+        string delegateText = delegateType.ToDisplayString(SymbolFormats.FullyQualified);
+        string parameters = string.Join(", ", invoke.Parameters.Select((_, i) => "__p" + i));
+        string arguments = string.Join(", ", invoke.Parameters.Select((_, i) => "__p" + i).Concat(boxes.Select(b => BoxParameter(context.FieldOf[b]))));
+        string lambda = $"({parameters}) => {node.WithoutTrivia()}({arguments})";
+        if (functionDepth > 0)
+        {
+            return ParseExpression($"(({delegateText})({lambda}))").WithTriviaFrom(node);
+        }
+
+        string types = string.Join(", ", boxes.Select(b => context.BoxedLocals[b]));
+        string boxParameters = string.Join(", ", boxes.Select(b => BoxParameter(context.FieldOf[b])));
+        string current = string.Join(", ", boxes.Select(b => $"this.@{context.FieldOf[b]}"));
+        return ParseExpression($"((global::System.Func<{types}, {delegateText}>)(({boxParameters}) => {lambda}))({current})").WithTriviaFrom(node);
     }
 
     public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
@@ -78,6 +108,13 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
+        if (node.Expression is SimpleNameSyntax callee
+            && LocalFunctionBoxes(context.Model.GetSymbolInfo(callee, context.CancellationToken).Symbol) is { } boxes)
+        {
+            var call = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
+            return call.WithArgumentList(call.ArgumentList.AddArguments(boxes.Select(b => Argument(ParseExpression(BoxArgument(b)))).ToArray()));
+        }
+
         if (node.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access
             && context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol is IMethodSymbol method
             && method.Parameters.All(p => p.RefKind == RefKind.None) && !method.ReturnsByRef)
@@ -187,7 +224,29 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => BindBoxes(node, InFunction(() => base.VisitAnonymousMethodExpression(node)));
 
-    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => InFunction(() => base.VisitLocalFunctionStatement(node));
+    public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
+    {
+        var visited = (LocalFunctionStatementSyntax?)InFunction(() => base.VisitLocalFunctionStatement(node));
+        if (visited is not null && LocalFunctionBoxes(context.Model.GetDeclaredSymbol(node, context.CancellationToken)) is { } boxes)
+        {
+            // Its iteration's boxes arrive as parameters, as C# gives each iteration's local function its own variables.
+            visited = visited.WithParameterList(visited.ParameterList.AddParameters(boxes
+                .Select(b => Parameter(Identifier(BoxParameter(context.FieldOf[b]))).WithType(ParseTypeName(context.BoxedLocals[b] + " ")))
+                .ToArray()));
+        }
+
+        return visited;
+    }
+
+    private List<ISymbol>? LocalFunctionBoxes(ISymbol? symbol) =>
+        symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } method
+        && context.BoxedLocalFunctions.TryGetValue(method.OriginalDefinition, out List<ISymbol>? boxes)
+            ? boxes
+            : null;
+
+    // The boxes a call or conversion passes: the current iteration's fields, or, inside a function, its own box parameters.
+    private string BoxArgument(ISymbol boxed) =>
+        functionDepth > 0 ? BoxParameter(context.FieldOf[boxed]) : $"this.@{context.FieldOf[boxed]}";
 
     /// <summary>How generated code names the template's <c>co</c>: the channel, cast to Yielder&lt;T&gt; when the template declared that shape.</summary>
     public static string ChannelExpression(LoweringContext context) =>
