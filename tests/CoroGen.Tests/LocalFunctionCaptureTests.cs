@@ -64,3 +64,40 @@ public sealed class LocalFunctionCaptureTests
         }
     }
 }
+
+public static partial class UsingCaptureTemplates
+{
+    [Coroutine]
+    public static async Coroutine Resources(List<Func<string>> made, List<string> log, Yielder<int> co)
+    {
+        foreach (int x in new[] { 1, 2 })
+        {
+            using (var probe = new Templates.Probe(log, "p" + x))
+            {
+                made.Add(() => probe.ToString() + x);   // each iteration's closure keeps its own resource
+                await co.Yield(x);
+            }
+
+            using var second = new Templates.Probe(log, "q" + x);
+            made.Add(() => second.ToString() + x);
+            await co.Yield(-x);
+        }
+    }
+}
+
+public sealed class UsingCaptureTests
+{
+    [Fact]
+    public void AgreesWithTheOracle()
+    {
+        foreach (CoroutineOp[] script in DifferentialTests.Scripts(5))
+        {
+            var madeByOracle = new List<Func<string>>();
+            var madeByGenerated = new List<Func<string>>();
+            string oracle = CoroutineDriver.Trace(log => TemplateOracle.Run<int>(co => UsingCaptureTemplates.Resources(madeByOracle, log, co)), script);
+            string generated = CoroutineDriver.Trace(log => UsingCaptureTemplates.Resources(madeByGenerated, log), script);
+            Assert.Equal(oracle, generated);
+            Assert.Equal(madeByOracle.Select(f => f()), madeByGenerated.Select(f => f()));
+        }
+    }
+}

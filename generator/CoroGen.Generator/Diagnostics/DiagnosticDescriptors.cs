@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LoopVariableCaptured = Error(
         "COROGEN010",
         "A closure captures a per-iteration variable that lives across suspension points",
-        "The closure captures '{0}', declared inside a loop whose body contains a suspension point, and CoroGen gives each iteration its own copy for lambdas and anonymous methods converted to a named delegate type and for local functions, but not for query expressions, using resources or lambdas with an inferred anonymous delegate type; write the query with method calls and a lambda assigned to a named delegate type such as Func<...>, or pass '{0}' as an argument");
+        "The closure captures '{0}', declared inside a loop whose body contains a suspension point, and CoroGen gives each iteration its own copy for lambdas and anonymous methods converted to a named delegate type and for local functions, but not for query expressions or lambdas with an inferred anonymous delegate type; write the query with method calls and a lambda assigned to a named delegate type such as Func<...>, or pass '{0}' as an argument");
 
     public static readonly DiagnosticDescriptor PatternVariableHoisted = Error(
         "COROGEN011",

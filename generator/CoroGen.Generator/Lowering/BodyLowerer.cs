@@ -102,7 +102,7 @@ internal sealed partial class BodyLowerer
                 List<string> resources = usingDeclaration.Declaration.Variables
                     .Select(v => context.Model.GetDeclaredSymbol(v, context.CancellationToken))
                     .Where(s => s is not null && context.FieldOf.ContainsKey(s))
-                    .Select(s => context.FieldOf[s!])
+                    .Select(s => ResourceAccess(s!))
                     .ToList();
                 StatementSyntax[] rest = statements.Skip(i + 1).ToArray();
                 ITypeSymbol? type = context.Model.GetTypeInfo(usingDeclaration.Declaration.Type, context.CancellationToken).Type;
@@ -586,8 +586,8 @@ internal sealed partial class BodyLowerer
                     return;
                 }
 
-                output.Add(Code($"this.@{field} = {Text(declarator.Initializer.Value)};", line));
-                resources.Add(field);
+                output.Add(Code(context.AssignLocal(local, Text(declarator.Initializer.Value)), line));
+                resources.Add(ResourceAccess(local));
             }
         }
         else
@@ -622,6 +622,10 @@ internal sealed partial class BodyLowerer
             DisposeLines(resources[0], type));
     }
 
+    // A using resource as a field expression (after "this.@"): the value in its box when closures capture it per iteration.
+    private string ResourceAccess(ISymbol local) =>
+        context.BoxedLocals.ContainsKey(local) ? context.FieldOf[local] + ".Value" : context.FieldOf[local];
+
     private List<BodyLine> DisposeLines(string field, ITypeSymbol? type)
     {
         var lines = new List<BodyLine>();
@@ -642,7 +646,7 @@ internal sealed partial class BodyLowerer
             lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", 0));
         }
 
-        if (!type?.IsValueType ?? true)
+        if ((!type?.IsValueType ?? true) && !field.EndsWith(".Value", System.StringComparison.Ordinal)) // a boxed resource stays readable by its closures
         {
             lines.Add(Code($"this.@{field} = default;", 0));
         }

@@ -335,7 +335,7 @@ internal static class HoistingPass
                 }
 
                 // Query clauses are closures too, but not lambdas the rewriter can bind a box to.
-                if (function.AncestorsAndSelf().Any(a => a is QueryExpressionSyntax) || IsUsingResource(local, body, context))
+                if (function.AncestorsAndSelf().Any(a => a is QueryExpressionSyntax))
                 {
                     context.Report(DiagnosticDescriptors.LoopVariableCaptured, name, name.Identifier.ValueText);
                     continue;
@@ -349,8 +349,4 @@ internal static class HoistingPass
             }
         }
     }
-
-    private static bool IsUsingResource(ILocalSymbol local, BlockSyntax body, LoweringContext context) =>
-        local.DeclaringSyntaxReferences.Any(r => r.GetSyntax(context.CancellationToken).Ancestors()
-            .Any(a => a is UsingStatementSyntax || a is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.UsingKeyword }));
 }
