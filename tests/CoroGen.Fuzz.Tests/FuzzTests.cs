@@ -56,9 +56,9 @@ public sealed class FuzzTests
         string second = new RandomTemplates(42, TemplateFeatures.Supported).WriteClass("Batch", 20);
         Assert.Equal(first, second);
         Assert.NotEqual(first, new RandomTemplates(43, TemplateFeatures.Supported).WriteClass("Batch", 20));
-        foreach (string construct in new[] { "try", "catch (", "finally", "using (", "for (", "foreach (", "while (", "if (", "await co.Yield(", "break;", "return ", "throw new", "await T", "switch (", "+= await co.Yield(", "? await co.Yield(" })
+        foreach (string construct in new[] { "try", "catch (", "finally", "using (", "for (", "foreach (", "while (", "if (", "await co.Yield(", "break;", "return ", "throw new", "await T", "switch (", "+= await co.Yield(", "? await co.Yield(", "closures.Add(() =>", "closures.Add(lf" })
         {
-            Assert.Contains(construct, new RandomTemplates(7, TemplateFeatures.Supported).WriteClass("Batch", 50));
+            Assert.Contains(construct, new RandomTemplates(7, TemplateFeatures.Supported).WriteClass("Batch", 300));
         }
     }
 

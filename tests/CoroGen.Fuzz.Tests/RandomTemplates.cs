@@ -102,8 +102,10 @@ public sealed class RandomTemplates
         Line("{");
         indent++;
         Line($"int x = {random.Next(10)};");
+        Line("var closures = new List<Func<int>>();");
         intLocals.Add("x");
         Block(depth: 0, count: 2 + random.Next(4));
+        Line("foreach (Func<int> closure in closures) log.Add(\"closure \" + closure());");
         Line("return x;");
         indent--;
         Line("}");
@@ -124,7 +126,7 @@ public sealed class RandomTemplates
     private void Statement(int depth)
     {
         statements++;
-        int choice = random.Next(depth >= 3 ? 6 : 18);
+        int choice = random.Next(depth >= 3 ? 6 : 19);
         switch (choice)
         {
             case 0:
@@ -197,6 +199,22 @@ public sealed class RandomTemplates
                 string d = Fresh("d");
                 Line($"int {d} = await T{random.Next(templateIndex)}(log, co);");
                 Line($"{Assignable()} += {d};");
+                return;
+            case 18 when Has(TemplateFeatures.Closures) && loopDepth > 0:
+                // Closures made inside a loop and called after it: each must see its own iteration's variables.
+                string captured = Local();
+                if (random.Next(2) == 0)
+                {
+                    Line($"closures.Add(() => {captured} * 10 + x);");
+                }
+                else
+                {
+                    string localFunction = Fresh("lf");
+                    Line($"int {localFunction}() => {captured} + 100;");
+                    Line($"closures.Add({localFunction});");
+                    Line($"log.Add(\"lf \" + {localFunction}());");
+                }
+
                 return;
             case 15 when Has(TemplateFeatures.Closures):
             case 12 when Has(TemplateFeatures.Closures):

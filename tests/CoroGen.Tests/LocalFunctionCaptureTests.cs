@@ -101,3 +101,42 @@ public sealed class UsingCaptureTests
         }
     }
 }
+
+// Found by the differential fuzzer: a for loop's variable, declared once per iteration of an enclosing lowered loop and
+// captured by a local function, was assigned without its box, so the generated code did not compile.
+public static partial class ForVariableCaptureTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> Nested(List<Func<int>> made, Yielder<int, int> co)
+    {
+        int rounds = 0;
+        while (rounds++ < 2)
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                i += await co.Yield(i);
+                int Peek() => i + 100 * rounds;
+                made.Add(Peek);
+            }
+        }
+
+        return rounds;
+    }
+}
+
+public sealed class ForVariableCaptureTests
+{
+    [Fact]
+    public void AgreesWithTheOracle()
+    {
+        foreach (CoroutineOp[] script in DifferentialTests.Scripts(5).Append(new[] { CoroutineOp.MoveNext, CoroutineOp.Send(1), CoroutineOp.Drain() }))
+        {
+            var madeByOracle = new List<Func<int>>();
+            var madeByGenerated = new List<Func<int>>();
+            string oracle = CoroutineDriver.Trace(log => TemplateOracle.Run<int, int, int>(co => ForVariableCaptureTemplates.Nested(madeByOracle, co)), script);
+            string generated = CoroutineDriver.Trace(log => ForVariableCaptureTemplates.Nested(madeByGenerated), script);
+            Assert.Equal(oracle, generated);
+            Assert.Equal(madeByOracle.Select(f => f()), madeByGenerated.Select(f => f()));
+        }
+    }
+}

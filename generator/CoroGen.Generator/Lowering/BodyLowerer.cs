@@ -379,7 +379,7 @@ internal sealed partial class BodyLowerer
                 if (local is not null && context.FieldOf.TryGetValue(local, out string? field) && declarator.Initializer is not null
                     && SpillExpression(declarator.Initializer.Value, statement.Declaration, output))
                 {
-                    output.Add(Code($"this.@{field} = {Text(declarator.Initializer.Value)};", line));
+                    output.Add(Code(context.AssignLocal(local, Text(declarator.Initializer.Value)), line));
                 }
             }
         }
