@@ -63,6 +63,7 @@ public sealed class RandomTemplates
     private readonly StringBuilder text = new();
     private readonly List<string> intLocals = new();
     private readonly HashSet<string> readOnly = new(); // foreach variables cannot be assigned
+    private readonly HashSet<string> counters = new(); // for-loop counters: only assignments that always suspend may reset them
     private int indent;
     private int fresh;
     private int loopDepth;
@@ -93,6 +94,7 @@ public sealed class RandomTemplates
     {
         intLocals.Clear();
         readOnly.Clear();
+        counters.Clear();
         fresh = 0;
         statements = 0;
         loopDepth = 0;
@@ -161,7 +163,9 @@ public sealed class RandomTemplates
                 string i = Fresh("i");
                 Line($"for (int {i} = 0; {i} < {random.Next(4)}; {i}++)");
                 intLocals.Add(i);
+                counters.Add(i);
                 Loop(depth);
+                counters.Remove(i);
                 intLocals.Remove(i);
                 return;
             case 8 when Has(TemplateFeatures.Loops):
@@ -198,7 +202,7 @@ public sealed class RandomTemplates
             case 15 when Has(TemplateFeatures.Delegation) && templateIndex > 0:
                 string d = Fresh("d");
                 Line($"int {d} = await T{random.Next(templateIndex)}(log, co);");
-                Line($"{Assignable()} += {d};");
+                Line($"{Assignable(counters: false)} += {d};");
                 return;
             case 18 when Has(TemplateFeatures.Closures) && loopDepth > 0:
                 // Closures made inside a loop and called after it: each must see its own iteration's variables.
@@ -238,6 +242,7 @@ public sealed class RandomTemplates
     private void ExpressionSuspension()
     {
         string target = Assignable();
+        string nonCounter = Assignable(counters: false);
         switch (random.Next(5))
         {
             case 0:
@@ -250,7 +255,8 @@ public sealed class RandomTemplates
                 Line($"{target} = Math.Max({Local()}, await co.Yield({Expr()})) - {random.Next(3)};");
                 break;
             case 3:
-                Line($"{target} = {Condition()} ? await co.Yield({Expr()}) : {Expr()};");
+                // The branch not taken does not suspend: resetting a loop counter there could loop forever without a yield.
+                Line($"{nonCounter} = {Condition()} ? await co.Yield({Expr()}) : {Expr()};");
                 break;
             default:
                 Line($"{target} = {Local()} * 2 + await co.Yield({Expr()}) % 5;");
@@ -360,9 +366,9 @@ public sealed class RandomTemplates
 
     private string Local() => intLocals[random.Next(intLocals.Count)];
 
-    private string Assignable()
+    private string Assignable(bool counters = true)
     {
-        List<string> candidates = intLocals.Where(l => !readOnly.Contains(l)).ToList();
+        List<string> candidates = intLocals.Where(l => !readOnly.Contains(l) && (counters || !this.counters.Contains(l))).ToList();
         return candidates[random.Next(candidates.Count)];
     }
 
