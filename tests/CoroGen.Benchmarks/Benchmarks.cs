@@ -275,19 +275,27 @@ public class Delegation
     public int Depth;
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Count, Description = "nested C# iterators (foreach + yield return)")]
-    public int CSharpIterators()
+    public int CSharpIterators() => Drain.Iterators(Depth, Count);
+
+    [Benchmark(OperationsPerInvoke = Count, Description = "CoroGen delegation (await Chain(...))")]
+    public int CoroGen() => Drain.CoroGen(Depth, Count);
+}
+
+/// <summary>Drains a delegation chain of <c>depth</c> levels yielding <c>count</c> values: the shared body of (5) and (5b).</summary>
+internal static class Drain
+{
+    public static int Iterators(int depth, int count)
     {
         int sum = 0;
-        foreach (int x in Iterators.Chain(Depth, Count))
+        foreach (int x in global::CoroGen.Benchmarks.Iterators.Chain(depth, count))
             sum += x;
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = Count, Description = "CoroGen delegation (await Chain(...))")]
-    public int CoroGen()
+    public static int CoroGen(int depth, int count)
     {
         int sum = 0;
-        Templates.ChainCoroutine c = Templates.Chain(Depth, Count);
+        Templates.ChainCoroutine c = Templates.Chain(depth, count);
         while (c.MoveNext())
             sum += c.Current;
         return sum + c.Result;
@@ -308,23 +316,10 @@ public class DeepDelegation
     public int Depth;
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Count, Description = "nested C# iterators (foreach + yield return)")]
-    public int CSharpIterators()
-    {
-        int sum = 0;
-        foreach (int x in Iterators.Chain(Depth, Count))
-            sum += x;
-        return sum;
-    }
+    public int CSharpIterators() => Drain.Iterators(Depth, Count);
 
     [Benchmark(OperationsPerInvoke = CoroGenCount, Description = "CoroGen delegation (await Chain(...))")]
-    public int CoroGen()
-    {
-        int sum = 0;
-        Templates.ChainCoroutine c = Templates.Chain(Depth, CoroGenCount);
-        while (c.MoveNext())
-            sum += c.Current;
-        return sum + c.Result;
-    }
+    public int CoroGen() => Drain.CoroGen(Depth, CoroGenCount);
 }
 
 /// <summary>
