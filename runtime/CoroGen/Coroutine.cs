@@ -12,21 +12,35 @@ namespace CoroGen;
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
 public abstract class Coroutine
 {
-    // Invariant: only the coroutine's own stepping code (Coroutine<TYield, TSend, TReturn>.Step) and the close fast path write it.
-    private protected CoroutineState state;
+    // ---- The state field, shared with generated code ----
+    // One int says both where the body is suspended and where the coroutine is in its life, so that a step reads and writes
+    // one field: 0 before the first step; a resume point (> 0) while suspended, numbered by the generated class; Running
+    // while the body runs (generated code stores it first thing at every resume point, through OnResume); and the
+    // negative end states below once it has finished.
 
-    // The coroutine whose body is suspended in `await this` (PEP 380 delegation); null when nobody delegates to this one.
-    internal Coroutine? delegator;
+    /// <summary>The value of <see cref="state"/> before the first step (<see cref="CoroutineState.Created"/>).</summary>
+    protected const int NotStarted = 0;
 
-    // Set by the body (through DelegateTo) when it suspends to delegate: the trampoline primes this sub next.
-    internal Coroutine? pendingSub;
+    /// <summary>The value of <see cref="state"/> while the body runs (<see cref="CoroutineState.Running"/>).</summary>
+    protected const int Running = -1;
 
-    // The exception to raise at the suspension point on the next resume (Throw, Close, or a sub that failed).
-    private protected Exception? pendingException;
+    private protected const int CompletedState = -2;
+    private protected const int FaultedState = -3;
+    private protected const int ClosedState = -4;
 
-    // How to raise pendingException when the trampoline has already captured it (an exception unwinding a deep chain);
-    // null: capture it afresh at the suspension point.
-    private protected ExceptionDispatchInfo? pendingDispatch;
+    // A coroutine whose Resume suspended without recording a resume point (hand-written subclasses keep their own).
+    private protected const int SuspendedWithoutResumePoint = int.MaxValue;
+
+    /// <summary>
+    /// Where the coroutine is: <see cref="NotStarted"/>, a resume point (&gt; 0, numbered by the subclass) while suspended,
+    /// <see cref="Running"/> while the body runs, or a negative end state. Generated code stores the resume point just before
+    /// it suspends and switches on it when resumed; every other write belongs to the runtime.
+    /// </summary>
+    protected int state;
+
+    // What few coroutines need (delegation links, an exception to raise, the helpers' Yielder); made on first use, so that
+    // a coroutine that only yields and receives values carries one null reference for all of it.
+    private protected CoroutineExtras? extras;
 
     private protected Coroutine()
     {
@@ -34,10 +48,16 @@ public abstract class Coroutine
 
     /// <summary>Where the coroutine is in its life.</summary>
     /// <remarks>Every level of a delegation chain is <see cref="CoroutineState.Running"/> while the chain runs.</remarks>
-    public CoroutineState State => delegator is null ? state : StateOfAwaitedLevel();
+    public CoroutineState State => extras is null ? LifeOf(state)
+        : extras.ChainRunning ? CoroutineState.Running
+        : extras.Delegator is null ? LifeOf(state)
+        : StateOfAwaitedLevel();
+
+    // True while this coroutine's body, or the delegation chain it is the root of, runs.
+    private protected bool IsRunning => state == Running || (extras is not null && extras.ChainRunning);
 
     /// <summary>True once the coroutine is <see cref="CoroutineState.Completed"/>, <see cref="CoroutineState.Faulted"/> or <see cref="CoroutineState.Closed"/>.</summary>
-    public bool IsFinished => state >= CoroutineState.Completed;
+    public bool IsFinished => state <= CompletedState;
 
     /// <summary>
     /// Closes the coroutine (Python's <c>close()</c>). Not started: it becomes Closed and nothing runs.
@@ -62,32 +82,107 @@ public abstract class Coroutine
     /// <summary>The type this coroutine accepts from Send, for messages.</summary>
     internal abstract Type SendType { get; }
 
-    private CoroutineState StateOfAwaitedLevel() => state == CoroutineState.Suspended && RootOfChain().state == CoroutineState.Running
+    internal CoroutineExtras Extras => extras ??= new CoroutineExtras();
+
+    // The coroutine awaiting this one (delegation), or null.
+    internal Coroutine? Delegator
+    {
+        get => extras?.Delegator;
+        set
+        {
+            if (value is not null || extras is not null)
+            {
+                Extras.Delegator = value;
+            }
+        }
+    }
+
+    // The sub this one's body just suspended to delegate to, for the trampoline to prime next; or null.
+    internal Coroutine? PendingSub => extras?.PendingSub;
+
+    internal void TakePendingSub() => extras!.PendingSub = null;
+
+    private protected static CoroutineState LifeOf(int state) => state switch
+    {
+        > 0 => CoroutineState.Suspended,
+        NotStarted => CoroutineState.Created,
+        Running => CoroutineState.Running,
+        CompletedState => CoroutineState.Completed,
+        FaultedState => CoroutineState.Faulted,
+        _ => CoroutineState.Closed,
+    };
+
+    private CoroutineState StateOfAwaitedLevel() => state > 0 && RootOfChain().IsRunning
         ? CoroutineState.Running
-        : state;
+        : LifeOf(state);
 
     private Coroutine RootOfChain()
     {
         Coroutine root = this;
-        while (root.delegator is not null)
+        while (root.Delegator is { } outer)
         {
-            root = root.delegator;
+            root = outer;
         }
 
         return root;
     }
 
-    // A coroutine that another one is awaiting (a level of a delegation chain, `delegator` set) runs only through the
+    // A coroutine that another one is awaiting (a level of a delegation chain, `Delegator` set) runs only through the
     // chain's root: while the chain runs, every level is running (re-entering one from inside the chain is re-entrance),
     // and while the chain is suspended, driving a level directly would desynchronise it from the root's trampoline.
     private protected InvalidOperationException AwaitedLevelCannotBeDriven() =>
-        RootOfChain().state == CoroutineState.Running
+        RootOfChain().IsRunning
             ? AlreadyRunning()
             : new InvalidOperationException(
                 "The coroutine is being awaited by another coroutine (delegation): resume, throw into or close the outermost coroutine of the chain instead.");
 
     private protected static InvalidOperationException AlreadyRunning() =>
         new("The coroutine is already running: a coroutine cannot resume, throw into or close itself (or a coroutine that is delegating to it) from inside its own body.");
+}
+
+/// <summary>
+/// The fields of a coroutine that only delegation, <c>Throw</c>/<c>Close</c> and helper methods use: kept out of the
+/// coroutine object so that a plain suspended coroutine is as small as the C# compiler's iterator with the same locals.
+/// </summary>
+internal sealed class CoroutineExtras
+{
+    // The coroutine whose body is suspended in `await this` (PEP 380 delegation); null when nobody delegates to this one.
+    internal Coroutine? Delegator;
+
+    // Set by the body (through DelegateTo) when it suspends to delegate: the trampoline primes this sub next.
+    internal Coroutine? PendingSub;
+
+    // The sub most recently delegated to, kept until the body reads its result at the await.
+    internal Coroutine? AwaitedSub;
+
+    // On a root: the innermost coroutine of its active delegation chain, resumed directly so that a step costs O(1)
+    // at any depth. Null when the root is not delegating.
+    internal Coroutine? LeafLevel;
+
+    // The exception to raise at the suspension point on the next resume (Throw, Close, or a sub that failed).
+    internal Exception? PendingException;
+
+    // How to raise PendingException when the trampoline has already captured it (an exception unwinding a deep chain);
+    // null: raise it as it is.
+    internal ExceptionDispatchInfo? PendingDispatch;
+
+    // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`.
+    internal object? Channel;
+
+    // Set when an exit was raised into the body and the body yielded instead of ending (it caught the exit, or a finally
+    // suspended during Close): the exit may escape a later step, which must then end the coroutine Closed, not Faulted,
+    // so such a coroutine always takes the checked step.
+    internal bool ExitRaised;
+
+    // True when MoveNext and Send may run the body directly: nothing awaits this coroutine, it awaits nothing, and no
+    // exit can be pending in its body.
+    internal bool AllowsDirectStep => Delegator is null && LeafLevel is null && !ExitRaised;
+
+    // On a root: true while the trampoline runs its delegation chain (its own state keeps the resume point of the await).
+    internal bool ChainRunning;
+
+    // PendingException has never been thrown: raise it with a plain throw (no stack trace to keep, and the cheapest raise).
+    internal bool PendingUnthrown;
 }
 
 /// <summary>The return type of templates that produce a result of type <typeparamref name="TReturn"/>.</summary>
@@ -107,7 +202,7 @@ public abstract class Coroutine<TReturn> : Coroutine
     {
         get
         {
-            if (state != CoroutineState.Completed)
+            if (state != CompletedState)
             {
                 ThrowNoResult();
             }
@@ -120,5 +215,5 @@ public abstract class Coroutine<TReturn> : Coroutine
     public new CoroutineAwaiter<TReturn> GetAwaiter() => new(this);
 
     private void ThrowNoResult() =>
-        throw new InvalidOperationException($"The coroutine has no result: it is {state}. Result is available once MoveNext, Send or Throw has returned false (state Completed).");
+        throw new InvalidOperationException($"The coroutine has no result: it is {State}. Result is available once MoveNext, Send or Throw has returned false (state Completed).");
 }

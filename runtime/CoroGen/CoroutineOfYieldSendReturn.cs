@@ -19,16 +19,6 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private TYield current = default!;
     private TSend sent = default!;
 
-    // The sub most recently delegated to, kept until the body reads its result at the await.
-    private Coroutine? awaitedSub;
-
-    // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`; made on first use.
-    private Yielder<TYield, TSend>? channel;
-
-    // On a root: the innermost coroutine of its active delegation chain, resumed directly so that a step costs O(1)
-    // at any depth. Null when the root is not delegating.
-    private Coroutine? leafLevel;
-
     /// <summary>Creates a coroutine in the <see cref="CoroutineState.Created"/> state.</summary>
     protected Coroutine()
     {
@@ -47,28 +37,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
-        // The hot path: a coroutine suspended on its own (not delegating, not awaited) steps directly.
-        if (state == CoroutineState.Suspended && leafLevel is null && delegator is null)
+        // The hot path: a coroutine suspended on its own (not delegating, not awaited) runs its body directly.
+        if (state > 0 && (extras is null || extras.AllowsDirectStep))
         {
-            return StepFast(default!);
+            return StepDirect(default!);
         }
 
-        switch (state)
-        {
-            case CoroutineState.Suspended:
-                if (delegator is not null)
-                {
-                    throw AwaitedLevelCannotBeDriven();
-                }
-
-                return Drive(default!, null);
-            case CoroutineState.Created:
-                return Drive(default!, null);
-            case CoroutineState.Running:
-                throw AlreadyRunning();
-            default:
-                return false;
-        }
+        return MoveNextChecked();
     }
 
     /// <summary>Resumes the coroutine; the <c>await co.Yield(...)</c> it is suspended at evaluates to <paramref name="value"/>.</summary>
@@ -76,28 +51,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state == CoroutineState.Suspended && leafLevel is null && delegator is null)
+        if (state > 0 && (extras is null || extras.AllowsDirectStep))
         {
-            return StepFast(value);
+            return StepDirect(value);
         }
 
-        switch (state)
-        {
-            case CoroutineState.Suspended:
-                if (delegator is not null)
-                {
-                    throw AwaitedLevelCannotBeDriven();
-                }
-
-                return Drive(value, null);
-            case CoroutineState.Created:
-                throw new InvalidOperationException(
-                    "Cannot send a value to a coroutine that has not started: call MoveNext() first to run it to its first suspension point (PEP 342 priming). The coroutine is still usable.");
-            case CoroutineState.Running:
-                throw AlreadyRunning();
-            default:
-                return false;
-        }
+        return SendChecked(value);
     }
 
     /// <summary>
@@ -112,20 +71,24 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             throw new ArgumentNullException(nameof(exception));
         }
 
-        switch (state)
+        if (IsRunning)
         {
-            case CoroutineState.Suspended:
-                if (delegator is not null)
-                {
-                    throw AwaitedLevelCannotBeDriven();
-                }
+            throw AlreadyRunning();
+        }
 
-                return Drive(default!, exception);
-            case CoroutineState.Running:
-                throw AlreadyRunning();
-            case CoroutineState.Created:
-                state = CoroutineState.Closed;
-                break;
+        if (state > 0)
+        {
+            if (Delegator is not null)
+            {
+                throw AwaitedLevelCannotBeDriven();
+            }
+
+            return Drive(default!, exception);
+        }
+
+        if (state == NotStarted)
+        {
+            state = ClosedState;
         }
 
         ExceptionDispatchInfo.Throw(exception);
@@ -135,39 +98,42 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <inheritdoc/>
     public sealed override void Close()
     {
-        switch (state)
+        if (IsRunning)
         {
-            case CoroutineState.Created:
-                state = CoroutineState.Closed;
-                return;
-            case CoroutineState.Running:
-                throw AlreadyRunning();
-            case CoroutineState.Suspended:
-                if (delegator is not null)
-                {
-                    throw AwaitedLevelCannotBeDriven();
-                }
-
-                break;
-            default:
-                return;
+            throw AlreadyRunning();
         }
 
-        if (leafLevel is null && !IsSuspendedInCleanupRegion)
+        if (state == NotStarted)
+        {
+            state = ClosedState;
+            return;
+        }
+
+        if (state < 0)
+        {
+            return; // finished
+        }
+
+        if (Delegator is not null)
+        {
+            throw AwaitedLevelCannotBeDriven();
+        }
+
+        if (extras?.LeafLevel is null && !IsSuspendedInCleanupRegion)
         {
             // Nothing would run: no finally, using or foreach encloses this suspension point.
-            state = CoroutineState.Closed;
+            state = ClosedState;
             return;
         }
 
         bool yielded;
         try
         {
-            yielded = Drive(default!, new CoroutineExitException());
+            yielded = Drive(default!, CoroutineExitException.ForClose());
         }
         catch (CoroutineExitException)
         {
-            return; // unwound: Step left the coroutine Closed
+            return; // unwound: the step left the coroutine Closed
         }
 
         if (yielded)
@@ -176,7 +142,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
         }
 
-        state = CoroutineState.Closed;
+        state = ClosedState;
     }
 
     /// <summary>Closes the coroutine (<see cref="Coroutine.Close"/>): <c>foreach</c> calls it at the end of the loop or on <c>break</c>.</summary>
@@ -189,12 +155,51 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     IEnumerator IEnumerable.GetEnumerator() => this;
 
+    // MoveNext off the hot path: starting, a delegation chain, a possibly pending exit, or a state that refuses to run.
+    private bool MoveNextChecked()
+    {
+        if (IsRunning)
+        {
+            throw AlreadyRunning();
+        }
+
+        if (state > 0)
+        {
+            return Delegator is null ? Drive(default!, null) : throw AwaitedLevelCannotBeDriven();
+        }
+
+        return state == NotStarted && Drive(default!, null);
+    }
+
+    private bool SendChecked(TSend value)
+    {
+        if (IsRunning)
+        {
+            throw AlreadyRunning();
+        }
+
+        if (state > 0)
+        {
+            return Delegator is null ? Drive(value, null) : throw AwaitedLevelCannotBeDriven();
+        }
+
+        if (state == NotStarted)
+        {
+            throw new InvalidOperationException(
+                "Cannot send a value to a coroutine that has not started: call MoveNext() first to run it to its first suspension point (PEP 342 priming). The coroutine is still usable.");
+        }
+
+        return false;
+    }
+
     // ---- The contract with generated (and hand-written) subclasses ----
 
     /// <summary>
     /// Runs the body from where it is suspended (or from the top) to its next suspension point or its end.
-    /// Implementations suspend with <c>return Yielded(value)</c> or <c>return DelegateTo(sub)</c>, finish with
-    /// <c>return false</c> or <c>return Complete(value)</c>, and call <see cref="OnResume"/> first at every resume point.
+    /// Implementations switch on <see cref="Coroutine.state"/> to find their resume point (it is <see cref="Coroutine.Running"/>
+    /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point, store the next
+    /// resume point (&gt; 0) in <see cref="Coroutine.state"/> and suspend with <c>return Yielded(value)</c> or
+    /// <c>return DelegateTo(sub)</c>, and finish with <c>return false</c> or <c>return Complete(value)</c>.
     /// </summary>
     /// <returns>True when suspended; false when finished.</returns>
     protected abstract bool Resume();
@@ -205,11 +210,15 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// </summary>
     protected virtual bool IsSuspendedInCleanupRegion => true;
 
-    /// <summary>Called first at every resume point: raises the pending exception (Throw, Close, a failed sub) there, or returns the sent value.</summary>
+    /// <summary>
+    /// Called first at every resume point: marks the body <see cref="Coroutine.Running"/>, then raises the pending exception
+    /// (Throw, Close, a failed sub) there, or returns the sent value.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected TSend OnResume()
     {
-        if (pendingException is not null)
+        state = Running;
+        if (extras is not null && extras.PendingException is not null)
         {
             RaisePending();
         }
@@ -245,32 +254,39 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// </summary>
     protected bool DelegateTo(Coroutine sub)
     {
-        pendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
-        awaitedSub = sub;
+        CoroutineExtras x = Extras;
+        x.PendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
+        x.AwaitedSub = sub;
         return true;
     }
 
     /// <summary>Called after <see cref="OnResume"/> at a delegation's resume point: the finished sub's result, the value of the <c>await</c>.</summary>
     protected TResult DelegationResult<TResult>()
     {
-        Coroutine? sub = awaitedSub;
-        awaitedSub = null;
+        Coroutine? sub = extras?.AwaitedSub;
+        EndDelegation();
         return sub is Coroutine<TResult> typed
             ? typed.Result
             : throw new InvalidOperationException($"The awaited coroutine does not produce a {typeof(TResult)}.");
     }
 
     /// <summary>Called at a delegation's resume point when the await's value is unused: lets go of the finished sub.</summary>
-    protected void EndDelegation() => awaitedSub = null;
+    protected void EndDelegation()
+    {
+        if (extras is not null)
+        {
+            extras.AwaitedSub = null;
+        }
+    }
 
     /// <summary>
     /// The <see cref="Yielder{TYield, TSend}"/> that stands for the template's <c>co</c> parameter in generated code: a helper
     /// method that calls <c>co.Yield(x)</c> or <c>co.YieldAll(items)</c> on it makes this coroutine yield <c>x</c> (or delegate).
     /// </summary>
     /// <remarks>When <typeparamref name="TSend"/> is <see cref="Unit"/> it is a <see cref="Yielder{TYield}"/>, so helpers declared on either shape accept it.</remarks>
-    protected Yielder<TYield, TSend> Channel => channel ??= typeof(TSend) == typeof(Unit)
-        ? (Yielder<TYield, TSend>)(object)new UnitChannelYielder(this)
-        : new ChannelYielder(this);
+    protected Yielder<TYield, TSend> Channel => Unsafe.As<Yielder<TYield, TSend>>(Extras.Channel ??= typeof(TSend) == typeof(Unit)
+        ? new UnitChannelYielder(this)
+        : new ChannelYielder(this));
 
     /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on <see cref="Channel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
     protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => true;
@@ -306,70 +322,124 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     internal sealed override bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null) => Step(default!, exception, dispatch);
 
-    // Runs this coroutine's own body once and keeps its state; exceptions leave as they are, with their stack trace.
-    // Step with a value and no pending exception: pendingException and pendingDispatch are already null here (they are
-    // cleared as soon as they are raised), so this path writes only the state and the sent value.
-    private bool StepFast(TSend value)
+    // The step of MoveNext and Send on a coroutine suspended on its own: no exception to raise, no chain to walk. Small and
+    // free of catch clauses so that the JIT inlines it (with the generated Resume) into the caller; try/finally inlines.
+    // An exception escaping the body leaves it Faulted, or Closed for an exit (the finally runs after the body's own
+    // finally blocks, which test for Running). An exit that the runtime raised into the body cannot be pending here
+    // (ExitRaised sends those coroutines to the checked Step); one that user code made is recognised by EscapingExits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool StepDirect(TSend value)
     {
-        state = CoroutineState.Running;
         sent = value;
-        bool suspended;
+        bool returned = false;
         try
         {
-            suspended = Resume();
-        }
-        catch (Exception escaped)
-        {
-            state = escaped is CoroutineExitException ? CoroutineState.Closed : CoroutineState.Faulted;
-            throw;
-        }
+            bool suspended = Resume();
+            returned = true;
+            if (!suspended)
+            {
+                state = CompletedState;
+                return false;
+            }
 
-        if (!suspended)
-        {
-            state = CoroutineState.Completed;
-            return false;
-        }
+            if (state <= 0)
+            {
+                state = SuspendedWithoutResumePoint;
+            }
 
-        state = CoroutineState.Suspended;
-        return pendingSub is null || Settle(this, true, null, closing: false);
+            return extras is null || extras.PendingSub is null || Settle(this, true, null, closing: false);
+        }
+        finally
+        {
+            if (!returned)
+            {
+                state = EscapingExits.LastThrownIsExit ? ClosedState : FaultedState;
+            }
+        }
     }
 
-    private bool Step(TSend value, Exception? exception, ExceptionDispatchInfo? dispatch = null)
+    // Runs this coroutine's own body once, delivering `value` or raising `exception` at the suspension point, and keeps its
+    // state; exceptions leave as they are, with their stack trace, in one dispatch (the filter only looks at them).
+    private bool Step(TSend value, Exception? exception, ExceptionDispatchInfo? dispatch = null, bool unthrown = false)
     {
-        state = CoroutineState.Running;
-        sent = value;
-        pendingException = exception;
-        pendingDispatch = dispatch;
-        bool suspended;
-        try
+        if (state == NotStarted)
         {
-            suspended = Resume();
-        }
-        catch (Exception escaped)
-        {
-            pendingException = null;
-            pendingDispatch = null;
-            state = escaped is CoroutineExitException ? CoroutineState.Closed : CoroutineState.Faulted;
-            throw;
+            state = Running; // generated code sets it at every resume point; the top of the body has none
         }
 
-        state = suspended ? CoroutineState.Suspended
-            : exception is CoroutineExitException ? CoroutineState.Closed
-            : CoroutineState.Completed;
-        return suspended;
+        sent = value;
+        if (exception is not null)
+        {
+            CoroutineExtras x = Extras;
+            x.PendingException = exception;
+            x.PendingDispatch = dispatch;
+            x.PendingUnthrown = unthrown;
+        }
+
+        bool returned = false;
+        bool exitEscaped = false;
+        try
+        {
+            bool suspended = Resume();
+            returned = true;
+            if (suspended)
+            {
+                if (state <= 0)
+                {
+                    state = SuspendedWithoutResumePoint;
+                }
+
+                if (exception is CoroutineExitException)
+                {
+                    Extras.ExitRaised = true; // the body caught the exit, or a finally suspended: the exit may still escape
+                }
+
+                return true;
+            }
+
+            state = exception is CoroutineExitException ? ClosedState : CompletedState;
+            return false;
+        }
+        catch (Exception escaped) when (IsExit(escaped, out exitEscaped))
+        {
+            throw; // unreachable: the filter never catches
+        }
+        finally
+        {
+            if (!returned)
+            {
+                if (extras is { } x)
+                {
+                    x.PendingException = null;
+                    x.PendingDispatch = null;
+                }
+
+                state = exitEscaped ? ClosedState : FaultedState;
+            }
+        }
+    }
+
+    // An exception filter that records whether an exit is escaping and never catches: filters run before the body's finally
+    // blocks, so it must not touch `state` (those blocks test it).
+    private static bool IsExit(Exception escaped, out bool exit)
+    {
+        exit = escaped is CoroutineExitException;
+        return false;
     }
 
     // Resumes the innermost level with the operation, then lets the chain settle.
     private bool Drive(TSend value, Exception? exception)
     {
-        if (leafLevel is null)
+        Coroutine? leaf = extras?.LeafLevel;
+        if (leaf is null)
         {
-            bool suspended = Step(value, exception);
-            return suspended && pendingSub is not null ? Settle(this, true, null, closing: false) : suspended;
+            // A Throw of an exception that was never thrown raises it with a plain throw; TargetSite is null exactly then
+            // (and cheap to read, unlike StackTrace).
+            bool suspended = Step(value, exception, unthrown: exception is not null && exception.TargetSite is null);
+            return suspended && extras is { PendingSub: not null } ? Settle(this, true, null, closing: false) : suspended;
         }
 
-        Coroutine leaf = leafLevel;
-        state = CoroutineState.Running;
+        extras!.ChainRunning = true;
         bool closing = exception is CoroutineExitException;
         bool yielded = false;
         Exception? escaped = null;
@@ -396,6 +466,20 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // that awaits them has ignored the exit.
     private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
     {
+        CoroutineExtras chain = Extras;
+        chain.ChainRunning = true;
+        try
+        {
+            return SettleChain(chain, level, yielded, escaped, closing);
+        }
+        finally
+        {
+            chain.ChainRunning = false;
+        }
+    }
+
+    private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing)
+    {
         CoroutineExitException? exit = null;
 
         // While closing: how many levels `level` lies below the innermost level of the chain being closed (0: it is one).
@@ -411,37 +495,35 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         {
             if (escaped is null && yielded)
             {
-                if (closing && level.pendingSub is null && ClosingLevel(level, opened) is var closingLevel && closingLevel != this)
+                if (closing && level.PendingSub is null && ClosingLevel(level, opened) is var closingLevel && closingLevel != this)
                 {
                     // closingLevel ignored the exit: it stays suspended where it is (with what it awaits), out of the chain.
                     level = closingLevel;
                     opened = 0;
                     escaped = IgnoredExit();
                 }
-                else if (level.pendingSub is null)
+                else if (level.PendingSub is null)
                 {
                     if (level == this)
                     {
-                        leafLevel = null;
+                        chain.LeafLevel = null;
                     }
                     else
                     {
-                        leafLevel = level;
+                        chain.LeafLevel = level;
                         current = ((IDelegationLevel<TYield, TSend>)level).Current;
-                        state = CoroutineState.Suspended;
                     }
 
                     return true;
                 }
                 else
                 {
-                    Coroutine sub = level.pendingSub;
-                    level.pendingSub = null;
-                    state = CoroutineState.Running;
+                    Coroutine sub = level.PendingSub;
+                    level.TakePendingSub();
                     escaped = CheckCanDelegate(level, sub);
                     if (escaped is null && !sub.IsFinished)
                     {
-                        sub.delegator = level;
+                        sub.Delegator = level;
                         level = sub;
                         if (closing)
                         {
@@ -468,7 +550,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
             if (level == this)
             {
-                leafLevel = null;
+                chain.LeafLevel = null;
                 if (escaped is not null)
                 {
                     ExceptionDispatchInfo.Throw(escaped);
@@ -477,22 +559,18 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 return false;
             }
 
-            Coroutine parent = level.delegator!;
-            level.delegator = null;
+            Coroutine parent = level.Delegator!;
+            level.Delegator = null;
             if (opened > 0)
             {
                 opened--; // a coroutine awaited during the close ended: its delegator resumes normally
             }
             else if (escaped is null && closing)
             {
-                escaped = exit ??= new CoroutineExitException();
+                escaped = exit ??= CoroutineExitException.ForClose();
             }
 
             level = parent;
-            if (level == this)
-            {
-                state = CoroutineState.Running;
-            }
 
             ExceptionDispatchInfo? capture = null;
             if (escaped is not null)
@@ -519,7 +597,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     {
         for (; opened > 0; opened--)
         {
-            level = level.delegator!;
+            level = level.Delegator!;
         }
 
         return level;
@@ -550,7 +628,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 $"Cannot delegate to a coroutine that yields {sub.YieldType} and takes {sub.SendType} from a chain that yields {typeof(TYield)} and sends {typeof(TSend)}.");
         }
 
-        if (sub == delegatingLevel || sub.State == CoroutineState.Running || sub.delegator is not null)
+        if (sub == delegatingLevel || sub.State == CoroutineState.Running || sub.Delegator is not null)
         {
             return new InvalidOperationException(
                 "The awaited coroutine is already running or already being awaited by another coroutine; a coroutine can be delegated to from one place at a time.");
@@ -565,16 +643,24 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RaisePending()
     {
-        Exception exception = pendingException!;
-        ExceptionDispatchInfo? dispatch = pendingDispatch;
-        pendingException = null;
-        pendingDispatch = null;
+        CoroutineExtras x = extras!;
+        Exception exception = x.PendingException!;
+        ExceptionDispatchInfo? dispatch = x.PendingDispatch;
+        bool unthrown = x.PendingUnthrown;
+        x.PendingException = null;
+        x.PendingDispatch = null;
+        x.PendingUnthrown = false;
         if (dispatch is not null)
         {
             dispatch.Throw();
         }
 
-        ExceptionDispatchInfo.Throw(exception);
+        if (unthrown)
+        {
+            throw exception; // nothing to keep: its first throw, from the suspension point
+        }
+
+        ExceptionDispatchInfo.Throw(exception); // keeps the trace it already has
     }
 }
 

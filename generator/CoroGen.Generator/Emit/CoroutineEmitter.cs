@@ -132,16 +132,13 @@ internal static class CoroutineEmitter
         w.Dedent();
         using (w.Block())
         {
-            w.Line("// States: where the body is suspended (0: not started, -1: running, or finished).");
-            w.Line("private const int NotStarted = 0;");
-            w.Line("private const int Running = -1;");
+            w.Line("// Resume points: the value of the base class's `state` while the body is suspended there (it is NotStarted = 0");
+            w.Line("// before the first step, Running = -1 while the body runs, and negative once the coroutine has finished).");
             foreach (StateModel s in model.States)
             {
                 w.Line($"private const int {s.Name} = {s.Value};");
             }
 
-            w.Line();
-            w.Line("private int state;");
             WriteFields(w, model);
             WriteConstructor(w, model);
             w.Line();

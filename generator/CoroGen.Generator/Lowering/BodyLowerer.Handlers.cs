@@ -415,7 +415,7 @@ internal sealed partial class BodyLowerer
         {
             // Jumps and resume points do no arithmetic: they stay as they are, so the block reads like the template.
             if (line.Kind != BodyLineKind.Code || context.NotStatements.Contains(line)
-                || line.Text.StartsWith("goto ", StringComparison.Ordinal) || line.Text.StartsWith("this.state = Running; this.OnResume();", StringComparison.Ordinal))
+                || line.Text.StartsWith("goto ", StringComparison.Ordinal) || line.Text.StartsWith("this.OnResume();", StringComparison.Ordinal))
             {
                 output.Add(line);
                 continue;

@@ -49,8 +49,7 @@ internal sealed partial class BodyLowerer
         lines.Add(Code("return false; // the end of the template: the coroutine has finished", 0));
         List<(string State, string Target)> frame = context.DispatchFrames.Pop();
         context.Body.AddRange(Dispatch(frame));
-        context.Body.Add(new BodyLine(BodyLineKind.Comment, "Not started: run from the top.", 0));
-        context.Body.Add(Code("this.state = Running;", 0));
+        context.Body.Add(new BodyLine(BodyLineKind.Comment, "The first step (state is Running): run from the top.", 0));
         context.Body.AddRange(lines);
     }
 
@@ -798,7 +797,7 @@ internal sealed partial class BodyLowerer
             delivered = resultFormat is null ? "this.OnResume();" : string.Format(resultFormat, "this.OnResume()");
         }
 
-        output.Add(Code("this.state = Running; " + delivered, line));
+        output.Add(Code(delivered, line));
     }
 
     // What the generated code delegates to: a template call becomes a factory call (without `co`); anything else is kept.
