@@ -169,15 +169,6 @@ internal sealed class CoroutineExtras
     // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`.
     internal object? Channel;
 
-    // Set when an exit was raised into the body and the body yielded instead of ending (it caught the exit, or a finally
-    // suspended during Close): the exit may escape a later step, which must then end the coroutine Closed, not Faulted,
-    // so such a coroutine always takes the checked step.
-    internal bool ExitRaised;
-
-    // True when MoveNext and Send may run the body directly: nothing awaits this coroutine, it awaits nothing, and no
-    // exit can be pending in its body.
-    internal bool AllowsDirectStep => Delegator is null && LeafLevel is null && !ExitRaised;
-
     // On a root: true while the trampoline runs its delegation chain (its own state keeps the resume point of the await).
     internal bool ChainRunning;
 

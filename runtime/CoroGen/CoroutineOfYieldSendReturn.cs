@@ -37,8 +37,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
-        // The hot path: a coroutine suspended on its own (not delegating, not awaited) runs its body directly.
-        if (state > 0 && (extras is null || extras.AllowsDirectStep))
+        // The hot path: a suspended coroutine that never needed the side object (no delegation, Throw, Close or helper
+        // Yielder) runs its body directly.
+        if (state > 0 && extras is null)
         {
             return StepDirect(default!);
         }
@@ -51,7 +52,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state > 0 && (extras is null || extras.AllowsDirectStep))
+        if (state > 0 && extras is null)
         {
             return StepDirect(value);
         }
@@ -237,6 +238,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     protected bool Yielded(TYield value)
     {
         current = value;
+        if (state < 0)
+        {
+            state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
+        }
+
         return true;
     }
 
@@ -257,6 +263,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         CoroutineExtras x = Extras;
         x.PendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
         x.AwaitedSub = sub;
+        if (state < 0)
+        {
+            state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
+        }
+
         return true;
     }
 
@@ -326,7 +337,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // free of catch clauses so that the JIT inlines it (with the generated Resume) into the caller; try/finally inlines.
     // An exception escaping the body leaves it Faulted, or Closed for an exit (the finally runs after the body's own
     // finally blocks, which test for Running). An exit that the runtime raised into the body cannot be pending here
-    // (ExitRaised sends those coroutines to the checked Step); one that user code made is recognised by EscapingExits.
+    // (raising one makes the side object, which sends the coroutine to the checked Step for good); one that user code
+    // made is recognised by EscapingExits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepDirect(TSend value)
     {
@@ -342,21 +354,24 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 return false;
             }
 
-            if (state <= 0)
-            {
-                state = SuspendedWithoutResumePoint;
-            }
-
-            return extras is null || extras.PendingSub is null || Settle(this, true, null, closing: false);
+            return extras is null || SuspendedWithExtras();
         }
         finally
         {
             if (!returned)
             {
-                state = EscapingExits.LastThrownIsExit ? ClosedState : FaultedState;
+                EndFaulted();
             }
         }
     }
+
+    // The direct step suspended and the body made the side object on the way (it began a delegation, or used a helper).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool SuspendedWithExtras() => extras!.PendingSub is null || Settle(this, true, null, closing: false);
+
+    // An exception is escaping the direct step: it ends the coroutine Faulted, or Closed if it is an exit.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EndFaulted() => state = EscapingExits.LastThrownIsExit ? ClosedState : FaultedState;
 
     // Runs this coroutine's own body once, delivering `value` or raising `exception` at the suspension point, and keeps its
     // state; exceptions leave as they are, with their stack trace, in one dispatch (the filter only looks at them).
@@ -387,11 +402,6 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 if (state <= 0)
                 {
                     state = SuspendedWithoutResumePoint;
-                }
-
-                if (exception is CoroutineExitException)
-                {
-                    Extras.ExitRaised = true; // the body caught the exit, or a finally suspended: the exit may still escape
                 }
 
                 return true;
@@ -464,6 +474,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // the exit. Coroutines that a closing level starts to await meanwhile (`finally { await Cleanup(co); }`) are not being
     // closed: they run normally, and their delegator resumes normally when they end; if they yield, the closing level
     // that awaits them has ignored the exit.
+    [MethodImpl(MethodImplOptions.NoInlining)] // the chain is the rare path: keep the direct step small enough to inline
     private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
     {
         CoroutineExtras chain = Extras;

@@ -1204,9 +1204,14 @@ public sealed class NestedFinally : Coroutine<int, Unit, Unit>
 public sealed class ExitRaiser : Coroutine<int, int, int>
 {
     private readonly CoroutineExitException exit;
+    private readonly Exception? instead;
     private int pc;
 
-    public ExitRaiser(CoroutineExitException exit) => this.exit = exit;
+    public ExitRaiser(CoroutineExitException exit, Exception? instead = null)
+    {
+        this.exit = exit;
+        this.instead = instead;
+    }
 
     protected override bool Resume()
     {
@@ -1226,7 +1231,7 @@ public sealed class ExitRaiser : Coroutine<int, int, int>
         pc = -1;
         OnResume();
         pc = -2;
-        throw exit;
+        throw instead ?? exit;
     }
 }
 
@@ -1314,5 +1319,38 @@ public sealed class CleanupInFinally : Coroutine<int, int, int>
 
         pc = -2;
         return Complete(r);
+    }
+}
+
+/// <summary>Catches an exit raised at its yield, yields 2, and rethrows the exit when resumed.</summary>
+public sealed class ExitCatcherThatRethrows : Coroutine<int, Unit, Unit>
+{
+    private CoroutineExitException? caught;
+
+    protected override bool Resume()
+    {
+        switch (state)
+        {
+            case 1: goto Resume1;
+            case 2: goto Resume2;
+        }
+
+        state = 1;
+        return Yielded(1);
+    Resume1:
+        try
+        {
+            OnResume();
+        }
+        catch (CoroutineExitException e)
+        {
+            caught = e;
+        }
+
+        state = 2;
+        return Yielded(2);
+    Resume2:
+        OnResume();
+        throw caught!;
     }
 }

@@ -193,6 +193,36 @@ public class ThrowTests
     }
 
     [Fact]
+    public void AnExceptionEscapingAfterAnExitWasMadeStillFaults()
+    {
+        // The direct step learns that an exit is escaping from the exception last thrown on the thread: an exit made (and
+        // thrown, and caught) earlier must not turn a later, different escaping exception into Closed.
+        var raiser = new ExitRaiser(new CoroutineExitException());
+        raiser.MoveNext();
+        Assert.Throws<CoroutineExitException>(() => raiser.MoveNext());
+        Assert.Equal(CoroutineState.Closed, raiser.State);
+
+        var e = new TestException("after the exit");
+        var thrower = new ExitRaiser(null!, e);
+        thrower.MoveNext();
+        Assert.Same(e, Assert.Throws<TestException>(() => thrower.MoveNext()));
+        Assert.Equal(CoroutineState.Faulted, thrower.State);
+        Assert.False(thrower.MoveNext());
+    }
+
+    [Fact]
+    public void AnExitRaisedByThrowThatTheBodyCaughtEndsClosedWhenItEscapesLater()
+    {
+        // The body catches the exit, yields, then rethrows it on the next MoveNext: the exit escapes a plain step.
+        var co = new ExitCatcherThatRethrows();
+        co.MoveNext();
+        var exit = new CoroutineExitException();
+        Assert.True(co.Throw(exit));
+        Assert.Same(exit, Assert.Throws<CoroutineExitException>(() => co.MoveNext()));
+        Assert.Equal(CoroutineState.Closed, co.State);
+    }
+
+    [Fact]
     public void FinallyThatYieldsTwiceWithAPendingExceptionRethrowsItIntact()
     {
         var co = new YieldingFinally();
