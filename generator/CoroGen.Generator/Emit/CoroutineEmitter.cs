@@ -151,7 +151,7 @@ internal static class CoroutineEmitter
     private static void WriteFields(IndentedWriter w, TemplateModel model)
     {
         FieldKind? current = null;
-        foreach (FieldModel f in model.Fields)
+        foreach (FieldModel f in model.Fields.Where(f => f.Kind != FieldKind.StepLocal))
         {
             if (f.Kind != current)
             {
@@ -197,6 +197,17 @@ internal static class CoroutineEmitter
 
         using (w.Block("protected override bool Resume()"))
         {
+            List<FieldModel> stepLocals = model.Fields.Where(f => f.Kind == FieldKind.StepLocal).ToList();
+            if (stepLocals.Count > 0)
+            {
+                w.Line("// The template's locals that are never live at a suspension point: set after a resume and dead before the");
+                w.Line("// next suspension, they live in this method, not in the coroutine object.");
+                foreach (FieldModel f in stepLocals)
+                {
+                    w.Line($"{f.Type} @{f.Name} = default!; // {f.Origin}");
+                }
+            }
+
             string file = model.FilePath.Replace("\\", "\\\\").Replace("\"", "\\\"");
             int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
             for (int i = 0; i < model.Body.Length; i++)

@@ -923,7 +923,7 @@ internal sealed partial class BodyLowerer
         _ => false,
     };
 
-    private static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
+    internal static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
     {
         while (expression is ParenthesizedExpressionSyntax p)
         {

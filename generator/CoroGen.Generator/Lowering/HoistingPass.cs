@@ -4,6 +4,7 @@ using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CoroGen.Generator.Lowering;
@@ -83,6 +84,12 @@ internal static class HoistingPass
 
                 break;
             case LocalDeclarationStatementSyntax declaration:
+                if (IsStepLocal(declaration, context) is { } stepLocal)
+                {
+                    Hoist(stepLocal, declaration.Declaration.Variables[0].Identifier.GetLocation(), context, perIteration: false, stepLocal: true);
+                    break;
+                }
+
                 HoistDeclarators(declaration.Declaration, context, insideLoweredLoop);
                 HoistDesignations(declaration, context, insideLoweredLoop);
                 break;
@@ -231,7 +238,36 @@ internal static class HoistingPass
             .Where(n => !node.Span.Contains(n.Span) && n.Identifier.ValueText == local.Name)
             .Any(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
 
-    private static void Hoist(ISymbol? symbol, Location location, LoweringContext context, bool perIteration)
+    // `T x = await <suspension>;` whose block has no suspension point after it, and that no lambda or local function
+    // captures: x is assigned when the body resumes there and dies before the body can suspend again (the block ends
+    // first, or loops back above the declaration), so it is never live at a suspension point and need not be a field.
+    // (The C# compiler's iterators and async methods keep such locals out of the state machine too.)
+    private static ILocalSymbol? IsStepLocal(LocalDeclarationStatementSyntax declaration, LoweringContext context)
+    {
+        if (declaration.IsConst || declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.Declaration.Variables.Count != 1
+            || declaration.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        VariableDeclaratorSyntax declarator = declaration.Declaration.Variables[0];
+        if (declarator.Initializer?.Value is not { } value || BodyLowerer.Unparenthesize(value) is not AwaitExpressionSyntax awaited
+            || !context.Suspensions.Contains(awaited) || context.ContainsSuspension(awaited.Expression)
+            || block.Statements.SkipWhile(s => s != declaration).Skip(1).Any(context.ContainsSuspension)
+            || context.Model.GetDeclaredSymbol(declarator, context.CancellationToken) is not ILocalSymbol local)
+        {
+            return null;
+        }
+
+        bool captured = block.DescendantNodes()
+            .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax)
+            .SelectMany(f => f.DescendantNodes().OfType<IdentifierNameSyntax>())
+            .Any(n => n.Identifier.ValueText == local.Name
+                && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
+        return captured ? null : local;
+    }
+
+    private static void Hoist(ISymbol? symbol, Location location, LoweringContext context, bool perIteration, bool stepLocal = false)
     {
         if (symbol is not ILocalSymbol local || context.FieldOf.ContainsKey(local))
         {
@@ -263,6 +299,14 @@ internal static class HoistingPass
 
         string? constant = local.IsConst ? ConstantText(local) : null;
         int line = location.GetLineSpan().StartLinePosition.Line + 1;
+        if (stepLocal)
+        {
+            // A Resume local: named apart from the template's own locals, which copied statements keep.
+            context.FieldOf[local] = context.AddField($"{local.Name}__L{line}", typeText, FieldKind.StepLocal, $"local '{local.Name}', line {line}");
+            context.StepLocals.Add(local);
+            return;
+        }
+
         context.FieldOf[local] = context.AddField(local.Name, typeText, FieldKind.Local, $"local '{local.Name}', line {line}", constant);
         if (perIteration)
         {

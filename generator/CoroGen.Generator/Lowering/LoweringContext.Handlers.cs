@@ -32,6 +32,9 @@ internal sealed partial class LoweringContext
     /// <summary>Pattern variables written as locals of the code being rewritten (a lowered switch's case labels), not as fields.</summary>
     public HashSet<ISymbol> KeptAsLocals { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Locals declared by <c>T x = await ...;</c> and dead at every suspension point: locals of Resume (FieldKind.StepLocal).</summary>
+    public HashSet<ISymbol> StepLocals { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary><c>checked</c>/<c>unchecked</c> blocks being lowered, innermost last.</summary>
     public Stack<string> CheckedKeywords { get; } = new();
 
@@ -79,13 +82,15 @@ internal sealed partial class LoweringContext
 
     /// <summary>How generated code reads and writes a hoisted local (the value inside its box, for a boxed one).</summary>
     public string LocalAccess(ISymbol local) =>
-        BoxedLocals.ContainsKey(local) ? $"this.@{FieldOf[local]}.Value" : $"this.@{FieldOf[local]}";
+        BoxedLocals.ContainsKey(local) ? $"this.@{FieldOf[local]}.Value"
+        : StepLocals.Contains(local) ? $"@{FieldOf[local]}"
+        : $"this.@{FieldOf[local]}";
 
     /// <summary>The statement that gives a hoisted local its value where it is declared: a boxed one gets a new box (its iteration's variable).</summary>
     public string AssignLocal(ISymbol local, string? value) =>
         BoxedLocals.TryGetValue(local, out string? boxType)
             ? $"this.@{FieldOf[local]} = new {boxType}({value});"
-            : value is null ? string.Empty : $"this.@{FieldOf[local]} = {value};";
+            : value is null ? string.Empty : $"{LocalAccess(local)} = {value};";
 
     /// <summary>The label name a template label gets in <c>Resume</c>.</summary>
     public string LabelName(LabeledStatementSyntax labeled) =>

@@ -113,6 +113,11 @@ internal sealed partial class TemplateRewriter
     // A hoisted local: its field, or the value in its box (inside a lambda, the box the lambda was made with).
     private ExpressionSyntax HoistedAccess(ISymbol symbol, string field)
     {
+        if (context.StepLocals.Contains(symbol))
+        {
+            return IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + field, field, default));
+        }
+
         if (!context.BoxedLocals.ContainsKey(symbol))
         {
             return FieldAccess(field);

@@ -44,6 +44,9 @@ internal enum FieldKind
     Parameter,
     Local,
     Temporary,
+
+    // A local of the template that is never live across a suspension point: a local variable of Resume, not a field.
+    StepLocal,
 }
 
 /// <summary>A suspension point: a named state, what it waits for, and the template line it resumes at.</summary>
