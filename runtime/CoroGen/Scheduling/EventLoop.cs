@@ -39,7 +39,10 @@ public sealed class EventLoop
     private bool idle;
     private ITimer? wakeTimer;
 
-    private LoopTask? running;
+    // While a task dequeued from the ready queue runs, the queue holds it (TaskRing.LastDequeued): keeping it there rather
+    // than in a field saves a GC write barrier per step. Deadlock handling runs coroutines outside the queue (closingTask).
+    private bool stepping;
+    private LoopTask? closingTask;
 
     // Set when something woke the running task while it ran: it then does not stay parked at its next Park.
     private bool runningWoken;
@@ -89,7 +92,7 @@ public sealed class EventLoop
     /// <summary>The number of tasks spawned and not finished yet.</summary>
     public int TaskCount => liveCount;
 
-    internal LoopTask? RunningTask => running;
+    internal LoopTask? RunningTask => stepping ? ready.LastDequeued : closingTask;
 
     /// <summary>
     /// Runs <paramref name="main"/> as the loop's first task, together with every task spawned before or during the run, and
@@ -132,7 +135,9 @@ public sealed class EventLoop
         {
             current = null;
             thread = null;
-            running = null;
+            stepping = false;
+            closingTask = null;
+            ready.ForgetLastDequeued();
             shuttingDown = false;
             wakeTimer?.Dispose();
             wakeTimer = null;
@@ -259,7 +264,7 @@ public sealed class EventLoop
     private List<LoopTask> LiveTasks()
     {
         var live = new List<LoopTask>(liveCount);
-        if (running is not null)
+        if (RunningTask is LoopTask running)
         {
             live.Add(running);
         }
@@ -289,7 +294,7 @@ public sealed class EventLoop
             return; // closed while queued (deadlock handling)
         }
 
-        running = task;
+        stepping = true;
         runningWoken = false;
         steps++;
         bool yielded;
@@ -300,12 +305,12 @@ public sealed class EventLoop
         }
         catch (Exception e)
         {
-            running = null;
+            stepping = false;
             Finish(task, e);
             return;
         }
 
-        running = null;
+        stepping = false;
         if (!yielded)
         {
             Finish(task, null);
@@ -533,7 +538,7 @@ public sealed class EventLoop
                     continue; // closing an earlier one finished it
                 }
 
-                running = t;
+                closingTask = t;
                 try
                 {
                     t.CloseCoroutine();
@@ -543,7 +548,7 @@ public sealed class EventLoop
                     closeFailures.Add(e);
                 }
 
-                running = null;
+                closingTask = null;
                 if (!t.IsFinished)
                 {
                     Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
@@ -584,7 +589,7 @@ public sealed class EventLoop
     internal void Schedule(LoopTask task)
     {
         CheckThread();
-        if (task == running)
+        if (task == RunningTask)
         {
             runningWoken = true;
         }

@@ -165,8 +165,8 @@ public abstract class LoopTask
 /// <typeparam name="T">The coroutine's result type.</typeparam>
 public sealed class LoopTask<T> : LoopTask
 {
+    // The only field of its own: the result stays in the coroutine (Coroutine<T>.Result), which the task keeps anyway.
     private readonly Coroutine<LoopRequest, Unit, T> coroutine;
-    private T result = default!;
 
     internal LoopTask(EventLoop loop, int id, Coroutine<LoopRequest, Unit, T> coroutine)
         : base(loop, id) => this.coroutine = coroutine;
@@ -177,7 +177,7 @@ public sealed class LoopTask<T> : LoopTask
     /// <summary>The value the coroutine returned.</summary>
     /// <exception cref="InvalidOperationException">The task has not completed; if it failed, join it instead to get the exception.</exception>
     public T Result => Status == LoopTaskStatus.Completed
-        ? result
+        ? coroutine.Result
         : throw new InvalidOperationException($"Task {Id} has no result: it is {State}. Join it (await task.Join()) to wait for the result or the failure.");
 
     /// <summary>
@@ -204,7 +204,7 @@ public sealed class LoopTask<T> : LoopTask
             RaiseFailure();
         }
 
-        return result;
+        return coroutine.Result;
     }
 
     internal override bool Step(out LoopRequest request)
@@ -223,7 +223,6 @@ public sealed class LoopTask<T> : LoopTask
         {
             if (coroutine.State == CoroutineState.Completed)
             {
-                result = coroutine.Result;
                 Status = LoopTaskStatus.Completed;
             }
             else

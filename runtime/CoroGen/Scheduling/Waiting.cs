@@ -101,6 +101,11 @@ internal sealed class WaitQueue
 }
 
 /// <summary>The ready queue: a growable ring buffer of tasks.</summary>
+/// <remarks>
+/// The slot just before the head keeps the task most recently dequeued until the next <see cref="Dequeue"/>: the loop reads
+/// the task it is running from there (<see cref="LastDequeued"/>) instead of storing it into a field of its own, which would
+/// cost a GC write barrier at every step. So that an enqueue never overwrites that slot, the ring grows when only it is free.
+/// </remarks>
 internal sealed class TaskRing
 {
     // Slots wrap the task in a struct: a store into a LoopTask[] would pay the covariant array store check (the element type
@@ -111,9 +116,12 @@ internal sealed class TaskRing
 
     internal int Count => count;
 
+    /// <summary>The task the last <see cref="Dequeue"/> returned (null after <see cref="ForgetLastDequeued"/>).</summary>
+    internal LoopTask? LastDequeued => items[head == 0 ? items.Length - 1 : head - 1].Task;
+
     internal void Enqueue(LoopTask task)
     {
-        if (count == items.Length)
+        if (count == items.Length - 1)
         {
             Grow();
         }
@@ -130,9 +138,9 @@ internal sealed class TaskRing
 
     internal LoopTask Dequeue()
     {
-        ref Slot slot = ref items[head];
-        LoopTask task = slot.Task;
-        slot.Task = null!;
+        // The previous task leaves its slot now (storing null needs no write barrier); this one stays in its slot.
+        ForgetLastDequeued();
+        LoopTask task = items[head].Task;
         head++;
         if (head == items.Length)
         {
@@ -142,6 +150,9 @@ internal sealed class TaskRing
         count--;
         return task;
     }
+
+    /// <summary>Clears the slot of the task last dequeued, so that the ring does not keep it alive.</summary>
+    internal void ForgetLastDequeued() => items[head == 0 ? items.Length - 1 : head - 1].Task = null!;
 
     /// <summary>Adds every queued task to <paramref name="into"/>, front to back.</summary>
     internal void CopyTo(List<LoopTask> into)
@@ -162,6 +173,7 @@ internal sealed class TaskRing
             bigger[i] = items[j >= items.Length ? j - items.Length : j];
         }
 
+        bigger[^1].Task = LastDequeued!; // the slot before the new head
         items = bigger;
         head = 0;
     }
