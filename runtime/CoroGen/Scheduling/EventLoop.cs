@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -378,7 +379,7 @@ public sealed class EventLoop
         }
 
         task.Status = LoopTaskStatus.Sleeping;
-        timers.PushSleeper(deadline, task);
+        task.TimerSlot = timers.Push(deadline, task);
     }
 
     private void Park(LoopTask task)
@@ -427,25 +428,17 @@ public sealed class EventLoop
     private void FireDueTimers()
     {
         long now = Now();
-        while (timers.Count > 0 && timers.TopDeadline <= now)
+        while (timers.TryPopDue(now, out object target))
         {
-            TimerHeap.Entry e = timers.Pop();
-            if (!e.IsLive)
+            if (target is TimeoutScope scope)
             {
-                timers.Dead--;
-                continue;
-            }
-
-            if (e.Sleeper is LoopTask sleeper)
-            {
-                MakeReady(sleeper);
-            }
-            else
-            {
-                var scope = (TimeoutScope)e.Target;
                 scope.Armed = false;
                 scope.Fired = true;
                 Interrupt(scope.Task, new ScopeTimeoutException(scope), scope.Depth + 1);
+            }
+            else
+            {
+                MakeReady(Unsafe.As<LoopTask>(target)); // the heap holds only tasks and scopes
             }
         }
     }
@@ -619,8 +612,8 @@ public sealed class EventLoop
         switch (task.Status)
         {
             case LoopTaskStatus.Sleeping:
-                MakeReady(task); // its heap entry is dead now
-                timers.EntryDied();
+                timers.Cancel(task.TimerSlot);
+                MakeReady(task);
                 break;
             case LoopTaskStatus.Waiting:
                 MakeReady(task);
@@ -635,7 +628,7 @@ public sealed class EventLoop
         if (deadline != long.MaxValue)
         {
             scope.Armed = true;
-            timers.PushScope(deadline, scope);
+            scope.TimerSlot = timers.Push(deadline, scope);
         }
 
         return scope;
@@ -648,7 +641,7 @@ public sealed class EventLoop
         if (scope.Armed)
         {
             scope.Armed = false;
-            timers.EntryDied();
+            timers.Cancel(scope.TimerSlot);
         }
 
         // A timeout of this scope that was raised but not delivered yet must not hit code after the scope.
@@ -733,7 +726,8 @@ internal sealed class TimeoutScope
 {
     internal readonly LoopTask Task;
     internal readonly int Depth;
-    internal bool Armed;
+    internal bool Armed; // its entry is in the timer heap, at TimerSlot
+    internal int TimerSlot;
     internal bool Fired;
 
     internal TimeoutScope(LoopTask task, int depth)

@@ -40,8 +40,8 @@ public abstract class LoopTask
     // itself is read, never written, by the loop.
     internal LoopTaskStatus Status;
 
-    // While Sleeping: the token of its live entry in the loop's deadline heap (older entries of the task are dead).
-    internal int SleepToken;
+    // While Sleeping: the slot of its entry in the loop's timer heap (to cancel the sleep).
+    internal int TimerSlot;
 
     private RareState? rare;
 

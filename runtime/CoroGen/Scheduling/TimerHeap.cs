@@ -1,5 +1,5 @@
+using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 
 namespace CoroGen.Scheduling;
 
@@ -9,74 +9,178 @@ namespace CoroGen.Scheduling;
 /// </summary>
 /// <remarks>
 /// <para>Cancelling an entry (a sleeper that is cancelled, a timeout scope that ends before its deadline: the common case)
-/// is O(1): nothing in the heap changes, the entry just stops being live, and it is dropped when it reaches the top; when
+/// is O(1): the entry stays where it is, only its target slot is cleared, and it is dropped when it reaches the top; when
 /// dead entries outnumber live ones the heap is rebuilt without them in O(n), amortized over the cancellations. The goal
 /// is that of curio's <c>timequeue</c> (timeouts usually never fire, so cancelling one must cost next to nothing); curio
 /// keeps far deadlines in coarse buckets, this heap uses lazy deletion.</para>
-/// <para>An entry is 24 bytes with a single reference (each move during a sift pays one GC write barrier), and a heap
-/// node's four children share one or two cache lines, which halves the depth of a binary heap.</para>
+/// <para>Entries are 16 bytes without references: the deadline, the push order and the index of a slot that holds the
+/// target (the task or the scope). Sifting therefore moves plain data (no GC write barriers), a node's four children fill
+/// one cache line, and telling a live entry from a dead one reads the slot, not the task. A slot is owned by one entry
+/// until that entry leaves the heap, so the slot index is also the sleeper's token.</para>
 /// </remarks>
 internal sealed class TimerHeap
 {
     private Entry[] heap = new Entry[64];
     private int count;
-    private long seq;
+    private uint seq;
 
+    // Slot i holds the target of the entry that owns it, or null once that entry was cancelled.
+    private object?[] targets = new object?[64];
+    private int slotsUsed;
+    private int[] freeSlots = new int[64];
+    private int freeCount;
+
+    private readonly uint renumberAt;
+
+    internal TimerHeap()
+        : this(uint.MaxValue)
+    {
+    }
+
+    /// <summary>For tests: renumbers the push order when it reaches <paramref name="renumberAt"/> instead of 2^32 - 1.</summary>
+    internal TimerHeap(uint renumberAt) => this.renumberAt = renumberAt;
+
+    /// <summary>The entries in the heap, live or dead.</summary>
     internal int Count => count;
 
     /// <summary>Entries known to be dead but still in the heap.</summary>
-    internal int Dead;
+    internal int Dead { get; private set; }
 
-    internal struct Entry
+    private struct Entry
     {
         internal long Deadline;
-
-        // The push order: breaks ties between equal deadlines, and its low 32 bits are a sleeper's token.
-        internal long Seq;
-
-        // A sleeping LoopTask, live while it sleeps with this entry's token; or a TimeoutScope, live while it is armed.
-        internal object Target;
-
-        internal readonly bool IsLive
-        {
-            get
-            {
-                if (Target is TimeoutScope scope)
-                {
-                    return scope.Armed;
-                }
-
-                LoopTask task = Unsafe.As<LoopTask>(Target); // only tasks and scopes are pushed
-                return task.Status == LoopTaskStatus.Sleeping && task.SleepToken == (int)Seq;
-            }
-        }
-
-        /// <summary>The sleeping task of a sleeper entry; null for a timeout scope.</summary>
-        internal readonly LoopTask? Sleeper => Target as TimeoutScope is null ? Unsafe.As<LoopTask>(Target) : null;
+        internal uint Seq; // the push order, modulo renumbering (see Push)
+        internal int Slot;
     }
 
-    internal long TopDeadline => heap[0].Deadline;
-
-    /// <summary>Puts <paramref name="task"/> to sleep until <paramref name="deadline"/>: the entry is live while the task's status is Sleeping.</summary>
-    internal void PushSleeper(long deadline, LoopTask task)
-    {
-        long s = seq++;
-        task.SleepToken = (int)s;
-        Push(new Entry { Deadline = deadline, Seq = s, Target = task });
-    }
-
-    /// <summary>Arms <paramref name="scope"/> to fire at <paramref name="deadline"/>: the entry is live while the scope is armed.</summary>
-    internal void PushScope(long deadline, TimeoutScope scope) => Push(new Entry { Deadline = deadline, Seq = seq++, Target = scope });
-
-    private void Push(in Entry e)
+    /// <summary>Adds an entry that fires <paramref name="target"/> (a LoopTask or a TimeoutScope) at <paramref name="deadline"/>.</summary>
+    /// <returns>The entry's slot: pass it to <see cref="Cancel"/>.</returns>
+    internal int Push(long deadline, object target)
     {
         if (count == heap.Length)
         {
-            System.Array.Resize(ref heap, heap.Length * 2);
+            Array.Resize(ref heap, heap.Length * 2);
         }
 
+        if (seq >= renumberAt)
+        {
+            Renumber();
+        }
+
+        int slot = AllocateSlot();
+        targets[slot] = target;
+        SiftUp(count++, new Entry { Deadline = deadline, Seq = seq++, Slot = slot });
+        return slot;
+    }
+
+    /// <summary>Cancels the entry that owns <paramref name="slot"/> (it must still be live): O(1), amortized.</summary>
+    internal void Cancel(int slot)
+    {
+        targets[slot] = null;
+        Dead++;
+        if (Dead > 32 && Dead > count / 2)
+        {
+            Compact();
+        }
+    }
+
+    /// <summary>Removes the first live entry due at <paramref name="now"/>, dropping dead ones on the way.</summary>
+    /// <returns>False when no live entry is due.</returns>
+    internal bool TryPopDue(long now, out object target)
+    {
+        while (count > 0 && heap[0].Deadline <= now)
+        {
+            object? t = RemoveTop();
+            if (t is not null)
+            {
+                target = t;
+                return true;
+            }
+        }
+
+        target = null!;
+        return false;
+    }
+
+    /// <summary>The earliest live deadline; drops dead entries from the top. False when no live entry is left.</summary>
+    internal bool TryPeekLiveDeadline(out long deadline)
+    {
+        while (count > 0)
+        {
+            if (targets[heap[0].Slot] is not null)
+            {
+                deadline = heap[0].Deadline;
+                return true;
+            }
+
+            RemoveTop();
+        }
+
+        deadline = 0;
+        return false;
+    }
+
+    /// <summary>Adds every task that sleeps in the heap (the target of a live entry) to <paramref name="into"/>.</summary>
+    internal void CopySleepersTo(List<LoopTask> into)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (targets[heap[i].Slot] is LoopTask task)
+            {
+                into.Add(task);
+            }
+        }
+    }
+
+    // Removes the top entry and frees its slot; returns its target (null if it was dead).
+    private object? RemoveTop()
+    {
+        int slot = heap[0].Slot;
+        object? target = targets[slot];
+        FreeSlot(slot);
+        if (target is null)
+        {
+            Dead--;
+        }
+
+        int last = --count;
+        if (last > 0)
+        {
+            // Floyd's bottom-up variant: walk the hole down along the smaller children to a leaf (three comparisons a
+            // level), then sift the last entry up from there; it rarely moves far, since it came from the bottom.
+            Entry[] h = heap;
+            int hole = 0;
+            while (true)
+            {
+                int first = (hole << 2) + 1;
+                if (first >= last)
+                {
+                    break;
+                }
+
+                int min = first;
+                int end = Math.Min(first + 4, last);
+                for (int c = first + 1; c < end; c++)
+                {
+                    if (Less(in h[c], in h[min]))
+                    {
+                        min = c;
+                    }
+                }
+
+                h[hole] = h[min];
+                hole = min;
+            }
+
+            SiftUp(hole, h[last]);
+        }
+
+        return target;
+    }
+
+    private void SiftUp(int i, Entry e)
+    {
         Entry[] h = heap;
-        int i = count++;
         while (i > 0)
         {
             int parent = (i - 1) >> 2;
@@ -92,113 +196,102 @@ internal sealed class TimerHeap
         h[i] = e;
     }
 
-    internal Entry Pop()
-    {
-        Entry top = heap[0];
-        int last = --count;
-        if (last > 0)
-        {
-            SiftDown(0, heap[last]);
-        }
-
-        heap[last] = default;
-        return top;
-    }
-
-    /// <summary>Drops dead entries from the top; returns false when no live entry is left.</summary>
-    internal bool TryPeekLiveDeadline(out long deadline)
-    {
-        while (count > 0)
-        {
-            if (heap[0].IsLive)
-            {
-                deadline = heap[0].Deadline;
-                return true;
-            }
-
-            Pop();
-            Dead--;
-        }
-
-        deadline = 0;
-        return false;
-    }
-
-    /// <summary>Records that one entry died; rebuilds the heap when most entries are dead.</summary>
-    internal void EntryDied()
-    {
-        Dead++;
-        if (Dead > 32 && Dead > count / 2)
-        {
-            Compact();
-        }
-    }
-
-    /// <summary>Adds every sleeping task (each live sleeper entry's task) to <paramref name="into"/>.</summary>
-    internal void CopySleepersTo(List<LoopTask> into)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (heap[i].IsLive && heap[i].Sleeper is LoopTask task)
-            {
-                into.Add(task);
-            }
-        }
-    }
-
+    // Rebuilds the heap without its dead entries.
     private void Compact()
     {
         int n = 0;
         for (int i = 0; i < count; i++)
         {
-            if (heap[i].IsLive)
+            if (targets[heap[i].Slot] is null)
+            {
+                FreeSlot(heap[i].Slot);
+            }
+            else
             {
                 heap[n++] = heap[i];
             }
         }
 
-        System.Array.Clear(heap, n, count - n);
         count = n;
         Dead = 0;
-        for (int i = (n - 2) >> 2; i >= 0; i--)
+        Heapify();
+    }
+
+    // The push order is 32 bits. Before it wraps, the entries are sorted (a sorted array is a heap) and renumbered 0..n-1
+    // in that order, which keeps every comparison as it was.
+    private void Renumber()
+    {
+        Array.Sort(heap, 0, count, Comparer<Entry>.Create(static (a, b) => Less(in a, in b) ? -1 : Less(in b, in a) ? 1 : 0));
+        for (int i = 0; i < count; i++)
         {
-            SiftDown(i, heap[i]);
+            heap[i].Seq = (uint)i;
+        }
+
+        seq = (uint)count;
+    }
+
+    private void Heapify()
+    {
+        for (int i = (count - 2) >> 2; i >= 0; i--)
+        {
+            // Sift entry i down (children of node i are already heaps).
+            Entry e = heap[i];
+            int hole = i;
+            while (true)
+            {
+                int first = (hole << 2) + 1;
+                if (first >= count)
+                {
+                    break;
+                }
+
+                int min = first;
+                int end = Math.Min(first + 4, count);
+                for (int c = first + 1; c < end; c++)
+                {
+                    if (Less(in heap[c], in heap[min]))
+                    {
+                        min = c;
+                    }
+                }
+
+                if (!Less(in heap[min], in e))
+                {
+                    break;
+                }
+
+                heap[hole] = heap[min];
+                hole = min;
+            }
+
+            heap[hole] = e;
         }
     }
 
-    // Moves the hole at i down to where e belongs (e is the entry that was at i, or the last one after a pop).
-    private void SiftDown(int i, Entry e)
+    private int AllocateSlot()
     {
-        Entry[] h = heap;
-        int n = count;
-        while (true)
+        if (freeCount > 0)
         {
-            int first = (i << 2) + 1;
-            if (first >= n)
-            {
-                break;
-            }
-
-            int min = first;
-            int end = first + 4 < n ? first + 4 : n;
-            for (int c = first + 1; c < end; c++)
-            {
-                if (Less(in h[c], in h[min]))
-                {
-                    min = c;
-                }
-            }
-
-            if (!Less(in h[min], in e))
-            {
-                break;
-            }
-
-            h[i] = h[min];
-            i = min;
+            return freeSlots[--freeCount];
         }
 
-        h[i] = e;
+        if (slotsUsed == targets.Length)
+        {
+            Array.Resize(ref targets, targets.Length * 2);
+        }
+
+        return slotsUsed++;
+    }
+
+    private void FreeSlot(int slot)
+    {
+        targets[slot] = null;
+        if (freeCount == freeSlots.Length)
+        {
+            Array.Resize(ref freeSlots, freeSlots.Length * 2);
+        }
+
+        freeSlots[freeCount++] = slot;
     }
 
     private static bool Less(in Entry a, in Entry b) =>
