@@ -139,6 +139,10 @@ public sealed class EventLoop
             stepping = false;
             closingTask = null;
             ready.ForgetLastDequeued();
+            if (liveCount == 0)
+            {
+                parked.Clear(); // only finished tasks are left in it: do not keep them alive
+            }
             shuttingDown = false;
             wakeTimer?.Dispose();
             wakeTimer = null;
