@@ -107,7 +107,8 @@ internal sealed class TimerHeap
     {
         while (count > 0)
         {
-            if (targets[heap[0].Slot] is not null)
+            // Without dead entries the top is live: no need to read its slot (a likely cache miss).
+            if (Dead == 0 || targets[heap[0].Slot] is not null)
             {
                 deadline = heap[0].Deadline;
                 return true;
