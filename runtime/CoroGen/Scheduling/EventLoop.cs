@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -39,8 +40,19 @@ public sealed class EventLoop
     private bool idle;
     private ITimer? wakeTimer;
 
-    private LoopTask? running;
-    private LoopTask? liveHead;
+    // While a task dequeued from the ready queue runs, the queue holds it (TaskRing.LastDequeued): keeping it there rather
+    // than in a field saves a GC write barrier per step. Deadlock handling runs coroutines outside the queue (closingTask).
+    private bool stepping;
+    private LoopTask? closingTask;
+
+    // Set when something woke the running task while it ran: it then does not stay parked at its next Park.
+    private bool runningWoken;
+
+    // Every unfinished task is running, in the ready queue, asleep in the timer heap, or waiting (parked); only the parked
+    // ones would be out of reach, so they are listed here when they park (shutdown and deadlock handling enumerate them).
+    // Entries are not removed when a task wakes: they are skipped unless the task still waits, and dropped in bulk.
+    private readonly List<LoopTask> parked = new();
+    private int parkedCompactAt = 1024;
     private int liveCount;
     private int externalPending;
     private int nextId;
@@ -70,7 +82,7 @@ public sealed class EventLoop
     public TimeProvider TimeProvider => time;
 
     /// <summary>Time elapsed on the loop's clock since the loop was created; sleep deadlines (<see cref="LoopRequest.ForDeadline"/>) are measured on it.</summary>
-    public TimeSpan Elapsed => time.GetElapsedTime(origin);
+    public TimeSpan Elapsed => new(Now());
 
     /// <summary>How many times the loop has resumed a task (one step = one resume up to the next yield).</summary>
     public long Steps => steps;
@@ -81,7 +93,7 @@ public sealed class EventLoop
     /// <summary>The number of tasks spawned and not finished yet.</summary>
     public int TaskCount => liveCount;
 
-    internal LoopTask? RunningTask => running;
+    internal LoopTask? RunningTask => stepping ? ready.LastDequeued : closingTask;
 
     /// <summary>
     /// Runs <paramref name="main"/> as the loop's first task, together with every task spawned before or during the run, and
@@ -124,7 +136,13 @@ public sealed class EventLoop
         {
             current = null;
             thread = null;
-            running = null;
+            stepping = false;
+            closingTask = null;
+            ready.ForgetLastDequeued();
+            if (liveCount == 0)
+            {
+                parked.Clear(); // only finished tasks are left in it: do not keep them alive
+            }
             shuttingDown = false;
             wakeTimer?.Dispose();
             wakeTimer = null;
@@ -186,13 +204,6 @@ public sealed class EventLoop
 
         CheckThread();
         var task = new LoopTask<T>(this, ++nextId, coroutine);
-        task.LiveNext = liveHead;
-        if (liveHead is not null)
-        {
-            liveHead.LivePrev = task;
-        }
-
-        liveHead = task;
         liveCount++;
         task.Status = LoopTaskStatus.Ready;
         ready.Enqueue(task);
@@ -248,10 +259,37 @@ public sealed class EventLoop
     private void BeginShutdown()
     {
         shuttingDown = true;
-        for (LoopTask? t = liveHead; t is not null; t = t.LiveNext)
+        foreach (LoopTask t in LiveTasks())
         {
             Interrupt(t, new CoroutineCancelledException("The loop is shutting down: the main task has finished."), 0);
         }
+    }
+
+    /// <summary>Every unfinished task, the most recently spawned first (the order shutdown and deadlock handling use).</summary>
+    private List<LoopTask> LiveTasks()
+    {
+        var live = new List<LoopTask>(liveCount);
+        if (RunningTask is LoopTask running)
+        {
+            live.Add(running);
+        }
+
+        ready.CopyTo(live);
+        timers.CopySleepersTo(live);
+        foreach (LoopTask t in parked)
+        {
+            if (t.Status == LoopTaskStatus.Waiting)
+            {
+                live.Add(t);
+            }
+        }
+
+        // A task parked twice since the last compaction is listed twice.
+        var seen = new HashSet<LoopTask>(live.Count, ReferenceEqualityComparer.Instance);
+        live.RemoveAll(t => t.IsFinished || !seen.Add(t));
+        live.Sort(static (a, b) => b.Id.CompareTo(a.Id));
+        System.Diagnostics.Debug.Assert(live.Count == liveCount, "every live task is running, ready, sleeping or parked");
+        return live;
     }
 
     private void Step(LoopTask task)
@@ -261,9 +299,8 @@ public sealed class EventLoop
             return; // closed while queued (deadlock handling)
         }
 
-        running = task;
-        task.Status = LoopTaskStatus.Running;
-        task.WakeRequested = false;
+        stepping = true;
+        runningWoken = false;
         steps++;
         bool yielded;
         LoopRequest request;
@@ -273,51 +310,57 @@ public sealed class EventLoop
         }
         catch (Exception e)
         {
-            running = null;
+            stepping = false;
             Finish(task, e);
             return;
         }
 
-        running = null;
+        stepping = false;
         if (!yielded)
         {
             Finish(task, null);
             return;
         }
 
-        if (task.PendingThrow is not null)
+        // The task's status is still Ready: a reschedule (or a pending exception to raise) only queues it again.
+        if (request.Kind == LoopRequestKind.Reschedule || task.PendingThrow is not null)
         {
-            MakeReady(task);
+            ready.Enqueue(task);
             return;
         }
 
         switch (request.Kind)
         {
-            case LoopRequestKind.Reschedule:
-                MakeReady(task);
-                break;
             case LoopRequestKind.Sleep:
                 if (request.Ticks <= 0)
                 {
-                    MakeReady(task);
+                    ready.Enqueue(task);
                 }
                 else
                 {
-                    SleepUntil(task, DeadlineAfter(request.Ticks));
+                    Sleep(task, DeadlineAfter(request.Ticks));
                 }
 
                 break;
             case LoopRequestKind.SleepUntil:
-                SleepUntil(task, request.Ticks);
-                break;
-            default:
-                if (task.WakeRequested)
+                if (request.Ticks <= Now())
                 {
-                    MakeReady(task);
+                    ready.Enqueue(task);
                 }
                 else
                 {
-                    task.Status = LoopTaskStatus.Waiting;
+                    Sleep(task, request.Ticks);
+                }
+
+                break;
+            default:
+                if (runningWoken)
+                {
+                    ready.Enqueue(task);
+                }
+                else
+                {
+                    Park(task);
                 }
 
                 break;
@@ -330,50 +373,46 @@ public sealed class EventLoop
         ready.Enqueue(task);
     }
 
-    private void SleepUntil(LoopTask task, long deadline)
+    // Puts a task that has just run to sleep until a deadline in the future.
+    private void Sleep(LoopTask task, long deadline)
     {
-        if (deadline <= Elapsed.Ticks)
-        {
-            MakeReady(task);
-            return;
-        }
-
         if (deadline == long.MaxValue)
         {
-            task.Status = LoopTaskStatus.Waiting; // forever: only a cancellation (or a timeout scope) ends it
+            Park(task); // forever: only a cancellation (or a timeout scope) ends it
             return;
         }
 
         task.Status = LoopTaskStatus.Sleeping;
-        timers.Push(deadline, task, ++task.SleepToken, null);
+        task.TimerSlot = timers.Push(deadline, task);
     }
+
+    private void Park(LoopTask task)
+    {
+        task.Status = LoopTaskStatus.Waiting;
+        parked.Add(task);
+        if (parked.Count >= parkedCompactAt)
+        {
+            // Keep each still-waiting task once; amortized over the parks since the last compaction.
+            var seen = new HashSet<LoopTask>(ReferenceEqualityComparer.Instance);
+            parked.RemoveAll(t => t.Status != LoopTaskStatus.Waiting || !seen.Add(t));
+            parkedCompactAt = Math.Max(1024, parked.Count * 2);
+        }
+    }
+
+    /// <summary>The loop's clock, in ticks since the loop was created (<see cref="Elapsed"/>).</summary>
+    private long Now() => virtualTime is not null ? virtualTime.Ticks - origin : time.GetElapsedTime(origin).Ticks;
 
     // Now + delay on the loop's clock, saturating: a huge delay (TimeSpan.MaxValue) means "never", not an overflow.
     private long DeadlineAfter(long delayTicks)
     {
-        long now = Elapsed.Ticks;
+        long now = Now();
         return delayTicks > long.MaxValue - now ? long.MaxValue : now + delayTicks;
     }
 
     private void Finish(LoopTask task, Exception? failure)
     {
-        if (task.LivePrev is null)
-        {
-            liveHead = task.LiveNext;
-        }
-        else
-        {
-            task.LivePrev.LiveNext = task.LiveNext;
-        }
-
-        if (task.LiveNext is not null)
-        {
-            task.LiveNext.LivePrev = task.LivePrev;
-        }
-
-        task.LivePrev = task.LiveNext = null;
         liveCount--;
-        task.PendingThrow = null;
+        task.TakePendingThrow();
         task.SetFinished(failure);
         if (task.Status == LoopTaskStatus.Faulted)
         {
@@ -392,26 +431,18 @@ public sealed class EventLoop
 
     private void FireDueTimers()
     {
-        long now = Elapsed.Ticks;
-        while (timers.Count > 0 && timers.Top.Deadline <= now)
+        long now = Now();
+        while (timers.TryPopDue(now, out object target))
         {
-            TimerHeap.Entry e = timers.Pop();
-            if (!e.IsLive)
+            if (target is TimeoutScope scope)
             {
-                timers.Dead--;
-                continue;
-            }
-
-            if (e.Task is not null)
-            {
-                MakeReady(e.Task);
-            }
-            else
-            {
-                TimeoutScope scope = e.Scope!;
                 scope.Armed = false;
                 scope.Fired = true;
                 Interrupt(scope.Task, new ScopeTimeoutException(scope), scope.Depth + 1);
+            }
+            else
+            {
+                MakeReady(Unsafe.As<LoopTask>(target)); // the heap holds only tasks and scopes
             }
         }
     }
@@ -427,12 +458,7 @@ public sealed class EventLoop
 
         if (hasDeadline && externalPending == 0 && virtualTime is { AutoAdvance: true })
         {
-            long due = deadline - Elapsed.Ticks;
-            if (due > 0)
-            {
-                virtualTime.Advance(new TimeSpan(due));
-            }
-
+            virtualTime.AdvanceTo(origin + deadline);
             return;
         }
 
@@ -443,7 +469,7 @@ public sealed class EventLoop
                 return;
             }
 
-            long due = hasDeadline ? deadline - Elapsed.Ticks : -1;
+            long due = hasDeadline ? deadline - Now() : -1;
             if (hasDeadline && due <= 0)
             {
                 return;
@@ -492,27 +518,44 @@ public sealed class EventLoop
     {
         int stuck = liveCount;
         var closeFailures = new List<Exception>();
-        while (liveHead is not null)
+
+        // Closing a task runs its cleanup, which may wake or spawn others: close until none is left.
+        while (liveCount > 0)
         {
-            LoopTask t = liveHead;
-            running = t;
-            try
+            List<LoopTask> live = LiveTasks();
+            if (live.Count == 0)
             {
-                t.CloseCoroutine();
-            }
-            catch (Exception e)
-            {
-                closeFailures.Add(e);
+                break; // cannot happen (LiveTasks asserts it): never spin
             }
 
-            running = null;
-            if (!t.IsFinished)
+            foreach (LoopTask t in live)
             {
-                Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
-            }
+                if (t.IsFinished)
+                {
+                    continue; // closing an earlier one finished it
+                }
 
-            t.Observed = true;
+                closingTask = t;
+                try
+                {
+                    t.CloseCoroutine();
+                }
+                catch (Exception e)
+                {
+                    closeFailures.Add(e);
+                }
+
+                closingTask = null;
+                if (!t.IsFinished)
+                {
+                    Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));
+                }
+
+                t.Observed = true;
+            }
         }
+
+        parked.Clear();
 
         while (ready.Count > 0)
         {
@@ -543,14 +586,13 @@ public sealed class EventLoop
     internal void Schedule(LoopTask task)
     {
         CheckThread();
-        switch (task.Status)
+        if (task == RunningTask)
         {
-            case LoopTaskStatus.Waiting:
-                MakeReady(task);
-                break;
-            case LoopTaskStatus.Running:
-                task.WakeRequested = true;
-                break;
+            runningWoken = true;
+        }
+        else if (task.Status == LoopTaskStatus.Waiting)
+        {
+            MakeReady(task);
         }
     }
 
@@ -563,18 +605,18 @@ public sealed class EventLoop
             return;
         }
 
-        if (task.PendingThrow is not null && task.PendingPriority <= priority)
+        LoopTask.RareState rare = task.Rare;
+        if (rare.PendingThrow is not null && rare.PendingPriority <= priority)
         {
             return;
         }
 
-        task.PendingThrow = exception;
-        task.PendingPriority = priority;
+        rare.PendingThrow = exception;
+        rare.PendingPriority = priority;
         switch (task.Status)
         {
             case LoopTaskStatus.Sleeping:
-                task.SleepToken++;
-                timers.EntryDied();
+                timers.Cancel(task.TimerSlot);
                 MakeReady(task);
                 break;
             case LoopTaskStatus.Waiting:
@@ -585,12 +627,12 @@ public sealed class EventLoop
 
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
-        var scope = new TimeoutScope(task, task.ScopeDepth++);
+        var scope = new TimeoutScope(task, task.Rare.ScopeDepth++);
         long deadline = delay == Timeout.InfiniteTimeSpan ? long.MaxValue : DeadlineAfter(Math.Max(0, delay.Ticks));
         if (deadline != long.MaxValue)
         {
             scope.Armed = true;
-            timers.Push(deadline, null, 0, scope);
+            scope.TimerSlot = timers.Push(deadline, scope);
         }
 
         return scope;
@@ -598,18 +640,18 @@ public sealed class EventLoop
 
     internal void ExitScope(TimeoutScope scope)
     {
-        scope.Task.ScopeDepth--;
+        LoopTask.RareState rare = scope.Task.Rare;
+        rare.ScopeDepth--;
         if (scope.Armed)
         {
             scope.Armed = false;
-            timers.EntryDied();
+            timers.Cancel(scope.TimerSlot);
         }
 
         // A timeout of this scope that was raised but not delivered yet must not hit code after the scope.
-        if (scope.Task.PendingThrow is ScopeTimeoutException st && st.Scope == scope)
+        if (rare.PendingThrow is ScopeTimeoutException st && st.Scope == scope)
         {
-            scope.Task.PendingThrow = null;
-            scope.Task.PendingPriority = int.MaxValue;
+            scope.Task.TakePendingThrow();
         }
     }
 
@@ -688,7 +730,8 @@ internal sealed class TimeoutScope
 {
     internal readonly LoopTask Task;
     internal readonly int Depth;
-    internal bool Armed;
+    internal bool Armed; // its entry is in the timer heap, at TimerSlot
+    internal int TimerSlot;
     internal bool Fired;
 
     internal TimeoutScope(LoopTask task, int depth)

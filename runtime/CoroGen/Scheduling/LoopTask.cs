@@ -34,32 +34,64 @@ public enum LoopTaskStatus
 /// </summary>
 public abstract class LoopTask
 {
+    // A task is on the loop's hot path at every step, and a million of them may be alive at once: it holds only what most
+    // steps touch (the coroutine, in LoopTask<T>), the sleep token, and a reference to the rest (Rare), made on demand.
+    // The running task keeps Status == Ready while it runs (the loop knows which task runs), so a task that only reschedules
+    // itself is read, never written, by the loop.
     internal LoopTaskStatus Status;
-    internal int SleepToken;
 
-    // The exception to raise at the suspension point when the task next runs (cancellation or a timeout), and its strength:
-    // 0 for Cancel(), depth + 1 for a timeout scope (outer scopes are stronger than inner ones).
-    internal Exception? PendingThrow;
-    internal int PendingPriority;
+    // While Sleeping: the slot of its entry in the loop's timer heap (to cancel the sleep).
+    internal int TimerSlot;
 
-    // Set when something woke the task while it was running (it then does not stay parked at its next Park).
-    internal bool WakeRequested;
+    private RareState? rare;
 
-    // The number of timeout scopes the task is inside.
-    internal int ScopeDepth;
+    /// <summary>What few tasks need: a pending exception, timeout scopes, a failure, joiners.</summary>
+    internal sealed class RareState
+    {
+        // The exception to raise at the suspension point when the task next runs (cancellation or a timeout), and its
+        // strength: 0 for Cancel(), depth + 1 for a timeout scope (outer scopes are stronger than inner ones).
+        internal Exception? PendingThrow;
+        internal int PendingPriority = int.MaxValue;
 
-    internal Exception? Failure;
-    internal bool Observed;
-    private WaitQueue? finishWaiters;
+        // The number of timeout scopes the task is inside.
+        internal int ScopeDepth;
 
-    // Made on first join: most tasks are never joined.
-    internal WaitQueue FinishWaiters => finishWaiters ??= new WaitQueue();
+        internal Exception? Failure;
+        internal bool Observed;
 
-    internal void WakeFinishWaiters() => finishWaiters?.WakeAll();
+        // Made on first join: most tasks are never joined.
+        internal WaitQueue? FinishWaiters;
+    }
 
-    // The loop's list of unfinished tasks.
-    internal LoopTask? LivePrev;
-    internal LoopTask? LiveNext;
+    internal RareState Rare => rare ??= new RareState();
+
+    internal Exception? PendingThrow => rare?.PendingThrow;
+
+    internal Exception? Failure => rare?.Failure;
+
+    internal bool Observed
+    {
+        get => rare is { Observed: true };
+        set => Rare.Observed = value;
+    }
+
+    internal WaitQueue FinishWaiters => Rare.FinishWaiters ??= new WaitQueue();
+
+    internal void WakeFinishWaiters() => rare?.FinishWaiters?.WakeAll();
+
+    /// <summary>Takes the pending exception, if any, to raise it now.</summary>
+    internal Exception? TakePendingThrow()
+    {
+        RareState? r = rare;
+        Exception? pending = r?.PendingThrow;
+        if (pending is not null)
+        {
+            r!.PendingThrow = null;
+            r.PendingPriority = int.MaxValue;
+        }
+
+        return pending;
+    }
 
     private protected LoopTask(EventLoop loop, int id)
     {
@@ -74,7 +106,7 @@ public abstract class LoopTask
     public int Id { get; }
 
     /// <summary>Where the task is in its life.</summary>
-    public LoopTaskStatus State => Status;
+    public LoopTaskStatus State => Loop.RunningTask == this ? LoopTaskStatus.Running : Status;
 
     /// <summary>True once the task is Completed, Faulted or Cancelled.</summary>
     public bool IsFinished => Status >= LoopTaskStatus.Completed;
@@ -86,7 +118,7 @@ public abstract class LoopTask
     public bool IsCancelled => Status == LoopTaskStatus.Cancelled;
 
     /// <summary>The exception that ended a Faulted or Cancelled task; null otherwise. Reading it does not count as observing the failure.</summary>
-    public Exception? Exception => Failure;
+    public Exception? Exception => rare?.Failure;
 
     /// <summary>The task whose coroutine is running right now on this thread's loop; null outside a loop task.</summary>
     public static LoopTask? Current => EventLoop.Current?.RunningTask;
@@ -126,15 +158,15 @@ public abstract class LoopTask
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"LoopTask {Id} ({Status})";
+    public override string ToString() => $"LoopTask {Id} ({State})";
 }
 
 /// <summary>A loop task whose coroutine returns a <typeparamref name="T"/>: join it for the value.</summary>
 /// <typeparam name="T">The coroutine's result type.</typeparam>
 public sealed class LoopTask<T> : LoopTask
 {
+    // The only field of its own: the result stays in the coroutine (Coroutine<T>.Result), which the task keeps anyway.
     private readonly Coroutine<LoopRequest, Unit, T> coroutine;
-    private T result = default!;
 
     internal LoopTask(EventLoop loop, int id, Coroutine<LoopRequest, Unit, T> coroutine)
         : base(loop, id) => this.coroutine = coroutine;
@@ -145,8 +177,8 @@ public sealed class LoopTask<T> : LoopTask
     /// <summary>The value the coroutine returned.</summary>
     /// <exception cref="InvalidOperationException">The task has not completed; if it failed, join it instead to get the exception.</exception>
     public T Result => Status == LoopTaskStatus.Completed
-        ? result
-        : throw new InvalidOperationException($"Task {Id} has no result: it is {Status}. Join it (await task.Join()) to wait for the result or the failure.");
+        ? coroutine.Result
+        : throw new InvalidOperationException($"Task {Id} has no result: it is {State}. Join it (await task.Join()) to wait for the result or the failure.");
 
     /// <summary>
     /// A coroutine that waits for the task to finish and returns its result: <c>T value = await task.Join();</c>. If the task failed,
@@ -172,24 +204,13 @@ public sealed class LoopTask<T> : LoopTask
             RaiseFailure();
         }
 
-        return result;
+        return coroutine.Result;
     }
 
     internal override bool Step(out LoopRequest request)
     {
-        Exception? pending = PendingThrow;
-        bool yielded;
-        if (pending is null)
-        {
-            yielded = coroutine.MoveNext();
-        }
-        else
-        {
-            PendingThrow = null;
-            PendingPriority = int.MaxValue;
-            yielded = coroutine.Throw(pending);
-        }
-
+        Exception? pending = TakePendingThrow();
+        bool yielded = pending is null ? coroutine.MoveNext() : coroutine.Throw(pending);
         request = coroutine.Current;
         return yielded;
     }
@@ -202,18 +223,17 @@ public sealed class LoopTask<T> : LoopTask
         {
             if (coroutine.State == CoroutineState.Completed)
             {
-                result = coroutine.Result;
                 Status = LoopTaskStatus.Completed;
             }
             else
             {
-                Failure = new CoroutineCancelledException($"Task {Id}'s coroutine was closed.");
+                Rare.Failure = new CoroutineCancelledException($"Task {Id}'s coroutine was closed.");
                 Status = LoopTaskStatus.Cancelled;
             }
         }
         else
         {
-            Failure = failure;
+            Rare.Failure = failure;
             Status = failure is CoroutineCancelledException or CoroutineExitException
                 ? LoopTaskStatus.Cancelled
                 : LoopTaskStatus.Faulted;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace CoroGen.Scheduling;
 
 /// <summary>A loop task parked in a <see cref="WaitQueue"/>. Notify wakes it (schedules it if it is parked).</summary>
@@ -99,6 +101,11 @@ internal sealed class WaitQueue
 }
 
 /// <summary>The ready queue: a growable ring buffer of tasks.</summary>
+/// <remarks>
+/// The slot just before the head keeps the task most recently dequeued until the next <see cref="Dequeue"/>: the loop reads
+/// the task it is running from there (<see cref="LastDequeued"/>) instead of storing it into a field of its own, which would
+/// cost a GC write barrier at every step. So that an enqueue never overwrites that slot, the ring grows when only it is free.
+/// </remarks>
 internal sealed class TaskRing
 {
     // Slots wrap the task in a struct: a store into a LoopTask[] would pay the covariant array store check (the element type
@@ -109,9 +116,12 @@ internal sealed class TaskRing
 
     internal int Count => count;
 
+    /// <summary>The task the last <see cref="Dequeue"/> returned (null after <see cref="ForgetLastDequeued"/>).</summary>
+    internal LoopTask? LastDequeued => items[head == 0 ? items.Length - 1 : head - 1].Task;
+
     internal void Enqueue(LoopTask task)
     {
-        if (count == items.Length)
+        if (count == items.Length - 1)
         {
             Grow();
         }
@@ -128,9 +138,9 @@ internal sealed class TaskRing
 
     internal LoopTask Dequeue()
     {
-        ref Slot slot = ref items[head];
-        LoopTask task = slot.Task;
-        slot.Task = null!;
+        // The previous task leaves its slot now (storing null needs no write barrier); this one stays in its slot.
+        ForgetLastDequeued();
+        LoopTask task = items[head].Task;
         head++;
         if (head == items.Length)
         {
@@ -139,6 +149,19 @@ internal sealed class TaskRing
 
         count--;
         return task;
+    }
+
+    /// <summary>Clears the slot of the task last dequeued, so that the ring does not keep it alive.</summary>
+    internal void ForgetLastDequeued() => items[head == 0 ? items.Length - 1 : head - 1].Task = null!;
+
+    /// <summary>Adds every queued task to <paramref name="into"/>, front to back.</summary>
+    internal void CopyTo(List<LoopTask> into)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            int j = head + i;
+            into.Add(items[j >= items.Length ? j - items.Length : j].Task);
+        }
     }
 
     private void Grow()
@@ -150,6 +173,7 @@ internal sealed class TaskRing
             bigger[i] = items[j >= items.Length ? j - items.Length : j];
         }
 
+        bigger[^1].Task = LastDequeued!; // the slot before the new head
         items = bigger;
         head = 0;
     }
@@ -158,159 +182,4 @@ internal sealed class TaskRing
     {
         internal LoopTask Task;
     }
-}
-
-/// <summary>
-/// The deadline heap of sleeping tasks and timeout scopes. Cancelling an entry (a sleeper that is cancelled, a timeout
-/// scope that ends before its deadline: the common case) is O(1): the entry is only marked dead (its token no longer
-/// matches) and dropped when it reaches the top; when dead entries outnumber live ones the heap is rebuilt without them
-/// in O(n), amortized over the cancellations. The goal is that of curio's <c>timequeue</c> (timeouts usually never fire, so
-/// cancelling one must cost next to nothing); curio keeps far deadlines in coarse buckets, this heap uses lazy deletion.
-/// </summary>
-internal sealed class TimerHeap
-{
-    private Entry[] heap = new Entry[64];
-    private int count;
-    private long seq;
-
-    internal int Count => count;
-
-    /// <summary>Entries known to be dead but still in the heap.</summary>
-    internal int Dead;
-
-    internal struct Entry
-    {
-        internal long Deadline;
-        internal long Seq;
-        internal LoopTask? Task; // a sleeper, valid while Task.SleepToken == Token and it still sleeps
-        internal int Token;
-        internal TimeoutScope? Scope; // or a timeout scope, valid while it is armed
-
-        internal readonly bool IsLive => Task is not null
-            ? Task.Status == LoopTaskStatus.Sleeping && Task.SleepToken == Token
-            : Scope!.Armed;
-    }
-
-    internal ref Entry Top => ref heap[0];
-
-    internal void Push(long deadline, LoopTask? task, int token, TimeoutScope? scope)
-    {
-        if (count == heap.Length)
-        {
-            System.Array.Resize(ref heap, heap.Length * 2);
-        }
-
-        var e = new Entry { Deadline = deadline, Seq = seq++, Task = task, Token = token, Scope = scope };
-        int i = count++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Less(in e, in heap[parent]))
-            {
-                break;
-            }
-
-            heap[i] = heap[parent];
-            i = parent;
-        }
-
-        heap[i] = e;
-    }
-
-    internal Entry Pop()
-    {
-        Entry top = heap[0];
-        count--;
-        Entry last = heap[count];
-        heap[count] = default;
-        if (count > 0)
-        {
-            SiftDown(0, last);
-        }
-
-        return top;
-    }
-
-    /// <summary>Drops dead entries from the top; returns false when no live entry is left.</summary>
-    internal bool TryPeekLiveDeadline(out long deadline)
-    {
-        while (count > 0)
-        {
-            if (heap[0].IsLive)
-            {
-                deadline = heap[0].Deadline;
-                return true;
-            }
-
-            Pop();
-            Dead--;
-        }
-
-        deadline = 0;
-        return false;
-    }
-
-    /// <summary>Records that one entry died; rebuilds the heap when most entries are dead.</summary>
-    internal void EntryDied()
-    {
-        Dead++;
-        if (Dead > 32 && Dead > count / 2)
-        {
-            Compact();
-        }
-    }
-
-    private void Compact()
-    {
-        int n = 0;
-        for (int i = 0; i < count; i++)
-        {
-            if (heap[i].IsLive)
-            {
-                heap[n++] = heap[i];
-            }
-        }
-
-        for (int i = n; i < count; i++)
-        {
-            heap[i] = default;
-        }
-
-        count = n;
-        Dead = 0;
-        for (int i = (n >> 1) - 1; i >= 0; i--)
-        {
-            SiftDown(i, heap[i]);
-        }
-    }
-
-    private void SiftDown(int i, Entry e)
-    {
-        while (true)
-        {
-            int child = (2 * i) + 1;
-            if (child >= count)
-            {
-                break;
-            }
-
-            if (child + 1 < count && Less(in heap[child + 1], in heap[child]))
-            {
-                child++;
-            }
-
-            if (!Less(in heap[child], in e))
-            {
-                break;
-            }
-
-            heap[i] = heap[child];
-            i = child;
-        }
-
-        heap[i] = e;
-    }
-
-    private static bool Less(in Entry a, in Entry b) =>
-        a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Seq < b.Seq);
 }
