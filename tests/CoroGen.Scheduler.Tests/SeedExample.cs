@@ -50,22 +50,22 @@ internal static class Seed
     internal sealed class GetPageCoroutine : Coroutine<LoopRequest, Unit, string>
     {
         private readonly List<string> output;
-        private int state;
+        private int pc;
 
         public GetPageCoroutine(List<string> output) => this.output = output;
 
         protected override bool Resume()
         {
-            switch (state)
+            switch (pc)
             {
                 case 0:
                     output.Add("Starting to download page");
-                    state = 1;
+                    pc = 1;
                     return YieldedThrough(Channel.Sleep(1));
                 case 1:
                     OnResume();
                     output.Add("Done downloading page");
-                    state = -1;
+                    pc = -1;
                     return Complete("<html>Hello</html>");
                 default:
                     return false;
@@ -76,27 +76,27 @@ internal static class Seed
     internal sealed class ReadDbCoroutine : Coroutine<LoopRequest, Unit, string>
     {
         private readonly List<string> output;
-        private int state;
+        private int pc;
 
         public ReadDbCoroutine(List<string> output) => this.output = output;
 
         protected override bool Resume()
         {
-            switch (state)
+            switch (pc)
             {
                 case 0:
                     output.Add("Starting to retrieve data from db");
-                    state = 1;
+                    pc = 1;
                     return YieldedThrough(Channel.Sleep(0.5));
                 case 1:
                     OnResume();
                     output.Add("Connected to db");
-                    state = 2;
+                    pc = 2;
                     return YieldedThrough(Channel.Sleep(1));
                 case 2:
                     OnResume();
                     output.Add("Done retrieving data from db");
-                    state = -1;
+                    pc = -1;
                     return Complete("db-data");
                 default:
                     return false;
@@ -108,7 +108,7 @@ internal static class Seed
     {
         private readonly string data;
         private readonly List<string> output;
-        private int state;
+        private int pc;
 
         public WriteDbCoroutine(string data, List<string> output)
         {
@@ -118,21 +118,21 @@ internal static class Seed
 
         protected override bool Resume()
         {
-            switch (state)
+            switch (pc)
             {
                 case 0:
                     output.Add("Starting to write data to db");
-                    state = 1;
+                    pc = 1;
                     return YieldedThrough(Channel.Sleep(0.5));
                 case 1:
                     OnResume();
                     output.Add("Connected to db");
-                    state = 2;
+                    pc = 2;
                     return YieldedThrough(Channel.Sleep(1));
                 case 2:
                     OnResume();
                     output.Add("Done writing data to db");
-                    state = -1;
+                    pc = -1;
                     return false;
                 default:
                     return false;
@@ -144,26 +144,26 @@ internal static class Seed
     {
         private readonly List<string> output;
         private string page = null!;
-        private int state;
+        private int pc;
 
         public WorkerCoroutine(List<string> output) => this.output = output;
 
         protected override bool Resume()
         {
-            switch (state)
+            switch (pc)
             {
                 case 0:
-                    state = 1;
+                    pc = 1;
                     return DelegateTo(new GetPageCoroutine(output));
                 case 1:
                     OnResume();
                     page = DelegationResult<string>();
-                    state = 2;
+                    pc = 2;
                     return DelegateTo(new WriteDbCoroutine(page, output));
                 case 2:
                     OnResume();
                     EndDelegation();
-                    state = -1;
+                    pc = -1;
                     return false;
                 default:
                     return false;
@@ -175,21 +175,21 @@ internal static class Seed
     internal sealed class GatherWorkersCoroutine : Coroutine<LoopRequest, Unit, int>
     {
         private readonly List<string> output;
-        private int state;
+        private int pc;
 
         public GatherWorkersCoroutine(List<string> output) => this.output = output;
 
         protected override bool Resume()
         {
-            switch (state)
+            switch (pc)
             {
                 case 0:
-                    state = 1;
+                    pc = 1;
                     return DelegateTo(Channel.Gather(new WorkerCoroutine(output), new WorkerCoroutine(output), new WorkerCoroutine(output)));
                 case 1:
                     OnResume();
                     Unit[] results = DelegationResult<Unit[]>();
-                    state = -1;
+                    pc = -1;
                     return Complete(results.Length);
                 default:
                     return false;
