@@ -92,7 +92,9 @@ public abstract class Coroutine
         {
             if (value is not null || extras is not null)
             {
-                Extras.Delegator = value;
+                CoroutineExtras x = Extras;
+                x.Delegator = value;
+                x.StepsChecked |= value is not null;
             }
         }
     }
@@ -168,6 +170,11 @@ internal sealed class CoroutineExtras
 
     // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`.
     internal object? Channel;
+
+    // Set for good once the coroutine delegates, is awaited, or has an exception raised into it (Throw, Close): it then
+    // always takes the checked step, which walks delegation chains and can tell an escaping exit from other exceptions
+    // (an exit raised into the body may still be pending in it). A helper Yielder alone keeps the direct step.
+    internal bool StepsChecked;
 
     // On a root: true while the trampoline runs its delegation chain (its own state keeps the resume point of the await).
     internal bool ChainRunning;

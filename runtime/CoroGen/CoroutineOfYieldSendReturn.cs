@@ -37,9 +37,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
-        // The hot path: a suspended coroutine that never needed the side object (no delegation, Throw, Close or helper
-        // Yielder) runs its body directly.
-        if (state > 0 && extras is null)
+        // The hot path: a suspended coroutine that has never delegated, been awaited, thrown into or closed runs its body
+        // directly (a helper Yielder alone does not count).
+        if (state > 0 && (extras is null || !extras.StepsChecked))
         {
             return StepDirect(default!);
         }
@@ -52,7 +52,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state > 0 && extras is null)
+        if (state > 0 && (extras is null || !extras.StepsChecked))
         {
             return StepDirect(value);
         }
@@ -199,7 +199,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// Runs the body from where it is suspended (or from the top) to its next suspension point or its end.
     /// Implementations switch on <see cref="Coroutine.state"/> to find their resume point (it is <see cref="Coroutine.Running"/>
     /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point, store the next
-    /// resume point (&gt; 0) in <see cref="Coroutine.state"/> and suspend with <c>return Yielded(value)</c> or
+    /// resume point (&gt; 0) in <see cref="Coroutine.state"/> (a subclass that keeps its own may leave it: the runtime then
+    /// records a generic one) and suspend with <c>return Yielded(value)</c> or
     /// <c>return DelegateTo(sub)</c>, and finish with <c>return false</c> or <c>return Complete(value)</c>.
     /// </summary>
     /// <returns>True when suspended; false when finished.</returns>
@@ -238,11 +239,6 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     protected bool Yielded(TYield value)
     {
         current = value;
-        if (state < 0)
-        {
-            state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
-        }
-
         return true;
     }
 
@@ -261,13 +257,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     protected bool DelegateTo(Coroutine sub)
     {
         CoroutineExtras x = Extras;
+        x.StepsChecked = true;
         x.PendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
         x.AwaitedSub = sub;
-        if (state < 0)
-        {
-            state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
-        }
-
         return true;
     }
 
@@ -337,8 +329,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // free of catch clauses so that the JIT inlines it (with the generated Resume) into the caller; try/finally inlines.
     // An exception escaping the body leaves it Faulted, or Closed for an exit (the finally runs after the body's own
     // finally blocks, which test for Running). An exit that the runtime raised into the body cannot be pending here
-    // (raising one makes the side object, which sends the coroutine to the checked Step for good); one that user code
-    // made is recognised by EscapingExits.
+    // (raising one sets StepsChecked, which sends the coroutine to the checked Step for good); one that user code made
+    // is recognised by EscapingExits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepDirect(TSend value)
     {
@@ -354,7 +346,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 return false;
             }
 
-            return extras is null || SuspendedWithExtras();
+            if (state <= 0)
+            {
+                state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
+            }
+
+            return extras is null || extras.PendingSub is null || SettleDirectStep();
         }
         finally
         {
@@ -365,9 +362,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
     }
 
-    // The direct step suspended and the body made the side object on the way (it began a delegation, or used a helper).
+    // The direct step suspended to begin a delegation: prime the sub (out of line, to keep the direct step small).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool SuspendedWithExtras() => extras!.PendingSub is null || Settle(this, true, null, closing: false);
+    private bool SettleDirectStep() => Settle(this, true, null, closing: false);
 
     // An exception is escaping the direct step: it ends the coroutine Faulted, or Closed if it is an exit.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -386,6 +383,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         if (exception is not null)
         {
             CoroutineExtras x = Extras;
+            x.StepsChecked = true;
             x.PendingException = exception;
             x.PendingDispatch = dispatch;
             x.PendingUnthrown = unthrown;
@@ -522,6 +520,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                     else
                     {
                         chain.LeafLevel = level;
+                        chain.StepsChecked = true;
                         current = ((IDelegationLevel<TYield, TSend>)level).Current;
                     }
 
