@@ -176,6 +176,9 @@ internal sealed class CoroutineExtras
     // (an exit raised into the body may still be pending in it). A helper Yielder alone keeps the direct step.
     internal bool StepsChecked;
 
+    // The result of a subclass that does not keep it in a field of its own (Coroutine<TReturn>.WriteResult).
+    internal object? Result;
+
     // On a root: true while the trampoline runs its delegation chain (its own state keeps the resume point of the await).
     internal bool ChainRunning;
 
@@ -188,7 +191,8 @@ internal sealed class CoroutineExtras
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder<>))]
 public abstract class Coroutine<TReturn> : Coroutine
 {
-    private protected TReturn result = default!;
+    // No result field here: most coroutines return nothing (Unit), and even an empty struct field costs the object a
+    // word. Generated classes of templates that return a value keep it in a field of their own (ReadResult/WriteResult).
 
     private protected Coroutine()
     {
@@ -205,7 +209,21 @@ public abstract class Coroutine<TReturn> : Coroutine
                 ThrowNoResult();
             }
 
-            return result;
+            return ReadResult();
+        }
+    }
+
+    /// <summary>Reads the value the body returned. Generated classes of templates with a result override both methods with a field.</summary>
+    /// <returns>The stored result; <c>default</c> when none was stored.</returns>
+    protected virtual TReturn ReadResult() => extras?.Result is TReturn stored ? stored : default!;
+
+    /// <summary>Stores the value the body returned (once, when it completes). By default it goes to the side object, boxed; nothing is kept for <see cref="Unit"/>.</summary>
+    /// <param name="value">The body's result.</param>
+    protected virtual void WriteResult(TReturn value)
+    {
+        if (typeof(TReturn) != typeof(Unit))
+        {
+            Extras.Result = value;
         }
     }
 

@@ -246,7 +246,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool Complete(TReturn value)
     {
-        result = value;
+        WriteResult(value);
         return false;
     }
 

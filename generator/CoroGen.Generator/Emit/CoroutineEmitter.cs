@@ -145,7 +145,28 @@ internal static class CoroutineEmitter
             WriteResume(w, model, lineDirectives);
             w.Line();
             WriteCleanupRegion(w, model);
+            WriteResultStorage(w, model);
         }
+    }
+
+    // The base class has no result field (a coroutine without a result would pay for it): a template that returns a value
+    // keeps it here.
+    private static void WriteResultStorage(IndentedWriter w, TemplateModel model)
+    {
+        if (model.ReturnType == "global::CoroGen.Unit")
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line("// The value the template returned (Result), kept here: the base class has no field for it.");
+        w.Line($"private {model.ReturnType} returnValue;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"protected override {model.ReturnType} ReadResult() => this.returnValue;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"protected override void WriteResult({model.ReturnType} value) => this.returnValue = value;");
     }
 
     private static void WriteFields(IndentedWriter w, TemplateModel model)

@@ -16,7 +16,7 @@ internal sealed partial class LoweringContext
     private static readonly string[] ReservedNames =
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
-        "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
+        "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
     };
 

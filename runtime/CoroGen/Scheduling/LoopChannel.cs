@@ -160,7 +160,7 @@ public sealed class LoopChannel<T>
         }
     }
 
-    private sealed class ReceiveCoroutine : Coroutine<LoopRequest, Unit, T>
+    private sealed class ReceiveCoroutine : CoroutineWithResult<LoopRequest, Unit, T>
     {
         private readonly LoopChannel<T> owner;
         private Waiter? waiter;

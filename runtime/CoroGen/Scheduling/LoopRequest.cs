@@ -153,7 +153,7 @@ internal enum LoopRequestKind : byte
 }
 
 /// <summary>A coroutine that has already completed with a value: delegating to it returns the value at once.</summary>
-internal sealed class CompletedCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+internal sealed class CompletedCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>
 {
     private readonly T value;
 

@@ -68,7 +68,7 @@ internal sealed class TaskAwaitCoroutine : Coroutine<LoopRequest, Unit, Unit>
 }
 
 /// <summary><c>await task</c> (with a result) inside a scheduler coroutine.</summary>
-internal sealed class TaskAwaitCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+internal sealed class TaskAwaitCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>
 {
     private readonly Task<T> task;
     private ExternalWaiter? waiter;
@@ -115,7 +115,7 @@ internal sealed class TaskAwaitCoroutine<T> : Coroutine<LoopRequest, Unit, T>
 }
 
 /// <summary><c>await handle.Join()</c> / <c>await handle.Wait()</c>.</summary>
-internal sealed class JoinCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>
 {
     private readonly LoopTask target;
     private readonly LoopTask<T>? typed; // null for Wait(): no result, no failure
@@ -173,7 +173,7 @@ internal sealed class JoinCoroutine<T> : Coroutine<LoopRequest, Unit, T>
 }
 
 /// <summary><c>await co.Gather(a, b, c)</c>: spawns every coroutine, waits for all, results in order; the first failure cancels the rest.</summary>
-internal sealed class GatherCoroutine<T> : Coroutine<LoopRequest, Unit, T[]>
+internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T[]>
 {
     private readonly Coroutine<LoopRequest, Unit, T>[] coroutines;
     private LoopTask<T>[]? tasks;
@@ -334,7 +334,7 @@ public readonly struct TimeoutResult<T>
 }
 
 /// <summary>A timeout scope around a body: MoveOnAfter (returns TimedOut) or FailAfter (raises <see cref="TimeoutException"/>).</summary>
-internal sealed class TimeoutCoroutine<T> : Coroutine<LoopRequest, Unit, TimeoutResult<T>>
+internal sealed class TimeoutCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, TimeoutResult<T>>
 {
     private readonly TimeSpan delay;
     private readonly Coroutine<LoopRequest, Unit, T> body;
@@ -382,7 +382,7 @@ internal sealed class TimeoutCoroutine<T> : Coroutine<LoopRequest, Unit, Timeout
 }
 
 /// <summary>Unwraps FailAfter's TimeoutResult.</summary>
-internal sealed class FailAfterCoroutine<T> : Coroutine<LoopRequest, Unit, T>
+internal sealed class FailAfterCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>
 {
     private readonly TimeoutCoroutine<T> scope;
     private bool started;

@@ -248,7 +248,7 @@ internal sealed class OracleYielder<TYield> : Yielder<TYield>
 /// A template call run by the compiler's lowering: each <see cref="Resume"/> runs the template's state machine to its next
 /// await (a yield or a delegation) or to its end. See <see cref="TemplateOracle"/>.
 /// </summary>
-internal sealed class OracleCoroutine<TYield, TSend, TReturn> : Coroutine<TYield, TSend, TReturn>,
+internal sealed class OracleCoroutine<TYield, TSend, TReturn> : CoroutineWithResult<TYield, TSend, TReturn>,
     IOracleBody<TReturn>, IOracleHost, IOracleResumePoint<TSend>, IOracleYieldSink<TYield>
 {
     private IAsyncStateMachine? machine;
