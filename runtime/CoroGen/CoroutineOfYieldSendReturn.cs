@@ -220,9 +220,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     protected TSend OnResume()
     {
         state = Running;
-        if (extras is not null && extras.PendingException is not null)
+        if (extras is not null && extras.PendingException is not null && TakeUnthrownPending() is { } unthrown)
         {
-            RaisePending();
+            throw unthrown; // its first throw, here in the body's own frame: the cheapest raise, and nothing to keep
         }
 
         TSend value = sent;
@@ -650,8 +650,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private static InvalidOperationException IgnoredExit() =>
         new("The sub-coroutine ignored CoroutineExitException: it yielded while being closed.");
 
+    // The pending exception, taken, if it has never been thrown (OnResume throws it in place); otherwise raises it here,
+    // with the trace it already has or from the trampoline's capture.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RaisePending()
+    private Exception? TakeUnthrownPending()
     {
         CoroutineExtras x = extras!;
         Exception exception = x.PendingException!;
@@ -660,17 +662,18 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         x.PendingException = null;
         x.PendingDispatch = null;
         x.PendingUnthrown = false;
+        if (unthrown && dispatch is null)
+        {
+            return exception;
+        }
+
         if (dispatch is not null)
         {
             dispatch.Throw();
         }
 
-        if (unthrown)
-        {
-            throw exception; // nothing to keep: its first throw, from the suspension point
-        }
-
-        ExceptionDispatchInfo.Throw(exception); // keeps the trace it already has
+        ExceptionDispatchInfo.Throw(exception);
+        return null; // unreachable
     }
 }
 
