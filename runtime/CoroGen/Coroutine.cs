@@ -168,12 +168,9 @@ internal sealed class CoroutineExtras
     // null: raise it as it is.
     internal ExceptionDispatchInfo? PendingDispatch;
 
-    // The Yielder that templates' helper methods (co.Sleep(...), user helpers) receive in place of `co`.
-    internal object? Channel;
-
     // Set for good once the coroutine delegates, is awaited, or has an exception raised into it (Throw, Close): it then
     // always takes the checked step, which walks delegation chains and can tell an escaping exit from other exceptions
-    // (an exit raised into the body may still be pending in it). A helper Yielder alone keeps the direct step.
+    // (an exit raised into the body may still be pending in it).
     internal bool StepsChecked;
 
     // The result of a subclass that does not keep it in a field of its own (Coroutine<TReturn>.WriteResult).

@@ -38,7 +38,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     public bool MoveNext()
     {
         // The hot path: a suspended coroutine that has never delegated, been awaited, thrown into or closed runs its body
-        // directly (a helper Yielder alone does not count).
+        // directly.
         if (state > 0 && (extras is null || !extras.StepsChecked))
         {
             return StepDirect(default!);
@@ -283,18 +283,20 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     }
 
     /// <summary>
-    /// The <see cref="Yielder{TYield, TSend}"/> that stands for the template's <c>co</c> parameter in generated code: a helper
-    /// method that calls <c>co.Yield(x)</c> or <c>co.YieldAll(items)</c> on it makes this coroutine yield <c>x</c> (or delegate).
+    /// Makes the <see cref="Yielder{TYield, TSend}"/> that stands for the template's <c>co</c> parameter in generated code: a
+    /// helper method that calls <c>co.Yield(x)</c> or <c>co.YieldAll(items)</c> on it makes this coroutine yield <c>x</c> (or
+    /// delegate). Generated classes of templates that pass <c>co</c> to helpers call it once and keep it in a field of their own,
+    /// so that coroutines that never do carry nothing for it.
     /// </summary>
     /// <remarks>When <typeparamref name="TSend"/> is <see cref="Unit"/> it is a <see cref="Yielder{TYield}"/>, so helpers declared on either shape accept it.</remarks>
-    protected Yielder<TYield, TSend> Channel => Unsafe.As<Yielder<TYield, TSend>>(Extras.Channel ??= typeof(TSend) == typeof(Unit)
-        ? new UnitChannelYielder(this)
-        : new ChannelYielder(this));
+    protected Yielder<TYield, TSend> CreateChannel() => typeof(TSend) == typeof(Unit)
+        ? Unsafe.As<Yielder<TYield, TSend>>(new UnitChannelYielder(this))
+        : new ChannelYielder(this);
 
-    /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on <see cref="Channel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
+    /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on the yielder from <see cref="CreateChannel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
     protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => true;
 
-    /// <summary>Suspends to delegate to what a helper's <c>YieldAll</c> on <see cref="Channel"/> returned.</summary>
+    /// <summary>Suspends to delegate to what a helper's <c>YieldAll</c> on the yielder from <see cref="CreateChannel"/> returned.</summary>
     protected bool DelegateTo(YieldAllAwaitable awaitable) => DelegateTo((Coroutine)awaitable.Source);
 
     private sealed class ChannelYielder : Yielder<TYield, TSend>

@@ -10,8 +10,8 @@ namespace CoroGen.Scheduler.Tests;
 /// <summary>
 /// A test-only scheduler coroutine whose body is an async lambda, driven step by step as a coroutine: a stand-in for generated
 /// code until the generator handles scheduler templates. Inside the body:
-/// <c>await s.Y(s.Co.Sleep(1))</c> is a helper suspension point (the helper's yield on the real Channel, as generated code does);
-/// <c>T v = await s.Call(sub)</c> is delegation; <c>s.Co</c> is the Yielder (the coroutine's Channel).
+/// <c>await s.Y(s.Co.Sleep(1))</c> is a helper suspension point (the helper's yield on a real channel yielder, as generated code does);
+/// <c>T v = await s.Call(sub)</c> is delegation; <c>s.Co</c> is the Yielder (made by CreateChannel, as in generated code).
 /// Throw/Close raise at the await, so try/catch/finally/using in the body behave as in a template.
 /// </summary>
 public sealed class Script<T> : Coroutine<LoopRequest, Unit, T>
@@ -21,11 +21,12 @@ public sealed class Script<T> : Coroutine<LoopRequest, Unit, T>
     private Action? continuation;
     private Coroutine? sub;
     private Exception? raised;
+    private Yielder<LoopRequest, Unit>? channel;
 
     public Script(Func<Script<T>, Task<T>> body) => this.body = body;
 
     /// <summary>The template's <c>co</c>.</summary>
-    public Yielder<LoopRequest, Unit> Co => Channel;
+    public Yielder<LoopRequest, Unit> Co => channel ??= CreateChannel();
 
     /// <summary><c>await co.Helper(...)</c>: suspend at a yield made by a helper on <see cref="Co"/>.</summary>
     public Suspension Y(YieldAwaitable<Unit> yielded) => new(this);
@@ -91,7 +92,7 @@ public sealed class Script<T> : Coroutine<LoopRequest, Unit, T>
             return DelegateTo(s);
         }
 
-        return true; // the helper already set Current through Channel
+        return true; // the helper already set Current through the channel yielder
     }
 
     private void TakeRaised()

@@ -93,7 +93,7 @@ internal static class CoroutineEmitter
         w.Line("/// </summary>");
         string modifiers = model.Accessibility + (model.IsStatic ? " static" : string.Empty);
         string args = string.Join(", ", (model.IsStatic ? Enumerable.Empty<string>() : new[] { "this" })
-            .Concat(model.Fields.Where(f => f.Kind == FieldKind.Parameter).Select(f => "@" + f.Name)));
+            .Concat(model.Fields.Where(f => f.Kind == FieldKind.Parameter).Select(f => "@" + (f.ParameterName ?? f.Name))));
         w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
@@ -146,6 +146,7 @@ internal static class CoroutineEmitter
             w.Line();
             WriteCleanupRegion(w, model);
             WriteResultStorage(w, model);
+            WriteChannel(w, model);
         }
     }
 
@@ -167,6 +168,23 @@ internal static class CoroutineEmitter
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line($"protected override void WriteResult({model.ReturnType} value) => this.returnValue = value;");
+    }
+
+    // A template that passes `co` to a helper method (co.Sleep(...), a user's extension) needs a Yielder object that makes this
+    // coroutine yield what the helper's co.Yield(x) passes: made on first use and kept here, so that coroutines of other
+    // templates carry nothing for it.
+    private static void WriteChannel(IndentedWriter w, TemplateModel model)
+    {
+        if (model.ChannelType is null)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line("// The template's 'co' where it is passed to helper methods: their co.Yield(x) makes this coroutine yield x. Made on first use.");
+        w.Line($"private {model.ChannelType} channel;");
+        w.Line();
+        w.Line($"private {model.ChannelType} Channel => this.channel ??= ({model.ChannelType})this.CreateChannel();");
     }
 
     private static void WriteFields(IndentedWriter w, TemplateModel model)

@@ -16,11 +16,14 @@ internal sealed partial class LoweringContext
     private static readonly string[] ReservedNames =
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
-        "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
+        "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
     };
 
     private readonly HashSet<string> usedNames;
+
+    /// <summary>True for the names of members the generated class declares or inherits, which template fields must not take.</summary>
+    public static bool IsReservedName(string name) => System.Array.IndexOf(ReservedNames, name) >= 0;
     private readonly Dictionary<string, int> labelCounts = new();
     private readonly Dictionary<string, int> stateCounts = new();
 
@@ -39,7 +42,7 @@ internal sealed partial class LoweringContext
         {
             if (!SymbolEqualityComparer.Default.Equals(p, yielder))
             {
-                FieldOf[p] = p.Name;
+                FieldOf[p] = fields.First(f => f.Kind == FieldKind.Parameter && f.ParameterName == p.Name).Name;
             }
         }
 
@@ -68,6 +71,12 @@ internal sealed partial class LoweringContext
     public CancellationToken CancellationToken { get; }
 
     public List<FieldModel> Fields { get; }
+
+    /// <summary>
+    /// True once the body names <c>co</c> other than in its own <c>await co.Yield(...)</c>: passed to a helper method, it needs
+    /// a real Yielder, which the generated class keeps in a field of its own.
+    /// </summary>
+    public bool UsesChannel { get; set; }
 
     public List<StateModel> States { get; } = new();
 

@@ -248,11 +248,12 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     private string BoxArgument(ISymbol boxed) =>
         functionDepth > 0 ? BoxParameter(context.FieldOf[boxed]) : $"this.@{context.FieldOf[boxed]}";
 
-    /// <summary>How generated code names the template's <c>co</c>: the channel, cast to Yielder&lt;T&gt; when the template declared that shape.</summary>
-    public static string ChannelExpression(LoweringContext context) =>
-        CoroutineTypes.IsUnitYielder(context.Yielder.Type)
-            ? $"(({context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified)})this.Channel)"
-            : "this.Channel";
+    /// <summary>How generated code names the template's <c>co</c>: the generated class's <c>Channel</c> property (see <see cref="LoweringContext.UsesChannel"/>).</summary>
+    public static string ChannelExpression(LoweringContext context)
+    {
+        context.UsesChannel = true;
+        return "this.Channel";
+    }
 
     private ExpressionSyntax? DesignationTarget(VariableDesignationSyntax designation)
     {

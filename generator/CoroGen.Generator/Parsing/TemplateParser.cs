@@ -71,11 +71,20 @@ internal static class TemplateParser
             fields.Add(new FieldModel("this", symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.This, "the template's 'this'", null));
         }
 
+        var parameterNames = new HashSet<string>(symbol.Parameters.Select(p => p.Name));
         foreach (IParameterSymbol p in symbol.Parameters)
         {
             if (!SymbolEqualityComparer.Default.Equals(p, yielder))
             {
-                fields.Add(new FieldModel(p.Name, p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, "parameter", null));
+                // A parameter named like a member the generated class uses (state, Channel, ...) gets a field of another name.
+                string field = p.Name;
+                for (int n = 2; LoweringContext.IsReservedName(field) || (field != p.Name && !parameterNames.Add(field)); n++)
+                {
+                    field = p.Name + "_" + n;
+                }
+
+                string origin = field == p.Name ? "parameter" : $"parameter '{p.Name}'";
+                fields.Add(new FieldModel(field, p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null, p.Name));
             }
         }
 
@@ -119,7 +128,8 @@ internal static class TemplateParser
             Fields: context.Fields.ToEquatableArray(),
             States: context.States.ToEquatableArray(),
             Body: context.Body.ToEquatableArray(),
-            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray());
+            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
+            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
 
