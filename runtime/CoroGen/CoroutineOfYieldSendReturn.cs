@@ -336,30 +336,34 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepDirect(TSend value)
     {
-        sent = value;
+        // Inlined into a caller's loop, `this` becomes the caller's variable; if the caller assigns that variable more than
+        // once (a refill branch), the JIT keeps a variable that the finally reads on the stack and reloads it at every field
+        // access of the inlined body. A copy made here has a single definition, so it stays in a register.
+        Coroutine<TYield, TSend, TReturn> self = this;
+        self.sent = value;
         bool returned = false;
         try
         {
-            bool suspended = Resume();
+            bool suspended = self.Resume();
             returned = true;
             if (!suspended)
             {
-                state = CompletedState;
+                self.state = CompletedState;
                 return false;
             }
 
-            if (state <= 0)
+            if (self.state <= 0)
             {
-                state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
+                self.state = SuspendedWithoutResumePoint; // a hand-written subclass that keeps its resume point elsewhere
             }
 
-            return extras is null || extras.PendingSub is null || SettleDirectStep();
+            return self.extras is null || self.extras.PendingSub is null || self.SettleDirectStep();
         }
         finally
         {
             if (!returned)
             {
-                EndFaulted();
+                self.EndFaulted();
             }
         }
     }
