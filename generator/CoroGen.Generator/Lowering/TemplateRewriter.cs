@@ -5,6 +5,7 @@ using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace CoroGen.Generator.Lowering;
@@ -198,6 +199,46 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         // `out var x` and `var (a, b) = ...` of hoisted locals assign the fields instead.
         ExpressionSyntax? replaced = DesignationTarget(node.Designation);
         return replaced is not null ? replaced.WithTriviaFrom(node) : base.VisitDeclarationExpression(node);
+    }
+
+    // A catch-all clause of copied code (a try without suspension points: `catch`, `catch (Exception)`, `catch (object)`)
+    // lets CoroutineExitException through, as `except Exception` lets GeneratorExit through, wherever the exit comes from
+    // (the body's own `throw`, another coroutine's Throw or Close). Lambdas and local functions are not the body: kept.
+    public override SyntaxNode? VisitCatchClause(CatchClauseSyntax node)
+    {
+        var visited = (CatchClauseSyntax)base.VisitCatchClause(node)!;
+        if (functionDepth > 0)
+        {
+            return visited;
+        }
+
+        CatchDeclarationSyntax? declaration = node.Declaration;
+        ITypeSymbol? caught = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
+        bool catchesAll = declaration is null || caught?.SpecialType == SpecialType.System_Object || caught?.ToDisplayString() == "System.Exception";
+        if (!catchesAll)
+        {
+            return visited;
+        }
+
+        string name = visited.Declaration is { } d && !d.Identifier.IsKind(SyntaxKind.None) ? d.Identifier.ValueText : CatchAllName(node);
+        string userFilter = visited.Filter is null ? string.Empty : $" && ({visited.Filter.FilterExpression.WithoutTrivia().ToFullString()})";
+        TypeSyntax type = visited.Declaration?.Type.WithoutTrivia() ?? ParseTypeName("global::System.Exception");
+        CatchDeclarationSyntax newDeclaration = CatchDeclaration(type, Identifier(TriviaList(Space), name, TriviaList()))
+            .WithOpenParenToken(visited.Declaration?.OpenParenToken ?? Token(SyntaxKind.OpenParenToken))
+            .WithCloseParenToken(Token(SyntaxKind.CloseParenToken));
+        CatchFilterClauseSyntax filter = CatchFilterClause(ParseExpression($"!({name} is global::CoroGen.CoroutineExitException){userFilter}"))
+            .WithWhenKeyword(Token(TriviaList(Space), SyntaxKind.WhenKeyword, TriviaList(Space)));
+        return visited
+            .WithCatchKeyword(visited.CatchKeyword.WithTrailingTrivia(Space))
+            .WithDeclaration(newDeclaration.WithLeadingTrivia().WithTrailingTrivia())
+            .WithFilter(filter.WithTrailingTrivia(visited.Filter?.GetTrailingTrivia() ?? visited.Declaration?.GetTrailingTrivia() ?? visited.CatchKeyword.TrailingTrivia));
+    }
+
+    // The variable a bare `catch` gets to test for the exit: named after where the clause stands, so nested ones differ.
+    private static string CatchAllName(CatchClauseSyntax node)
+    {
+        LinePosition start = node.GetLocation().GetLineSpan().StartLinePosition;
+        return $"__exception_Line{start.Line + 1}_{start.Character + 1}";
     }
 
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
