@@ -468,3 +468,100 @@ public sealed class TrackedItems : IEnumerable<int>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+// API.md section 5: a sub-coroutine whose TYield2 converts implicitly to TYield and whose TSend2 is assignable from TSend,
+// by conversions that are not reference conversions (numeric, nullable, boxing).
+public static partial class ConvertingTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> Ints(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            int a = await co.Yield(1);
+            log.Add("ints got " + a);
+            int b = await co.Yield(2);
+            log.Add("ints got " + b);
+            return a + b;
+        }
+        catch (FormatException e)
+        {
+            log.Add("ints caught " + e.Message);
+            await co.Yield(-1);
+            return -1;
+        }
+        finally
+        {
+            log.Add("ints finally");
+        }
+    }
+
+    // int values along a chain of long, short values sent into a sub that takes int.
+    [Coroutine]
+    public static async Coroutine<long> Widening(List<string> log, Yielder<long, short> co)
+    {
+        try
+        {
+            int r = await Ints(log);
+            log.Add("widening got " + r);
+            await co.Yield(r * 1000L);
+            return r;
+        }
+        catch (ArgumentException e)
+        {
+            log.Add("widening caught " + e.Message);
+            return -2;
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("widening caught exit");
+            throw;
+        }
+    }
+
+    // A stored coroutine object: int values along a chain of int? (nullable conversion).
+    [Coroutine]
+    public static async Coroutine<int> IntoNullable(Coroutine<int, int, int> sub, Yielder<int?, int> co)
+    {
+        int r = await sub;
+        await co.Yield(null);
+        return r;
+    }
+
+    // Boxing: int values along a chain of object.
+    [Coroutine]
+    public static async Coroutine Boxing(List<string> log, Yielder<object, int> co)
+    {
+        await Ints(log);
+        await co.Yield("done");
+    }
+
+    [Coroutine]
+    public static async Coroutine SubThatThrowsOnClose(Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            throw new ArgumentException("from sub finally");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CloseThrowsAtTheAwait(List<string> log, Yielder<long, int> co)
+    {
+        try
+        {
+            await SubThatThrowsOnClose();
+        }
+        catch (ArgumentException e)
+        {
+            log.Add("caught at await: " + e.Message);
+            return "handled";
+        }
+
+        return "not reached";
+    }
+}

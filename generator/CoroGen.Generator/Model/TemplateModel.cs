@@ -33,7 +33,8 @@ internal sealed record TemplateModel(
     EquatableArray<FieldModel> Fields,
     EquatableArray<StateModel> States,
     EquatableArray<BodyLine> Body,
-    EquatableArray<string> ContainingTypeMembers);
+    EquatableArray<string> ContainingTypeMembers,
+    bool NeedsConvertingSub = false);
 
 /// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
 internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);

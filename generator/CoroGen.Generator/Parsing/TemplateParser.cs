@@ -119,7 +119,8 @@ internal static class TemplateParser
             Fields: context.Fields.ToEquatableArray(),
             States: context.States.ToEquatableArray(),
             Body: context.Body.ToEquatableArray(),
-            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray());
+            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
+            NeedsConvertingSub: context.NeedsConvertingSub);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
 
