@@ -565,3 +565,33 @@ public static partial class ConvertingTemplates
         return "not reached";
     }
 }
+
+// API.md section 3: Coroutine and Coroutine<TReturn> may be awaited inside templates (delegation type-checks through them).
+public static partial class BaseTypedAwaitTemplates
+{
+    [Coroutine]
+    public static async Coroutine<string> AwaitPlain(Coroutine sub, Yielder<int> co)
+    {
+        await sub;
+        await co.Yield(-1);
+        return "after plain";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> AwaitWithResult(Coroutine<int> sub, Yielder<int> co)
+    {
+        int r = await sub;
+        return "result " + r;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Numbers(Yielder<int> co)
+    {
+        await co.Yield(1);
+        await co.Yield(2);
+        return 3;
+    }
+
+    [Coroutine]
+    public static async Coroutine Words(Yielder<string> co) => await co.Yield("w");
+}
