@@ -595,3 +595,24 @@ public static partial class BaseTypedAwaitTemplates
     [Coroutine]
     public static async Coroutine Words(Yielder<string> co) => await co.Yield("w");
 }
+
+// API.md section 1: a template may have any other parameters, whatever their names; the generated class's own members
+// must not change what they mean.
+public static partial class ParameterNameTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> NamedLikeBaseMembers(int state, int Running, string Current, int returnValue, Yielder<int> co)
+    {
+        await co.Yield(state);
+        await co.Yield(Running);
+        await co.Yield(Current.Length);
+        return state + Running + returnValue;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> NamedLikeMembersAfterTheYielder(Yielder<string> co, string NotStarted, string Result)
+    {
+        await co.Yield(NotStarted);
+        return Result;
+    }
+}

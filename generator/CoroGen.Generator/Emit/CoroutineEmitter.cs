@@ -92,8 +92,7 @@ internal static class CoroutineEmitter
         w.Line("/// No code of the template runs until then.");
         w.Line("/// </summary>");
         string modifiers = model.Accessibility + (model.IsStatic ? " static" : string.Empty);
-        string args = string.Join(", ", (model.IsStatic ? Enumerable.Empty<string>() : new[] { "this" })
-            .Concat(model.Fields.Where(f => f.Kind == FieldKind.Parameter).Select(f => "@" + f.Name)));
+        string args = model.FactoryArguments;
         w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)

@@ -18,7 +18,35 @@ internal sealed partial class LoweringContext
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
         "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+        "ConvertingSub",
     };
+
+    /// <summary>
+    /// The field names of the template's parameters, in order: each parameter's own name, unless a member of the generated
+    /// class or its base types has it (a parameter named <c>state</c> must not hide the base class's state), then with a suffix.
+    /// </summary>
+    public static List<string> ParameterFieldNames(IEnumerable<string> parameterNames)
+    {
+        var names = parameterNames.ToList();
+        var taken = new HashSet<string>(ReservedNames.Concat(names).Append("this"));
+        var result = new List<string>();
+        foreach (string name in names)
+        {
+            string field = name;
+            if (ReservedNames.Contains(name))
+            {
+                field = name + "_2";
+                for (int n = 3; !taken.Add(field); n++)
+                {
+                    field = name + "_" + n;
+                }
+            }
+
+            result.Add(field);
+        }
+
+        return result;
+    }
 
     private readonly HashSet<string> usedNames;
     private readonly Dictionary<string, int> labelCounts = new();
@@ -35,11 +63,14 @@ internal sealed partial class LoweringContext
         Fields = fields;
         CancellationToken = cancellationToken;
         usedNames = new HashSet<string>(ReservedNames.Concat(fields.Select(f => f.Name)));
-        foreach (IParameterSymbol p in template.Parameters)
+        using (IEnumerator<FieldModel> parameterFields = fields.Where(f => f.Kind == FieldKind.Parameter).GetEnumerator())
         {
-            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
+            foreach (IParameterSymbol p in template.Parameters)
             {
-                FieldOf[p] = p.Name;
+                if (!SymbolEqualityComparer.Default.Equals(p, yielder) && parameterFields.MoveNext())
+                {
+                    FieldOf[p] = parameterFields.Current.Name;
+                }
             }
         }
 

@@ -29,6 +29,7 @@ internal sealed record TemplateModel(
     string YieldType,
     string SendType,
     string ReturnType,
+    string FactoryArguments,
     string FactoryParameters,
     EquatableArray<FieldModel> Fields,
     EquatableArray<StateModel> States,

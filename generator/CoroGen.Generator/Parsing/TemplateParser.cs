@@ -78,12 +78,13 @@ internal static class TemplateParser
             fields.Add(new FieldModel("this", symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.This, "the template's 'this'", null));
         }
 
-        foreach (IParameterSymbol p in symbol.Parameters)
+        List<IParameterSymbol> parameters = symbol.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder)).ToList();
+        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name));
+        for (int i = 0; i < parameters.Count; i++)
         {
-            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
-            {
-                fields.Add(new FieldModel(p.Name, p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, "parameter", null));
-            }
+            IParameterSymbol p = parameters[i];
+            string origin = parameterFields[i] == p.Name ? "parameter" : $"parameter '{p.Name}'";
+            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null));
         }
 
         var context = new LoweringContext(model, symbol, yielder, yieldType, sendType, returnType, fields, ct);
@@ -119,6 +120,7 @@ internal static class TemplateParser
             YieldType: yieldText,
             SendType: sendText,
             ReturnType: returnText,
+            FactoryArguments: string.Join(", ", (symbol.IsStatic ? Enumerable.Empty<string>() : new[] { "this" }).Concat(parameters.Select(p => "@" + p.Name))),
             FactoryParameters: string.Join(", ", symbol.Parameters
                 .Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder))
                 .Select(p => ParameterText(method, p))),
