@@ -616,3 +616,26 @@ public static partial class ParameterNameTemplates
         return Result;
     }
 }
+
+// API.md section 2: the generated class never behaves differently from the template. Static members of the template's
+// type named like members of the generated class mean the same as in the template.
+public static partial class StaticNameTemplates
+{
+    private static int Current = 40;
+
+    private static string State => "state of the type";
+
+    private static int Send(int x) => x + 1;
+
+    private static readonly List<string> Result = new();
+
+    [Coroutine]
+    public static async Coroutine<int> UsesStaticsNamedLikeMembers(Yielder<int> co)
+    {
+        await co.Yield(Current);
+        await co.Yield(State.Length);
+        Result.Add("added");
+        await co.Yield(Send(1));
+        return Result.Count;
+    }
+}

@@ -13,7 +13,7 @@ namespace CoroGen.Generator.Lowering;
 internal sealed partial class LoweringContext
 {
     // Members of the generated class and its base types: hoisted fields must not hide them.
-    private static readonly string[] ReservedNames =
+    internal static readonly string[] ReservedNames =
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
         "EndDelegation", "Channel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",

@@ -315,9 +315,14 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     // An unqualified reference to an instance member of the containing type now needs the hoisted 'this'.
     private ExpressionSyntax? ImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
     {
-        if (symbol.IsStatic || symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
+        if (symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
         {
             return null;
+        }
+
+        if (symbol.IsStatic)
+        {
+            return StaticMemberOfAnOuterType(node, symbol);
         }
 
         if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
@@ -332,6 +337,21 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         }
 
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), node.WithoutTrivia()).WithTriviaFrom(node);
+    }
+
+    // A static member of the template's type (or its bases) named like a member of the generated class (`Current`, `State`,
+    // `Send`, ...): inside the generated class the simple name would find the coroutine's own member, so it is qualified
+    // with its type. Other static members keep their simple names.
+    private static ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || System.Array.IndexOf(LoweringContext.ReservedNames, node.Identifier.ValueText) < 0
+            || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
+            || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
+        {
+            return null;
+        }
+
+        return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseTypeName(symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)), node.WithoutTrivia()).WithTriviaFrom(node);
     }
 
     private static bool IsNameOfMemberAccess(SimpleNameSyntax node) =>
