@@ -639,3 +639,79 @@ public static partial class StaticNameTemplates
         return Result.Count;
     }
 }
+
+// API.md section 5: Throw(new CoroutineExitException()) into a delegator behaves like Close: the sub is closed first.
+public static partial class ExitIntoDelegationTemplates
+{
+    // A sub that ignores the exit: it yields when it catches it.
+    [Coroutine]
+    public static async Coroutine StubbornSub(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("sub caught exit");
+            await co.Yield(2);
+            log.Add("sub resumed after ignoring the exit");
+        }
+    }
+
+    // A sub that catches the exit and returns a value.
+    [Coroutine]
+    public static async Coroutine<int> ReturningSub(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("sub caught exit");
+            return 7;
+        }
+
+        return 0;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> OverStubborn(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await StubbornSub(log, co);
+            log.Add("delegator resumed normally");
+            await co.Yield(3);
+            return "normal";
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add("delegator caught InvalidOperationException: " + e.Message);
+            return "ioe";
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("delegator caught exit");
+            throw;
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> OverReturning(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            int r = await ReturningSub(log, co);
+            log.Add("delegator got " + r);
+            await co.Yield(r);
+            return "normal";
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("delegator caught exit");
+            throw;
+        }
+    }
+}
