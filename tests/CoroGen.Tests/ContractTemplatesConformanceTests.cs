@@ -715,3 +715,23 @@ public static partial class ExitIntoDelegationTemplates
         }
     }
 }
+
+public static partial class EnumerationTemplates
+{
+    [Coroutine]
+    public static async Coroutine Three(Yielder<int> co)
+    {
+        await co.Yield(1);
+        await co.Yield(2);
+        await co.Yield(3);
+    }
+
+    // API.md section 1: co may be passed around; a helper on it is a suspension point, and so is an alias of it.
+    [Coroutine]
+    public static async Coroutine<int> ThroughAnAlias(Yielder<int, int> co)
+    {
+        Yielder<int, int> alias = co;
+        int a = await alias.Yield(10);
+        return a;
+    }
+}
