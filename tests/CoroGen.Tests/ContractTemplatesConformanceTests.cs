@@ -735,3 +735,51 @@ public static partial class EnumerationTemplates
         return a;
     }
 }
+
+// API.md section 4: whenever CoroutineExitException escapes the body, the coroutine ends Closed, not Faulted.
+public static partial class EscapingExitTemplates
+{
+    // The exit escapes through a finally that throws and catches another exception on its way.
+    [Coroutine]
+    public static async Coroutine ExitThroughABusyFinally(List<string> log, Yielder<int> co)
+    {
+        await co.Yield(1);
+        try
+        {
+            throw new CoroutineExitException();
+        }
+        finally
+        {
+            try
+            {
+                throw new FormatException("handled inside the finally");
+            }
+            catch (FormatException e)
+            {
+                log.Add("finally handled " + e.Message);
+            }
+        }
+    }
+
+    // Another exception escapes through a finally that throws and catches an exit on its way.
+    [Coroutine]
+    public static async Coroutine FaultThroughAFinallyThatHandlesAnExit(List<string> log, Yielder<int> co)
+    {
+        await co.Yield(1);
+        try
+        {
+            throw new FormatException("escapes");
+        }
+        finally
+        {
+            try
+            {
+                throw new CoroutineExitException();
+            }
+            catch (CoroutineExitException)
+            {
+                log.Add("finally handled an exit");
+            }
+        }
+    }
+}
