@@ -38,6 +38,16 @@ public sealed class DelegationTypesConformanceTests
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
     }
 
+    [Fact]
+    public void ATypeParameterConvertsToObjectAndANullableOfItself()
+    {
+        string source = Header + "public partial class Host<TOuter> where TOuter : struct\n{\n    [Coroutine]\n    public static async Coroutine<T> F<T>(Coroutine<T, Unit, T> sub, Yielder<object> co)\n    {\n        return await sub;\n    }\n\n    [Coroutine]\n    public static async Coroutine G(Coroutine<TOuter, Unit, Unit> sub, Yielder<TOuter?> co)\n    {\n        await sub;\n    }\n}";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
     [Theory]
     [InlineData("Coroutine<long, Unit, Unit>", "Yielder<int>")]          // no implicit conversion long -> int
     [InlineData("Coroutine<string, Unit, Unit>", "Yielder<int>")]
