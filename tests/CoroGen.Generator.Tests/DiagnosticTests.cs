@@ -16,7 +16,7 @@ public sealed class DiagnosticTests
     [InlineData("COROGEN007", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        var point = new { X = 1 };\n        await co.Yield(point.X);\n    }\n}")]
     [InlineData("COROGEN008", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Task.Delay(1);\n    }\n}")]
     [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Words();\n    }\n}")]
-    [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Numbers(Yielder<int> co) { await co.Yield(1); }\n\n    [Coroutine]\n    public static async Coroutine F(Coroutine<int, Unit, Unit> numbers, Yielder<long> co)\n    {\n        await numbers;\n    }\n}")]
+    [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Numbers(Yielder<long> co) { await co.Yield(1); }\n\n    [Coroutine]\n    public static async Coroutine F(Coroutine<long, Unit, Unit> numbers, Yielder<int> co)\n    {\n        await numbers;\n    }\n}")]
     [InlineData("COROGEN012", "public class Counter { public int Value { get; set; } }\n\npublic partial class Host : Counter\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co)\n    {\n        base.Value = 0;\n        await co.Yield(Value);\n    }\n}")]
     public void ReportsTheDiagnosticAtTheNode(string id, string source)
     {

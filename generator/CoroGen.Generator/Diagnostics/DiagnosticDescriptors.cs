@@ -75,6 +75,11 @@ internal static class DiagnosticDescriptors
         "A coroutine template is called directly",
         "'{0}' is a [Coroutine] template, whose body never runs when called (the call throws InvalidOperationException); call the generated factory '{1}' without the Yielder argument, or 'await' the call inside another template to delegate to it");
 
+    public static readonly DiagnosticDescriptor FactoryClash = Error(
+        "COROGEN014",
+        "The generated factory or class would clash with another member",
+        "The factory '{0}' (or the class '{1}') that CoroGen generates for this template would clash with {2}; rename the template, or change its other parameters so that its factory's signature differs");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -84,7 +89,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, TemplateCalledDirectly,
-        InternalError,
+        FactoryClash, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -92,8 +92,7 @@ internal static class CoroutineEmitter
         w.Line("/// No code of the template runs until then.");
         w.Line("/// </summary>");
         string modifiers = model.Accessibility + (model.IsStatic ? " static" : string.Empty);
-        string args = string.Join(", ", (model.IsStatic ? Enumerable.Empty<string>() : new[] { "this" })
-            .Concat(model.Fields.Where(f => f.Kind == FieldKind.Parameter).Select(f => "@" + (f.ParameterName ?? f.Name))));
+        string args = model.FactoryArguments;
         w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
@@ -147,6 +146,97 @@ internal static class CoroutineEmitter
             WriteCleanupRegion(w, model);
             WriteResultStorage(w, model);
             WriteChannel(w, model);
+            WriteConvertingSub(w, model);
+        }
+    }
+
+    // The adapter for a sub-coroutine whose yield (or send) type differs from this coroutine's by an implicit conversion
+    // that the runtime's variant delegation chain cannot pass (numeric, nullable, boxing, user-defined): it is one level of
+    // the chain that drives the sub with PEP 380's rules and converts each value on the way.
+    private static void WriteConvertingSub(IndentedWriter w, TemplateModel model)
+    {
+        if (!model.NeedsConvertingSub)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Delegates to a sub-coroutine whose yield type converts implicitly to this coroutine's (or whose send type accepts");
+        w.Line("/// this coroutine's) by a conversion that is not a reference conversion: every value the sub yields is converted");
+        w.Line("/// on its way out, every value sent on its way in; Throw is forwarded to the sub, Close closes it first.");
+        w.Line("/// </summary>");
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CoroGen\", \"{GeneratorVersion}\")]");
+        w.Line($"private sealed class ConvertingSub<TSubYield, TSubSend, TSubReturn> : global::CoroGen.Coroutine<{model.YieldType}, {model.SendType}, TSubReturn>");
+        using (w.Block())
+        {
+            w.Line("private const int Delegating = 1;");
+            w.Line("private readonly global::CoroGen.Coroutine<TSubYield, TSubSend, TSubReturn> sub;");
+            w.Line($"private readonly global::System.Func<TSubYield, {model.YieldType}> convertYielded;");
+            w.Line($"private readonly global::System.Func<{model.SendType}, TSubSend> convertSent;");
+            w.Line("private TSubReturn returnValue;");
+            w.Line();
+            using (w.Block($"internal ConvertingSub(global::CoroGen.Coroutine<TSubYield, TSubSend, TSubReturn> sub, global::System.Func<TSubYield, {model.YieldType}> convertYielded, global::System.Func<{model.SendType}, TSubSend> convertSent)"))
+            {
+                w.Line("this.sub = sub ?? throw new global::System.ArgumentNullException(nameof(sub), \"A template awaited a null coroutine.\");");
+                w.Line("this.convertYielded = convertYielded;");
+                w.Line("this.convertSent = convertSent;");
+            }
+
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            using (w.Block("protected override bool Resume()"))
+            {
+                w.Line("bool yielded;");
+                using (w.Block("if (this.state != Delegating)"))
+                {
+                    w.Line("// The first step: start the sub (an already finished one just gives its result).");
+                    w.Line("yielded = this.sub.MoveNext();");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line($"{model.SendType} sent;");
+                    using (w.Block("try"))
+                    {
+                        w.Line("sent = this.OnResume();");
+                    }
+
+                    using (w.Block("catch (global::CoroGen.CoroutineExitException)"))
+                    {
+                        w.Line("// Close (or a thrown exit): close the sub first; if that throws, its exception replaces the exit.");
+                        w.Line("this.sub.Close();");
+                        w.Line("throw;");
+                    }
+
+                    using (w.Block("catch (global::System.Exception exception)"))
+                    {
+                        w.Line("// Throw: forwarded to the sub; what escapes it escapes here, to the delegator's await.");
+                        w.Line("yielded = this.sub.Throw(exception);");
+                        w.Line("goto Settle;");
+                    }
+
+                    w.Line();
+                    w.Line("yielded = this.sub.Send(this.convertSent(sent));");
+                }
+
+                w.Outdented("Settle:");
+                using (w.Block("if (yielded)"))
+                {
+                    w.Line("this.state = Delegating;");
+                    w.Line("return this.Yielded(this.convertYielded(this.sub.Current));");
+                }
+
+                w.Line();
+                w.Line("return this.Complete(this.sub.Result);");
+            }
+
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override TSubReturn ReadResult() => this.returnValue;");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override void WriteResult(TSubReturn value) => this.returnValue = value;");
         }
     }
 

@@ -750,7 +750,7 @@ internal sealed partial class BodyLowerer
         }
         else if (FactoryCalls.Resolve(awaited, context) is { } factoryResult)
         {
-            string? sub = CheckedSub(awaited, Text(awaited), factoryResult.YieldType, factoryResult.SendType);
+            string? sub = CheckedSub(awaited, Text(awaited), factoryResult.YieldType, factoryResult.SendType, factoryResult.ResultType);
             if (sub is null)
             {
                 return;
@@ -803,7 +803,7 @@ internal sealed partial class BodyLowerer
     // What the generated code delegates to: a template call becomes a factory call (without `co`); anything else is kept.
     private string? SubCoroutine(ExpressionSyntax awaited, IMethodSymbol? called, ITypeSymbol awaitedType)
     {
-        ITypeSymbol? subYield = null, subSend = null;
+        ITypeSymbol? subYield = null, subSend = null, subReturn = null;
         string text;
         if (called is not null && called.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
             && called.Parameters.FirstOrDefault(p => CoroutineTypes.IsYielder(p.Type)) is { } subYielder
@@ -811,6 +811,7 @@ internal sealed partial class BodyLowerer
         {
             CoroutineTypes.YielderTypes(subYielder.Type, out ITypeSymbol y, out ITypeSymbol s);
             (subYield, subSend) = (y, s);
+            subReturn = CoroutineTypes.TemplateResultType(called.ReturnType, out _);
 
             // The factory takes the same arguments without the Yielder (`co`).
             var arguments = argumentList.Arguments
@@ -832,31 +833,39 @@ internal sealed partial class BodyLowerer
         {
             if (CoroutineTypes.FullCoroutineBase(awaitedType) is { } full)
             {
-                (subYield, subSend) = (full.TypeArguments[0], full.TypeArguments[1]);
+                (subYield, subSend, subReturn) = (full.TypeArguments[0], full.TypeArguments[1], full.TypeArguments[2]);
             }
 
             text = Text(awaited);
         }
 
-        return subYield is not null && subSend is not null ? CheckedSub(awaited, text, subYield, subSend) : text;
+        return subYield is not null && subSend is not null ? CheckedSub(awaited, text, subYield, subSend, subReturn) : text;
     }
 
     // Reports a sub-coroutine whose yield or send type does not fit this coroutine's; returns the text to delegate to.
-    private string? CheckedSub(ExpressionSyntax awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend)
+    // API.md section 5: the sub's yield type converts implicitly to this coroutine's and its send type is assignable from
+    // this one's. Identity and reference conversions pass along the chain as they are; any other implicit conversion
+    // (numeric, nullable, boxing, user-defined) goes through the generated class's ConvertingSub adapter.
+    private string? CheckedSub(ExpressionSyntax awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend, ITypeSymbol? subReturn)
     {
+        if (Fits(subYield, context.YieldType) && Fits(context.SendType, subSend))
         {
-            string? problem =
-                !Fits(subYield, context.YieldType) ? $"it yields '{subYield.ToDisplayString()}', which does not convert to '{context.YieldType.ToDisplayString()}' by an identity or reference conversion" :
-                !Fits(context.SendType, subSend) ? $"it takes '{subSend.ToDisplayString()}' from Send, which cannot hold the '{context.SendType.ToDisplayString()}' values this coroutine is sent (an identity or reference conversion is needed)" :
-                null;
-            if (problem is not null)
-            {
-                context.Report(DiagnosticDescriptors.DelegationTypeMismatch, awaited, awaited.ToString(), problem, context.YieldType.ToDisplayString(), context.SendType.ToDisplayString());
-                return null;
-            }
+            return text;
         }
 
-        return text;
+        string? problem =
+            !Converts(subYield, context.YieldType) ? $"it yields '{subYield.ToDisplayString()}', which does not convert implicitly to '{context.YieldType.ToDisplayString()}'" :
+            !Converts(context.SendType, subSend) ? $"it takes '{subSend.ToDisplayString()}' from Send, which cannot hold the '{context.SendType.ToDisplayString()}' values this coroutine is sent (no implicit conversion)" :
+            null;
+        if (problem is not null)
+        {
+            context.Report(DiagnosticDescriptors.DelegationTypeMismatch, awaited, awaited.ToString(), problem, context.YieldType.ToDisplayString(), context.SendType.ToDisplayString());
+            return null;
+        }
+
+        context.NeedsConvertingSub = true;
+        string returnText = subReturn?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
+        return $"new ConvertingSub<{subYield.ToDisplayString(SymbolFormats.FullyQualified)}, {subSend.ToDisplayString(SymbolFormats.FullyQualified)}, {returnText}>({text}, __yielded => __yielded, __sent => __sent)";
     }
 
     // The runtime passes values along a delegation chain through variant interfaces: identity or reference conversions only.
@@ -865,6 +874,9 @@ internal sealed partial class BodyLowerer
         Conversion conversion = context.Model.Compilation.ClassifyConversion(from, to);
         return conversion.IsIdentity || (conversion.IsImplicit && conversion.IsReference);
     }
+
+    // Any implicit conversion: what ConvertingSub's lambdas compile to.
+    private bool Converts(ITypeSymbol from, ITypeSymbol to) => context.Model.Compilation.ClassifyConversion(from, to).IsImplicit;
 
     // The yield type may adapt foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): `TYield.Await(x)`.
     private bool HasAwaitAdapter(ITypeSymbol awaitedType) =>

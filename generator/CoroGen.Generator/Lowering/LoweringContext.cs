@@ -13,17 +13,42 @@ namespace CoroGen.Generator.Lowering;
 internal sealed partial class LoweringContext
 {
     // Members of the generated class and its base types: hoisted fields must not hide them.
-    private static readonly string[] ReservedNames =
+    internal static readonly string[] ReservedNames =
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
         "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
+        "ConvertingSub",
     };
 
-    private readonly HashSet<string> usedNames;
+    /// <summary>
+    /// The field names of the template's parameters, in order: each parameter's own name, unless a member of the generated
+    /// class or its base types has it (a parameter named <c>state</c> must not hide the base class's state), then with a suffix.
+    /// </summary>
+    public static List<string> ParameterFieldNames(IEnumerable<string> parameterNames)
+    {
+        var names = parameterNames.ToList();
+        var taken = new HashSet<string>(ReservedNames.Concat(names).Append("this"));
+        var result = new List<string>();
+        foreach (string name in names)
+        {
+            string field = name;
+            if (ReservedNames.Contains(name))
+            {
+                field = name + "_2";
+                for (int n = 3; !taken.Add(field); n++)
+                {
+                    field = name + "_" + n;
+                }
+            }
 
-    /// <summary>True for the names of members the generated class declares or inherits, which template fields must not take.</summary>
-    public static bool IsReservedName(string name) => System.Array.IndexOf(ReservedNames, name) >= 0;
+            result.Add(field);
+        }
+
+        return result;
+    }
+
+    private readonly HashSet<string> usedNames;
     private readonly Dictionary<string, int> labelCounts = new();
     private readonly Dictionary<string, int> stateCounts = new();
 
@@ -38,11 +63,14 @@ internal sealed partial class LoweringContext
         Fields = fields;
         CancellationToken = cancellationToken;
         usedNames = new HashSet<string>(ReservedNames.Concat(fields.Select(f => f.Name)));
-        foreach (IParameterSymbol p in template.Parameters)
+        using (IEnumerator<FieldModel> parameterFields = fields.Where(f => f.Kind == FieldKind.Parameter).GetEnumerator())
         {
-            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
+            foreach (IParameterSymbol p in template.Parameters)
             {
-                FieldOf[p] = fields.First(f => f.Kind == FieldKind.Parameter && f.ParameterName == p.Name).Name;
+                if (!SymbolEqualityComparer.Default.Equals(p, yielder) && parameterFields.MoveNext())
+                {
+                    FieldOf[p] = parameterFields.Current.Name;
+                }
             }
         }
 
@@ -87,6 +115,12 @@ internal sealed partial class LoweringContext
     /// container's base): the proxy's name for each base member, and its declaration, added to the containing type.
     /// </summary>
     public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>
+    /// True once the body delegates to a coroutine whose yield or send type differs from this one's by an implicit conversion
+    /// that is not an identity or reference conversion: the generated class then gets its <c>ConvertingSub</c> adapter.
+    /// </summary>
+    public bool NeedsConvertingSub { get; set; }
 
     /// <summary>Local functions that capture per-iteration (boxed) locals, and those locals, in parameter order.</summary>
     public Dictionary<ISymbol, List<ISymbol>> BoxedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);

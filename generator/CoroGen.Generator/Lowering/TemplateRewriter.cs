@@ -5,6 +5,7 @@ using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace CoroGen.Generator.Lowering;
@@ -200,6 +201,46 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         return replaced is not null ? replaced.WithTriviaFrom(node) : base.VisitDeclarationExpression(node);
     }
 
+    // A catch-all clause of copied code (a try without suspension points: `catch`, `catch (Exception)`, `catch (object)`)
+    // lets CoroutineExitException through, as `except Exception` lets GeneratorExit through, wherever the exit comes from
+    // (the body's own `throw`, another coroutine's Throw or Close). Lambdas and local functions are not the body: kept.
+    public override SyntaxNode? VisitCatchClause(CatchClauseSyntax node)
+    {
+        var visited = (CatchClauseSyntax)base.VisitCatchClause(node)!;
+        if (functionDepth > 0)
+        {
+            return visited;
+        }
+
+        CatchDeclarationSyntax? declaration = node.Declaration;
+        ITypeSymbol? caught = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
+        bool catchesAll = declaration is null || caught?.SpecialType == SpecialType.System_Object || caught?.ToDisplayString() == "System.Exception";
+        if (!catchesAll)
+        {
+            return visited;
+        }
+
+        string name = visited.Declaration is { } d && !d.Identifier.IsKind(SyntaxKind.None) ? d.Identifier.ValueText : CatchAllName(node);
+        string userFilter = visited.Filter is null ? string.Empty : $" && ({visited.Filter.FilterExpression.WithoutTrivia().ToFullString()})";
+        TypeSyntax type = visited.Declaration?.Type.WithoutTrivia() ?? ParseTypeName("global::System.Exception");
+        CatchDeclarationSyntax newDeclaration = CatchDeclaration(type, Identifier(TriviaList(Space), name, TriviaList()))
+            .WithOpenParenToken(visited.Declaration?.OpenParenToken ?? Token(SyntaxKind.OpenParenToken))
+            .WithCloseParenToken(Token(SyntaxKind.CloseParenToken));
+        CatchFilterClauseSyntax filter = CatchFilterClause(ParseExpression($"!({name} is global::CoroGen.CoroutineExitException){userFilter}"))
+            .WithWhenKeyword(Token(TriviaList(Space), SyntaxKind.WhenKeyword, TriviaList(Space)));
+        return visited
+            .WithCatchKeyword(visited.CatchKeyword.WithTrailingTrivia(Space))
+            .WithDeclaration(newDeclaration.WithLeadingTrivia().WithTrailingTrivia())
+            .WithFilter(filter.WithTrailingTrivia(visited.Filter?.GetTrailingTrivia() ?? visited.Declaration?.GetTrailingTrivia() ?? visited.CatchKeyword.TrailingTrivia));
+    }
+
+    // The variable a bare `catch` gets to test for the exit: named after where the clause stands, so nested ones differ.
+    private static string CatchAllName(CatchClauseSyntax node)
+    {
+        LinePosition start = node.GetLocation().GetLineSpan().StartLinePosition;
+        return $"__exception_Line{start.Line + 1}_{start.Character + 1}";
+    }
+
     public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
 
     public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => InLoop(() => base.VisitDoStatement(node));
@@ -275,9 +316,14 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     // An unqualified reference to an instance member of the containing type now needs the hoisted 'this'.
     private ExpressionSyntax? ImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
     {
-        if (symbol.IsStatic || symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
+        if (symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
         {
             return null;
+        }
+
+        if (symbol.IsStatic)
+        {
+            return StaticMemberOfAnOuterType(node, symbol);
         }
 
         if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
@@ -292,6 +338,21 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         }
 
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), node.WithoutTrivia()).WithTriviaFrom(node);
+    }
+
+    // A static member of the template's type (or its bases) named like a member of the generated class (`Current`, `State`,
+    // `Send`, ...): inside the generated class the simple name would find the coroutine's own member, so it is qualified
+    // with its type. Other static members keep their simple names.
+    private static ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || System.Array.IndexOf(LoweringContext.ReservedNames, node.Identifier.ValueText) < 0
+            || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
+            || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
+        {
+            return null;
+        }
+
+        return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseTypeName(symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)), node.WithoutTrivia()).WithTriviaFrom(node);
     }
 
     private static bool IsNameOfMemberAccess(SimpleNameSyntax node) =>

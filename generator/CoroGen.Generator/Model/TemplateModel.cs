@@ -29,19 +29,17 @@ internal sealed record TemplateModel(
     string YieldType,
     string SendType,
     string ReturnType,
+    string FactoryArguments,
     string FactoryParameters,
     EquatableArray<FieldModel> Fields,
     EquatableArray<StateModel> States,
     EquatableArray<BodyLine> Body,
     EquatableArray<string> ContainingTypeMembers,
-    string? ChannelType);
+    string? ChannelType,
+    bool NeedsConvertingSub = false);
 
-/// <summary>
-/// A field of the generated class: a parameter, a hoisted local or a temporary of the lowering. <see cref="ParameterName"/>
-/// is the template parameter a <see cref="FieldKind.Parameter"/> field holds (its field is renamed when that name is one the
-/// generated class needs for itself, such as <c>state</c>).
-/// </summary>
-internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue, string? ParameterName = null);
+/// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
+internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);
 
 internal enum FieldKind
 {

@@ -61,6 +61,13 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        string className = GeneratedClassName(symbol);
+        if (FactoryClash(symbol, className) is { } clash)
+        {
+            // Generating would only add a compile error in generated code (or two outputs with one name): say why instead.
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className, clash));
+        }
+
         ITypeSymbol? returnType = CoroutineTypes.TemplateResultType(symbol.ReturnType, out _);
         IParameterSymbol yielder = symbol.Parameters.First(p => CoroutineTypes.IsYielder(p.Type));
         CoroutineTypes.YielderTypes(yielder.Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
@@ -71,24 +78,15 @@ internal static class TemplateParser
             fields.Add(new FieldModel("this", symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.This, "the template's 'this'", null));
         }
 
-        var parameterNames = new HashSet<string>(symbol.Parameters.Select(p => p.Name));
-        foreach (IParameterSymbol p in symbol.Parameters)
+        List<IParameterSymbol> parameters = symbol.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder)).ToList();
+        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name));
+        for (int i = 0; i < parameters.Count; i++)
         {
-            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
-            {
-                // A parameter named like a member the generated class uses (state, Channel, ...) gets a field of another name.
-                string field = p.Name;
-                for (int n = 2; LoweringContext.IsReservedName(field) || (field != p.Name && !parameterNames.Add(field)); n++)
-                {
-                    field = p.Name + "_" + n;
-                }
-
-                string origin = field == p.Name ? "parameter" : $"parameter '{p.Name}'";
-                fields.Add(new FieldModel(field, p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null, p.Name));
-            }
+            IParameterSymbol p = parameters[i];
+            string origin = parameterFields[i] == p.Name ? "parameter" : $"parameter '{p.Name}'";
+            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null));
         }
 
-        string className = GeneratedClassName(symbol);
         var context = new LoweringContext(model, symbol, yielder, yieldType, sendType, returnType, fields, ct);
         BodyLowerer.Lower(method, context);
         diagnostics.AddRange(context.Diagnostics);
@@ -122,6 +120,7 @@ internal static class TemplateParser
             YieldType: yieldText,
             SendType: sendText,
             ReturnType: returnText,
+            FactoryArguments: string.Join(", ", (symbol.IsStatic ? Enumerable.Empty<string>() : new[] { "this" }).Concat(parameters.Select(p => "@" + p.Name))),
             FactoryParameters: string.Join(", ", symbol.Parameters
                 .Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder))
                 .Select(p => ParameterText(method, p))),
@@ -129,7 +128,8 @@ internal static class TemplateParser
             States: context.States.ToEquatableArray(),
             Body: context.Body.ToEquatableArray(),
             ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
-            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
+            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
+            NeedsConvertingSub: context.NeedsConvertingSub);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -138,9 +138,7 @@ internal static class TemplateParser
     // "{Method}Coroutine"; overloaded templates add their parameter types so that each class name is stable and distinct.
     internal static string GeneratedClassName(IMethodSymbol symbol)
     {
-        int overloads = symbol.ContainingType.GetMembers(symbol.Name).OfType<IMethodSymbol>()
-            .Count(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute"));
-        if (overloads <= 1)
+        if (!IsOverloaded(symbol))
         {
             return symbol.Name + "Coroutine";
         }
@@ -149,6 +147,56 @@ internal static class TemplateParser
         string suffix = string.Join("_", parts);
         return symbol.Name + (suffix.Length == 0 ? string.Empty : "_" + suffix) + "Coroutine";
     }
+
+    // Another member of the containing type that the factory (same name, same parameters once the Yielder is dropped, same
+    // number of type parameters) or the generated class (same name) would clash with: a method, or another template whose
+    // factory would be the same. Null when there is none.
+    private static string? FactoryClash(IMethodSymbol template, string className)
+    {
+        string factory = FactoryKey(template);
+        foreach (ISymbol member in template.ContainingType.GetMembers(template.Name))
+        {
+            if (member is IMethodSymbol other && !SymbolEqualityComparer.Default.Equals(other, template) && FactoryKey(other) == factory)
+            {
+                bool otherIsTemplate = other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute");
+                return otherIsTemplate
+                    ? $"the factory of the template '{other.ToDisplayString(SymbolFormats.Signature)}', which takes the same parameters apart from the Yielder"
+                    : $"the method '{other.ToDisplayString(SymbolFormats.Signature)}'";
+            }
+        }
+
+        ISymbol? sameName = template.ContainingType.GetMembers(className).FirstOrDefault(m => !m.IsImplicitlyDeclared);
+        return sameName is null ? null : $"the member '{sameName.ToDisplayString(SymbolFormats.Signature)}'";
+    }
+
+    // What makes two methods of a type clash: type parameter count, and each parameter's type (method type parameters by
+    // position, tuples without names, nullability ignored) and whether it is passed by reference. Templates count without
+    // their Yielder parameter, as their factories will be.
+    private static string FactoryKey(IMethodSymbol method)
+    {
+        bool isTemplate = method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute");
+        IEnumerable<IParameterSymbol> parameters = isTemplate ? method.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)) : method.Parameters;
+        return method.Arity + "(" + string.Join(",", parameters.Select(p => (p.RefKind == RefKind.None ? string.Empty : "&") + TypeKey(p.Type))) + ")";
+    }
+
+    private static string TypeKey(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } p => "!!" + p.Ordinal,
+        IArrayTypeSymbol a => TypeKey(a.ElementType) + "[" + new string(',', a.Rank - 1) + "]",
+        IPointerTypeSymbol p => TypeKey(p.PointedAtType) + "*",
+        INamedTypeSymbol { IsGenericType: true } n => (n.ContainingType is { } outer ? TypeKey(outer) + "+" : n.ContainingNamespace?.ToDisplayString() + ".")
+            + n.MetadataName + "<" + string.Join(",", n.TypeArguments.Select(TypeKey)) + ">",
+        _ => type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolFormats.FullyQualified),
+    };
+
+    private static string FactorySignature(IMethodSymbol template) =>
+        template.Name + (template.Arity == 0 ? string.Empty : "<" + string.Join(", ", template.TypeParameters.Select(t => t.Name)) + ">")
+        + "(" + string.Join(", ", template.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => p.Type.ToDisplayString(SymbolFormats.Minimal))) + ")";
+
+    // True when the containing type has another template with the same name.
+    private static bool IsOverloaded(IMethodSymbol symbol) =>
+        symbol.ContainingType.GetMembers(symbol.Name).OfType<IMethodSymbol>()
+            .Count(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute")) > 1;
 
     private static string Identifier(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 
@@ -163,6 +211,10 @@ internal static class TemplateParser
         INamespaceSymbol ns = symbol.ContainingType.ContainingNamespace;
         string prefix = ns.IsGlobalNamespace ? string.Empty : ns.ToDisplayString() + ".";
         string name = prefix + string.Join(".", parts) + "." + className.Substring(0, className.Length - "Coroutine".Length);
+        if (symbol.Arity > 0 && IsOverloaded(symbol))
+        {
+            name += "`" + symbol.Arity; // F() and F<T>() are distinct classes (FCoroutine, FCoroutine<T>) but need distinct files
+        }
 
         // Hint names allow letters, digits and a few separators only.
         return new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' or '-' or '`' ? c : '_').ToArray()) + ".g.cs";
