@@ -16,7 +16,8 @@ public sealed class CoroutineExitException : Exception
     public CoroutineExitException()
         : base(ExitMessage)
     {
-        // Made by user code, it may be thrown by a body that MoveNext or Send runs directly, which must then end Closed.
+        // Made by user code, it may escape a body that MoveNext or Send runs, which must then end Closed: from now on they take
+        // the checked step, which can tell.
         EscapingExits.StartWatching();
     }
 
@@ -24,22 +25,36 @@ public sealed class CoroutineExitException : Exception
     private CoroutineExitException(bool raisedByRuntime)
         : base(ExitMessage)
     {
+        IsCloseRequest = raisedByRuntime;
     }
+
+    // True for the exits of Close (and of the trampoline closing a chain): a body that catches one and returns ends Closed.
+    // A body that catches an exit passed to Throw and returns has finished normally (Completed, with a Result).
+    internal bool IsCloseRequest { get; }
 
     internal static CoroutineExitException ForClose() => new(raisedByRuntime: true);
 }
 
 /// <summary>
-/// Tells the direct step (which has a finally but, to stay inlinable, no catch clause) whether the exception escaping a body
-/// is a <see cref="CoroutineExitException"/>: once user code has made one, every first-chance exception on a thread records
-/// whether it was an exit. The runtime's own exits never reach the direct step, so processes that never make one pay nothing.
+/// Keeps the direct step (which has a finally but, to stay inlinable, no catch clause or filter) from having to tell an
+/// escaping <see cref="CoroutineExitException"/> from other exceptions. The runtime raises its own exits only through the
+/// checked step; once user code has made an exit, <see cref="Possible"/> is true and every coroutine takes the checked step,
+/// whose exception filter sees the escaping exception itself. Processes that never make one pay one static read per step.
 /// </summary>
+/// <remarks>
+/// The step that is running when user code makes the process's first exit has already taken the direct path. For it, a
+/// first-chance handler records per thread whether the last exception thrown was an exit, and the direct step reads that
+/// when an exception escapes: right unless the body's own finally blocks throw and catch other exceptions on the way.
+/// </remarks>
 internal static class EscapingExits
 {
     private static int watching;
 
     [ThreadStatic]
     private static bool lastThrownIsExit;
+
+    // True once user code has made an exit (a plain read: a thread that sees it late is the case the remarks describe).
+    internal static bool Possible => watching != 0;
 
     // True when the exception most recently thrown on this thread (the one escaping, when called from a finally that an
     // exception is unwinding) is an exit.

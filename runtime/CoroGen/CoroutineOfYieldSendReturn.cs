@@ -38,8 +38,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     public bool MoveNext()
     {
         // The hot path: a suspended coroutine that has never delegated, been awaited, thrown into or closed runs its body
-        // directly.
-        if (state > 0 && (extras is null || !extras.StepsChecked))
+        // directly, unless user code has made a CoroutineExitException (see EscapingExits).
+        if (state > 0 && (extras is null || !extras.StepsChecked) && !EscapingExits.Possible)
         {
             return StepDirect(default!);
         }
@@ -52,7 +52,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state > 0 && (extras is null || !extras.StepsChecked))
+        if (state > 0 && (extras is null || !extras.StepsChecked) && !EscapingExits.Possible)
         {
             return StepDirect(value);
         }
@@ -329,10 +329,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // The step of MoveNext and Send on a coroutine suspended on its own: no exception to raise, no chain to walk. Small and
     // free of catch clauses so that the JIT inlines it (with the generated Resume) into the caller; try/finally inlines.
-    // An exception escaping the body leaves it Faulted, or Closed for an exit (the finally runs after the body's own
-    // finally blocks, which test for Running). An exit that the runtime raised into the body cannot be pending here
-    // (raising one sets StepsChecked, which sends the coroutine to the checked Step for good); one that user code made
-    // is recognised by EscapingExits.
+    // An exception escaping the body leaves it Faulted (the finally runs after the body's own finally blocks, which test
+    // for Running). It cannot be an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
+    // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit
+    // every coroutine takes the checked Step, whose filter sees the escaping exception itself. Only the step during which
+    // user code makes the process's first exit can end here with one: EscapingExits then tells from the last exception
+    // thrown on the thread.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepDirect(TSend value)
     {
@@ -411,7 +413,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 return true;
             }
 
-            state = exception is CoroutineExitException ? ClosedState : CompletedState;
+            // The body caught an exit and returned: Closed if it was being closed (by Close, or as a sub of a chain that an
+            // exit closes sub first, API.md section 5); a Throw of an exit into the coroutine itself has finished normally.
+            state = exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null) ? ClosedState : CompletedState;
             return false;
         }
         catch (Exception escaped) when (IsExit(escaped, out exitEscaped))

@@ -179,7 +179,7 @@ public sealed class ContractConformanceTests
         Assert.Equal(41, co.Result);
     }
 
-    [Fact(Skip = "Deviation (core, CoroutineOfYieldSendReturn.cs, Step): when the body catches a CoroutineExitException raised by Throw and returns, the coroutine ends Closed instead of Completed, so Result throws although Throw returned false (API.md section 3: false means it finished normally, the return value is in Result; table of section 4: Throw caught and returning gives false).")]
+    [Fact]
     public void ThrowOfAnExitThatTheBodyCatchesAndReturnsFromIsANormalFinishWithAResult()
     {
         var log = new List<string>();
