@@ -845,7 +845,7 @@ internal sealed partial class BodyLowerer
     // Reports a sub-coroutine whose yield or send type does not fit this coroutine's; returns the text to delegate to.
     // API.md section 5: the sub's yield type converts implicitly to this coroutine's and its send type is assignable from
     // this one's. Identity and reference conversions pass along the chain as they are; any other implicit conversion
-    // (numeric, nullable, boxing, user-defined) goes through the generated class's ConvertingSub adapter.
+    // (numeric, nullable, boxing, user-defined) goes through the runtime's ConvertingCoroutine adapter.
     private string? CheckedSub(ExpressionSyntax awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend, ITypeSymbol? subReturn)
     {
         if (Fits(subYield, context.YieldType) && Fits(context.SendType, subSend))
@@ -863,9 +863,9 @@ internal sealed partial class BodyLowerer
             return null;
         }
 
-        context.NeedsConvertingSub = true;
         string returnText = subReturn?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
-        return $"new ConvertingSub<{subYield.ToDisplayString(SymbolFormats.FullyQualified)}, {subSend.ToDisplayString(SymbolFormats.FullyQualified)}, {returnText}>({text}, __yielded => __yielded, __sent => __sent)";
+        string types = string.Join(", ", new[] { context.YieldType, context.SendType, subYield, subSend }.Select(t => t.ToDisplayString(SymbolFormats.FullyQualified)));
+        return $"new global::CoroGen.ConvertingCoroutine<{types}, {returnText}>({text}, __yielded => __yielded, __sent => __sent)";
     }
 
     // The runtime passes values along a delegation chain through variant interfaces: identity or reference conversions only.
@@ -875,7 +875,7 @@ internal sealed partial class BodyLowerer
         return conversion.IsIdentity || (conversion.IsImplicit && conversion.IsReference);
     }
 
-    // Any implicit conversion: what ConvertingSub's lambdas compile to.
+    // Any implicit conversion: what ConvertingCoroutine's lambdas compile to.
     private bool Converts(ITypeSymbol from, ITypeSymbol to) => context.Model.Compilation.ClassifyConversion(from, to).IsImplicit;
 
     // The yield type may adapt foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): `TYield.Await(x)`.

@@ -18,7 +18,6 @@ internal sealed partial class LoweringContext
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
         "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
-        "ConvertingSub",
     };
 
     /// <summary>
@@ -116,11 +115,6 @@ internal sealed partial class LoweringContext
     /// </summary>
     public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
 
-    /// <summary>
-    /// True once the body delegates to a coroutine whose yield or send type differs from this one's by an implicit conversion
-    /// that is not an identity or reference conversion: the generated class then gets its <c>ConvertingSub</c> adapter.
-    /// </summary>
-    public bool NeedsConvertingSub { get; set; }
 
     /// <summary>Local functions that capture per-iteration (boxed) locals, and those locals, in parameter order.</summary>
     public Dictionary<ISymbol, List<ISymbol>> BoxedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);

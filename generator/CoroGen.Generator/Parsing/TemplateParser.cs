@@ -128,8 +128,7 @@ internal static class TemplateParser
             States: context.States.ToEquatableArray(),
             Body: context.Body.ToEquatableArray(),
             ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
-            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
-            NeedsConvertingSub: context.NeedsConvertingSub);
+            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
 
