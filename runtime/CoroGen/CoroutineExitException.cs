@@ -38,8 +38,9 @@ public sealed class CoroutineExitException : Exception
 /// <summary>
 /// Keeps the direct step (which has a finally but, to stay inlinable, no catch clause or filter) from having to tell an
 /// escaping <see cref="CoroutineExitException"/> from other exceptions. The runtime raises its own exits only through the
-/// checked step; once user code has made an exit, <see cref="Possible"/> is true and every coroutine takes the checked step,
-/// whose exception filter sees the escaping exception itself. Processes that never make one pay one static read per step.
+/// checked step; once user code has made an exit, <see cref="Possible"/> is true and <c>MoveNext</c>/<c>Send</c> run the
+/// checked step (not inlined), whose exception filter sees the escaping exception itself. Processes that never make one
+/// pay one static read per step.
 /// </summary>
 /// <remarks>
 /// The step that is running when user code makes the process's first exit has already taken the direct path. For it, a

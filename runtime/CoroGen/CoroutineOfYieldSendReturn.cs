@@ -38,10 +38,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     public bool MoveNext()
     {
         // The hot path: a suspended coroutine that has never delegated, been awaited, thrown into or closed runs its body
-        // directly, unless user code has made a CoroutineExitException (see EscapingExits).
-        if (state > 0 && (extras is null || !extras.StepsChecked) && !EscapingExits.Possible)
+        // directly; once user code has made a CoroutineExitException, through the step that can tell one (EscapingExits).
+        if (state > 0 && (extras is null || !extras.StepsChecked))
         {
-            return StepDirect(default!);
+            return EscapingExits.Possible ? StepWatchingExits(default!) : StepDirect(default!);
         }
 
         return MoveNextChecked();
@@ -52,9 +52,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state > 0 && (extras is null || !extras.StepsChecked) && !EscapingExits.Possible)
+        if (state > 0 && (extras is null || !extras.StepsChecked))
         {
-            return StepDirect(value);
+            return EscapingExits.Possible ? StepWatchingExits(value) : StepDirect(value);
         }
 
         return SendChecked(value);
@@ -332,9 +332,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // An exception escaping the body leaves it Faulted (the finally runs after the body's own finally blocks, which test
     // for Running). It cannot be an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
     // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit
-    // every coroutine takes the checked Step, whose filter sees the escaping exception itself. Only the step during which
-    // user code makes the process's first exit can end here with one: EscapingExits then tells from the last exception
-    // thrown on the thread.
+    // MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the escaping exception itself. Only
+    // the step during which user code makes the process's first exit can end here with one: EscapingExits then tells
+    // from the last exception thrown on the thread.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StepDirect(TSend value)
     {
@@ -369,6 +369,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             }
         }
     }
+
+    // The direct step for processes that make their own exits: the checked Step, whose filter tells an escaping exit from
+    // other exceptions, without the checks for chains and pending exceptions that this coroutine cannot have.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool StepWatchingExits(TSend value) => Step(value, null) && (extras is null || extras.PendingSub is null || SettleDirectStep());
 
     // The direct step suspended to begin a delegation: prime the sub (out of line, to keep the direct step small).
     [MethodImpl(MethodImplOptions.NoInlining)]
