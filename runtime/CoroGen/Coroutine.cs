@@ -38,7 +38,7 @@ public abstract class Coroutine
     /// </summary>
     protected int state;
 
-    // What few coroutines need (delegation links, an exception to raise, the helpers' Yielder); made on first use, so that
+    // What few coroutines need (delegation links, an exception to raise); made on first use, so that
     // a coroutine that only yields and receives values carries one null reference for all of it.
     private protected CoroutineExtras? extras;
 
@@ -143,7 +143,7 @@ public abstract class Coroutine
 }
 
 /// <summary>
-/// The fields of a coroutine that only delegation, <c>Throw</c>/<c>Close</c> and helper methods use: kept out of the
+/// The fields of a coroutine that only delegation and <c>Throw</c>/<c>Close</c> use: kept out of the
 /// coroutine object so that a plain suspended coroutine is as small as the C# compiler's iterator with the same locals.
 /// </summary>
 internal sealed class CoroutineExtras

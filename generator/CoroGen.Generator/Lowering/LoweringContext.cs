@@ -13,12 +13,15 @@ namespace CoroGen.Generator.Lowering;
 internal sealed partial class LoweringContext
 {
     // Members of the generated class and its base types: hoisted fields must not hide them.
-    internal static readonly string[] ReservedNames =
+    private static readonly HashSet<string> ReservedNames = new()
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
         "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
     };
+
+    /// <summary>True for the name of a member the generated class declares or inherits (<c>state</c>, <c>Current</c>, ...).</summary>
+    public static bool IsReservedName(string name) => ReservedNames.Contains(name);
 
     /// <summary>
     /// The field names of the template's parameters, in order: each parameter's own name, unless a member of the generated
@@ -62,14 +65,14 @@ internal sealed partial class LoweringContext
         Fields = fields;
         CancellationToken = cancellationToken;
         usedNames = new HashSet<string>(ReservedNames.Concat(fields.Select(f => f.Name)));
-        using (IEnumerator<FieldModel> parameterFields = fields.Where(f => f.Kind == FieldKind.Parameter).GetEnumerator())
+        // The parameter fields are in the order of the template's parameters, without the Yielder.
+        List<FieldModel> parameterFields = fields.Where(f => f.Kind == FieldKind.Parameter).ToList();
+        int next = 0;
+        foreach (IParameterSymbol p in template.Parameters)
         {
-            foreach (IParameterSymbol p in template.Parameters)
+            if (!SymbolEqualityComparer.Default.Equals(p, yielder))
             {
-                if (!SymbolEqualityComparer.Default.Equals(p, yielder) && parameterFields.MoveNext())
-                {
-                    FieldOf[p] = parameterFields.Current.Name;
-                }
+                FieldOf[p] = parameterFields[next++].Name;
             }
         }
 
@@ -114,7 +117,6 @@ internal sealed partial class LoweringContext
     /// container's base): the proxy's name for each base member, and its declaration, added to the containing type.
     /// </summary>
     public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
-
 
     /// <summary>Local functions that capture per-iteration (boxed) locals, and those locals, in parameter order.</summary>
     public Dictionary<ISymbol, List<ISymbol>> BoxedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);

@@ -53,7 +53,9 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
         if (SymbolEqualityComparer.Default.Equals(symbol, context.Yielder))
         {
-            return ParseExpression(ChannelExpression(context)).WithTriviaFrom(node);
+            // `co` passed to a helper method: the generated class's Channel property (see LoweringContext.UsesChannel).
+            context.UsesChannel = true;
+            return ParseExpression("this.Channel").WithTriviaFrom(node);
         }
 
         if (context.FieldOf.TryGetValue(symbol, out string? field) && !context.KeptAsLocals.Contains(symbol))
@@ -289,13 +291,6 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     private string BoxArgument(ISymbol boxed) =>
         functionDepth > 0 ? BoxParameter(context.FieldOf[boxed]) : $"this.@{context.FieldOf[boxed]}";
 
-    /// <summary>How generated code names the template's <c>co</c>: the generated class's <c>Channel</c> property (see <see cref="LoweringContext.UsesChannel"/>).</summary>
-    public static string ChannelExpression(LoweringContext context)
-    {
-        context.UsesChannel = true;
-        return "this.Channel";
-    }
-
     private ExpressionSyntax? DesignationTarget(VariableDesignationSyntax designation)
     {
         switch (designation)
@@ -345,7 +340,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     // with its type. Other static members keep their simple names.
     private static ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
     {
-        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || System.Array.IndexOf(LoweringContext.ReservedNames, node.Identifier.ValueText) < 0
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !LoweringContext.IsReservedName(node.Identifier.ValueText)
             || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
             || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
         {
