@@ -42,6 +42,10 @@ public abstract class Coroutine
     // a coroutine that only yields and receives values carries one null reference for all of it.
     private protected CoroutineExtras? extras;
 
+    // Set by Close while it resumes a body suspended where no handler can catch the exit (CanCloseByReturn): the resume
+    // point returns instead of raising it (IsLeavingForClose). It fills the padding after `state`, so it costs no memory.
+    private protected bool leavingForClose;
+
     private protected Coroutine()
     {
     }
@@ -64,6 +68,11 @@ public abstract class Coroutine
     /// Suspended: <see cref="CoroutineExitException"/> is raised at the suspension point, so every <c>finally</c> and
     /// <c>using</c> disposal runs once, innermost first. Finished: nothing happens.
     /// </summary>
+    /// <remarks>
+    /// Where no enclosing handler could catch the exit (no <c>catch (CoroutineExitException)</c> and no <c>finally</c> that
+    /// suspends), the generated code leaves the suspension point by returning instead, which runs the same blocks in the same
+    /// order without making or throwing the exception: such a Close costs about as much as disposing a C# iterator.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The body yielded instead of finishing (it ignored the exit); it stays suspended there.</exception>
     public abstract void Close();
 

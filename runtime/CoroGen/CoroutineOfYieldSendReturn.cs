@@ -120,11 +120,20 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             throw AwaitedLevelCannotBeDriven();
         }
 
-        if (extras?.LeafLevel is null && !IsSuspendedInCleanupRegion)
+        if (extras?.LeafLevel is null)
         {
-            // Nothing would run: no finally, using or foreach encloses this suspension point.
-            state = ClosedState;
-            return;
+            if (!IsSuspendedInCleanupRegion)
+            {
+                // Nothing would run: no finally, using or foreach encloses this suspension point.
+                state = ClosedState;
+                return;
+            }
+
+            if (CanCloseByReturn && extras?.PendingException is null)
+            {
+                CloseByReturn();
+                return;
+            }
         }
 
         bool yielded;
@@ -139,8 +148,38 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
         if (yielded)
         {
-            throw new InvalidOperationException(
-                "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
+            throw IgnoredExitOnClose();
+        }
+
+        state = ClosedState;
+    }
+
+    private static InvalidOperationException IgnoredExitOnClose() => new(
+        "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
+
+    // Close where nothing can catch the exit: the resume point returns (IsLeavingForClose), and the finally blocks around it
+    // run as the exit would run them. Only an exception that a finally block raises can escape; Step ends the coroutine
+    // Faulted for it, or Closed for an exit.
+    private void CloseByReturn()
+    {
+        leavingForClose = true;
+        bool yielded;
+        try
+        {
+            yielded = Step(default!, null);
+        }
+        catch (CoroutineExitException)
+        {
+            return; // a finally block raised an exit: Step left the coroutine Closed, as Close's own exit would
+        }
+        finally
+        {
+            leavingForClose = false; // already cleared by the resume point, unless Resume never reached it
+        }
+
+        if (yielded)
+        {
+            throw IgnoredExitOnClose(); // a resume point that CanCloseByReturn names must return: a subclass broke the contract
         }
 
         state = ClosedState;
@@ -211,6 +250,32 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <c>foreach</c> region, so that <see cref="Coroutine.Close"/> must resume the body; false lets Close skip it.
     /// </summary>
     protected virtual bool IsSuspendedInCleanupRegion => true;
+
+    /// <summary>
+    /// True when the current suspension point lies inside <c>finally</c>, <c>using</c> or <c>foreach</c> regions only, none
+    /// of which can catch <see cref="CoroutineExitException"/> (no <c>catch (CoroutineExitException)</c>, no <c>finally</c>
+    /// that suspends), and its resume point starts with <see cref="IsLeavingForClose"/>: <see cref="Coroutine.Close"/> then
+    /// resumes the body to return from there instead of raising the exit.
+    /// </summary>
+    protected virtual bool CanCloseByReturn => false;
+
+    /// <summary>
+    /// Called first at the resume points that <see cref="CanCloseByReturn"/> names, before <see cref="OnResume"/>: true when
+    /// <see cref="Coroutine.Close"/> resumed the body to leave it (the body is then <see cref="Coroutine.Running"/>, so its
+    /// finally blocks run, and the generated code returns false at once).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool IsLeavingForClose()
+    {
+        if (!leavingForClose)
+        {
+            return false;
+        }
+
+        leavingForClose = false;
+        state = Running;
+        return true;
+    }
 
     /// <summary>
     /// Called first at every resume point: marks the body <see cref="Coroutine.Running"/>, then raises the pending exception

@@ -115,7 +115,7 @@ internal static class CoroutineEmitter
         w.Line("/// <list type=\"table\">");
         foreach (StateModel s in model.States)
         {
-            w.Line($"/// <item><term>{s.Name} = {s.Value}</term><description>{Xml(s.WaitsFor)}; resumes at template line {s.Line}{(s.InCleanupRegion ? "; inside a cleanup region (Close runs the body)" : string.Empty)}.</description></item>");
+            w.Line($"/// <item><term>{s.Name} = {s.Value}</term><description>{Xml(s.WaitsFor)}; resumes at template line {s.Line}{(s.ClosesByReturn ? "; inside a cleanup region (Close returns from here through its finally blocks)" : s.InCleanupRegion ? "; inside a cleanup region (Close raises its exit here)" : string.Empty)}.</description></item>");
         }
 
         w.Line("/// </list>");
@@ -308,6 +308,13 @@ internal static class CoroutineEmitter
         w.Line(inRegion.Count == 0
             ? "protected override bool IsSuspendedInCleanupRegion => false;"
             : $"protected override bool IsSuspendedInCleanupRegion => this.state is {string.Join(" or ", inRegion.Select(s => s.Name))};");
+        List<StateModel> byReturn = model.States.Where(s => s.ClosesByReturn).ToList();
+        if (byReturn.Count > 0)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"protected override bool CanCloseByReturn => this.state is {string.Join(" or ", byReturn.Select(s => s.Name))};");
+        }
     }
 
     // Escaped for XML, on one line: a doc comment line must not break (template text can span several lines).

@@ -72,7 +72,8 @@ internal sealed partial class BodyLowerer
             },
             null,
             new List<BodyLine> { store },
-            cleanup: true);
+            cleanup: true,
+            handlesExit: true);
         context.FinallyFrames.RemoveAt(context.FinallyFrames.Count - 1);
 
         output.Add(Comment("finally"));
@@ -100,7 +101,7 @@ internal sealed partial class BodyLowerer
         if (!statement.Catches.Any(c => context.ContainsSuspension(c)))
         {
             List<BodyLine> handlers = statement.Catches.Select(CatchText).ToList();
-            EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), null, handlers, cleanup: exitCanBeCaught);
+            EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), null, handlers, cleanup: exitCanBeCaught, handlesExit: exitCanBeCaught);
             return;
         }
 
@@ -122,7 +123,7 @@ internal sealed partial class BodyLowerer
             clauses.Add(CatchStub(clause, moved.Count, caught, handler));
         }
 
-        EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), null, clauses, cleanup: exitCanBeCaught);
+        EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), null, clauses, cleanup: exitCanBeCaught, handlesExit: exitCanBeCaught);
 
         string end = context.Label($"EndTry_Line{line}");
         output.Add(new BodyLine(BodyLineKind.Open, $"switch (this.@{handler}) // the catch clause that caught an exception: its block runs here, outside the try", 0));
@@ -415,7 +416,7 @@ internal sealed partial class BodyLowerer
         {
             // Jumps and resume points do no arithmetic: they stay as they are, so the block reads like the template.
             if (line.Kind != BodyLineKind.Code || context.NotStatements.Contains(line)
-                || line.Text.StartsWith("goto ", StringComparison.Ordinal) || line.Text.StartsWith("this.OnResume();", StringComparison.Ordinal))
+                || line.Text.StartsWith("goto ", StringComparison.Ordinal) || line.Text.StartsWith("this.OnResume();", StringComparison.Ordinal) || line.Text == LeaveForClose)
             {
                 output.Add(line);
                 continue;

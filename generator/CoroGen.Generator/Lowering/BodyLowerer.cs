@@ -21,6 +21,10 @@ namespace CoroGen.Generator.Lowering;
 internal sealed partial class BodyLowerer
 {
     private const string CleanupGuard = "if (this.state == Running) // skipped while suspending: the body has not left the region";
+
+    // The first line of a yield's resume point that no handler of Close's exit encloses: Close leaves the body there by
+    // returning, which runs the same finally blocks as the exit would, without making or throwing it.
+    private const string LeaveForClose = "if (this.IsLeavingForClose()) return false; // Close: leave through the finally blocks around, as its exit would";
     private readonly LoweringContext context;
 
     private BodyLowerer(LoweringContext context) => this.context = context;
@@ -546,7 +550,7 @@ internal sealed partial class BodyLowerer
             && CoroutineTypes.IsNamed(context.Model.GetTypeInfo(c.Declaration.Type, context.CancellationToken).Type, "CoroutineExitException"));
         var handlers = statement.Catches.Select(CatchText).ToList();
         List<BodyLine>? finallyLines = statement.Finally?.Block.Statements.Select(s => Code(Text(s), Line(s))).ToList();
-        EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), finallyLines, handlers, cleanup: finallyLines is not null || exitCanBeCaught);
+        EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), finallyLines, handlers, cleanup: finallyLines is not null || exitCanBeCaught, handlesExit: exitCanBeCaught);
     }
 
     private BodyLine CatchText(CatchClauseSyntax clause)
@@ -657,21 +661,16 @@ internal sealed partial class BodyLowerer
     /// A real try statement entered through a label: states inside it dispatch to the label from the enclosing switch, then
     /// to their resume labels from the switch at the top of the try block.
     /// </summary>
-    private void EmitRegion(string entryName, List<BodyLine> output, Action<List<BodyLine>> body, List<BodyLine>? finallyLines, List<BodyLine>? handlers = null, bool cleanup = true)
+    private void EmitRegion(string entryName, List<BodyLine> output, Action<List<BodyLine>> body, List<BodyLine>? finallyLines, List<BodyLine>? handlers = null, bool cleanup = true, bool handlesExit = false)
     {
         string entry = context.Label(entryName);
         var inner = new List<BodyLine>();
         context.DispatchFrames.Push(new List<(string, string)>());
-        if (cleanup)
-        {
-            context.CleanupDepth++;
-        }
-
+        context.CleanupDepth += cleanup ? 1 : 0;
+        context.ExitHandlerDepth += handlesExit ? 1 : 0;
         body(inner);
-        if (cleanup)
-        {
-            context.CleanupDepth--;
-        }
+        context.CleanupDepth -= cleanup ? 1 : 0;
+        context.ExitHandlerDepth -= handlesExit ? 1 : 0;
 
         List<(string State, string Target)> frame = context.DispatchFrames.Pop();
         foreach ((string state, string _) in frame)
@@ -783,6 +782,11 @@ internal sealed partial class BodyLowerer
         StateModel state = context.AddState(kind, line, waitsFor, out string resume);
         output.Add(Code($"this.state = {state.Name}; {suspend}", line));
         output.Add(new BodyLine(BodyLineKind.Label, resume, 0));
+        if (state.ClosesByReturn)
+        {
+            output.Add(Code(LeaveForClose, line));
+        }
+
         string delivered;
         if (delegation)
         {

@@ -16,7 +16,7 @@ internal sealed partial class LoweringContext
     private static readonly HashSet<string> ReservedNames = new()
     {
         "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
-        "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
+        "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "CanCloseByReturn", "IsLeavingForClose", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
     };
 
@@ -141,6 +141,13 @@ internal sealed partial class LoweringContext
     /// <summary>How many try/using/foreach regions with cleanup enclose the code being lowered.</summary>
     public int CleanupDepth { get; set; }
 
+    /// <summary>
+    /// How many of those regions need Close's exit raised as an exception: a try with a catch that names
+    /// CoroutineExitException, or a try whose finally suspends (it runs as flattened code, which a return would skip).
+    /// Close leaves a yield that none encloses by returning from it.
+    /// </summary>
+    public int ExitHandlerDepth { get; set; }
+
     public string YieldTypeText => YieldType.ToDisplayString(SymbolFormats.FullyQualified);
 
     public string SendTypeText => SendType.ToDisplayString(SymbolFormats.FullyQualified);
@@ -192,7 +199,9 @@ internal sealed partial class LoweringContext
         stateCounts.TryGetValue(baseName, out int count);
         stateCounts[baseName] = count + 1;
         string name = count == 0 ? baseName : baseName + "_" + (count + 1);
-        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0);
+        // Only a plain yield: at a delegation's resume point Close first closes the sub-coroutine, through the exit.
+        bool closesByReturn = CleanupDepth > 0 && ExitHandlerDepth == 0 && kind == "Yield";
+        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, closesByReturn);
         States.Add(state);
         resumeLabel = "Resume_" + name;
         DispatchFrames.Peek().Add((name, resumeLabel));

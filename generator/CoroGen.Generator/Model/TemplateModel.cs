@@ -52,7 +52,7 @@ internal enum FieldKind
 }
 
 /// <summary>A suspension point: a named state, what it waits for, and the template line it resumes at.</summary>
-internal sealed record StateModel(string Name, int Value, string WaitsFor, int Line, bool InCleanupRegion);
+internal sealed record StateModel(string Name, int Value, string WaitsFor, int Line, bool InCleanupRegion, bool ClosesByReturn);
 
 /// <summary>One line of the lowered body; <see cref="Line"/> is the 1-based template line it maps to (0: none).</summary>
 internal sealed record BodyLine(BodyLineKind Kind, string Text, int Line);

@@ -1,0 +1,91 @@
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// Which resume points Close may leave by returning (CanCloseByReturn, and IsLeavingForClose at the resume point): plain
+/// yields inside finally/using/foreach regions that no catch of the exit and no suspending finally encloses.
+/// </summary>
+public sealed class CloseByReturnGenerationTests
+{
+    private const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using CoroGen;
+
+        public static partial class T
+        {
+            [Coroutine]
+            public static async Coroutine Mixed(IEnumerable<int> items, Coroutine<int, Unit, int> sub, Yielder<int> co)
+            {
+                await co.Yield(0);                                  // Yield_Line10: no region, Close runs nothing
+                try
+                {
+                    await co.Yield(1);                              // Yield_Line13: finally only
+                    foreach (int item in items)
+                        await co.Yield(item);                       // Yield_Line15: foreach inside try/finally
+                    await sub;                                      // Delegate_Line16: a delegation closes its sub first
+                    try
+                    {
+                        await co.Yield(2);                          // Yield_Line19: a catch of the exit encloses it
+                    }
+                    catch (CoroutineExitException)
+                    {
+                    }
+                }
+                catch (Exception)
+                {
+                }
+                finally
+                {
+                    Console.WriteLine("cleanup");
+                }
+
+                try
+                {
+                    await co.Yield(3);                              // Yield_Line35: its finally suspends
+                }
+                finally
+                {
+                    await co.Yield(4);                              // Yield_Line39: no region around the moved finally
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public void OnlyPlainYieldsThatNoExitHandlerEnclosesCloseByReturn()
+    {
+        string generated = Generate();
+
+        Assert.Contains("protected override bool IsSuspendedInCleanupRegion => this.state is Yield_Line13 or Yield_Line15 or Delegate_Line16 or Yield_Line19 or Yield_Line35;", generated);
+        Assert.Contains("protected override bool CanCloseByReturn => this.state is Yield_Line13 or Yield_Line15;", generated);
+        Assert.Equal(new[] { "Yield_Line13", "Yield_Line15" }, ResumePointsLeavingForClose(generated));
+    }
+
+    [Fact]
+    public void ATemplateWithoutSuchYieldsKeepsTheBaseDefault()
+    {
+        string generated = Generate(Source.Replace("await co.Yield(1);", "Console.WriteLine(1);").Replace("await co.Yield(item);", "Console.WriteLine(item);"));
+
+        Assert.DoesNotContain("CanCloseByReturn", generated);
+        Assert.DoesNotContain("IsLeavingForClose", generated);
+    }
+
+    private static string Generate(string source = Source)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+        return run.Sources.Single().SourceText.ToString();
+    }
+
+    // The resume labels whose first statement is the Close check.
+    private static string[] ResumePointsLeavingForClose(string generated) =>
+        Regex.Matches(generated, @"Resume_(\w+):\s*(?:#line[^\n]*\n\s*)?if \(this\.IsLeavingForClose\(\)\) return false;")
+            .Select(m => m.Groups[1].Value)
+            .ToArray();
+}
