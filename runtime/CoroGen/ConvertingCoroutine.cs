@@ -47,6 +47,12 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
             // The first step: start the sub (an already finished one just gives its result).
             yielded = sub.MoveNext();
         }
+        else if (IsLeavingForClose())
+        {
+            // Close, which nothing here could catch: close the sub first; if that throws, its exception escapes.
+            sub.Close();
+            return false;
+        }
         else
         {
             TSend sent;
@@ -71,6 +77,9 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
 
         return Settle(yielded);
     }
+
+    /// <inheritdoc/>
+    protected override bool CanCloseByReturn => true;
 
     /// <inheritdoc/>
     protected override TReturn ReadResult() => returnValue;

@@ -42,8 +42,9 @@ public abstract class Coroutine
     // a coroutine that only yields and receives values carries one null reference for all of it.
     private protected CoroutineExtras? extras;
 
-    // Set by Close while it resumes a body suspended where no handler can catch the exit (CanCloseByReturn): the resume
-    // point returns instead of raising it (IsLeavingForClose). It fills the padding after `state`, so it costs no memory.
+    // Set while Close resumes a body suspended where no handler can catch the exit (CanCloseByReturn): the resume point
+    // returns instead of raising it (IsLeavingForClose), and the step ends Closed. It fills the padding after `state`, so it
+    // costs no memory.
     private protected bool leavingForClose;
 
     private protected Coroutine()
@@ -84,6 +85,14 @@ public abstract class Coroutine
     /// <param name="exception">The exception to raise, or null to resume normally.</param>
     /// <param name="dispatch">A capture of <paramref name="exception"/> to raise it with, or null to capture it afresh.</param>
     internal abstract bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null);
+
+    /// <summary>
+    /// Ends this suspended level for Close without raising its exit, when nothing at its suspension point could see the exit:
+    /// marks it Closed if no cleanup region encloses the point, or resumes it to return from there through its finally blocks.
+    /// An exception that a finally block raises escapes (the level is then Faulted, or Closed for an exit).
+    /// </summary>
+    /// <returns>True when the level has ended; false when the exit must be raised in it.</returns>
+    internal abstract bool TryCloseWithoutExit();
 
     /// <summary>The type this coroutine yields, for messages.</summary>
     internal abstract Type YieldType { get; }

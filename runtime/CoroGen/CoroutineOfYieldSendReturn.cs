@@ -122,17 +122,16 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
         if (extras?.LeafLevel is null)
         {
-            if (!IsSuspendedInCleanupRegion)
+            try
             {
-                // Nothing would run: no finally, using or foreach encloses this suspension point.
-                state = ClosedState;
-                return;
+                if (TryCloseWithoutExit())
+                {
+                    return;
+                }
             }
-
-            if (CanCloseByReturn && extras?.PendingException is null)
+            catch (CoroutineExitException)
             {
-                CloseByReturn();
-                return;
+                return; // a finally block raised an exit: the step left the coroutine Closed, as Close's own exit would
             }
         }
 
@@ -157,32 +156,40 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private static InvalidOperationException IgnoredExitOnClose() => new(
         "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
 
-    // Close where nothing can catch the exit: the resume point returns (IsLeavingForClose), and the finally blocks around it
-    // run as the exit would run them. Only an exception that a finally block raises can escape; Step ends the coroutine
-    // Faulted for it, or Closed for an exit.
-    private void CloseByReturn()
+    internal sealed override bool TryCloseWithoutExit()
     {
+        if (extras is { PendingException: not null })
+        {
+            return false;
+        }
+
+        if (!IsSuspendedInCleanupRegion)
+        {
+            // Nothing would run: no finally, using or foreach encloses this suspension point.
+            state = ClosedState;
+            EndDelegation();
+            return true;
+        }
+
+        if (!CanCloseByReturn)
+        {
+            return false;
+        }
+
         leavingForClose = true;
-        bool yielded;
         try
         {
-            yielded = Step(default!, null);
-        }
-        catch (CoroutineExitException)
-        {
-            return; // a finally block raised an exit: Step left the coroutine Closed, as Close's own exit would
+            if (Step(default!, null))
+            {
+                throw IgnoredExitOnClose(); // a resume point that CanCloseByReturn names must return: a subclass broke the contract
+            }
         }
         finally
         {
-            leavingForClose = false; // already cleared by the resume point, unless Resume never reached it
+            leavingForClose = false;
         }
 
-        if (yielded)
-        {
-            throw IgnoredExitOnClose(); // a resume point that CanCloseByReturn names must return: a subclass broke the contract
-        }
-
-        state = ClosedState;
+        return true;
     }
 
     /// <summary>Closes the coroutine (<see cref="Coroutine.Close"/>): <c>foreach</c> calls it at the end of the loop or on <c>break</c>.</summary>
@@ -272,8 +279,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             return false;
         }
 
-        leavingForClose = false;
         state = Running;
+        EndDelegation(); // at a delegation's resume point: the closed sub's result is never read
         return true;
     }
 
@@ -442,7 +449,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // The direct step suspended to begin a delegation: prime the sub (out of line, to keep the direct step small).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool SettleDirectStep() => Settle(this, true, null, closing: false);
+    private bool SettleDirectStep() => Settle(this, true, null, closing: false, closeRequested: false);
 
     // An exception is escaping the direct step: it ends the coroutine Faulted, or Closed if it is an exit.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -483,9 +490,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 return true;
             }
 
-            // The body caught an exit and returned: Closed if it was being closed (by Close, or as a sub of a chain that an
-            // exit closes sub first, API.md section 5); a Throw of an exit into the coroutine itself has finished normally.
-            state = exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null) ? ClosedState : CompletedState;
+            // The body left for Close (IsLeavingForClose), or caught an exit and returned: Closed if it was being closed (by
+            // Close, or as a sub of a chain that an exit closes sub first, API.md section 5); a Throw of an exit into the
+            // coroutine itself has finished normally.
+            state = leavingForClose || (exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null)) ? ClosedState : CompletedState;
             return false;
         }
         catch (Exception escaped) when (IsExit(escaped, out exitEscaped))
@@ -524,25 +532,34 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             // A Throw of an exception that was never thrown raises it with a plain throw; TargetSite is null exactly then
             // (and cheap to read, unlike StackTrace).
             bool suspended = Step(value, exception, unthrown: exception is not null && exception.TargetSite is null);
-            return suspended && extras is { PendingSub: not null } ? Settle(this, true, null, closing: false) : suspended;
+            return suspended && extras is { PendingSub: not null } ? Settle(this, true, null, closing: false, closeRequested: false) : suspended;
         }
 
         extras!.ChainRunning = true;
         bool closing = exception is CoroutineExitException;
+
+        // Close's own exit (not one passed to Throw, which must reach the levels as itself) ends the levels that cannot see
+        // it without being raised (TryCloseWithoutExit).
+        bool closeRequested = exception is CoroutineExitException { IsCloseRequest: true };
         bool yielded = false;
         Exception? escaped = null;
         try
         {
-            yielded = exception is null
-                ? ((IDelegationLevel<TYield, TSend>)leaf).StepWithValue(value)
-                : leaf.StepLevel(exception);
+            if (exception is null)
+            {
+                yielded = ((IDelegationLevel<TYield, TSend>)leaf).StepWithValue(value);
+            }
+            else if (!closeRequested || !leaf.TryCloseWithoutExit())
+            {
+                yielded = leaf.StepLevel(exception);
+            }
         }
         catch (Exception e)
         {
             escaped = e;
         }
 
-        return Settle(leaf, yielded, escaped, closing);
+        return Settle(leaf, yielded, escaped, closing, closeRequested);
     }
 
     // The trampoline. `level` has just run with the given outcome; walk inward (new delegations) and outward
@@ -553,13 +570,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // closed: they run normally, and their delegator resumes normally when they end; if they yield, the closing level
     // that awaits them has ignored the exit.
     [MethodImpl(MethodImplOptions.NoInlining)] // the chain is the rare path: keep the direct step small enough to inline
-    private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing)
+    private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested)
     {
         CoroutineExtras chain = Extras;
         chain.ChainRunning = true;
         try
         {
-            return SettleChain(chain, level, yielded, escaped, closing);
+            return SettleChain(chain, level, yielded, escaped, closing, closeRequested);
         }
         finally
         {
@@ -567,7 +584,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
     }
 
-    private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing)
+    private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested)
     {
         CoroutineExitException? exit = null;
 
@@ -657,6 +674,14 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             }
             else if (escaped is null && closing)
             {
+                if (closeRequested && TryCloseCatching(parent, out escaped))
+                {
+                    // The delegator ended without the exit; `escaped` is what its finally blocks raised, if anything.
+                    level = parent;
+                    yielded = false;
+                    continue;
+                }
+
                 escaped = exit ??= CoroutineExitException.ForClose();
             }
 
@@ -691,6 +716,20 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
 
         return level;
+    }
+
+    private static bool TryCloseCatching(Coroutine level, out Exception? escaped)
+    {
+        escaped = null;
+        try
+        {
+            return level.TryCloseWithoutExit();
+        }
+        catch (Exception e)
+        {
+            escaped = e;
+            return true;
+        }
     }
 
     // How many levels of a delegation chain an unwinding exception's stack trace records in full.

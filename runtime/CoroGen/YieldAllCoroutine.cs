@@ -20,11 +20,19 @@ public sealed class YieldAllCoroutine<TYield, TSend> : Coroutine<TYield, TSend, 
     protected override bool IsSuspendedInCleanupRegion => enumerator is not null;
 
     /// <inheritdoc/>
+    protected override bool CanCloseByReturn => enumerator is not null;
+
+    /// <inheritdoc/>
     protected override bool Resume()
     {
         if (enumerator is null)
         {
             enumerator = items.GetEnumerator();
+        }
+        else if (IsLeavingForClose())
+        {
+            DisposeEnumerator(); // Close: if Dispose throws, its exception escapes, as it would replace the exit
+            return false;
         }
         else
         {

@@ -6,7 +6,7 @@ namespace CoroGen.Generator.Tests;
 
 /// <summary>
 /// Which resume points Close may leave by returning (CanCloseByReturn, and IsLeavingForClose at the resume point): plain
-/// yields inside finally/using/foreach regions that no catch of the exit and no suspending finally encloses.
+/// awaits inside finally/using/foreach regions that no catch of the exit and no suspending finally encloses.
 /// </summary>
 public sealed class CloseByReturnGenerationTests
 {
@@ -26,7 +26,7 @@ public sealed class CloseByReturnGenerationTests
                     await co.Yield(1);                              // Yield_Line13: finally only
                     foreach (int item in items)
                         await co.Yield(item);                       // Yield_Line15: foreach inside try/finally
-                    await sub;                                      // Delegate_Line16: a delegation closes its sub first
+                    await sub;                                      // Delegate_Line16: the chain closes its sub first
                     try
                     {
                         await co.Yield(2);                          // Yield_Line19: a catch of the exit encloses it
@@ -56,19 +56,19 @@ public sealed class CloseByReturnGenerationTests
         """;
 
     [Fact]
-    public void OnlyPlainYieldsThatNoExitHandlerEnclosesCloseByReturn()
+    public void OnlyAwaitsThatNoExitHandlerEnclosesCloseByReturn()
     {
         string generated = Generate();
 
         Assert.Contains("protected override bool IsSuspendedInCleanupRegion => this.state is Yield_Line13 or Yield_Line15 or Delegate_Line16 or Yield_Line19 or Yield_Line35;", generated);
-        Assert.Contains("protected override bool CanCloseByReturn => this.state is Yield_Line13 or Yield_Line15;", generated);
-        Assert.Equal(new[] { "Yield_Line13", "Yield_Line15" }, ResumePointsLeavingForClose(generated));
+        Assert.Contains("protected override bool CanCloseByReturn => this.state is Yield_Line13 or Yield_Line15 or Delegate_Line16;", generated);
+        Assert.Equal(new[] { "Yield_Line13", "Yield_Line15", "Delegate_Line16" }, ResumePointsLeavingForClose(generated));
     }
 
     [Fact]
-    public void ATemplateWithoutSuchYieldsKeepsTheBaseDefault()
+    public void ATemplateWithoutSuchAwaitsKeepsTheBaseDefault()
     {
-        string generated = Generate(Source.Replace("await co.Yield(1);", "Console.WriteLine(1);").Replace("await co.Yield(item);", "Console.WriteLine(item);"));
+        string generated = Generate(Source.Replace("await co.Yield(1);", "Console.WriteLine(1);").Replace("await co.Yield(item);", "Console.WriteLine(item);").Replace("await sub;", "sub.MoveNext();"));
 
         Assert.DoesNotContain("CanCloseByReturn", generated);
         Assert.DoesNotContain("IsLeavingForClose", generated);

@@ -101,6 +101,85 @@ public static partial class CloseTemplates
         return 42;
     }
 
+    [Coroutine]
+    public static async Coroutine<int> Inner(List<string> log, bool failInFinally, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            log.Add("inner finally");
+            if (failInFinally)
+            {
+                throw new FormatException("inner cleanup failed");
+            }
+        }
+
+        return 5;
+    }
+
+    [Coroutine]
+    public static async Coroutine Outer(List<string> log, Coroutine<int, Unit, int> sub, Yielder<int> co)
+    {
+        try
+        {
+            int result = await sub;
+            log.Add("result " + result);
+        }
+        finally
+        {
+            log.Add("outer finally");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine OuterOutsideRegions(List<string> log, Coroutine<int, Unit, int> sub, Yielder<int> co)
+    {
+        int result = await sub;
+        log.Add("result " + result);
+    }
+
+    [Coroutine]
+    public static async Coroutine OuterCatchingExit(List<string> log, Coroutine<int, Unit, int> sub, Yielder<int> co)
+    {
+        try
+        {
+            await sub;
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("outer caught the exit");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine Widening(List<string> log, Coroutine<int, Unit, int> sub, Yielder<long> co)
+    {
+        try
+        {
+            await sub;
+        }
+        finally
+        {
+            log.Add("widening finally");
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine AllOf(List<string> log, IEnumerable<int> items, Yielder<int> co)
+    {
+        try
+        {
+            await co.YieldAll(items);
+        }
+        finally
+        {
+            log.Add("finally");
+        }
+    }
+
     public sealed class Logged : IDisposable
     {
         private readonly List<string> log;
@@ -232,6 +311,104 @@ public sealed class CloseByReturnTests
 
         Assert.Equal(0, raised);
         Assert.Equal(new[] { "inner finally 2", "resource disposed", "outer finally" }, log);
+        Assert.Equal(CoroutineState.Closed, coroutine.State);
+    }
+
+    [Fact]
+    public void AChainClosesSubFirstWithoutRaisingAnException()
+    {
+        var log = new List<string>();
+        var inner = CloseTemplates.Inner(log, failInFinally: false);
+        var outer = CloseTemplates.Outer(log, inner);
+        Assert.True(outer.MoveNext());
+        Assert.Equal(1, outer.Current);
+
+        int raised = FirstChanceExceptionsOnThisThread(outer.Close);
+
+        Assert.Equal(0, raised);
+        Assert.Equal(new[] { "inner finally", "outer finally" }, log);
+        Assert.Equal(CoroutineState.Closed, inner.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+        Assert.False(outer.MoveNext());
+    }
+
+    [Fact]
+    public void ADelegatorOutsideAnyRegionIsClosedWithoutRunning()
+    {
+        var log = new List<string>();
+        var inner = CloseTemplates.Inner(log, failInFinally: false);
+        var outer = CloseTemplates.OuterOutsideRegions(log, inner);
+        Assert.True(outer.MoveNext());
+
+        int raised = FirstChanceExceptionsOnThisThread(outer.Close);
+
+        Assert.Equal(0, raised);
+        Assert.Equal(new[] { "inner finally" }, log);
+        Assert.Equal(CoroutineState.Closed, inner.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+    }
+
+    [Fact]
+    public void ADelegatorThatCatchesTheExitStillGetsItAfterItsSubClosed()
+    {
+        var log = new List<string>();
+        var inner = CloseTemplates.Inner(log, failInFinally: false);
+        var outer = CloseTemplates.OuterCatchingExit(log, inner);
+        Assert.True(outer.MoveNext());
+
+        int raised = FirstChanceExceptionsOnThisThread(outer.Close);
+
+        Assert.Equal(1, raised); // the sub closed by returning; the exit was raised once, at the delegator's await
+        Assert.Equal(new[] { "inner finally", "outer caught the exit" }, log);
+        Assert.Equal(CoroutineState.Closed, inner.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+    }
+
+    [Fact]
+    public void AnExceptionFromTheSubsCleanupIsRaisedAtTheDelegatorsAwait()
+    {
+        var log = new List<string>();
+        var inner = CloseTemplates.Inner(log, failInFinally: true);
+        var outer = CloseTemplates.Outer(log, inner);
+        Assert.True(outer.MoveNext());
+
+        FormatException escaped = Assert.Throws<FormatException>(outer.Close);
+
+        Assert.Equal("inner cleanup failed", escaped.Message);
+        Assert.Equal(new[] { "inner finally", "outer finally" }, log);
+        Assert.Equal(CoroutineState.Faulted, inner.State);
+        Assert.Equal(CoroutineState.Faulted, outer.State);
+    }
+
+    [Fact]
+    public void AConvertingDelegationClosesItsSubWithoutRaisingAnException()
+    {
+        var log = new List<string>();
+        var inner = CloseTemplates.Inner(log, failInFinally: false);
+        var outer = CloseTemplates.Widening(log, inner);
+        Assert.True(outer.MoveNext());
+        Assert.Equal(1L, outer.Current);
+
+        int raised = FirstChanceExceptionsOnThisThread(outer.Close);
+
+        Assert.Equal(0, raised);
+        Assert.Equal(new[] { "inner finally", "widening finally" }, log);
+        Assert.Equal(CoroutineState.Closed, inner.State);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+    }
+
+    [Fact]
+    public void YieldAllDisposesItsEnumeratorWithoutRaisingAnException()
+    {
+        var log = new List<string>();
+        var coroutine = CloseTemplates.AllOf(log, new DisposalLogged(log, new[] { 4, 5 }));
+        Assert.True(coroutine.MoveNext());
+        Assert.Equal(4, coroutine.Current);
+
+        int raised = FirstChanceExceptionsOnThisThread(coroutine.Close);
+
+        Assert.Equal(0, raised);
+        Assert.Equal(new[] { "enumerator disposed", "finally" }, log);
         Assert.Equal(CoroutineState.Closed, coroutine.State);
     }
 

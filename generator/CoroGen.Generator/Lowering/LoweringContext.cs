@@ -199,9 +199,7 @@ internal sealed partial class LoweringContext
         stateCounts.TryGetValue(baseName, out int count);
         stateCounts[baseName] = count + 1;
         string name = count == 0 ? baseName : baseName + "_" + (count + 1);
-        // Only a plain yield: at a delegation's resume point Close first closes the sub-coroutine, through the exit.
-        bool closesByReturn = CleanupDepth > 0 && ExitHandlerDepth == 0 && kind == "Yield";
-        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, closesByReturn);
+        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, CleanupDepth > 0 && ExitHandlerDepth == 0);
         States.Add(state);
         resumeLabel = "Resume_" + name;
         DispatchFrames.Peek().Add((name, resumeLabel));
