@@ -244,10 +244,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <summary>
     /// Runs the body from where it is suspended (or from the top) to its next suspension point or its end.
     /// Implementations switch on <see cref="Coroutine.state"/> to find their resume point (it is <see cref="Coroutine.Running"/>
-    /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point, store the next
-    /// resume point (&gt; 0) in <see cref="Coroutine.state"/> (a subclass that keeps its own may leave it: the runtime then
-    /// records a generic one) and suspend with <c>return Yielded(value)</c> or
-    /// <c>return DelegateTo(sub)</c>, and finish with <c>return false</c> or <c>return Complete(value)</c>.
+    /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point, suspend with
+    /// <c>return Yielded(resumePoint, value)</c> or <c>return DelegateTo(resumePoint, sub)</c>, which store the next resume
+    /// point (&gt; 0) in <see cref="Coroutine.state"/> (a subclass that keeps its own may call <c>Yielded(value)</c> or
+    /// <c>DelegateTo(sub)</c> and leave it: the runtime then records a generic one), and finish with <c>return false</c> or
+    /// <c>return Complete(value)</c>.
     /// </summary>
     /// <returns>True when suspended; false when finished.</returns>
     protected abstract bool Resume();
@@ -314,6 +315,19 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         return true;
     }
 
+    /// <summary>
+    /// Suspends the body at <paramref name="resumePoint"/>, yielding <paramref name="value"/>: <c>return Yielded(Yield_Line12, x)</c>.
+    /// The resume point reaches <see cref="Coroutine.state"/> only after the argument is computed, so an exception there
+    /// leaves the body <see cref="Coroutine.Running"/> (its finally blocks run) and a re-entrant call from it is refused.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool Yielded(int resumePoint, TYield value)
+    {
+        current = value;
+        state = resumePoint;
+        return true;
+    }
+
     /// <summary>Records the body's result; <c>return Complete(x)</c> finishes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool Complete(TReturn value)
@@ -332,6 +346,17 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         x.StepsChecked = true;
         x.PendingSub = sub ?? throw new ArgumentNullException(nameof(sub), "A template awaited a null coroutine.");
         x.AwaitedSub = sub;
+        return true;
+    }
+
+    /// <summary>
+    /// Suspends the body at <paramref name="resumePoint"/> to delegate to <paramref name="sub"/>:
+    /// <c>return DelegateTo(Delegate_Line12, sub)</c>; the resume point is stored last, as by <see cref="Yielded(int, TYield)"/>.
+    /// </summary>
+    protected bool DelegateTo(int resumePoint, Coroutine sub)
+    {
+        DelegateTo(sub);
+        state = resumePoint;
         return true;
     }
 
@@ -368,8 +393,19 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on the yielder from <see cref="CreateChannel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
     protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => true;
 
+    /// <summary>Suspends the body at <paramref name="resumePoint"/> after a helper yielded through the yielder; the resume point is stored last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected bool YieldedThrough(int resumePoint, YieldAwaitable<TSend> awaitable)
+    {
+        state = resumePoint;
+        return true;
+    }
+
     /// <summary>Suspends to delegate to what a helper's <c>YieldAll</c> on the yielder from <see cref="CreateChannel"/> returned.</summary>
     protected bool DelegateTo(YieldAllAwaitable awaitable) => DelegateTo((Coroutine)awaitable.Source);
+
+    /// <summary>Suspends the body at <paramref name="resumePoint"/> to delegate to what a helper's <c>YieldAll</c> returned; the resume point is stored last.</summary>
+    protected bool DelegateTo(int resumePoint, YieldAllAwaitable awaitable) => DelegateTo(resumePoint, (Coroutine)awaitable.Source);
 
     private sealed class ChannelYielder : Yielder<TYield, TSend>
     {

@@ -133,14 +133,14 @@ public sealed class RandomTemplates
         {
             case 0:
             case 1:
-                Line($"await co.Yield({Expr()});");
+                Line($"await co.Yield({YieldOperand()});");
                 return;
             case 2:
-                Line($"{Assignable()} = await co.Yield({Expr()});");
+                Line($"{Assignable()} = await co.Yield({YieldOperand()});");
                 return;
             case 3:
                 string v = Fresh("v");
-                Line($"int {v} = await co.Yield({Expr()});");
+                Line($"int {v} = await co.Yield({YieldOperand()});");
                 intLocals.Add(v);
                 return;
             case 4:
@@ -356,6 +356,12 @@ public sealed class RandomTemplates
         1 => Local(),
         _ => $"{Local()} + {random.Next(10)}",
     };
+
+    // What a statement yields: now and then an expression that throws, which unwinds through the template's finally blocks
+    // and catch clauses as any other throw (the generated code records the resume point only after computing it).
+    private string YieldOperand() => random.Next(8) == 0
+        ? $"({Condition()} ? throw new FormatException(\"y{statements}\") : {Expr()})"
+        : Expr();
 
     private string Condition() => random.Next(3) switch
     {

@@ -723,7 +723,8 @@ internal sealed partial class BodyLowerer
         bool onYielder = awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
             && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(access.Expression, context.CancellationToken).Symbol, context.Yielder);
 
-        string suspend;
+        string suspend; // the base class method that suspends: Yielded, YieldedThrough or DelegateTo
+        string operand; // what it yields or delegates to
         string kind;
         string waitsFor;
         bool delegation;
@@ -731,21 +732,21 @@ internal sealed partial class BodyLowerer
         {
             var invocation = (InvocationExpressionSyntax)awaited;
             string yielded = invocation.ArgumentList.Arguments.Count == 0 ? "default!" : Text(invocation.ArgumentList.Arguments[0].Expression);
-            (kind, suspend, waitsFor, delegation) = ("Yield", $"return this.Yielded({yielded});", $"MoveNext or Send after yielding {invocation.ArgumentList.Arguments.FirstOrDefault()?.ToString() ?? "default"}", false);
+            (kind, suspend, operand, waitsFor, delegation) = ("Yield", "Yielded", yielded, $"MoveNext or Send after yielding {invocation.ArgumentList.Arguments.FirstOrDefault()?.ToString() ?? "default"}", false);
         }
         else if (onYielder && called is { Name: "YieldAll" } && CoroutineTypes.IsYielder(called.ContainingType))
         {
             var invocation = (InvocationExpressionSyntax)awaited;
             string items = Text(invocation.ArgumentList.Arguments[0].Expression);
-            (kind, suspend, waitsFor, delegation) = ("YieldAll", $"return this.DelegateTo(new global::CoroGen.YieldAllCoroutine<{context.YieldTypeText}, {context.SendTypeText}>({items}));", $"the elements of {items} to be taken", true);
+            (kind, suspend, operand, waitsFor, delegation) = ("YieldAll", "DelegateTo", $"new global::CoroGen.YieldAllCoroutine<{context.YieldTypeText}, {context.SendTypeText}>({items})", $"the elements of {items} to be taken", true);
         }
         else if (CoroutineTypes.IsNamed(awaitedType, "YieldAwaitable"))
         {
-            (kind, suspend, waitsFor, delegation) = ("Yield", $"return this.YieldedThrough({Text(awaited)});", $"MoveNext or Send after {awaited}", false);
+            (kind, suspend, operand, waitsFor, delegation) = ("Yield", "YieldedThrough", Text(awaited), $"MoveNext or Send after {awaited}", false);
         }
         else if (CoroutineTypes.IsNamed(awaitedType, "YieldAllAwaitable"))
         {
-            (kind, suspend, waitsFor, delegation) = ("YieldAll", $"return this.DelegateTo({Text(awaited)});", $"the elements yielded by {awaited}", true);
+            (kind, suspend, operand, waitsFor, delegation) = ("YieldAll", "DelegateTo", Text(awaited), $"the elements yielded by {awaited}", true);
         }
         else if (FactoryCalls.Resolve(awaited, context) is { } factoryResult)
         {
@@ -756,7 +757,7 @@ internal sealed partial class BodyLowerer
             }
 
             resultType = factoryResult.ResultType;
-            (kind, suspend, waitsFor, delegation) = ("Delegate", $"return this.DelegateTo({sub});", $"the sub-coroutine {awaited} to finish", true);
+            (kind, suspend, operand, waitsFor, delegation) = ("Delegate", "DelegateTo", sub, $"the sub-coroutine {awaited} to finish", true);
         }
         else if (CoroutineTypes.IsCoroutine(awaitedType))
         {
@@ -766,11 +767,11 @@ internal sealed partial class BodyLowerer
                 return;
             }
 
-            (kind, suspend, waitsFor, delegation) = ("Delegate", $"return this.DelegateTo({sub});", $"the sub-coroutine {awaited} to finish", true);
+            (kind, suspend, operand, waitsFor, delegation) = ("Delegate", "DelegateTo", sub, $"the sub-coroutine {awaited} to finish", true);
         }
         else if (awaitedType is not null && HasAwaitAdapter(awaitedType))
         {
-            (kind, suspend, waitsFor, delegation) = ("Await", $"return this.DelegateTo({context.YieldTypeText}.Await({Text(awaited)}));", $"{awaited} to complete", true);
+            (kind, suspend, operand, waitsFor, delegation) = ("Await", "DelegateTo", $"{context.YieldTypeText}.Await({Text(awaited)})", $"{awaited} to complete", true);
         }
         else
         {
@@ -780,7 +781,9 @@ internal sealed partial class BodyLowerer
 
         // One line to suspend, one to resume: each maps to the await's template line.
         StateModel state = context.AddState(kind, line, waitsFor, out string resume);
-        output.Add(Code($"this.state = {state.Name}; {suspend}", line));
+        // The resume point is the first argument: it reaches `state` only after the operand is computed, so an exception
+        // there leaves the body Running (its finally blocks run) and a re-entrant call from it is refused.
+        output.Add(Code($"return this.{suspend}({state.Name}, {operand});", line));
         output.Add(new BodyLine(BodyLineKind.Label, resume, 0));
         if (state.ClosesByReturn)
         {
