@@ -450,7 +450,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         // once (a refill branch), the JIT keeps a variable that the finally reads on the stack and reloads it at every field
         // access of the inlined body. A copy made here has a single definition, so it stays in a register.
         Coroutine<TYield, TSend, TReturn> self = this;
-        self.sent = value;
+        if (typeof(TSend) != typeof(Unit))
+        {
+            self.sent = value; // a Unit carries nothing: a coroutine that takes no values skips the store
+        }
+
         bool returned = false;
         try
         {
