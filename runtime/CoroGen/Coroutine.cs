@@ -42,11 +42,6 @@ public abstract class Coroutine
     // a coroutine that only yields and receives values carries one null reference for all of it.
     private protected CoroutineExtras? extras;
 
-    // Set while Close resumes a body suspended where no handler can catch the exit (CanCloseByReturn): the resume point
-    // returns instead of raising it (IsLeavingForClose), and the step ends Closed. It fills the padding after `state`, so it
-    // costs no memory.
-    private protected bool leavingForClose;
-
     private protected Coroutine()
     {
     }
@@ -199,6 +194,11 @@ internal sealed class CoroutineExtras
 
     // PendingException has never been thrown: raise it with a plain throw (no stack trace to keep, and the cheapest raise).
     internal bool PendingUnthrown;
+
+    // Set while Close resumes a body suspended where no handler can catch the exit (CanCloseByReturn): the resume point
+    // returns instead of raising it (IsLeavingForClose), and the step ends Closed. It lives here, not in the coroutine,
+    // because a bool there would take the padding after `state` that the generated class's first int field fills.
+    internal bool LeavingForClose;
 }
 
 /// <summary>The return type of templates that produce a result of type <typeparamref name="TReturn"/>.</summary>

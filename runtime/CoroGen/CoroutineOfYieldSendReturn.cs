@@ -176,7 +176,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             return false;
         }
 
-        leavingForClose = true;
+        CoroutineExtras x = Extras;
+        x.LeavingForClose = true;
         try
         {
             if (Step(default!, null))
@@ -186,7 +187,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
         finally
         {
-            leavingForClose = false;
+            x.LeavingForClose = false;
         }
 
         return true;
@@ -275,13 +276,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool IsLeavingForClose()
     {
-        if (!leavingForClose)
+        if (extras is null || !extras.LeavingForClose)
         {
             return false;
         }
 
         state = Running;
-        EndDelegation(); // at a delegation's resume point: the closed sub's result is never read
+        extras.AwaitedSub = null; // at a delegation's resume point: the closed sub's result is never read
         return true;
     }
 
@@ -533,7 +534,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             // The body left for Close (IsLeavingForClose), or caught an exit and returned: Closed if it was being closed (by
             // Close, or as a sub of a chain that an exit closes sub first, API.md section 5); a Throw of an exit into the
             // coroutine itself has finished normally.
-            state = leavingForClose || (exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null)) ? ClosedState : CompletedState;
+            state = extras is { LeavingForClose: true } || (exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null)) ? ClosedState : CompletedState;
             return false;
         }
         catch (Exception escaped) when (IsExit(escaped, out exitEscaped))
