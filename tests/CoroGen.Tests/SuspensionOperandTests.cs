@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Xunit;
 
@@ -38,6 +39,21 @@ public static partial class OperandTemplates
         await co.Yield(1);
         await co.Yield(CallBack(log, self.Value!));
         log.Add("after the second yield");
+    }
+
+    [Coroutine]
+    public static async Coroutine NullablePairs(Yielder<(int, string)?> co)
+    {
+        (int, string)? pair = null;
+        await co.Yield(pair);
+        for (int i = 1; i <= 2; i++)
+        {
+            pair = (i, new string('x', i));
+            await co.Yield(pair);
+        }
+
+        pair = null;
+        await co.Yield(pair);
     }
 
     private static int CallBack(List<string> log, Coroutine<int, Unit, Unit> coroutine)
@@ -89,6 +105,13 @@ public sealed class SuspensionOperandTests
         Assert.Contains("awaited a null coroutine", e.Message);
         Assert.Equal(new[] { "disposed" }, log);
         Assert.Equal(CoroutineState.Faulted, coroutine.State);
+    }
+
+    [Fact]
+    public void ANullableLocalYieldsTheValueItHoldsAtTheYield()
+    {
+        // The generated code reads it member by member (CoroutineLowering.Fieldwise): the values must be exactly these.
+        Assert.Equal(new (int, string)?[] { null, (1, "x"), (2, "xx"), null }, OperandTemplates.NullablePairs().ToArray());
     }
 
     [Fact]

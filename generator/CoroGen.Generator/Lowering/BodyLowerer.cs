@@ -731,7 +731,7 @@ internal sealed partial class BodyLowerer
         if (onYielder && called is { Name: "Yield" } && CoroutineTypes.IsYielder(called.ContainingType))
         {
             var invocation = (InvocationExpressionSyntax)awaited;
-            string yielded = invocation.ArgumentList.Arguments.Count == 0 ? "default!" : Text(invocation.ArgumentList.Arguments[0].Expression);
+            string yielded = invocation.ArgumentList.Arguments.Count == 0 ? "default!" : YieldOperand(invocation.ArgumentList.Arguments[0].Expression);
             (kind, suspend, operand, waitsFor, delegation) = ("Yield", "Yielded", yielded, $"MoveNext or Send after yielding {invocation.ArgumentList.Arguments.FirstOrDefault()?.ToString() ?? "default"}", false);
         }
         else if (onYielder && called is { Name: "YieldAll" } && CoroutineTypes.IsYielder(called.ContainingType))
@@ -805,6 +805,18 @@ internal sealed partial class BodyLowerer
         }
 
         output.Add(Code(delivered, line));
+    }
+
+    // What a yield yields. A nullable local held in a field is read member by member (CoroutineLowering.Fieldwise): copied
+    // whole, it is one wide load that the CPU cannot forward from the two narrow stores of an update just before.
+    private string YieldOperand(ExpressionSyntax value)
+    {
+        string text = Text(value);
+        bool hoistedNullable = value is IdentifierNameSyntax
+            && context.Model.GetSymbolInfo(value, context.CancellationToken).Symbol is (ILocalSymbol or IParameterSymbol) and var local
+            && context.FieldOf.ContainsKey(local) && !context.BoxedLocals.ContainsKey(local) && !context.StepLocals.Contains(local)
+            && context.Model.GetTypeInfo(value, context.CancellationToken).Type is { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        return hoistedNullable ? $"global::CoroGen.CoroutineLowering.Fieldwise(ref {text})" : text;
     }
 
     // What the generated code delegates to: a template call becomes a factory call (without `co`); anything else is kept.
