@@ -22,9 +22,10 @@ internal sealed partial class BodyLowerer
 {
     private const string CleanupGuard = "if (this.state == Running) // skipped while suspending: the body has not left the region";
 
-    // The first line of a yield's resume point that no handler of Close's exit encloses: Close leaves the body there by
-    // returning, which runs the same finally blocks as the exit would, without making or throwing it.
+    // The first line of a resume point in a cleanup region that no handler of Close's exit encloses: Close leaves the body
+    // there by returning, which runs the same finally blocks as the exit would, without making or throwing it.
     private const string LeaveForClose = "if (this.IsLeavingForClose()) return false; // Close: leave through the finally blocks around, as its exit would";
+
     private readonly LoweringContext context;
 
     private BodyLowerer(LoweringContext context) => this.context = context;

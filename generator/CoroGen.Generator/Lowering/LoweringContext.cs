@@ -144,7 +144,7 @@ internal sealed partial class LoweringContext
     /// <summary>
     /// How many of those regions need Close's exit raised as an exception: a try with a catch that names
     /// CoroutineExitException, or a try whose finally suspends (it runs as flattened code, which a return would skip).
-    /// Close leaves a yield that none encloses by returning from it.
+    /// Close leaves an await that none encloses by returning from it.
     /// </summary>
     public int ExitHandlerDepth { get; set; }
 
