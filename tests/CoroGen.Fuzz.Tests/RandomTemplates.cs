@@ -246,20 +246,20 @@ public sealed class RandomTemplates
         switch (random.Next(5))
         {
             case 0:
-                Line($"{target} += await co.Yield({Expr()});");
+                Line($"{target} += await co.Yield({YieldOperand()});");
                 break;
             case 1:
                 Line($"log.Add($\"e{statements}:{{{Local()}}}:{{await co.Yield({Expr()})}}\");");
                 break;
             case 2:
-                Line($"{target} = Math.Max({Local()}, await co.Yield({Expr()})) - {random.Next(3)};");
+                Line($"{target} = Math.Max({Local()}, await co.Yield({YieldOperand()})) - {random.Next(3)};");
                 break;
             case 3:
                 // The branch not taken does not suspend: resetting a loop counter there could loop forever without a yield.
-                Line($"{nonCounter} = {Condition()} ? await co.Yield({Expr()}) : {Expr()};");
+                Line($"{nonCounter} = {Condition()} ? await co.Yield({YieldOperand()}) : {Expr()};");
                 break;
             default:
-                Line($"{target} = {Local()} * 2 + await co.Yield({Expr()}) % 5;");
+                Line($"{target} = {Local()} * 2 + await co.Yield({YieldOperand()}) % 5;");
                 break;
         }
     }
