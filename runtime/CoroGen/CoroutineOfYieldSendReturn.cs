@@ -37,9 +37,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
-        // The hot path: a suspended coroutine that has never delegated, been awaited, thrown into or closed runs its body
-        // directly; once user code has made a CoroutineExitException, through the step that can tell one (EscapingExits).
-        if (state > 0 && (extras is null || !extras.StepsChecked))
+        // The hot path: a coroutine not started yet, or suspended, that has never delegated, been awaited, thrown into or
+        // closed runs its body directly; once user code has made a CoroutineExitException, through the step that can tell
+        // one (EscapingExits). Send keeps `state > 0`: a coroutine not started yet refuses a value.
+        if (state >= 0 && (extras is null || !extras.StepsChecked))
         {
             return EscapingExits.Possible ? StepWatchingExits(default!) : StepDirect(default!);
         }
@@ -451,6 +452,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         // once (a refill branch), the JIT keeps a variable that the finally reads on the stack and reloads it at every field
         // access of the inlined body. A copy made here has a single definition, so it stays in a register.
         Coroutine<TYield, TSend, TReturn> self = this;
+        if (self.state == NotStarted)
+        {
+            self.state = Running; // the first step: generated code sets it at every resume point; the top of the body has none
+        }
+
         if (typeof(TSend) != typeof(Unit))
         {
             self.sent = value; // a Unit carries nothing: a coroutine that takes no values skips the store
