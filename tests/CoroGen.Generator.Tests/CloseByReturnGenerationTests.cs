@@ -58,7 +58,7 @@ public sealed class CloseByReturnGenerationTests
     [Fact]
     public void OnlyAwaitsThatNoExitHandlerEnclosesCloseByReturn()
     {
-        string generated = Generate();
+        string generated = GeneratorHarness.GenerateOne(Source);
 
         Assert.Contains("protected override bool IsSuspendedInCleanupRegion => this.state is Yield_Line13 or Yield_Line15 or Delegate_Line16 or Yield_Line19 or Yield_Line35;", generated);
         Assert.Contains("protected override bool CanCloseByReturn => this.state is Yield_Line13 or Yield_Line15 or Delegate_Line16;", generated);
@@ -68,19 +68,10 @@ public sealed class CloseByReturnGenerationTests
     [Fact]
     public void ATemplateWithoutSuchAwaitsKeepsTheBaseDefault()
     {
-        string generated = Generate(Source.Replace("await co.Yield(1);", "Console.WriteLine(1);").Replace("await co.Yield(item);", "Console.WriteLine(item);").Replace("await sub;", "sub.MoveNext();"));
+        string generated = GeneratorHarness.GenerateOne(Source.Replace("await co.Yield(1);", "Console.WriteLine(1);").Replace("await co.Yield(item);", "Console.WriteLine(item);").Replace("await sub;", "sub.MoveNext();"));
 
         Assert.DoesNotContain("CanCloseByReturn", generated);
         Assert.DoesNotContain("IsLeavingForClose", generated);
-    }
-
-    private static string Generate(string source = Source)
-    {
-        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
-        Assert.Null(run.Exception);
-        Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Empty(run.CompilationErrors);
-        return run.Sources.Single().SourceText.ToString();
     }
 
     // The resume labels whose first statement is the Close check.

@@ -45,6 +45,16 @@ internal static class GeneratorHarness
         return new GeneratorRun(driver, driver.GetRunResult(), output);
     }
 
+    /// <summary>Runs the generator over one template file that must generate cleanly; returns its one generated source.</summary>
+    public static string GenerateOne(string source)
+    {
+        GeneratorRun run = Run(source);
+        Xunit.Assert.Null(run.Exception);
+        Xunit.Assert.Empty(run.GeneratorDiagnostics);
+        Xunit.Assert.Empty(run.CompilationErrors);
+        return run.Sources.Single().SourceText.ToString();
+    }
+
     internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorDriverRunResult Result, Compilation Output)
     {
         public Exception? Exception => Result.Results.Single().Exception;
