@@ -21,6 +21,22 @@ public class LoopTests
     }
 
     [Fact]
+    public void LoopRequest_KeepsItsTicksExactly_AndSaturatesBeyond2To61ToForever()
+    {
+        // A request packs its kind and ticks into one long (62 bits of ticks).
+        long largest = (long.MaxValue >> 2) - 1;
+        Assert.Equal(new TimeSpan(largest), LoopRequest.ForSleep(new TimeSpan(largest)).SleepDelay);
+        Assert.Equal(new TimeSpan(-5), LoopRequest.ForSleep(new TimeSpan(-5)).SleepDelay);
+        Assert.Equal(TimeSpan.MaxValue, LoopRequest.ForSleep(new TimeSpan(largest + 1)).SleepDelay);
+        Assert.Equal(TimeSpan.MaxValue, LoopRequest.ForSleep(System.Threading.Timeout.InfiniteTimeSpan).SleepDelay);
+        Assert.Equal(LoopRequest.ForSleep(TimeSpan.MaxValue), LoopRequest.ForSleep(new TimeSpan(long.MaxValue >> 1)));
+        Assert.NotEqual(LoopRequest.ForSleep(new TimeSpan(1)), LoopRequest.ForSleep(new TimeSpan(2)));
+        Assert.Equal(TimeSpan.Zero, LoopRequest.ForDeadline(TimeSpan.FromDays(1)).SleepDelay);
+        Assert.Equal("SleepUntil(1.00:00:00)", LoopRequest.ForDeadline(TimeSpan.FromDays(1)).ToString());
+        Assert.False(LoopRequest.ForSleep(TimeSpan.Zero).IsReschedule); // a zero sleep reschedules when run, but is a sleep
+    }
+
+    [Fact]
     public void SleepUntil_AndZeroSleep()
     {
         var loop = S.VirtualLoop();

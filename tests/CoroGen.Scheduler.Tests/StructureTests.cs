@@ -406,3 +406,41 @@ public class StructureTests
         }
     }
 }
+
+/// <summary>What a task costs in memory: the round-robin benchmark keeps a million of them alive at once.</summary>
+public class TaskLayoutTests
+{
+    [Fact]
+    public void ARequestIsOneLong_AndSpawningAllocatesOnly_TheTaskHandleOf48Bytes()
+    {
+        Assert.Equal(8, System.Runtime.CompilerServices.Unsafe.SizeOf<LoopRequest>());
+
+        var loop = new EventLoop();
+        Coroutine<LoopRequest, Unit, int> first = SchedulerTemplates.Child(1);
+        Coroutine<LoopRequest, Unit, int> second = SchedulerTemplates.Child(2);
+        GC.KeepAlive(loop.Spawn(first)); // compiles Spawn
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        LoopTask<int> task = loop.Spawn(second);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(task);
+
+        // Header and method table (16), rare state, loop and coroutine references (24), id and status-with-timer-slot (8).
+        Assert.Equal(48, allocated);
+    }
+
+    [Theory]
+    [InlineData(LoopTaskStatus.Sleeping, 0)]
+    [InlineData(LoopTaskStatus.Cancelled, (int.MaxValue >> 3))]
+    public void StatusAndTimerSlot_ShareAnInt_WithoutDisturbingEachOther(LoopTaskStatus status, int slot)
+    {
+        var task = new EventLoop().Spawn(SchedulerTemplates.Child(1));
+        task.TimerSlot = slot;
+        task.Status = status;
+        Assert.Equal(slot, task.TimerSlot);
+        Assert.Equal(status, task.Status);
+        task.TimerSlot = 5;
+        Assert.Equal(status, task.Status);
+        Assert.Equal(5, task.TimerSlot);
+        Assert.Throws<InvalidOperationException>(() => task.TimerSlot = (int.MaxValue >> 3) + 1);
+    }
+}

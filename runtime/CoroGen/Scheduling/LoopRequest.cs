@@ -21,15 +21,29 @@ namespace CoroGen.Scheduling;
 /// </remarks>
 public readonly struct LoopRequest : IEquatable<LoopRequest>
 {
-    internal readonly LoopRequestKind Kind;
+    // The kind in the low two bits and the ticks above them, in one long: every scheduler coroutine holds its current
+    // request, and a million of them may be alive at once, so a request is 8 bytes rather than a padded 16. The ticks keep
+    // 62 bits (plus or minus 7,300 years); anything beyond saturates to long.MaxValue, which the loop reads as "never".
+    private const int KindBits = 2;
+    private const long KindMask = (1 << KindBits) - 1;
+    private const long MaxTicks = long.MaxValue >> KindBits;
+    private const long MinTicks = long.MinValue >> KindBits;
+
+    private readonly long bits;
+
+    private LoopRequest(LoopRequestKind kind, long ticks) =>
+        bits = (Math.Clamp(ticks, MinTicks, MaxTicks) << KindBits) | (long)kind;
+
+    internal LoopRequestKind Kind => (LoopRequestKind)(bits & KindMask);
 
     // Sleep: the delay in TimeSpan ticks; SleepUntil: the deadline in ticks of the loop's clock (EventLoop.Elapsed).
-    internal readonly long Ticks;
-
-    private LoopRequest(LoopRequestKind kind, long ticks)
+    internal long Ticks
     {
-        Kind = kind;
-        Ticks = ticks;
+        get
+        {
+            long ticks = bits >> KindBits;
+            return ticks == MaxTicks ? long.MaxValue : ticks;
+        }
     }
 
     /// <summary>Go to the back of the ready queue and run again after every other ready task (curio's <c>sleep(0)</c>). Same as <c>default</c>.</summary>
@@ -40,13 +54,14 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
 
     /// <summary>
     /// Sleep for <paramref name="delay"/> of the loop's clock (<see cref="EventLoop.TimeProvider"/>); zero or negative reschedules;
-    /// <see cref="TimeSpan.MaxValue"/> or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> sleeps until the task is cancelled.
+    /// <see cref="TimeSpan.MaxValue"/>, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> or any delay over 7,300 years
+    /// (2^61 ticks) sleeps until the task is cancelled.
     /// </summary>
     /// <param name="delay">How long to sleep.</param>
     public static LoopRequest ForSleep(TimeSpan delay) =>
         new(LoopRequestKind.Sleep, delay == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : delay.Ticks);
 
-    /// <summary>Sleep until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>; a deadline already passed reschedules.</summary>
+    /// <summary>Sleep until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>; a deadline already passed reschedules; one over 7,300 years (2^61 ticks) never comes.</summary>
     /// <param name="deadline">The deadline, measured like <see cref="EventLoop.Elapsed"/> from the loop's creation.</param>
     public static LoopRequest ForDeadline(TimeSpan deadline) => new(LoopRequestKind.SleepUntil, deadline.Ticks);
 
@@ -114,13 +129,13 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
         (task ?? throw new ArgumentNullException(nameof(task))).Join();
 
     /// <inheritdoc/>
-    public bool Equals(LoopRequest other) => Kind == other.Kind && Ticks == other.Ticks;
+    public bool Equals(LoopRequest other) => bits == other.bits;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is LoopRequest other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Kind, Ticks);
+    public override int GetHashCode() => bits.GetHashCode();
 
     /// <summary>Compares two requests.</summary>
     /// <param name="left">A request.</param>

@@ -38,10 +38,32 @@ public abstract class LoopTask
     // steps touch (the coroutine, in LoopTask<T>), the sleep token, and a reference to the rest (Rare), made on demand.
     // The running task keeps Status == Ready while it runs (the loop knows which task runs), so a task that only reschedules
     // itself is read, never written, by the loop.
-    internal LoopTaskStatus Status;
+    // The status in the low three bits and, while Sleeping, the slot of its entry in the loop's timer heap (to cancel the
+    // sleep) above them: one int rather than two keeps a task at 48 bytes instead of 56.
+    private int statusAndSlot;
 
-    // While Sleeping: the slot of its entry in the loop's timer heap (to cancel the sleep).
-    internal int TimerSlot;
+    private const int StatusBits = 3;
+    private const int StatusMask = (1 << StatusBits) - 1;
+
+    internal LoopTaskStatus Status
+    {
+        get => (LoopTaskStatus)(statusAndSlot & StatusMask);
+        set => statusAndSlot = (statusAndSlot & ~StatusMask) | (int)value;
+    }
+
+    internal int TimerSlot
+    {
+        get => statusAndSlot >>> StatusBits;
+        set
+        {
+            if (value > int.MaxValue >> StatusBits)
+            {
+                throw new InvalidOperationException($"More than {int.MaxValue >> StatusBits} tasks and timeout scopes are in the loop's timer heap at once.");
+            }
+
+            statusAndSlot = (value << StatusBits) | (statusAndSlot & StatusMask);
+        }
+    }
 
     private RareState? rare;
 
