@@ -165,6 +165,9 @@ public abstract class LoopTask
 
     internal abstract void CloseCoroutine();
 
+    /// <summary>The coroutine, untyped (for prefetching).</summary>
+    internal abstract object CoroutineObject { get; }
+
     /// <summary>Called from the loop when the task ends.</summary>
     internal abstract void SetFinished(Exception? failure);
 
@@ -238,6 +241,8 @@ public sealed class LoopTask<T> : LoopTask
     }
 
     internal override void CloseCoroutine() => coroutine.Close();
+
+    internal override object CoroutineObject => coroutine;
 
     internal override void SetFinished(Exception? failure)
     {

@@ -121,6 +121,39 @@ internal sealed class TimerHeap
         return false;
     }
 
+    /// <summary>
+    /// The targets of the next two entries to fire, unless later pushes come before them: the top, and the earliest of its
+    /// children. Either is null when there is none or it was cancelled. For prefetching only.
+    /// </summary>
+    internal void PeekNextTwo(out object? next, out object? afterNext)
+    {
+        next = afterNext = null;
+        int n = count;
+        if (n == 0)
+        {
+            return;
+        }
+
+        Entry[] h = heap;
+        next = targets[h[0].Slot];
+        if (n == 1)
+        {
+            return;
+        }
+
+        int min = 1;
+        int end = Math.Min(5, n);
+        for (int c = 2; c < end; c++)
+        {
+            if (Less(in h[c], in h[min]))
+            {
+                min = c;
+            }
+        }
+
+        afterNext = targets[h[min].Slot];
+    }
+
     /// <summary>Adds every task that sleeps in the heap (the target of a live entry) to <paramref name="into"/>.</summary>
     internal void CopySleepersTo(List<LoopTask> into)
     {
