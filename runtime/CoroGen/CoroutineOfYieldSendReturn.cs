@@ -139,7 +139,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         bool yielded;
         try
         {
-            yielded = Drive(default!, CoroutineExitException.ForClose());
+            yielded = Drive(default!, null, closeRequest: true);
         }
         catch (CoroutineExitException)
         {
@@ -570,12 +570,18 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         return false;
     }
 
-    // Resumes the innermost level with the operation, then lets the chain settle.
-    private bool Drive(TSend value, Exception? exception)
+    // Resumes the innermost level with the operation, then lets the chain settle. A close request (Close) makes its exit
+    // only where a level needs it raised: a chain whose levels all close by returning allocates none.
+    private bool Drive(TSend value, Exception? exception, bool closeRequest = false)
     {
         Coroutine? leaf = extras?.LeafLevel;
         if (leaf is null)
         {
+            if (closeRequest)
+            {
+                exception = CoroutineExitException.ForClose();
+            }
+
             // A Throw of an exception that was never thrown raises it with a plain throw; TargetSite is null exactly then
             // (and cheap to read, unlike StackTrace).
             bool suspended = Step(value, exception, unthrown: exception is not null && exception.TargetSite is null);
@@ -583,20 +589,27 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
 
         extras!.ChainRunning = true;
-        bool closing = exception is CoroutineExitException;
+        bool closing = closeRequest || exception is CoroutineExitException;
 
         // Close's own exit (not one passed to Throw, which must reach the levels as itself) ends the levels that cannot see
         // it without being raised (TryCloseWithoutExit).
-        bool closeRequested = exception is CoroutineExitException { IsCloseRequest: true };
+        bool closeRequested = closeRequest || exception is CoroutineExitException { IsCloseRequest: true };
         bool yielded = false;
         Exception? escaped = null;
         try
         {
-            if (exception is null)
+            if (closeRequested)
+            {
+                if (!leaf.TryCloseWithoutExit())
+                {
+                    yielded = leaf.StepLevel(exception ?? CoroutineExitException.ForClose());
+                }
+            }
+            else if (exception is null)
             {
                 yielded = ((IDelegationLevel<TYield, TSend>)leaf).StepWithValue(value);
             }
-            else if (!closeRequested || !leaf.TryCloseWithoutExit())
+            else
             {
                 yielded = leaf.StepLevel(exception);
             }

@@ -333,6 +333,29 @@ public sealed class CloseByReturnTests
     }
 
     [Fact]
+    public void ClosingAChainThatClosesByReturnAllocatesNothing()
+    {
+        // Close makes its exit only for a level that must see it raised; here no level does.
+        var log = new List<string>();
+        var warmInner = CloseTemplates.Inner(log, failInFinally: false);
+        var warmOuter = CloseTemplates.Outer(log, warmInner);
+        warmOuter.MoveNext();
+        warmOuter.Close(); // compiles the path
+
+        var inner = CloseTemplates.Inner(log, failInFinally: false);
+        var outer = CloseTemplates.Outer(log, inner);
+        Assert.True(outer.MoveNext());
+        log.Clear();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        outer.Close();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(new[] { "inner finally", "outer finally" }, log);
+        Assert.Equal(CoroutineState.Closed, outer.State);
+    }
+
+    [Fact]
     public void ADelegatorOutsideAnyRegionIsClosedWithoutRunning()
     {
         var log = new List<string>();
