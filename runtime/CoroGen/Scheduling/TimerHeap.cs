@@ -14,8 +14,9 @@ namespace CoroGen.Scheduling;
 /// is that of curio's <c>timequeue</c> (timeouts usually never fire, so cancelling one must cost next to nothing); curio
 /// keeps far deadlines in coarse buckets, this heap uses lazy deletion.</para>
 /// <para>Entries are 16 bytes without references: the deadline, the push order and the index of a slot that holds the
-/// target (the task or the scope). Sifting therefore moves plain data (no GC write barriers), a node's four children fill
-/// one cache line, and telling a live entry from a dead one reads the slot, not the task. A slot is owned by one entry
+/// target (the task or the scope). Sifting therefore moves plain data (no GC write barriers), a node's four children take
+/// 64 bytes (one cache line when the array happens to start on a line boundary, two otherwise: .NET does not align
+/// arrays to cache lines), and telling a live entry from a dead one reads the slot, not the task. A slot is owned by one entry
 /// until that entry leaves the heap, so the slot index is also the sleeper's token.</para>
 /// </remarks>
 internal sealed class TimerHeap
