@@ -433,8 +433,10 @@ public sealed class EventLoop
     private void FireDueTimers()
     {
         long now = Now();
+        bool fired = false;
         while (timers.TryPopDue(now, out object target))
         {
+            fired = true;
             if (target is TimeoutScope scope)
             {
                 scope.Armed = false;
@@ -447,7 +449,10 @@ public sealed class EventLoop
             }
         }
 
-        PrefetchNextWakeUps();
+        if (fired)
+        {
+            PrefetchNextWakeUps(); // the heap's top changed; otherwise the last prefetch still stands
+        }
     }
 
     // A sleeper's wake-up touches three objects no other step has touched lately: its task (popping it from the heap), its
