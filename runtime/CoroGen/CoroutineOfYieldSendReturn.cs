@@ -619,7 +619,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             escaped = e;
         }
 
-        return Settle(leaf, yielded, escaped, closing, closeRequested);
+        // An exit passed to Throw is raised as itself at each delegator whose sub ended without letting it escape (PEP 380,
+        // as CPython raises the thrown object again after closing the sub); only Close makes one of its own.
+        return Settle(leaf, yielded, escaped, closing, closeRequested, exception as CoroutineExitException);
     }
 
     // The trampoline. `level` has just run with the given outcome; walk inward (new delegations) and outward
@@ -630,13 +632,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // closed: they run normally, and their delegator resumes normally when they end; if they yield, the closing level
     // that awaits them has ignored the exit.
     [MethodImpl(MethodImplOptions.NoInlining)] // the chain is the rare path: keep the direct step small enough to inline
-    private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested)
+    private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit = null)
     {
         CoroutineExtras chain = Extras;
         chain.ChainRunning = true;
         try
         {
-            return SettleChain(chain, level, yielded, escaped, closing, closeRequested);
+            return SettleChain(chain, level, yielded, escaped, closing, closeRequested, thrownExit);
         }
         finally
         {
@@ -644,9 +646,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
     }
 
-    private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested)
+    private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit)
     {
-        CoroutineExitException? exit = null;
+        // The exit raised at a delegator whose closing sub ended quietly: the one passed to Throw, else Close's own, made on demand.
+        CoroutineExitException? exit = thrownExit;
 
         // While closing: how many levels `level` lies below the innermost level of the chain being closed (0: it is one).
         int opened = 0;

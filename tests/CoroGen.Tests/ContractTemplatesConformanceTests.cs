@@ -714,6 +714,25 @@ public static partial class ExitIntoDelegationTemplates
             throw;
         }
     }
+
+    // Three levels: the exit reaches this one through OverReturning, whose sub ended quietly.
+    [Coroutine]
+    public static async Coroutine<string> OverOverReturning(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            return await OverReturning(log, co);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("outer caught exit");
+            throw;
+        }
+        finally
+        {
+            log.Add("outer finally");
+        }
+    }
 }
 
 public static partial class EnumerationTemplates

@@ -55,8 +55,23 @@ public sealed class ExitIntoDelegationConformanceTests
         var log = new List<string>();
         var co = X.OverReturning(log);
         Assert.True(co.MoveNext());
-        Assert.Throws<CoroutineExitException>(() => co.Throw(new CoroutineExitException()));
+        var exit = new CoroutineExitException();
+        var escaped = Assert.Throws<CoroutineExitException>(() => co.Throw(exit));
+        Assert.Same(exit, escaped); // raised again as itself in the delegator, as CPython's throw(GeneratorExit) does
         Assert.Equal(new[] { "sub caught exit", "delegator caught exit" }, log);
+        Assert.Equal(CoroutineState.Closed, co.State);
+    }
+
+    [Fact]
+    public void AThrownExitReachesEveryDelegatorAsItselfWhenTheInnermostSubReturns()
+    {
+        var log = new List<string>();
+        var co = X.OverOverReturning(log);
+        Assert.True(co.MoveNext());
+        var exit = new CoroutineExitException();
+        var escaped = Assert.Throws<CoroutineExitException>(() => co.Throw(exit));
+        Assert.Same(exit, escaped);
+        Assert.Equal(new[] { "sub caught exit", "delegator caught exit", "outer caught exit", "outer finally" }, log);
         Assert.Equal(CoroutineState.Closed, co.State);
     }
 }
