@@ -28,7 +28,11 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.YielderParameter,
         DiagnosticDescriptors.NotAsync,
         DiagnosticDescriptors.WrongReturnType,
-        DiagnosticDescriptors.TemplateCalledDirectly);
+        DiagnosticDescriptors.TemplateCalledDirectly,
+        DiagnosticDescriptors.SuspensionInNestedFunction,
+        DiagnosticDescriptors.CoroutineWithoutTemplate,
+        DiagnosticDescriptors.OverridableTemplate,
+        DiagnosticDescriptors.SuspensionNotAwaited);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -47,21 +51,41 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(AnalyzeTemplate, SymbolKind.Method);
             start.RegisterSymbolAction(AnalyzeContainingType, SymbolKind.NamedType);
             start.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterOperationAction(AnalyzeAwait, OperationKind.Await);
+            start.RegisterOperationAction(AnalyzeNestedFunction, OperationKind.LocalFunction, OperationKind.AnonymousFunction);
+            start.RegisterOperationAction(AnalyzeExpressionStatement, OperationKind.ExpressionStatement);
         });
     }
 
-    // COROGEN002-004, at the template.
+    // COROGEN002-004 and COROGEN017, at the template; COROGEN016 at an async method returning Coroutine that is not one.
     private static void AnalyzeTemplate(SymbolAnalysisContext context)
     {
         var method = (IMethodSymbol)context.Symbol;
-        if (!TemplateSignature.IsTemplate(method)
-            || method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not MethodDeclarationSyntax declaration)
+        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not MethodDeclarationSyntax declaration)
         {
             return;
         }
 
         Location at = declaration.Identifier.GetLocation();
-        if (!method.IsAsync)
+        if (!TemplateSignature.IsTemplate(method))
+        {
+            if (method.IsAsync && TemplateSignature.ReturnsCoroutine(method))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, $"The method '{method.Name}'", method.ReturnType.ToDisplayString(),
+                    TemplateSignature.YielderCount(method) == 0
+                        ? "mark it [Coroutine] and give it a Yielder parameter (for example 'Yielder<int> co') for its suspension points"
+                        : "mark it [Coroutine]: it has a Yielder parameter, so it is a template without its attribute"));
+            }
+
+            return;
+        }
+
+        if (TemplateSignature.OverridableModifier(method, declaration) is { } modifier)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverridableTemplate, at, method.Name, modifier));
+        }
+
+        if (!method.IsAsync && !method.IsAbstract) // an abstract method cannot be async: COROGEN017 says what to do
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name));
         }
@@ -118,6 +142,100 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
+
+    // COROGEN015: an await of a suspension point (co.Yield, co.YieldAll, a helper, a coroutine) inside a lambda or local
+    // function of a template. That function is compiled as a method of its own (an async Task lambda, say), whose await
+    // cannot suspend the coroutine: the generator copies it as it is, and it would throw when it runs.
+    private static void AnalyzeAwait(OperationAnalysisContext context)
+    {
+        var await = (IAwaitOperation)context.Operation;
+        if (NestedFunction(await) is not { } nested || !InsideTemplate(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        IOperation awaited = await.Operation;
+        bool suspension = CoroutineTypes.IsNamed(awaited.Type, "YieldAwaitable")
+            || CoroutineTypes.IsNamed(awaited.Type, "YieldAllAwaitable")
+            || CoroutineTypes.IsCoroutine(awaited.Type)
+            || awaited is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition);
+        if (suspension)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuspensionInNestedFunction, await.Syntax.GetLocation(), awaited.Syntax.ToString(), Describe(nested)));
+        }
+    }
+
+    // COROGEN016 for lambdas and local functions: async and returning Coroutine, but not a template (only methods can be).
+    // Outside templates, a lambda that takes a Yielder may be run by CoroGen's template oracle on purpose: only those
+    // without one are reported there.
+    private static void AnalyzeNestedFunction(OperationAnalysisContext context)
+    {
+        IMethodSymbol? function = context.Operation switch
+        {
+            ILocalFunctionOperation local => local.Symbol,
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            _ => null,
+        };
+        if (function is null || !function.IsAsync || !TemplateSignature.ReturnsCoroutine(function)
+            || (!InsideTemplate(context.ContainingSymbol) && TemplateSignature.YielderCount(function) > 0))
+        {
+            return;
+        }
+
+        Location at = context.Operation.Syntax is LocalFunctionStatementSyntax statement ? statement.Identifier.GetLocation() : context.Operation.Syntax.GetLocation();
+        string described = Describe(context.Operation);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, char.ToUpperInvariant(described[0]) + described.Substring(1), function.ReturnType.ToDisplayString(),
+            "make it a [Coroutine] method of the containing type, with a Yielder parameter, and 'await' its call to delegate to it"));
+    }
+
+    // COROGEN018: co.Yield(x), co.YieldAll(items) or a helper such as co.Sleep(d) as a statement of its own, and, inside a
+    // template, a template called without 'await': each only makes a value that nothing awaits.
+    private static void AnalyzeExpressionStatement(OperationAnalysisContext context)
+    {
+        IOperation expression = ((IExpressionStatementOperation)context.Operation).Operation;
+        bool yields = CoroutineTypes.IsNamed(expression.Type, "YieldAwaitable") || CoroutineTypes.IsNamed(expression.Type, "YieldAllAwaitable");
+        bool templateCall = expression is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition)
+            && InsideTemplate(context.ContainingSymbol);
+        if (yields || templateCall)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuspensionNotAwaited, expression.Syntax.GetLocation(), expression.Syntax.ToString(),
+                templateCall ? " (calling a template without 'await' throws InvalidOperationException)" : " (it makes a value that nothing uses)"));
+        }
+    }
+
+    // The lambda or local function the operation stands in, if any (the innermost).
+    private static IOperation? NestedFunction(IOperation operation)
+    {
+        for (IOperation? o = operation.Parent; o is not null; o = o.Parent)
+        {
+            if (o is ILocalFunctionOperation or IAnonymousFunctionOperation)
+            {
+                return o;
+            }
+        }
+
+        return null;
+    }
+
+    // Whether the symbol is a template, or a lambda or local function declared inside one.
+    private static bool InsideTemplate(ISymbol? symbol)
+    {
+        for (ISymbol? s = symbol; s is not null; s = s.ContainingSymbol)
+        {
+            if (s is IMethodSymbol method && method.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction))
+            {
+                return TemplateSignature.IsTemplate(method);
+            }
+        }
+
+        return false;
+    }
+
+    private static string Describe(IOperation function) => function switch
+    {
+        ILocalFunctionOperation local => $"the local function '{local.Symbol.Name}'",
+        _ => $"the {(function.Syntax is AnonymousMethodExpressionSyntax ? "anonymous method" : "lambda")} at line {function.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1}",
+    };
 
     // COROGEN013: ordinary code calling a template (with a Yielder argument) instead of its factory. Inside a template the
     // same call is delegation ('await Sub(args, co)'), which the generator lowers or reports.

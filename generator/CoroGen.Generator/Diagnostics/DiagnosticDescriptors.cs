@@ -80,6 +80,26 @@ internal static class DiagnosticDescriptors
         "The generated factory or class would clash with another member",
         "The factory '{0}' (or the class '{1}') that CoroGen generates for this template would clash with {2}; rename the template, or change its other parameters so that its factory's signature differs");
 
+    public static readonly DiagnosticDescriptor SuspensionInNestedFunction = Error(
+        "COROGEN015",
+        "A lambda or local function inside a template cannot suspend the coroutine",
+        "'await {0}' stands inside {1}, which runs as a method of its own: it cannot suspend the coroutine, and running it would throw InvalidOperationException; move the suspension point into the template's own body, or make that code a [Coroutine] method of the containing type and delegate to it with 'await'");
+
+    public static readonly DiagnosticDescriptor CoroutineWithoutTemplate = Error(
+        "COROGEN016",
+        "Only a [Coroutine] method becomes a coroutine",
+        "{0} is async and returns '{1}', but only a method marked [Coroutine] becomes a coroutine, and calling this one would throw InvalidOperationException; {2}");
+
+    public static readonly DiagnosticDescriptor OverridableTemplate = Error(
+        "COROGEN017",
+        "A coroutine template cannot be abstract, virtual or override",
+        "The [Coroutine] template '{0}' is {1}, but its factory returns the template's own generated class, so an override could not replace it; make the template non-virtual (for example a private template '{0}Body'), and let a virtual method that returns 'Coroutine<TYield, TSend, TReturn>' call its factory");
+
+    public static readonly DiagnosticDescriptor SuspensionNotAwaited = Error(
+        "COROGEN018",
+        "A suspension point that is not awaited does nothing",
+        "'{0}' is not awaited, so it does not suspend the coroutine{1}; write 'await {0};'");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -89,7 +109,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, TemplateCalledDirectly,
-        FactoryClash, InternalError,
+        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -30,9 +30,20 @@ internal static class TemplateSignature
         return ok;
     }
 
+    /// <summary>
+    /// "abstract", "virtual" or "override" when the template is one (COROGEN017), else null. A default interface method
+    /// with a body is virtual without saying so; only what the declaration says counts, as the factory is not virtual either.
+    /// </summary>
+    public static string? OverridableModifier(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
+        method.IsAbstract || declaration.Modifiers.Any(SyntaxKind.AbstractKeyword) ? "abstract"
+        : declaration.Modifiers.Any(SyntaxKind.VirtualKeyword) ? "virtual"
+        : declaration.Modifiers.Any(SyntaxKind.OverrideKeyword) ? "override"
+        : null;
+
     /// <summary>True when the template breaks none of the signature rules, so the generator can lower it.</summary>
     public static bool IsValid(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
-        method.IsAsync
+        OverridableModifier(method, declaration) is null
+        && method.IsAsync
         && ReturnsCoroutine(method)
         && YielderCount(method) == 1
         && declaration.Ancestors().OfType<TypeDeclarationSyntax>().All(IsPartial);

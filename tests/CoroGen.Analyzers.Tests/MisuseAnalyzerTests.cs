@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace CoroGen.Analyzers.Tests;
+
+/// <summary>
+/// Code that compiles but could never work as a coroutine (COROGEN015-018): without these diagnostics each one builds
+/// clean and fails when it runs (one crashes the process from the thread pool), or silently does nothing. Each has a near
+/// miss beside it that must stay clean.
+/// </summary>
+public sealed class MisuseAnalyzerTests
+{
+    private const string Usings = "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\nusing CoroGen;\n\n";
+
+    // ---- COROGEN015: a suspension point inside a lambda or local function of a template ----
+
+    [Theory]
+    [InlineData("Func<Task> f = async () => { await co.Yield(1); };\n        await f();", "co.Yield(1)", "the lambda at line")]
+    [InlineData("async Task Local() { await co.Yield(1); }\n        await Local();", "co.Yield(1)", "the local function 'Local'")]
+    [InlineData("Func<Task> f = async delegate { await Other(co); };\n        await f();", "Other(co)", "the anonymous method at line")]
+    [InlineData("Func<Task> f = async () => { await co.YieldAll(new[] { 1, 2 }); };\n        await f();", "co.YieldAll(new[] { 1, 2 })", "the lambda at line")]
+    public void ASuspensionPointInsideALambdaOrLocalFunctionOfATemplateIsReported(string body, string awaited, string where)
+    {
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(Template(body));
+        Diagnostic d = Assert.Single(found);
+        Assert.Equal("COROGEN015", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("await " + awaited, Text(d));
+        Assert.Contains($"'await {awaited}' stands inside {where}", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Func<Task> f = async () => { await Task.Yield(); };\n        await co.Yield(1);")] // an ordinary await in a lambda
+    [InlineData("Func<int, int> twice = x => x * 2;\n        await co.Yield(twice(1));")]
+    [InlineData("await co.Yield(1);\n        await Other(co);")]
+    public void NearMissesOfCorogen015AreClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));
+
+    // ---- COROGEN016: async and returning Coroutine, but not a template ----
+
+    [Fact]
+    public void AnAsyncLocalFunctionReturningCoroutineInsideATemplateIsReported()
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Template("async Coroutine<int> Local(int k) { return k * 2; }\n        int r = await Local(5);\n        await co.Yield(r);")));
+        Assert.Equal("COROGEN016", d.Id);
+        Assert.Equal("Local", Text(d));
+        Assert.StartsWith("The local function 'Local' is async and returns 'CoroGen.Coroutine<int>', but only a method marked [Coroutine] becomes a coroutine", d.GetMessage());
+    }
+
+    [Fact]
+    public void AnAsyncMethodReturningCoroutineWithoutTheAttributeIsReported()
+    {
+        const string source = Usings + "public static partial class Host\n{\n    public static async Coroutine<int> Twice(int k) { return k * 2; }\n\n    public static async Coroutine Forgot(Yielder<int> co) { await co.Yield(1); }\n}\n";
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(source);
+        Assert.Equal(new[] { "COROGEN016", "COROGEN016" }, found.Select(d => d.Id));
+        Assert.Equal(new[] { "Twice", "Forgot" }, found.Select(Text));
+        Assert.Contains("give it a Yielder parameter", found[0].GetMessage());
+        Assert.Contains("it has a Yielder parameter, so it is a template without its attribute", found[1].GetMessage());
+    }
+
+    [Fact]
+    public void AnAsyncLambdaReturningCoroutineWithoutAYielderIsReportedOutsideTemplates()
+    {
+        const string source = Usings + "public static class Host\n{\n    public static Func<Coroutine> Make() => async () => { };\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN016", d.Id);
+        Assert.StartsWith("The lambda at line 8 is async and returns 'CoroGen.Coroutine'", d.GetMessage());
+    }
+
+    [Theory]
+    // A lambda that takes a Yielder, outside templates: what CoroGen's template oracle runs on purpose.
+    [InlineData("public static class Host\n{\n    public static Func<Yielder<int>, Coroutine> Oracle() => async co => { await co.Yield(1); };\n}\n")]
+    // Not async: returning a coroutine made elsewhere is fine.
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }\n\n    public static Coroutine<int, Unit, Unit> Make() => Ones();\n}\n")]
+    [InlineData("public static class Host\n{\n    public static async Task<int> Twice(int k) { await Task.Yield(); return k * 2; }\n}\n")]
+    public void NearMissesOfCorogen016AreClean(string source)
+    {
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Build(Usings + source).Analyzer;
+        Assert.Empty(found);
+    }
+
+    // ---- COROGEN017: abstract, virtual and override templates ----
+
+    [Theory]
+    [InlineData("public abstract partial class Host\n{\n    [Coroutine]\n    public virtual async Coroutine<int> M(Yielder<int> co) { await co.Yield(1); return 1; }\n}\n", "virtual")]
+    [InlineData("public abstract partial class Host\n{\n    [Coroutine]\n    public abstract Coroutine<int> M(Yielder<int> co);\n}\n", "abstract")]
+    [InlineData("public class Base\n{\n    public virtual Coroutine<int> M(Yielder<int> co) => throw new NotImplementedException();\n}\n\npublic partial class Host : Base\n{\n    [Coroutine]\n    public override async Coroutine<int> M(Yielder<int> co) { await co.Yield(2); return 2; }\n}\n", "override")]
+    public void AnOverridableTemplateIsReportedAndNotGenerated(string source, string modifier)
+    {
+        var (analyzer, generator, run) = AnalyzerHarness.Build(Usings + source);
+        Diagnostic d = Assert.Single(analyzer); // an abstract template gets no COROGEN003 ("declare it async"), which it could not obey
+        Assert.Equal("COROGEN017", d.Id);
+        Assert.Equal("M", Text(d));
+        Assert.StartsWith($"The [Coroutine] template 'M' is {modifier}, but its factory returns the template's own generated class", d.GetMessage());
+        Assert.Empty(generator);
+        Assert.Empty(run.Results.SelectMany(r => r.GeneratedSources)); // no factory that would hide the virtual dispatch
+    }
+
+    [Fact]
+    public void ADefaultInterfaceTemplateWithABodyIsNotReported()
+    {
+        const string source = "public partial interface IHost\n{\n    [Coroutine]\n    public static async Coroutine<int> M(Yielder<int> co) { await co.Yield(1); return 1; }\n\n    [Coroutine]\n    public async Coroutine<int> N(Yielder<int> co) { await co.Yield(1); return 1; }\n}\n";
+        var (analyzer, generator, run) = AnalyzerHarness.Build(Usings + source);
+        Assert.Empty(analyzer);
+        Assert.Empty(generator);
+        Assert.Equal(2, run.Results.SelectMany(r => r.GeneratedSources).Count());
+    }
+
+    // ---- COROGEN018: a suspension point that is not awaited ----
+
+    [Theory]
+    [InlineData("co.Yield(1);\n        await co.Yield(2);", "co.Yield(1)", "it makes a value that nothing uses")]
+    [InlineData("co.YieldAll(new[] { 1, 2 });", "co.YieldAll(new[] { 1, 2 })", "it makes a value that nothing uses")]
+    [InlineData("Other(co);", "Other(co)", "calling a template without 'await' throws InvalidOperationException")]
+    public void ASuspensionPointThatIsNotAwaitedIsReported(string body, string expression, string why)
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Template(body)));
+        Assert.Equal("COROGEN018", d.Id);
+        Assert.Equal(expression, Text(d));
+        Assert.Equal($"'{expression}' is not awaited, so it does not suspend the coroutine ({why}); write 'await {expression};'", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("var later = co.Yield(1);\n        await later;")] // kept, then awaited: a suspension point (a helper's form)
+    [InlineData("await co.Yield(1);")]
+    [InlineData("_ = Other();")] // a factory call: makes a coroutine that is not driven, which is allowed
+    public void NearMissesOfCorogen018AreClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));
+
+    private static string Template(string body) =>
+        Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Other(Yielder<int> co) { await co.Yield(0); }\n\n    public static Coroutine<int, Unit, Unit> Other() => throw new NotImplementedException(); // stands for the generated factory\n\n"
+        + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
+
+    private static string Text(Diagnostic d) => d.Location.SourceTree!.ToString().Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length);
+}
