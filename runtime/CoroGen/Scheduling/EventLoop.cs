@@ -61,6 +61,9 @@ public sealed class EventLoop
     private Thread? thread;
     private bool shuttingDown;
 
+    // Set when the run ended in a deadlock (every task closed): Run throws it.
+    private Exception? deadlock;
+
     /// <summary>Creates a loop on the system clock (<see cref="TimeProvider.System"/>).</summary>
     public EventLoop()
         : this(TimeProvider.System)
@@ -106,11 +109,13 @@ public sealed class EventLoop
     /// <returns>Main's result.</returns>
     /// <exception cref="AggregateException">
     /// Some task failed and nobody observed the failure (by joining it or through <see cref="SchedulerExtensions.Gather{T}"/>):
-    /// the aggregate holds every unobserved failure, in the order the tasks failed, preceded by main's own exception if main failed too.
+    /// the aggregate holds every unobserved failure, in the order the tasks failed, preceded by what ended the run: main's own
+    /// exception if main failed, or the deadlock's <see cref="InvalidOperationException"/>.
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// The loop is already running, or it deadlocked: tasks wait on events, channels or joins that nothing can complete any more (no
     /// task is ready, none sleeps, no awaited Task is pending). The waiting coroutines are closed (their <c>finally</c> blocks run) first.
+    /// If failures went unobserved before the deadlock, it comes first in an <see cref="AggregateException"/> with them.
     /// </exception>
     /// <remarks>If main fails (or is cancelled) and no other failure went unobserved, main's exception escapes as it is.</remarks>
     public T Run<T>(Coroutine<LoopRequest, Unit, T> main)
@@ -149,11 +154,19 @@ public sealed class EventLoop
             wakeTimer = null;
         }
 
+        // What ended the run comes first: the deadlock, or main's failure; then every failure nobody observed.
         var failures = new List<Exception>();
-        if (mainTask.IsFaulted || mainTask.IsCancelled)
+        Exception? ended = deadlock;
+        deadlock = null;
+        if (ended is null && (mainTask.IsFaulted || mainTask.IsCancelled))
+        {
+            ended = mainTask.Failure!;
+        }
+
+        if (ended is not null)
         {
             mainTask.Observed = true;
-            failures.Add(mainTask.Failure!);
+            failures.Add(ended);
         }
 
         foreach (LoopTask t in faulted)
@@ -166,17 +179,17 @@ public sealed class EventLoop
         }
 
         faulted.Clear();
-        if (failures.Count == 1 && mainTask.Failure == failures[0])
+        if (failures.Count == 1 && ended is not null)
         {
-            ExceptionDispatchInfo.Throw(failures[0]);
+            ExceptionDispatchInfo.Throw(ended);
         }
 
         if (failures.Count > 0)
         {
             throw new AggregateException(
-                mainTask.Failure is null
-                    ? "Loop tasks failed and nobody joined them."
-                    : "The main task failed, and other loop tasks failed without anybody joining them.",
+                ended is null ? "Loop tasks failed and nobody joined them."
+                : ReferenceEquals(ended, mainTask.Failure) ? "The main task failed, and other loop tasks failed without anybody joining them."
+                : "The loop deadlocked, and other loop tasks had failed without anybody joining them.",
                 failures);
         }
 
@@ -599,14 +612,10 @@ public sealed class EventLoop
             ready.Dequeue(); // tasks that closing woke up: all finished now
         }
 
-        var deadlock = new InvalidOperationException(
+        // Run throws it once the loop has stopped, with the failures nobody observed before (which a throw from here lost).
+        var stuckTasks = new InvalidOperationException(
             $"Deadlock: {stuck} task(s) wait on events, channels, joins or gathers that nothing can complete any more (no task is ready, none sleeps, no awaited Task is pending). Their coroutines were closed.");
-        if (closeFailures.Count > 0)
-        {
-            throw new AggregateException(deadlock.Message, closeFailures.ToArray());
-        }
-
-        throw deadlock;
+        deadlock = closeFailures.Count > 0 ? new AggregateException(stuckTasks.Message, closeFailures.ToArray()) : stuckTasks;
     }
 
     // ---- Services for the primitives ----

@@ -179,6 +179,9 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
     private LoopTask<T>[]? tasks;
     private int remaining;
     private Exception? failure;
+
+    // The child whose failure `failure` is, while it is one (null once the gathering task's own exception replaced it).
+    private LoopTask<T>? failedChild;
     private bool active;
 
     internal GatherCoroutine(Coroutine<LoopRequest, Unit, T>[] coroutines) => this.coroutines = coroutines;
@@ -232,8 +235,21 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
             }
             catch (Exception e)
             {
-                // Cancelled (or thrown into): cancel the children, wait for them to finish, then raise it.
-                failure ??= e;
+                // Cancelled, or a timeout scope expired (or anything else thrown into it): cancel the children, wait for
+                // them to finish, then raise it. The gathering task's own exception wins over a child's failure, which must
+                // not swallow a cancellation or a timeout: that failure goes back to unobserved, so Run reports it unless
+                // someone joins the child. The first exception thrown into the task wins over later ones.
+                if (failedChild is not null)
+                {
+                    failedChild.Observed = false;
+                    failedChild = null;
+                    failure = e;
+                }
+                else
+                {
+                    failure ??= e;
+                }
+
                 CancelChildren();
             }
         }
@@ -280,6 +296,7 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
         if (failure is null && child.Status != LoopTaskStatus.Completed)
         {
             child.Observed = true;
+            failedChild = child;
             failure = child.IsCancelled
                 ? new CoroutineCancelledException($"Gathered task {child.Id} was cancelled.", child.Exception)
                 : child.Exception;
