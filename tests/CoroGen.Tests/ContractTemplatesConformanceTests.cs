@@ -594,6 +594,28 @@ public static partial class BaseTypedAwaitTemplates
 
     [Coroutine]
     public static async Coroutine Words(Yielder<string> co) => await co.Yield("w");
+
+    [Coroutine]
+    public static async Coroutine<int> Failing(Yielder<int> co)
+    {
+        await co.Yield(1);
+        throw new FormatException("sub failed");
+    }
+
+    // README: a sub that ended without a result (Faulted or Closed) raises InvalidOperationException at the await.
+    [Coroutine]
+    public static async Coroutine<string> AwaitFinished(Coroutine<int, Unit, int> sub, Yielder<int> co)
+    {
+        try
+        {
+            return "result " + await sub;
+        }
+        catch (InvalidOperationException e)
+        {
+            await co.Yield(-1);
+            return "no result: " + e.Message;
+        }
+    }
 }
 
 // API.md section 1: a template may have any other parameters, whatever their names; the generated class's own members

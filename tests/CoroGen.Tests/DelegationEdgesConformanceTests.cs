@@ -35,6 +35,29 @@ public sealed class DelegationEdgesConformanceTests
         Assert.Equal(CoroutineState.Faulted, co.State);
     }
 
+    [Theory]
+    [InlineData(CoroutineState.Faulted)]
+    [InlineData(CoroutineState.Closed)]
+    public void AwaitingASubThatEndedWithoutAResultRaisesInvalidOperationExceptionAtTheAwait(CoroutineState ended)
+    {
+        var sub = B.Failing();
+        Assert.True(sub.MoveNext());
+        if (ended == CoroutineState.Faulted)
+        {
+            Assert.Throws<FormatException>(() => sub.MoveNext());
+        }
+        else
+        {
+            sub.Close();
+        }
+
+        Assert.Equal(ended, sub.State);
+        var co = B.AwaitFinished(sub);
+        Assert.Equal(new[] { -1 }, co.ToArray());
+        Assert.StartsWith("no result: ", co.Result);
+        Assert.Equal(ended, sub.State); // awaiting it did not change it
+    }
+
     [Fact]
     public void AnExceptionFromTheSubNobodyCatchesEscapesTheDelegatorAsTheSameObject()
     {
