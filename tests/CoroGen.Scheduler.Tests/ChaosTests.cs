@@ -657,7 +657,7 @@ public class ChaosTests
 
         public Generator(int seed) => r = new Random(seed);
 
-        // For exploring past a known bug: CHAOS_NO_GATHER=1 generates no Gather.
+        // For narrowing a failure down: CHAOS_NO_GATHER=1 generates no Gather.
         private static readonly bool NoGather = Environment.GetEnvironmentVariable("CHAOS_NO_GATHER") == "1";
 
         public ChaosPlan Plan(int depth, int minOps, int maxOps)
@@ -886,11 +886,10 @@ public class ChaosTests
     }
 
     /// <summary>
-    /// BUG (found by seed 1148 of Chaos_RandomTaskTrees): a MoveOnAfter's deadline passes while the body waits in a Gather that is already failing (one child
-    /// failed, another is still cleaning up). The Gather raises the child's failure and drops the scope's timeout; the body handles
-    /// the failure and keeps going, so the scope "completes" 100 ms after its deadline (at 108 ms for a deadline of 8 ms). Docs (section 5): when the deadline passes
-    /// first, a cancellation that only this scope catches is raised in the body; (section 4) cancelling the gathering task makes
-    /// Gather raise the cancellation.
+    /// Regression (seed 1148 of Chaos_RandomTaskTrees): a MoveOnAfter's deadline passes while the body waits in a Gather that is
+    /// already failing (one child failed, another is still cleaning up). Gather used to raise the child's failure and drop the
+    /// scope's timeout, so the body handled the failure and the scope "completed" at 108 ms for a deadline of 8 ms. The timeout
+    /// wins (docs/scheduler.md sections 4 and 5); the child's failure goes back to unobserved and Run reports it.
     /// </summary>
     [Fact]
     public void ChaosRepro_TimeoutDuringAFailingGather_IsNotLost()
@@ -900,13 +899,13 @@ public class ChaosTests
         RunAllowingTheChildFailure(loop, ChaosTemplates.TimeoutDuringFailingGather(log));
         output.WriteLine(string.Join(" | ", log));
         string r = log.Single(l => l.StartsWith("result: ", StringComparison.Ordinal))["result: ".Length..];
-        Assert.StartsWith("TimedOut", r); // fails: "Completed(1) at 108 ms"
+        Assert.StartsWith("TimedOut", r); // it was "Completed(1) at 108 ms"
         Assert.Equal(0, loop.TaskCount);
     }
 
     /// <summary>
-    /// BUG (same cause; seed 2951): Cancel() on a task waiting in a Gather that is already failing is lost: the task receives the child's
-    /// failure instead, handles it, and completes normally 100 ms later; joining it returns its result.
+    /// Regression (same cause; seed 2951): Cancel() on a task waiting in a Gather that is already failing was lost: the task received
+    /// the child's failure instead, handled it, and completed normally 100 ms later.
     /// </summary>
     [Fact]
     public void ChaosRepro_CancelDuringAFailingGather_IsNotLost()
@@ -916,13 +915,13 @@ public class ChaosTests
         RunAllowingTheChildFailure(loop, ChaosTemplates.CancelDuringFailingGather(log));
         output.WriteLine(string.Join(" | ", log));
         string r = log.Single(l => l.StartsWith("result: ", StringComparison.Ordinal))["result: ".Length..];
-        Assert.StartsWith("join raised the cancellation", r); // fails: "join returned 1 at 108 ms (Completed)"
+        Assert.StartsWith("join raised the cancellation", r); // it was "join returned 1 at 108 ms (Completed)"
     }
 
     /// <summary>
-    /// What happens to an unobserved failure when the loop then deadlocks. Docs: section 6 says every failure nobody observed is
-    /// thrown when Run ends; section 3 says a deadlock makes Run throw InvalidOperationException. EventLoop.Deadlock throws from
-    /// inside RunLoop, so Run's report of unobserved failures is skipped and the loop's list of failures is not cleared.
+    /// Regression: an unobserved failure followed by a deadlock. The deadlock used to be thrown from inside the loop, which skipped
+    /// Run's report of unobserved failures and left them for the loop's next Run. Run now reports both, the deadlock first
+    /// (docs/scheduler.md sections 3 and 6).
     /// </summary>
     [Fact]
     public void ChaosRepro_DeadlockAfterAnUnobservedFailure_ThisRunReportsBoth_AndTheNextRunNothing()
