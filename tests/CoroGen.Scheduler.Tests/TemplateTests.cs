@@ -31,6 +31,17 @@ public class TemplateTests
     }
 
     [Fact]
+    public void VarLocalsTypedByFactoryCalls_LiveAcrossSuspensionPoints()
+    {
+        // Without the factories, the compiler infers LoopTask<T> with an unbound T for the first local and nothing for the
+        // second: the generator binds them as if the factories existed.
+        var loop = S.VirtualLoop();
+        string result = loop.Run(SchedulerTemplates.VarLocalsAroundFactories(new List<string>()));
+        Assert.Equal("<html>Hello</html>|True|1,2", result);
+        Assert.Equal(TimeSpan.FromSeconds(1.75), loop.Elapsed); // 0.5 s timeout, then the two children (1 s) and the page (done)
+    }
+
+    [Fact]
     public void ThousandTemplateCoroutines_In1_5VirtualSeconds()
     {
         var output = new List<string>();

@@ -54,6 +54,18 @@ public static partial class SchedulerTemplates
         await co.Gather(Worker(output), Worker(output), Worker(output));
     }
 
+    // `var` locals whose type the compiler infers from a factory this generator writes, living across suspension points.
+    [Coroutine]
+    public static async Coroutine<string> VarLocalsAroundFactories(List<string> output, Yielder<LoopRequest> co)
+    {
+        var page = co.Spawn(GetPage(output));                                  // LoopTask<string>
+        var timed = await co.MoveOnAfter(TimeSpan.FromSeconds(0.5), GetPage(output)); // TimeoutResult<string>
+        var both = co.Gather(Child(1), Child(2));                              // Coroutine<LoopRequest, Unit, int[]>
+        await co.Sleep(0.25);
+        int[] values = await both;
+        return $"{await page}|{timed.TimedOut}|{string.Join(",", values)}";
+    }
+
     [Coroutine]
     public static async Coroutine<int> Child(int value, Yielder<LoopRequest> co)
     {

@@ -45,20 +45,42 @@ internal static class FactoryCalls
     /// The type of an expression whose subexpressions call factories (<c>co.Gather(Slow(), Slow())</c>): each factory call is
     /// replaced by a null of the coroutine base type it will return, and the expression is bound speculatively.
     /// </summary>
-    public static ITypeSymbol? BindWithFactories(ExpressionSyntax expression, LoweringContext context, out IMethodSymbol? method)
+    public static ITypeSymbol? BindWithFactories(ExpressionSyntax expression, LoweringContext context, out IMethodSymbol? method) =>
+        BindWithFactories(expression, context, 0, out method);
+
+    private static ITypeSymbol? BindWithFactories(ExpressionSyntax expression, LoweringContext context, int depth, out IMethodSymbol? method)
     {
         method = null;
-        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
-        foreach (InvocationExpressionSyntax call in expression.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        if (depth > 8)
         {
-            if (replacements.Keys.Any(r => r.Span.Contains(call.Span)) || Resolve(call, context) is not { } factory)
+            return null;
+        }
+
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        foreach (SyntaxNode node in expression.DescendantNodesAndSelf())
+        {
+            if (replacements.Keys.Any(r => r.Span.Contains(node.Span)))
             {
                 continue;
             }
 
-            string result = factory.ResultType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
-            string stand = $"((global::CoroGen.Coroutine<{factory.YieldType.ToDisplayString(SymbolFormats.FullyQualified)}, {factory.SendType.ToDisplayString(SymbolFormats.FullyQualified)}, {result}>)null!)";
-            replacements[call] = SyntaxFactory.ParseExpression(stand).WithTriviaFrom(call);
+            string? stand = null;
+            if (node is InvocationExpressionSyntax call && node != expression && Resolve(call, context) is { } factory)
+            {
+                string result = factory.ResultType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
+                stand = $"((global::CoroGen.Coroutine<{factory.YieldType.ToDisplayString(SymbolFormats.FullyQualified)}, {factory.SendType.ToDisplayString(SymbolFormats.FullyQualified)}, {result}>)null!)";
+            }
+            else if (node is IdentifierNameSyntax name && context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is ILocalSymbol local
+                && InferredFromFactories(local, context, depth) is { } localType)
+            {
+                // A `var` local whose type the compiler could only infer with the factories (`var t = co.Spawn(GetPage());`).
+                stand = $"(({localType.ToDisplayString(SymbolFormats.FullyQualified)})null!)";
+            }
+
+            if (stand is not null)
+            {
+                replacements[node] = SyntaxFactory.ParseExpression(stand).WithTriviaFrom(node);
+            }
         }
 
         if (replacements.Count == 0)
@@ -72,7 +94,10 @@ internal static class FactoryCalls
         return type is null or IErrorTypeSymbol ? null : type;
     }
 
-    /// <summary>What awaiting a value of <paramref name="awaited"/> gives: a coroutine's result type, or null if unknown.</summary>
+    /// <summary>
+    /// What awaiting a value of <paramref name="awaited"/> gives: a coroutine's result type, or what the awaiter's
+    /// <c>GetResult</c> returns for any other awaitable (a <c>LoopTask&lt;T&gt;</c>, a <c>Task&lt;T&gt;</c>); null if unknown.
+    /// </summary>
     public static ITypeSymbol? AwaitResult(ITypeSymbol awaited, LoweringContext context)
     {
         for (ITypeSymbol? t = awaited; t is not null; t = t.BaseType)
@@ -88,8 +113,23 @@ internal static class FactoryCalls
             }
         }
 
+        for (ITypeSymbol? t = awaited; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers("GetAwaiter").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && m.Parameters.IsEmpty) is { } getAwaiter)
+            {
+                return getAwaiter.ReturnType.GetMembers("GetResult").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && m.Parameters.IsEmpty)?.ReturnType;
+            }
+        }
+
         return null;
     }
+
+    // The type of a `var` local that the compiler could infer only with the factories; null for any other local.
+    private static ITypeSymbol? InferredFromFactories(ILocalSymbol local, LoweringContext context, int depth) =>
+        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }
+        && Resolve(initializer.Value, context) is null
+            ? BindWithFactories(initializer.Value, context, depth + 1, out _)
+            : null;
 
     /// <summary>The type of a local whose declared type is a not-yet-generated coroutine class.</summary>
     public static string? LocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType)
@@ -99,7 +139,10 @@ internal static class FactoryCalls
         switch (declaration)
         {
             case VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }:
-                return Resolve(initializer.Value, context)?.ClassType;
+                // A factory call itself, or an expression around factory calls (`var t = co.Spawn(GetPage());`,
+                // `var r = await co.MoveOnAfter(d, Body());`), whose type the compiler could not infer without them.
+                return Resolve(initializer.Value, context)?.ClassType
+                    ?? BindWithFactories(initializer.Value, context, out _)?.ToDisplayString(SymbolFormats.FullyQualified);
             case ForEachStatementSyntax { Type.IsVar: true } forEach when Resolve(forEach.Expression, context) is { } collection:
                 elementType = collection.YieldType;
                 return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
