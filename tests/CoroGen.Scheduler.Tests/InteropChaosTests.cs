@@ -48,7 +48,7 @@ namespace CoroGen.Scheduler.Tests;
 //   runs on unobserved"), although section 6 says that nothing is left to the finalizer (which is about loop tasks' failures);
 // * section 9 names ValueTask and ValueTask<T>, not IValueTaskSource; a source-backed ValueTask is awaited through AsTask().
 //
-// INTEROP_CHAOS_SEEDS, INTEROP_CHAOS_FIRST_SEED, INTEROP_CHAOS_SECONDS (time box, default 12 s) and INTEROP_CHAOS_TRACE=1 (print
+// INTEROP_CHAOS_SEEDS, INTEROP_CHAOS_FIRST_SEED, INTEROP_CHAOS_SECONDS (time box, default 4 s) and INTEROP_CHAOS_TRACE=1 (print
 // the trace of failing seeds) tune it.
 
 public enum InteropShape
@@ -1421,7 +1421,7 @@ public class InteropChaosTests
             var stats = new Dictionary<string, int>();
             int seeds = int.TryParse(Environment.GetEnvironmentVariable("INTEROP_CHAOS_SEEDS"), out int n) ? n : 400;
             int first = int.TryParse(Environment.GetEnvironmentVariable("INTEROP_CHAOS_FIRST_SEED"), out int f0) ? f0 : 1;
-            double budget = double.TryParse(Environment.GetEnvironmentVariable("INTEROP_CHAOS_SECONDS"), out double b) ? b : 12;
+            double budget = double.TryParse(Environment.GetEnvironmentVariable("INTEROP_CHAOS_SECONDS"), out double b) ? b : 4;
             int ran = 0;
             for (int seed = first; seed < first + seeds; seed++)
             {
