@@ -430,3 +430,28 @@ public class ProtocolTests
         }
     }
 }
+
+/// <summary>
+/// What the runtime says when an async local function or lambda returning Coroutine runs (the analyzer reports it as
+/// COROGEN016; this project does not run the analyzer): it names the function, not a garbled state machine.
+/// </summary>
+public sealed class NestedCoroutineFunctionTests
+{
+    [Fact]
+    public void AnAsyncLocalFunctionReturningCoroutineIsNamedWhenItRuns()
+    {
+        async Coroutine<int> Twice(int k) { await System.Threading.Tasks.Task.CompletedTask; return k * 2; }
+
+        var e = Assert.Throws<InvalidOperationException>(() => Twice(1));
+        Assert.StartsWith("The local function 'Twice' in 'AnAsyncLocalFunctionReturningCoroutineIsNamedWhenItRuns' is async and returns Coroutine, but only a method marked [Coroutine] becomes a coroutine (COROGEN016)", e.Message);
+    }
+
+    [Fact]
+    public void AnAsyncLambdaReturningCoroutineIsNamedWhenItRuns()
+    {
+        Func<Coroutine> lambda = async () => await System.Threading.Tasks.Task.CompletedTask;
+
+        var e = Assert.Throws<InvalidOperationException>(() => lambda());
+        Assert.StartsWith("A lambda in 'AnAsyncLambdaReturningCoroutineIsNamedWhenItRuns' is async and returns Coroutine", e.Message);
+    }
+}

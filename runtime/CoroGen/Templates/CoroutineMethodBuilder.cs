@@ -121,10 +121,21 @@ internal static class BuilderMessages
         body.Suspend(templateAwaiter.Sub);
     }
 
-    // The compiler names a template's state machine "<Method>d__N": recover the method for the message.
+    // The compiler names a template's state machine "<Method>d__N": recover the method for the message. A local function's
+    // is "<<Outer>g__Local|0_0>d" and a lambda's "<<Outer>b__0_0>d": those are never templates (COROGEN016).
     internal static InvalidOperationException CalledDirectly<TStateMachine>()
     {
         string name = typeof(TStateMachine).Name;
+        if (name.StartsWith("<<", StringComparison.Ordinal) && name.IndexOf('>') is var outerEnd && outerEnd > 2)
+        {
+            string outer = name.Substring(2, outerEnd - 2);
+            int local = name.IndexOf(">g__", StringComparison.Ordinal);
+            int localEnd = local < 0 ? -1 : name.IndexOf('|', local);
+            string what = localEnd > local + 4 ? $"The local function '{name.Substring(local + 4, localEnd - local - 4)}' in '{outer}'" : $"A lambda in '{outer}'";
+            return new InvalidOperationException(
+                $"{what} is async and returns Coroutine, but only a method marked [Coroutine] becomes a coroutine (COROGEN016): make it a [Coroutine] method of the containing type, with a Yielder parameter, and await its call to delegate to it.");
+        }
+
         int close = name.IndexOf('>');
         string method = name.StartsWith("<", StringComparison.Ordinal) && close > 1 ? name.Substring(1, close - 1) : name;
         return new InvalidOperationException(
