@@ -35,7 +35,7 @@ internal static class TemplateSignature
     /// with a body is virtual without saying so; only what the declaration says counts, as the factory is not virtual either.
     /// </summary>
     public static string? OverridableModifier(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
-        method.IsAbstract || declaration.Modifiers.Any(SyntaxKind.AbstractKeyword) ? "abstract"
+        method.IsAbstract ? "abstract"
         : declaration.Modifiers.Any(SyntaxKind.VirtualKeyword) ? "virtual"
         : declaration.Modifiers.Any(SyntaxKind.OverrideKeyword) ? "override"
         : null;

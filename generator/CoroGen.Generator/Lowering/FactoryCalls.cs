@@ -124,9 +124,24 @@ internal static class FactoryCalls
         return null;
     }
 
+    /// <summary>
+    /// Whether the model's type for something may be missing what the factories would tell: unknown, an error, or holding
+    /// a type parameter of some other method (<c>LoopTask&lt;T&gt;</c> from a <c>Spawn&lt;T&gt;</c> whose argument did not bind).
+    /// Only then is rebinding with the factories worth its cost: the generator runs on every keystroke.
+    /// </summary>
+    public static bool IncompleteWithoutFactories(ITypeSymbol? type, LoweringContext context) => type switch
+    {
+        null or IErrorTypeSymbol => true,
+        ITypeParameterSymbol parameter => parameter.DeclaringMethod is { } method && !SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, context.Template.OriginalDefinition),
+        IArrayTypeSymbol array => IncompleteWithoutFactories(array.ElementType, context),
+        INamedTypeSymbol named => named.TypeArguments.Any(a => IncompleteWithoutFactories(a, context)),
+        _ => false,
+    };
+
     // The type of a `var` local that the compiler could infer only with the factories; null for any other local.
     private static ITypeSymbol? InferredFromFactories(ILocalSymbol local, LoweringContext context, int depth) =>
-        local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }
+        IncompleteWithoutFactories(local.Type, context)
+        && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }
         && Resolve(initializer.Value, context) is null
             ? BindWithFactories(initializer.Value, context, depth + 1, out _)
             : null;
@@ -142,7 +157,7 @@ internal static class FactoryCalls
                 // A factory call itself, or an expression around factory calls (`var t = co.Spawn(GetPage());`,
                 // `var r = await co.MoveOnAfter(d, Body());`), whose type the compiler could not infer without them.
                 return Resolve(initializer.Value, context)?.ClassType
-                    ?? BindWithFactories(initializer.Value, context, out _)?.ToDisplayString(SymbolFormats.FullyQualified);
+                    ?? (IncompleteWithoutFactories(local.Type, context) ? BindWithFactories(initializer.Value, context, out _)?.ToDisplayString(SymbolFormats.FullyQualified) : null);
             case ForEachStatementSyntax { Type.IsVar: true } forEach when Resolve(forEach.Expression, context) is { } collection:
                 elementType = collection.YieldType;
                 return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
