@@ -37,10 +37,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <returns>True if it yielded (the value is in <see cref="Current"/>); false if it has finished.</returns>
     public bool MoveNext()
     {
-        // The hot path: a coroutine not started yet, or suspended, that has never delegated, been awaited, thrown into or
-        // closed runs its body directly; once user code has made a CoroutineExitException, through the step that can tell
-        // one (EscapingExits). Send keeps `state > 0`: a coroutine not started yet refuses a value.
-        if (state >= 0 && (extras is null || !extras.StepsChecked))
+        // The hot path: a coroutine not started yet, or suspended at a resume point it recorded, that has no side object
+        // (it never delegated, was awaited, thrown into or closed) runs its body directly; once user code has made a
+        // CoroutineExitException, through the step that can tell one (EscapingExits). A hand-written subclass that keeps
+        // its resume point elsewhere (SuspendedWithoutResumePoint) takes the checked step, whose finally does not rely on
+        // OnResume having marked the body Running. Send keeps `state > 0`: a coroutine not started yet refuses a value.
+        if ((uint)state < (uint)SuspendedWithoutResumePoint && extras is null)
         {
             return EscapingExits.Possible ? StepWatchingExits(default!) : StepDirect(default!);
         }
@@ -53,7 +55,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <exception cref="InvalidOperationException">The coroutine has not been started with <see cref="MoveNext"/>, or is running.</exception>
     public bool Send(TSend value)
     {
-        if (state > 0 && (extras is null || !extras.StepsChecked))
+        if ((uint)(state - 1) < (uint)(SuspendedWithoutResumePoint - 1) && extras is null)
         {
             return EscapingExits.Possible ? StepWatchingExits(value) : StepDirect(value);
         }
@@ -246,7 +248,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <summary>
     /// Runs the body from where it is suspended (or from the top) to its next suspension point or its end.
     /// Implementations switch on <see cref="Coroutine.state"/> to find their resume point (it is <see cref="Coroutine.Running"/>
-    /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point, suspend with
+    /// on the first step, which means: from the top), call <see cref="OnResume"/> first at every resume point (it marks the body running, which is how an exception escaping it
+    /// leaves the coroutine <see cref="CoroutineState.Faulted"/>), suspend with
     /// <c>return Yielded(resumePoint, value)</c> or <c>return DelegateTo(resumePoint, sub)</c>, which store the next resume
     /// point (&gt; 0) in <see cref="Coroutine.state"/> (a subclass that keeps its own may call <c>Yielded(value)</c> or
     /// <c>DelegateTo(sub)</c> and leave it: the runtime then records a generic one), and finish with <c>return false</c> or
@@ -439,8 +442,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // The step of MoveNext and Send on a coroutine suspended on its own: no exception to raise, no chain to walk. Small and
     // free of catch clauses so that the JIT inlines it (with the generated Resume) into the caller; try/finally inlines.
-    // An exception escaping the body leaves it Faulted (the finally runs after the body's own finally blocks, which test
-    // for Running). It cannot be an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
+    // An exception escaping the body leaves it Faulted: the body is Running whenever one can escape (this step marks the
+    // first resume, OnResume every later one; a normal end of the step always stores another state), so the finally,
+    // which runs after the body's own finally blocks, tests `state` and needs no flag of its own (two stores and a stack
+    // slot less per step; the JIT also clones the finally into the normal path, where the test is a compare with the
+    // state just stored). Hand-written subclasses that keep their resume point elsewhere never come here (MoveNext).
+    // It cannot be an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
     // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit
     // MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the escaping exception itself. Only
     // the step during which user code makes the process's first exit can end here with one: EscapingExits then tells
@@ -462,11 +469,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             self.sent = value; // a Unit carries nothing: a coroutine that takes no values skips the store
         }
 
-        bool returned = false;
         try
         {
             bool suspended = self.Resume();
-            returned = true;
             if (!suspended)
             {
                 self.state = CompletedState;
@@ -482,7 +487,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
         finally
         {
-            if (!returned)
+            if (self.state == Running)
             {
                 self.EndFaulted();
             }

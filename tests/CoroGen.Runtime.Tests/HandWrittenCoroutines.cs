@@ -1354,3 +1354,27 @@ public sealed class ExitCatcherThatRethrows : Coroutine<int, Unit, Unit>
         throw caught!;
     }
 }
+
+/// <summary>
+/// A subclass that keeps its resume point in a field of its own and, on its second step, throws before it calls
+/// <c>OnResume</c> (a check of its own arguments, say). Nothing marked the body running, yet the exception must leave the
+/// coroutine Faulted, through MoveNext and through Send.
+/// <code>
+/// async Coroutine&lt;int&gt; FailsBeforeOnResume(Yielder&lt;int, int&gt; co) { await co.Yield(1); throw new TestException(...); }
+/// </code>
+/// </summary>
+public sealed class FailsBeforeOnResume : Coroutine<int, int, int>
+{
+    private int pc;
+
+    protected override bool Resume()
+    {
+        if (pc == 1)
+        {
+            throw new TestException("failed before OnResume");
+        }
+
+        pc = 1;
+        return Yielded(1);
+    }
+}

@@ -130,6 +130,21 @@ public class ProtocolTests
         Assert.Equal(new[] { "start", "resumed" }, co.Log);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnExceptionBeforeOnResumeInAHandWrittenSubclassLeavesItFaulted(bool send)
+    {
+        var co = new FailsBeforeOnResume();
+        Assert.True(co.MoveNext());
+        Assert.Equal(CoroutineState.Suspended, co.State);
+        var e = Assert.Throws<TestException>(() => send ? co.Send(5) : co.MoveNext());
+        Assert.Equal("failed before OnResume", e.Message);
+        Assert.Equal(CoroutineState.Faulted, co.State);
+        Assert.False(co.MoveNext());
+        Assert.False(co.Send(1));
+    }
+
     [Fact]
     public void MoveNextAndSendAfterClosedReturnFalse()
     {
