@@ -219,7 +219,7 @@ public sealed class EventLoop
         CheckThread();
         var task = new LoopTask<T>(this, ++nextId, coroutine);
         liveCount++;
-        task.Status = LoopTaskStatus.Ready;
+        task.Status = LoopTask.NotStarted;
         ready.Enqueue(task);
         if (shuttingDown)
         {
@@ -308,9 +308,9 @@ public sealed class EventLoop
 
     private void Step(LoopTask task)
     {
-        if (task.Status != LoopTaskStatus.Ready)
+        if (task.Status != LoopTaskStatus.Ready && !Start(task))
         {
-            return; // closed while queued (deadlock handling)
+            return; // closed while queued (deadlock handling), or could not start
         }
 
         stepping = true;
@@ -379,6 +379,29 @@ public sealed class EventLoop
 
                 break;
         }
+    }
+
+    // A task's first step. Spawn accepts only a coroutine that has not started, but the same coroutine may have been spawned
+    // again (into this loop or another) or awaited elsewhere before this task ran: two owners would step it in turns, each
+    // resuming the other's suspension. The task that finds it started fails instead, with an error that says what to do.
+    private bool Start(LoopTask task)
+    {
+        if (task.Status != LoopTask.NotStarted)
+        {
+            return false;
+        }
+
+        task.Status = LoopTaskStatus.Ready;
+        CoroutineState state = task.CoroutineState;
+        if (state == CoroutineState.Created)
+        {
+            return true;
+        }
+
+        Finish(task, new InvalidOperationException(
+            $"Task {task.Id}'s coroutine was already {state} when the task was to start it: the same coroutine object was spawned "
+            + "twice (or also awaited, gathered or run elsewhere). A coroutine runs once: call the factory again for each task."));
+        return false;
     }
 
     private void MakeReady(LoopTask task)
@@ -624,7 +647,9 @@ public sealed class EventLoop
     {
         if (thread is not null && thread != Thread.CurrentThread)
         {
-            throw new InvalidOperationException("This operation belongs to the event loop's thread: call it from a loop task.");
+            throw new InvalidOperationException(
+                "This operation belongs to the event loop's thread, and the loop is running on another thread: call it from a loop task. "
+                + "To signal a loop task from another thread, complete a TaskCompletionSource that the task awaits.");
         }
     }
 

@@ -9,7 +9,8 @@ namespace CoroGen.Scheduling;
 /// <see cref="Capacity"/> items, <see cref="Receive"/> waits while it is empty. Waiting is loop-native (the task parks; no thread
 /// blocks). After <see cref="Complete"/>, sends fail with <see cref="ChannelClosedException"/> and receivers drain what is left,
 /// then get <see cref="ChannelClosedException"/> too. A cancelled sender or receiver leaves the queue of waiters; a wake-up it
-/// received but could not use passes to the next waiter, so no item and no free slot is ever lost. Use it from the loop thread.
+/// received but could not use passes to the next waiter, so no item and no free slot is ever lost. Use it from the loop thread:
+/// while the loop that uses it runs, calls from another thread throw <see cref="InvalidOperationException"/> and change nothing.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class LoopChannel<T>
@@ -17,6 +18,7 @@ public sealed class LoopChannel<T>
     private readonly Queue<T> items = new();
     private readonly WaitQueue senders = new();
     private readonly WaitQueue receivers = new();
+    private LoopAffinity affinity;
 
     /// <summary>Creates a channel that holds at most <paramref name="capacity"/> items.</summary>
     /// <param name="capacity">The bound; at least 1.</param>
@@ -42,8 +44,10 @@ public sealed class LoopChannel<T>
     /// <summary>Adds <paramref name="item"/> if there is room, without waiting.</summary>
     /// <param name="item">The item.</param>
     /// <returns>False when the channel is full or completed.</returns>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop that uses the channel runs.</exception>
     public bool TrySend(T item)
     {
+        affinity.Check();
         if (IsCompleted || items.Count >= Capacity)
         {
             return false;
@@ -57,8 +61,10 @@ public sealed class LoopChannel<T>
     /// <summary>Takes the oldest item, without waiting.</summary>
     /// <param name="item">The item, or <c>default</c>.</param>
     /// <returns>False when the channel is empty.</returns>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop that uses the channel runs.</exception>
     public bool TryReceive(out T item)
     {
+        affinity.Check();
         if (items.Count == 0)
         {
             item = default!;
@@ -71,8 +77,10 @@ public sealed class LoopChannel<T>
     }
 
     /// <summary>Marks the channel complete: no more sends; waiting senders fail, receivers drain the rest and then fail.</summary>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop that uses the channel runs.</exception>
     public void Complete()
     {
+        affinity.Check();
         if (!IsCompleted)
         {
             IsCompleted = true;
@@ -137,6 +145,7 @@ public sealed class LoopChannel<T>
                 waiter = null;
             }
 
+            owner.affinity.Check();
             if (owner.IsCompleted)
             {
                 throw new ChannelClosedException("The channel was completed: nothing more can be sent.");
@@ -188,6 +197,7 @@ public sealed class LoopChannel<T>
                 waiter = null;
             }
 
+            owner.affinity.Check();
             if (owner.items.Count > 0)
             {
                 T item = owner.items.Dequeue();

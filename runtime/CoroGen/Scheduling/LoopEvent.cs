@@ -1,12 +1,16 @@
+using System;
+
 namespace CoroGen.Scheduling;
 
 /// <summary>
 /// A loop-native event (like <c>asyncio.Event</c>): tasks wait until it is set. <see cref="Set"/> wakes every waiter; a waiter
-/// woken by a <see cref="Set"/> returns even if the event is cleared again before it runs. Use it from the loop thread.
+/// woken by a <see cref="Set"/> returns even if the event is cleared again before it runs. Use it from the loop thread: while the
+/// loop that uses it runs, <see cref="Set"/> and <see cref="Clear"/> from another thread throw <see cref="InvalidOperationException"/>.
 /// </summary>
 public sealed class LoopEvent
 {
     private readonly WaitQueue waiters = new();
+    private LoopAffinity affinity;
 
     /// <summary>Creates an event, initially not set.</summary>
     public LoopEvent()
@@ -17,8 +21,10 @@ public sealed class LoopEvent
     public bool IsSet { get; private set; }
 
     /// <summary>Sets the event and wakes every task waiting for it.</summary>
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop that uses the event runs.</exception>
     public void Set()
     {
+        affinity.Check();
         if (!IsSet)
         {
             IsSet = true;
@@ -27,7 +33,12 @@ public sealed class LoopEvent
     }
 
     /// <summary>Resets the event, so that later <see cref="Wait"/>s wait again.</summary>
-    public void Clear() => IsSet = false;
+    /// <exception cref="InvalidOperationException">Called from another thread while the loop that uses the event runs.</exception>
+    public void Clear()
+    {
+        affinity.Check();
+        IsSet = false;
+    }
 
     /// <summary>A coroutine that returns as soon as the event is set (at once if it is): <c>await ev.Wait()</c>. Cancelling the waiter removes it.</summary>
     /// <returns>A coroutine to delegate to.</returns>
@@ -78,6 +89,7 @@ public sealed class LoopEvent
             if (waiter is null)
             {
                 waiter = new Waiter(LoopContext.RequireTask("Waiting for an event"));
+                owner.affinity.Check();
                 owner.waiters.Add(waiter);
             }
 

@@ -45,6 +45,11 @@ public abstract class LoopTask
     private const int StatusBits = 3;
     private const int StatusMask = (1 << StatusBits) - 1;
 
+    // A task spawned and not stepped yet: in the ready queue like a Ready one (State reports Ready), but its first step checks
+    // that nothing else started its coroutine meanwhile (the same coroutine spawned twice, or run elsewhere). Only the status
+    // value left in the three bits, so the check costs nothing on the steps after the first.
+    internal const LoopTaskStatus NotStarted = (LoopTaskStatus)7;
+
     internal LoopTaskStatus Status
     {
         get => (LoopTaskStatus)(statusAndSlot & StatusMask);
@@ -128,10 +133,12 @@ public abstract class LoopTask
     public int Id { get; }
 
     /// <summary>Where the task is in its life.</summary>
-    public LoopTaskStatus State => Loop.RunningTask == this ? LoopTaskStatus.Running : Status;
+    public LoopTaskStatus State => Loop.RunningTask == this ? LoopTaskStatus.Running
+        : Status == NotStarted ? LoopTaskStatus.Ready
+        : Status;
 
     /// <summary>True once the task is Completed, Faulted or Cancelled.</summary>
-    public bool IsFinished => Status >= LoopTaskStatus.Completed;
+    public bool IsFinished => Status is >= LoopTaskStatus.Completed and <= LoopTaskStatus.Cancelled;
 
     /// <summary>True when the task ended with a failure (see <see cref="Exception"/>).</summary>
     public bool IsFaulted => Status == LoopTaskStatus.Faulted;
@@ -164,6 +171,9 @@ public abstract class LoopTask
     internal abstract bool Step(out LoopRequest request);
 
     internal abstract void CloseCoroutine();
+
+    /// <summary>The state of the coroutine, which a task's first step expects to be <see cref="CoroutineState.Created"/>.</summary>
+    internal abstract CoroutineState CoroutineState { get; }
 
     /// <summary>The coroutine, untyped (for prefetching).</summary>
     internal abstract object CoroutineObject { get; }
@@ -241,6 +251,8 @@ public sealed class LoopTask<T> : LoopTask
     }
 
     internal override void CloseCoroutine() => coroutine.Close();
+
+    internal override CoroutineState CoroutineState => coroutine.State;
 
     internal override object CoroutineObject => coroutine;
 

@@ -22,6 +22,30 @@ internal class Waiter
     }
 }
 
+/// <summary>
+/// Which loop a primitive (an event, a channel) belongs to: the last loop that used it from its own thread. A call from any
+/// other thread while that loop runs throws before it changes anything: the primitive's state and its waiters are the loop
+/// thread's, and a wake-up from another thread would unlink a waiter without ever scheduling it (the task would wait forever).
+/// </summary>
+internal struct LoopAffinity
+{
+    private EventLoop? loop;
+
+    internal void Check()
+    {
+        EventLoop? current = EventLoop.Current;
+        if (loop is not null && loop != current)
+        {
+            loop.CheckThread();
+        }
+
+        if (current is not null)
+        {
+            loop = current;
+        }
+    }
+}
+
 /// <summary>An intrusive FIFO of waiters with O(1) removal (a cancelled waiter leaves at once).</summary>
 internal sealed class WaitQueue
 {
