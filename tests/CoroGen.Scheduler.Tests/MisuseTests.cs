@@ -145,3 +145,303 @@ public class MisuseTests
         Assert.Equal(1, runs);
     }
 }
+
+/// <summary>The documented contract at its edges: what a demanding user tries after reading docs/scheduler.md.</summary>
+public class ContractEdgeTests
+{
+    [Fact]
+    public void JoinCycle_IsReportedAsADeadlock()
+    {
+        LoopTask<int>? a = null, b = null;
+        var e = Assert.Throws<InvalidOperationException>(() => S.VirtualLoop().Run(S.Do(async s =>
+        {
+            a = s.Co.Spawn(S.Of<int>(async t => { await t.Y(); return await t.Call(b!.Join()); }));
+            b = s.Co.Spawn(S.Of<int>(async t => { await t.Y(); return await t.Call(a!.Join()); }));
+            await s.Call(a.Wait());
+            return default;
+        })));
+        Assert.Contains("Deadlock", e.Message);
+        Assert.True(a!.IsCancelled && b!.IsCancelled);
+    }
+
+    [Fact]
+    public void JoiningATaskOfAnotherLoop_Throws()
+    {
+        var other = S.VirtualLoop();
+        var foreign = other.Spawn(S.Of<int>(async t => { await t.Y(); return 1; }));
+        var e = Assert.Throws<InvalidOperationException>(() => S.VirtualLoop().Run(S.Of<int>(async s => await s.Call(foreign.Join()))));
+        Assert.Contains("another event loop", e.Message);
+    }
+
+    [Fact]
+    public void JoiningOutsideAnyLoop_Throws()
+    {
+        var loop = S.VirtualLoop();
+        var t = loop.Spawn(S.Of<int>(async w => { await w.Y(); return 1; }));
+        var join = t.Join();
+        var e = Assert.Throws<InvalidOperationException>(() => join.MoveNext());
+        Assert.Contains("inside a task of a running EventLoop", e.Message);
+    }
+
+    [Fact]
+    public void Cancel_OnAFinishedTask_Twice_AndFromInsideItself()
+    {
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var done = s.Co.Spawn(S.Of<int>(async t => 7));
+            await s.Call(done.Wait());
+            done.Cancel();
+            done.Cancel();
+            Assert.Equal(7, done.Result);
+            var self = s.Co.Spawn(S.Do(async t =>
+            {
+                t.Co.CurrentTask().Cancel();
+                log.Add("still running");
+                try
+                {
+                    await t.Y(t.Co.Sleep(1));
+                    log.Add("slept");
+                }
+                catch (CoroutineCancelledException)
+                {
+                    log.Add("cancelled at the sleep");
+                    throw;
+                }
+
+                return default;
+            }));
+            await s.Call(self.Wait());
+            Assert.True(self.IsCancelled);
+            var twice = s.Co.Spawn(S.Do(async t => { await t.Y(t.Co.Sleep(5)); return default; }));
+            await s.Y();
+            twice.Cancel();
+            twice.Cancel();
+            await s.Call(twice.Wait());
+            Assert.True(twice.IsCancelled);
+            return default;
+        }));
+        Assert.Equal(new[] { "still running", "cancelled at the sleep" }, log);
+    }
+
+    [Fact]
+    public void Cancel_WhileInAFinallyThatSuspends()
+    {
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var t = s.Co.Spawn(S.Do(async w =>
+            {
+                try
+                {
+                    await w.Y(w.Co.Sleep(10));
+                }
+                finally
+                {
+                    log.Add("cleanup " + w.Co.Now().TotalSeconds);
+                    try
+                    {
+                        await w.Y(w.Co.Sleep(1));
+                        log.Add("cleanup done");
+                    }
+                    catch (CoroutineCancelledException)
+                    {
+                        log.Add("cleanup cancelled");
+                        throw;
+                    }
+                }
+
+                return default;
+            }));
+            await s.Y();
+            t.Cancel();
+            await s.Y();
+            await s.Y();
+            t.Cancel();
+            await s.Call(t.Wait());
+            Assert.True(t.IsCancelled);
+            return default;
+        }));
+        Assert.Equal(new[] { "cleanup 0", "cleanup cancelled" }, log);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void MoveOnAfter_ZeroOrNegative_BodyRunsUntilItsFirstSuspension(int ms)
+    {
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var quick = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromMilliseconds(ms), S.Of<int>(async b => { log.Add("quick"); return 1; })));
+            Assert.True(quick.Completed);
+            var slow = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromMilliseconds(ms), S.Of<int>(async b => { log.Add("slow"); await b.Y(); log.Add("never"); return 1; })));
+            Assert.True(slow.TimedOut);
+            var e = await Assert.ThrowsAsync<TimeoutException>(async () => await s.Call(s.Co.FailAfter(TimeSpan.FromMilliseconds(ms), S.Of<int>(async b => { await b.Y(); return 1; }))));
+            return default;
+        }));
+        Assert.Equal(new[] { "quick", "slow" }, log);
+    }
+
+    [Fact]
+    public void MoveOnAfter_MaxValueAndInfinite_NeverExpire()
+    {
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var a = await s.Call(s.Co.MoveOnAfter(TimeSpan.MaxValue, S.Of<int>(async b => { await b.Y(b.Co.Sleep(TimeSpan.FromDays(1000))); return 1; })));
+            var c = await s.Call(s.Co.MoveOnAfter(Timeout.InfiniteTimeSpan, S.Of<int>(async b => { await b.Y(b.Co.Sleep(TimeSpan.FromDays(1000))); return 2; })));
+            Assert.Equal(1, a.Value);
+            Assert.Equal(2, c.Value);
+            return default;
+        }));
+        Assert.Equal(TimeSpan.FromDays(2000), loop.Elapsed);
+    }
+
+    [Fact]
+    public void NestedScopes_InnerLongerThanOuter_OuterExpiresAtItsDeadline()
+    {
+        var loop = S.VirtualLoop();
+        bool innerTimedOut = true;
+        var r = loop.Run(S.Of<TimeoutResult<int>>(async s =>
+            await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async o =>
+            {
+                var inner = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(5), S.Of<int>(async b => { await b.Y(b.Co.Sleep(3)); return 1; })));
+                innerTimedOut = inner.TimedOut;
+                return 2;
+            })))));
+        Assert.True(r.TimedOut);
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
+    }
+
+    [Fact]
+    public void BodyThatFinishesExactlyAtTheDeadline_TimesOut()
+    {
+        var loop = S.VirtualLoop();
+        var r = loop.Run(S.Of<TimeoutResult<int>>(async s =>
+            await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async b => { await b.Y(b.Co.Sleep(1)); return 1; })))));
+        Assert.True(r.TimedOut);
+    }
+
+    [Fact]
+    public void Gather_Empty_One_Null()
+    {
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            Assert.Empty(await s.Call(s.Co.Gather<int>()));
+            Assert.Equal(new[] { 3 }, await s.Call(s.Co.Gather(S.Of<int>(async b => { await b.Y(); return 3; }))));
+            var e = await Assert.ThrowsAsync<ArgumentException>(async () => await s.Call(s.Co.Gather(S.Of<int>(async b => 1), null!)));
+            Assert.Contains("argument 1 is null", e.Message);
+            return default;
+        }));
+    }
+
+    [Fact]
+    public void Gather_FailingChild_WaitsForAChildThatIgnoresCancellation()
+    {
+        var loop = S.VirtualLoop();
+        var boom = new InvalidOperationException("boom");
+        var log = new List<string>();
+        loop.Run(S.Do(async s =>
+        {
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await s.Call(s.Co.Gather(
+                S.Of<int>(async b => { await b.Y(b.Co.Sleep(1)); throw boom; }),
+                S.Of<int>(async b =>
+                {
+                    try
+                    {
+                        await b.Y(b.Co.Sleep(10));
+                    }
+                    catch (CoroutineCancelledException)
+                    {
+                        log.Add("ignored at " + b.Co.Now().TotalSeconds);
+                    }
+
+                    await b.Y(b.Co.Sleep(2));
+                    log.Add("stubborn done at " + b.Co.Now().TotalSeconds);
+                    return 2;
+                }))));
+            Assert.Same(boom, e);
+            log.Add("gather raised at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "ignored at 1", "stubborn done at 3", "gather raised at 3" }, log);
+    }
+
+    [Fact]
+    public void Channel_WritesAfterComplete_Fail_ReadersDrain_WaitingWritersFail()
+    {
+        var ch = new LoopChannel<int>(1);
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            await s.Call(ch.Send(1));
+            var writer = s.Co.Spawn(S.Do(async w =>
+            {
+                try { await w.Call(ch.Send(2)); log.Add("sent 2"); }
+                catch (ChannelClosedException) { log.Add("writer failed"); }
+                return default;
+            }));
+            await s.Y();
+            ch.Complete();
+            Assert.False(ch.TrySend(3));
+            await Assert.ThrowsAsync<ChannelClosedException>(async () => await s.Call(ch.Send(4)));
+            await s.Call(writer.Join());
+            Assert.Equal(1, await s.Call(ch.Receive()));
+            await Assert.ThrowsAsync<ChannelClosedException>(async () => await s.Call(ch.Receive()));
+            return default;
+        }));
+        Assert.Equal(new[] { "writer failed" }, log);
+    }
+
+    [Fact]
+    public void Run_AfterADeadlock_RunsAgain()
+    {
+        var loop = S.VirtualLoop();
+        var ev = new LoopEvent();
+        Assert.Throws<InvalidOperationException>(() => loop.Run(S.Do(async s => { await s.Call(ev.Wait()); return default; })));
+        Assert.Equal(0, loop.TaskCount);
+        Assert.Equal(4, loop.Run(S.Of<int>(async s => { await s.Y(s.Co.Sleep(1)); return 4; })));
+    }
+
+    [Fact]
+    public void ProviderTimer_CreatedByUserCode_FiresOnTheLoopThread_AsTheLoopJumpsPastIt()
+    {
+        var clock = S.Clock();
+        var loop = new EventLoop(clock);
+        var log = new List<string>();
+        Thread? loopThread = null;
+        using ITimer timer = clock.CreateTimer(_ => log.Add($"timer at {loop.Elapsed.TotalSeconds} on loop thread {Thread.CurrentThread == loopThread}"), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        loop.Run(S.Do(async s =>
+        {
+            loopThread = Thread.CurrentThread;
+            await s.Y(s.Co.Sleep(3));
+            log.Add($"woke at {s.Co.Now().TotalSeconds}");
+            return default;
+        }));
+        Assert.Equal(new[] { "timer at 1 on loop thread True", "woke at 3" }, log);
+    }
+
+    [Fact]
+    public void TaskDelayOnTheVirtualClock_AwaitedInALoopTask_CompletesWhenAnotherThreadAdvances()
+    {
+        // Documented (scheduler.md §8): the loop does not auto-advance while an awaited Task is pending, even one that
+        // waits on the virtual clock itself; another thread's Advance completes it.
+        var clock = S.Clock();
+        var loop = new EventLoop(clock);
+        using var delayCreated = new ManualResetEventSlim();
+        var run = Task.Run(() => loop.Run(S.Of<int>(async s =>
+        {
+            Task delay = Task.Delay(TimeSpan.FromSeconds(1), clock);
+            delayCreated.Set();
+            await s.Await(delay);
+            return 1;
+        })));
+        Assert.True(delayCreated.Wait(TimeSpan.FromSeconds(30)));
+        Assert.False(run.Wait(TimeSpan.FromMilliseconds(50)));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, run.Result);
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
+    }
+}

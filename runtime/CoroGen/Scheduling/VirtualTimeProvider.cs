@@ -33,6 +33,11 @@ public sealed class VirtualTimeProvider : TimeProvider
     /// True (the default): an event loop on this clock advances it to the next deadline whenever no task is ready and no awaited
     /// <see cref="System.Threading.Tasks.Task"/> is pending. False: the loop waits until another thread advances the clock.
     /// </summary>
+    /// <remarks>
+    /// The loop jumps only to its own deadlines; timers created on this provider fire when a jump passes them. A Task that waits
+    /// on this clock (<c>Task.Delay(d, provider)</c>) awaited from a loop task is a pending Task like any other: the loop does not
+    /// advance while it waits for it, so only another thread's <see cref="Advance"/> completes it. Loop tasks sleep with <c>co.Sleep</c>.
+    /// </remarks>
     public bool AutoAdvance { get; set; } = true;
 
     /// <inheritdoc/>
