@@ -445,3 +445,58 @@ public class ContractEdgeTests
         Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
     }
 }
+
+public class MisuseFixTests
+{
+    [Fact]
+    public void ThrowingProviderTimer_FiredByAutoAdvance_IsReportedByRun_AfterEveryTaskFinished()
+    {
+        var clock = S.Clock();
+        var loop = new EventLoop(clock);
+        var log = new List<string>();
+        var boom = new ApplicationException("timer callback");
+        using ITimer timer = clock.CreateTimer(_ => throw boom, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        var e = Assert.Throws<AggregateException>(() => loop.Run(S.Do(async s =>
+        {
+            s.Co.Spawn(S.Do(async w =>
+            {
+                try
+                {
+                    await w.Y(w.Co.Sleep(10));
+                }
+                finally
+                {
+                    log.Add("cleanup at " + w.Co.Now().TotalSeconds);
+                }
+
+                return default;
+            }));
+            await s.Y(s.Co.Sleep(3));
+            log.Add("main done at " + s.Co.Now().TotalSeconds);
+            return default;
+        })));
+        Assert.Same(boom, Assert.Single(e.InnerExceptions));
+        Assert.Equal(new[] { "main done at 3", "cleanup at 3" }, log);
+        Assert.Equal(0, loop.TaskCount);
+        Assert.Equal(7, loop.Run(S.Of<int>(async s => { await s.Y(s.Co.Sleep(1)); return 7; }))); // nothing left over
+    }
+
+    [Fact]
+    public void MoveOnAfterAndFailAfter_WithAStartedBody_RaiseArgumentException_AndLeaveItToItsTask()
+    {
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var body = S.Of<int>(async b => { log.Add("body 1"); await b.Y(); log.Add("body 2"); return 1; });
+            var task = s.Co.Spawn(body);
+            await s.Y(); // the task has started its body
+            var e1 = await Assert.ThrowsAsync<ArgumentException>(async () => await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), body)));
+            var e2 = await Assert.ThrowsAsync<ArgumentException>(async () => await s.Call(s.Co.FailAfter(TimeSpan.FromSeconds(1), body)));
+            Assert.Contains("has not started", e1.Message);
+            Assert.Contains("FailAfter", e2.Message);
+            Assert.Equal(1, await s.Call(task.Join()));
+            return default;
+        }));
+        Assert.Equal(new[] { "body 1", "body 2" }, log);
+    }
+}

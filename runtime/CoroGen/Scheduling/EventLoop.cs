@@ -32,6 +32,10 @@ public sealed class EventLoop
     private readonly TaskRing ready = new();
     private readonly TimerHeap timers = new();
     private readonly List<LoopTask> faulted = new();
+
+    // Exceptions thrown by the callbacks of a virtual clock's timers that the loop's jumps fired (on the loop thread): they
+    // are not the loop's to handle, but escaping Run from the middle of the loop would leave every task unfinished.
+    private readonly List<Exception> timerFailures = new();
     private int faultedPruneAt = 1024;
 
     private readonly object inboxLock = new();
@@ -110,7 +114,8 @@ public sealed class EventLoop
     /// <exception cref="AggregateException">
     /// Some task failed and nobody observed the failure (by joining it or through <see cref="SchedulerExtensions.Gather{T}"/>):
     /// the aggregate holds every unobserved failure, in the order the tasks failed, preceded by what ended the run: main's own
-    /// exception if main failed, or the deadlock's <see cref="InvalidOperationException"/>.
+    /// exception if main failed, or the deadlock's <see cref="InvalidOperationException"/>. Exceptions thrown by the callbacks of a
+    /// <see cref="VirtualTimeProvider"/>'s timers that the loop's auto-advance fired come last in it.
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// The loop is already running, or it deadlocked: tasks wait on events, channels or joins that nothing can complete any more (no
@@ -179,6 +184,8 @@ public sealed class EventLoop
         }
 
         faulted.Clear();
+        failures.AddRange(timerFailures);
+        timerFailures.Clear();
         if (failures.Count == 1 && ended is not null)
         {
             ExceptionDispatchInfo.Throw(ended);
@@ -187,7 +194,7 @@ public sealed class EventLoop
         if (failures.Count > 0)
         {
             throw new AggregateException(
-                ended is null ? "Loop tasks failed and nobody joined them."
+                ended is null ? "Loop tasks (or callbacks of the virtual clock's timers) failed and nobody joined them."
                 : ReferenceEquals(ended, mainTask.Failure) ? "The main task failed, and other loop tasks failed without anybody joining them."
                 : "The loop deadlocked, and other loop tasks had failed without anybody joining them.",
                 failures);
@@ -531,7 +538,17 @@ public sealed class EventLoop
 
         if (hasDeadline && externalPending == 0 && virtualTime is { AutoAdvance: true })
         {
-            virtualTime.AdvanceTo(origin + deadline);
+            try
+            {
+                virtualTime.AdvanceTo(origin + deadline);
+            }
+            catch (Exception e)
+            {
+                // A timer that user code created on the clock threw on the way (the clock stopped at its due time; the
+                // next turn goes on from there). Run reports it when it ends, after the tasks' cleanup has run.
+                timerFailures.Add(e);
+            }
+
             return;
         }
 

@@ -369,6 +369,14 @@ internal sealed class TimeoutCoroutine<T> : CoroutineWithResult<LoopRequest, Uni
     {
         if (scope is null)
         {
+            // Delegating to a started body would resume a coroutine that another task (or an earlier await) runs.
+            if (body.State != CoroutineState.Created)
+            {
+                throw new ArgumentException(
+                    $"{(fail ? "FailAfter" : "MoveOnAfter")} needs a body that has not started; this one is {body.State}. Pass a fresh factory call.",
+                    nameof(body));
+            }
+
             LoopTask current = LoopContext.RequireTask(fail ? "FailAfter" : "MoveOnAfter");
             scope = current.Loop.EnterScope(current, delay);
             return DelegateTo(body);
