@@ -500,3 +500,84 @@ public class MisuseFixTests
         Assert.Equal(new[] { "body 1", "body 2" }, log);
     }
 }
+
+public class ShutdownAndDeadlockEdgeTests
+{
+    [Fact]
+    public void TaskSpawnedDuringShutdown_IsCancelledBeforeItRuns()
+    {
+        var log = new List<string>();
+        LoopTask<Unit>? late = null;
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            s.Co.Spawn(S.Do(async w =>
+            {
+                try
+                {
+                    await w.Y(w.Co.Sleep(10));
+                }
+                finally
+                {
+                    late = w.Co.Spawn(S.Do(async l => { log.Add("late ran"); await l.Y(); return default; }));
+                }
+
+                return default;
+            }));
+            await s.Y();
+            return default;
+        }));
+        Assert.Empty(log);
+        Assert.True(late!.IsCancelled);
+        Assert.Equal(0, loop.TaskCount);
+    }
+
+    [Fact]
+    public void Deadlock_WithAFinallyThatSuspends_IsReportedWithTheClosesFailure()
+    {
+        var ev = new LoopEvent();
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<AggregateException>(() => loop.Run(S.Do(async s =>
+        {
+            try
+            {
+                await s.Call(ev.Wait());
+            }
+            finally
+            {
+                log.Add("finally");
+                await s.Y(s.Co.Sleep(1));
+                log.Add("never");
+            }
+
+            return default;
+        })));
+        Assert.StartsWith("Deadlock", e.Message);
+        Assert.Contains("yielded while being closed", Assert.IsType<InvalidOperationException>(Assert.Single(e.InnerExceptions)).Message);
+        Assert.Equal(new[] { "finally" }, log);
+        Assert.Equal(0, loop.TaskCount);
+    }
+
+    [Fact]
+    public void RunFromInsideATaskOfAnotherLoop_OnTheSameThread_Throws()
+    {
+        var inner = S.VirtualLoop();
+        var e = Assert.Throws<InvalidOperationException>(() => S.VirtualLoop().Run(S.Of<int>(async s => inner.Run(S.Of<int>(async t => 1)))));
+        Assert.Contains("Another event loop is running on this thread", e.Message);
+        Assert.Equal(0, inner.TaskCount);
+        Assert.Equal(2, inner.Run(S.Of<int>(async t => 2)));
+    }
+
+    [Fact]
+    public void CancelBeforeRun_EndsTheTaskWithoutRunningIt()
+    {
+        var loop = S.VirtualLoop();
+        bool ran = false;
+        var t = loop.Spawn(S.Do(async w => { ran = true; await w.Y(); return default; }));
+        t.Cancel();
+        loop.Run(S.Do(async s => { await s.Call(t.Wait()); return default; }));
+        Assert.False(ran);
+        Assert.True(t.IsCancelled);
+    }
+}
