@@ -581,3 +581,46 @@ public class ShutdownAndDeadlockEdgeTests
         Assert.True(t.IsCancelled);
     }
 }
+
+public class SleepSecondsEdgeTests
+{
+    [Theory]
+    [InlineData(-0.001)] // TimeSpan.FromSeconds(-0.001) is Timeout.InfiniteTimeSpan
+    [InlineData(-1.0)]
+    [InlineData(0.0)]
+    [InlineData(double.NegativeInfinity)]
+    public void SleepZeroOrNegativeSeconds_Reschedules(double seconds)
+    {
+        var loop = S.VirtualLoop();
+        var log = new List<string>();
+        loop.Run(S.Do(async s =>
+        {
+            s.Co.Spawn(S.Do(async o => { log.Add("other"); return default; }));
+            await s.Y(s.Co.Sleep(seconds));
+            log.Add("main");
+            return default;
+        }));
+        Assert.Equal(new[] { "other", "main" }, log);
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+    }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.MaxValue)]
+    [InlineData(1e12)] // more seconds than a TimeSpan holds
+    public void SleepInfiniteOrHugeSeconds_SleepsUntilCancelled(double seconds)
+    {
+        var loop = S.VirtualLoop();
+        var r = loop.Run(S.Of<TimeoutResult<Unit>>(async s =>
+            await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Do(async b => { await b.Y(b.Co.Sleep(seconds)); return default; })))));
+        Assert.True(r.TimedOut);
+        Assert.Equal(TimeSpan.FromSeconds(2), loop.Elapsed);
+    }
+
+    [Fact]
+    public void SleepNaNSeconds_Throws()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => S.VirtualLoop().Run(S.Do(async s => { await s.Y(s.Co.Sleep(double.NaN)); return default; })));
+        Assert.Equal("seconds", e.ParamName);
+    }
+}

@@ -9,19 +9,36 @@ namespace CoroGen.Scheduling;
 /// </summary>
 public static class SchedulerExtensions
 {
-    /// <summary>Suspends the task for <paramref name="delay"/> of the loop's clock (Python <c>await sleep(delay)</c>). Zero or negative just reschedules.</summary>
+    /// <summary>
+    /// Suspends the task for <paramref name="delay"/> of the loop's clock (Python <c>await sleep(delay)</c>). Zero or negative just
+    /// reschedules, except <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>, which (like <see cref="TimeSpan.MaxValue"/>)
+    /// sleeps until the task is cancelled.
+    /// </summary>
     /// <param name="co">The template's yielder.</param>
     /// <param name="delay">How long to sleep.</param>
     /// <returns>The yield to await.</returns>
     public static YieldAwaitable<Unit> Sleep(this Yielder<LoopRequest, Unit> co, TimeSpan delay) =>
         co.Yield(LoopRequest.ForSleep(delay));
 
-    /// <summary>Suspends the task for <paramref name="seconds"/> seconds: <c>await co.Sleep(0.5)</c>, as in the seed's <c>await sleep(0.5)</c>.</summary>
+    /// <summary>
+    /// Suspends the task for <paramref name="seconds"/> seconds: <c>await co.Sleep(0.5)</c>, as in the seed's <c>await sleep(0.5)</c>.
+    /// Zero or negative reschedules; <see cref="double.PositiveInfinity"/> (or more seconds than a <see cref="TimeSpan"/> holds)
+    /// sleeps until the task is cancelled, as Python's <c>sleep(math.inf)</c> does.
+    /// </summary>
     /// <param name="co">The template's yielder.</param>
     /// <param name="seconds">How long to sleep, in seconds.</param>
     /// <returns>The yield to await.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seconds"/> is NaN.</exception>
     public static YieldAwaitable<Unit> Sleep(this Yielder<LoopRequest, Unit> co, double seconds) =>
-        co.Yield(LoopRequest.ForSleep(TimeSpan.FromSeconds(seconds)));
+        co.Yield(LoopRequest.ForSleep(SecondsToDelay(seconds)));
+
+    // TimeSpan.FromSeconds would throw OverflowException for infinity, and turn -0.001 into Timeout.InfiniteTimeSpan (-1 ms),
+    // which ForSleep reads as "forever": a count of seconds is clamped to [zero, TimeSpan.MaxValue] first.
+    private static TimeSpan SecondsToDelay(double seconds) =>
+        double.IsNaN(seconds) ? throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A sleep needs a number of seconds; NaN is none.")
+        : seconds <= 0 ? TimeSpan.Zero
+        : seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue
+        : TimeSpan.FromSeconds(seconds);
 
     /// <summary>Suspends the task until the loop's clock (<see cref="EventLoop.Elapsed"/>) reaches <paramref name="deadline"/>.</summary>
     /// <param name="co">The template's yielder.</param>
