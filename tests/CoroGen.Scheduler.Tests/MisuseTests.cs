@@ -624,3 +624,40 @@ public class SleepSecondsEdgeTests
         Assert.Equal("seconds", e.ParamName);
     }
 }
+
+public class JoinAndGatherMisuseTests
+{
+    [Fact]
+    public void ATaskJoiningOrWaitingForItself_Throws()
+    {
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            LoopTask<int>? self = null;
+            self = s.Co.Spawn(S.Of<int>(async t => await t.Call(self!.Join())));
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await s.Call(self.Join()));
+            Assert.Contains("cannot join itself", e.Message);
+            var me = s.Co.CurrentTask();
+            var w = await Assert.ThrowsAsync<InvalidOperationException>(async () => await s.Call(me.Wait()));
+            Assert.Contains("cannot join itself", w.Message);
+            return default;
+        }));
+    }
+
+    [Fact]
+    public void Gather_TheSameCoroutineTwice_OrOneAlreadySpawned()
+    {
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var c = S.Of<int>(async b => { log.Add("c"); await b.Y(); return 1; });
+            var twice = await Assert.ThrowsAsync<ArgumentException>(async () => await s.Call(s.Co.Gather(c, c)));
+            Assert.Contains("same coroutine twice", twice.Message);
+            var spawned = s.Co.Spawn(c);
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await s.Call(s.Co.Gather(c, S.Of<int>(async b => 2))));
+            Assert.Contains("spawned twice", e.Message);
+            Assert.Equal(1, await s.Call(spawned.Join()));
+            return default;
+        }));
+        Assert.Equal(new[] { "c" }, log);
+    }
+}
