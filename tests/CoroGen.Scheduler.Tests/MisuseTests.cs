@@ -661,3 +661,38 @@ public class JoinAndGatherMisuseTests
         Assert.Equal(new[] { "c" }, log);
     }
 }
+
+public class CancellationReportTests
+{
+    [Fact]
+    public void MainCancelledByAnotherTask_RunThrowsTheCancellation()
+    {
+        LoopTask? main = null;
+        var e = Assert.Throws<CoroutineCancelledException>(() => S.VirtualLoop().Run(S.Do(async s =>
+        {
+            main = s.Co.CurrentTask();
+            s.Co.Spawn(S.Do(async c => { await c.Y(c.Co.Sleep(1)); main.Cancel(); return default; }));
+            await s.Y(s.Co.Sleep(5));
+            return default;
+        })));
+        Assert.Equal("The loop task was cancelled.", e.Message);
+        Assert.True(main!.IsCancelled);
+        Assert.Same(e, main.Exception);
+    }
+
+    [Fact]
+    public void JoiningACancelledTask_RaisesANewCancellation_WhoseInnerIsTheTasks()
+    {
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var t = s.Co.Spawn(S.Of<int>(async w => { await w.Y(w.Co.Sleep(5)); return 1; }));
+            await s.Y();
+            t.Cancel();
+            var e = await Assert.ThrowsAsync<CoroutineCancelledException>(async () => await s.Call(t.Join()));
+            Assert.Equal($"The joined task {t.Id} was cancelled.", e.Message);
+            Assert.Same(t.Exception, e.InnerException);
+            Assert.Throws<InvalidOperationException>(() => t.Result);
+            return default;
+        }));
+    }
+}
