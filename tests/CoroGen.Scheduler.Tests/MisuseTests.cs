@@ -696,3 +696,23 @@ public class CancellationReportTests
         }));
     }
 }
+
+public class VirtualTimerArgumentTests
+{
+    [Fact]
+    public void NegativeDueTimeOrPeriod_ThrowsLikeTheSystemClock_InfiniteIsAccepted()
+    {
+        var clock = S.Clock();
+        int fired = 0;
+        foreach (TimeProvider provider in new TimeProvider[] { TimeProvider.System, clock })
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => provider.CreateTimer(_ => fired++, null, TimeSpan.FromSeconds(-2), Timeout.InfiniteTimeSpan));
+            Assert.Throws<ArgumentOutOfRangeException>(() => provider.CreateTimer(_ => fired++, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(-2)));
+            using ITimer t = provider.CreateTimer(_ => fired++, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Assert.Throws<ArgumentOutOfRangeException>(() => t.Change(TimeSpan.FromMilliseconds(-2), Timeout.InfiniteTimeSpan));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, fired);
+    }
+}

@@ -160,6 +160,18 @@ public sealed class VirtualTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // As TimeProvider.System's timers do: a negative time other than "infinite" is a mistake, and firing at once
+            // (or once instead of periodically) would let a test on the virtual clock pass where production throws.
+            if (dueTime < TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "The due time must be zero or more, or Timeout.InfiniteTimeSpan.");
+            }
+
+            if (period < TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period), period, "The period must be zero or more, or Timeout.InfiniteTimeSpan.");
+            }
+
             lock (owner.gate)
             {
                 owner.timers.Remove(this);
