@@ -716,3 +716,19 @@ public class VirtualTimerArgumentTests
         Assert.Equal(0, fired);
     }
 }
+
+public class RunAgainTests
+{
+    [Fact]
+    public void Run_WithAStartedOrFinishedMain_ThrowsArgumentException_AndTheLoopStaysUsable()
+    {
+        var loop = S.VirtualLoop();
+        var main = S.Of<int>(async s => { await s.Y(); return 1; });
+        Assert.Equal(1, loop.Run(main));
+        var e = Assert.Throws<ArgumentException>(() => loop.Run(main));
+        Assert.Contains("has not started", e.Message);
+        Assert.False(loop.IsRunning);
+        Assert.Equal(0, loop.TaskCount);
+        Assert.Equal(2, loop.Run(S.Of<int>(async s => { await s.Y(); return 2; })));
+    }
+}
