@@ -732,3 +732,58 @@ public class RunAgainTests
         Assert.Equal(2, loop.Run(S.Of<int>(async s => { await s.Y(); return 2; })));
     }
 }
+
+public class ManualClockRaceTests
+{
+    // A clock that another thread advances, simulated deterministically: the first time the loop arms its wake-up timer, the
+    // clock moves on just before the timer is armed, as a concurrent Advance between the loop's reading and its Change would.
+    private sealed class AdvancedWhileArming : TimeProvider
+    {
+        internal readonly VirtualTimeProvider Clock = new() { AutoAdvance = false };
+        internal readonly ManualResetEventSlim Armed = new();
+        private bool raced;
+
+        public override long GetTimestamp() => Clock.GetTimestamp();
+
+        public override long TimestampFrequency => Clock.TimestampFrequency;
+
+        public override DateTimeOffset GetUtcNow() => Clock.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Timer(this, Clock.CreateTimer(callback, state, dueTime, period));
+
+        private sealed class Timer(AdvancedWhileArming owner, ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (dueTime != Timeout.InfiniteTimeSpan && !owner.raced)
+                {
+                    owner.raced = true;
+                    owner.Clock.Advance(TimeSpan.FromMilliseconds(500));
+                }
+
+                bool changed = inner.Change(dueTime, period);
+                owner.Armed.Set();
+                return changed;
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void ClockAdvancedWhileTheLoopArmsItsWakeUp_TheLoopStillWakesAtItsDeadline()
+    {
+        var clock = new AdvancedWhileArming();
+        var loop = new EventLoop(clock);
+        var run = Task.Factory.StartNew(
+            () => loop.Run(S.Of<double>(async s => { await s.Y(s.Co.Sleep(1)); return s.Co.Now().TotalSeconds; })),
+            TaskCreationOptions.LongRunning);
+        Assert.True(clock.Armed.Wait(TimeSpan.FromSeconds(30)));
+        clock.Clock.Advance(TimeSpan.FromMilliseconds(500)); // now exactly at the deadline
+        Assert.True(run.Wait(TimeSpan.FromSeconds(10)), "the loop missed its deadline: its wake-up timer was armed late");
+        Assert.Equal(1.0, run.Result);
+    }
+}

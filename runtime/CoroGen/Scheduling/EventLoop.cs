@@ -582,7 +582,25 @@ public sealed class EventLoop
                 {
                     // Another clock (a virtual one advanced by hand, or a custom one): ask it for a timer that wakes the loop.
                     wakeTimer ??= time.CreateTimer(static s => ((EventLoop)s!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                    wakeTimer.Change(new TimeSpan(due), Timeout.InfiniteTimeSpan);
+
+                    // A timer counts from the clock's reading when it is armed. If another thread moved the clock between
+                    // the reading `due` came from and the Change, the timer would fire that much after the deadline, or
+                    // never if nobody advances the clock that far: arm again from a fresh reading until none moved it.
+                    while (true)
+                    {
+                        long before = Now();
+                        if (deadline - before <= 0)
+                        {
+                            return;
+                        }
+
+                        wakeTimer.Change(new TimeSpan(deadline - before), Timeout.InfiniteTimeSpan);
+                        if (Now() == before)
+                        {
+                            break;
+                        }
+                    }
+
                     Monitor.Wait(inboxLock);
                 }
             }
