@@ -787,3 +787,28 @@ public class ManualClockRaceTests
         Assert.Equal(1.0, run.Result);
     }
 }
+
+public class ProviderTimerDeadlockTests
+{
+    [Fact]
+    public void TaskWaitingOnlyForAProviderTimersCallback_IsADeadlock_TheLoopDoesNotJumpToUserTimers()
+    {
+        var clock = S.Clock();
+        var loop = new EventLoop(clock);
+        var ev = new LoopEvent();
+        using ITimer timer = clock.CreateTimer(_ => ev.Set(), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        var e = Assert.Throws<InvalidOperationException>(() => loop.Run(S.Do(async s => { await s.Call(ev.Wait()); return default; })));
+        Assert.StartsWith("Deadlock", e.Message);
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+
+        // With a sleeper of its own the loop jumps past the timer, which fires on the loop thread and wakes the waiter.
+        var woke = loop.Run(S.Of<double>(async s =>
+        {
+            using ITimer again = clock.CreateTimer(_ => ev.Set(), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            s.Co.Spawn(S.Do(async w => { await w.Y(w.Co.Sleep(5)); return default; }));
+            await s.Call(ev.Wait());
+            return s.Co.Now().TotalSeconds;
+        }));
+        Assert.Equal(1.0, woke);
+    }
+}

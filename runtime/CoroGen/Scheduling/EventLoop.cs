@@ -540,7 +540,9 @@ public sealed class EventLoop
         {
             try
             {
-                virtualTime.AdvanceTo(origin + deadline);
+                // Stop at a timer that user code created on the clock, if one comes first: its callback may have woken a
+                // task (set an event, cancelled one), which must run at the timer's time; the next idle turn goes on.
+                virtualTime.AdvanceTo(origin + deadline, stopAfterFiring: true);
             }
             catch (Exception e)
             {

@@ -89,9 +89,12 @@ public sealed class VirtualTimeProvider : TimeProvider
     /// <summary>
     /// Moves the clock to <paramref name="target"/> (no effect if it is already there or later), firing the timers that fall
     /// due on the way. When none does, which is what an auto-advancing loop's jump to its next deadline usually finds, it
-    /// costs one uncontended lock.
+    /// costs one uncontended lock. With <paramref name="stopAfterFiring"/>, it stops at the first timer it fires (the clock
+    /// then reads that timer's due time): an auto-advancing loop jumps that way, so that a task the callback woke runs at the
+    /// callback's time, not at the loop's later deadline.
     /// </summary>
-    internal void AdvanceTo(long target)
+    /// <returns>False when it stopped at a timer before <paramref name="target"/>.</returns>
+    internal bool AdvanceTo(long target, bool stopAfterFiring = false)
     {
         while (true)
         {
@@ -109,7 +112,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 if (due is null)
                 {
                     Volatile.Write(ref ticks, Math.Max(ticks, target));
-                    return;
+                    return true;
                 }
 
                 if (due.DueTicks > ticks)
@@ -128,6 +131,10 @@ public sealed class VirtualTimeProvider : TimeProvider
             }
 
             due.Callback(due.State);
+            if (stopAfterFiring)
+            {
+                return false;
+            }
         }
     }
 
