@@ -812,3 +812,16 @@ public class ProviderTimerDeadlockTests
         Assert.Equal(1.0, woke);
     }
 }
+
+public class ChannelCapacityTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void CapacityBelowOne_Throws(int capacity)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new LoopChannel<int>(capacity));
+        Assert.Equal("capacity", e.ParamName);
+    }
+}
