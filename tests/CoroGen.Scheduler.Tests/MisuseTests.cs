@@ -825,3 +825,22 @@ public class ChannelCapacityTests
         Assert.Equal("capacity", e.ParamName);
     }
 }
+
+public class AwaitOutsideLoopTests
+{
+    private static async Task<int> PlainAsync(LoopTask<int> task) => await task;
+
+    [Fact]
+    public void AwaitingALoopTaskInAPlainAsyncMethod_ThrowsInsteadOfHanging()
+    {
+        var loop = S.VirtualLoop();
+        var t = loop.Spawn(S.Of<int>(async w => { await w.Y(); return 1; }));
+        // It used to throw from the awaiter's OnCompleted, which the async method builder rethrows on the thread pool: the
+        // process crashed. Now the async method's own Task faults, at once, with what to do instead.
+        Task<int> plain = PlainAsync(t);
+        Assert.True(plain.IsFaulted);
+        var e = Assert.IsType<InvalidOperationException>(plain.Exception!.InnerException);
+        Assert.Contains("can only be awaited inside a scheduler [Coroutine] template", e.Message);
+        Assert.Equal(1, loop.Run(S.Of<int>(async s => await s.Call(t.Join()))));
+    }
+}

@@ -229,8 +229,23 @@ public sealed class LoopTask<T> : LoopTask
     /// to <see cref="LoopRequest.Await{T}(LoopTask{T})"/>). Generated code never calls it.
     /// </summary>
     /// <returns>The awaiter of <see cref="Join"/>.</returns>
+    /// <exception cref="InvalidOperationException">Called outside a template: <c>await task</c> in a plain <c>async</c> method.</exception>
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public CoroutineAwaiter<T> GetAwaiter() => Join().GetAwaiter();
+    public CoroutineAwaiter<T> GetAwaiter()
+    {
+        // Since the generator lowers `await task` in templates, only template code run by the test oracle, or a plain async
+        // method (Task, ValueTask...), gets here. The latter must fail now, at the await, as part of its own Task: the awaiter
+        // would throw from OnCompleted instead, which the async method builder rethrows on the thread pool, ending the process.
+        if (Templates.OracleContext.Current is null)
+        {
+            throw new InvalidOperationException(
+                $"A loop task (task {Id}) can only be awaited inside a scheduler [Coroutine] template running on its loop, where `await task` "
+                + "joins it. Outside the loop, run it (loop.Run(...)) and read task.Result, or have the task complete a TaskCompletionSource "
+                + "that the async method awaits.");
+        }
+
+        return Join().GetAwaiter();
+    }
 
     internal T ObserveResult()
     {
