@@ -29,7 +29,7 @@ public readonly struct YieldAwaitable<TSend>
         internal Awaiter(object source) => this.source = source;
 
         /// <summary>Part of the await pattern.</summary>
-        public bool IsCompleted => false;
+        public bool IsCompleted => TemplateRunner.NotCompleted(source);
 
         Coroutine? ITemplateAwaiter.Sub => null;
 
@@ -66,7 +66,7 @@ public readonly struct YieldAllAwaitable
         internal Awaiter(object source) => this.source = source;
 
         /// <summary>Part of the await pattern.</summary>
-        public bool IsCompleted => false;
+        public bool IsCompleted => TemplateRunner.NotCompleted(source);
 
         Coroutine? ITemplateAwaiter.Sub => (Coroutine)source;
 
@@ -90,7 +90,7 @@ public readonly struct CoroutineAwaiter : ICriticalNotifyCompletion, ITemplateAw
     internal CoroutineAwaiter(Coroutine coroutine) => this.coroutine = coroutine;
 
     /// <summary>Part of the await pattern.</summary>
-    public bool IsCompleted => false;
+    public bool IsCompleted => TemplateRunner.NotCompleted(coroutine);
 
     Coroutine? ITemplateAwaiter.Sub => coroutine;
 
@@ -114,7 +114,7 @@ public readonly struct CoroutineAwaiter<TReturn> : ICriticalNotifyCompletion, IT
     internal CoroutineAwaiter(Coroutine<TReturn> coroutine) => this.coroutine = coroutine;
 
     /// <summary>Part of the await pattern.</summary>
-    public bool IsCompleted => false;
+    public bool IsCompleted => TemplateRunner.NotCompleted(coroutine);
 
     Coroutine? ITemplateAwaiter.Sub => coroutine;
 
