@@ -125,19 +125,29 @@ public sealed class EventLoop
     /// <remarks>If main fails (or is cancelled) and no other failure went unobserved, main's exception escapes as it is.</remarks>
     public T Run<T>(Coroutine<LoopRequest, Unit, T> main)
     {
-        if (thread is not null)
+        // Claim the loop atomically: two threads calling Run at once must not both run it.
+        if (Interlocked.CompareExchange(ref thread, Thread.CurrentThread, null) is not null)
         {
             throw new InvalidOperationException("The loop is already running; Run cannot be nested. Spawn the coroutine instead (co.Spawn(...) or EventLoop.Current.Spawn(...)).");
         }
 
-        if (current is not null)
+        LoopTask<T> mainTask;
+        try
         {
-            throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested.");
+            if (current is not null)
+            {
+                throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested.");
+            }
+
+            shuttingDown = false;
+            mainTask = Spawn(main);
+        }
+        catch
+        {
+            thread = null;
+            throw;
         }
 
-        shuttingDown = false;
-        LoopTask<T> mainTask = Spawn(main);
-        thread = Thread.CurrentThread;
         current = this;
         try
         {
