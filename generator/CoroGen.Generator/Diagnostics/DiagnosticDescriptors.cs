@@ -78,7 +78,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor FactoryClash = Error(
         "COROGEN014",
         "The generated factory or class would clash with another member",
-        "The factory '{0}' (or the class '{1}') that CoroGen generates for this template would clash with {2}; rename the template, or change its other parameters so that its factory's signature differs");
+        "The factory '{0}' (or the class '{1}') that CoroGen generates for this template would clash with {2}; {3}");
 
     public static readonly DiagnosticDescriptor SuspensionInNestedFunction = Error(
         "COROGEN015",

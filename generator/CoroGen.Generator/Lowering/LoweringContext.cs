@@ -25,17 +25,18 @@ internal sealed partial class LoweringContext
 
     /// <summary>
     /// The field names of the template's parameters, in order: each parameter's own name, unless a member of the generated
-    /// class or its base types has it (a parameter named <c>state</c> must not hide the base class's state), then with a suffix.
+    /// class or its base types has it (a parameter named <c>state</c> must not hide the base class's state), or it is the
+    /// field of the template's <c>this</c> or the class's own name, then with a suffix.
     /// </summary>
-    public static List<string> ParameterFieldNames(IEnumerable<string> parameterNames)
+    public static List<string> ParameterFieldNames(IEnumerable<string> parameterNames, string className)
     {
         var names = parameterNames.ToList();
-        var taken = new HashSet<string>(ReservedNames.Concat(names).Append("this"));
+        var taken = new HashSet<string>(ReservedNames.Concat(names).Append("this").Append(className));
         var result = new List<string>();
         foreach (string name in names)
         {
             string field = name;
-            if (ReservedNames.Contains(name))
+            if (ReservedNames.Contains(name) || name == "this" || name == className)
             {
                 field = name + "_2";
                 for (int n = 3; !taken.Add(field); n++)
@@ -80,6 +81,9 @@ internal sealed partial class LoweringContext
         {
             usedNames.Add(t.Name);
         }
+
+        // A member cannot have its class's name: a local named like the generated class gets a suffixed field.
+        usedNames.Add(Parsing.TemplateParser.GeneratedClassName(template));
     }
 
     public SemanticModel Model { get; }
@@ -195,10 +199,18 @@ internal sealed partial class LoweringContext
     /// <summary>Registers a suspension point; it joins the innermost dispatch frame with its resume label.</summary>
     public StateModel AddState(string kind, int line, string waitsFor, out string resumeLabel)
     {
+        // The state is a constant of the generated class: it must not take the name of a field (a parameter or local the
+        // template happens to call Yield_Line12), a type parameter or an inherited member, and fields made later avoid it.
         string baseName = kind + "_Line" + line;
-        stateCounts.TryGetValue(baseName, out int count);
-        stateCounts[baseName] = count + 1;
-        string name = count == 0 ? baseName : baseName + "_" + (count + 1);
+        string name;
+        do
+        {
+            stateCounts.TryGetValue(baseName, out int count);
+            stateCounts[baseName] = count + 1;
+            name = count == 0 ? baseName : baseName + "_" + (count + 1);
+        }
+        while (!usedNames.Add(name));
+
         var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, CleanupDepth > 0 && ExitHandlerDepth == 0);
         States.Add(state);
         resumeLabel = "Resume_" + name;

@@ -65,7 +65,17 @@ internal static class TemplateParser
         if (FactoryClash(symbol, className) is { } clash)
         {
             // Generating would only add a compile error in generated code (or two outputs with one name): say why instead.
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className, clash));
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className, clash, "rename the template, or change its other parameters so that its factory's signature differs"));
+        }
+
+        // The template's type parameters become the generated class's, and a class cannot declare a member named like one
+        // of its type parameters (or be named like one): those members are the base class's overrides, the class's own
+        // private fields, and the class itself.
+        if (symbol.TypeParameters.FirstOrDefault(t => t.Name == className || GeneratedMemberNames.Contains(t.Name)) is { } typeParameter)
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className,
+                $"its type parameter '{typeParameter.Name}', which {(typeParameter.Name == className ? "is the generated class's name" : "is also the name of a member of the generated class")}",
+                $"rename the type parameter '{typeParameter.Name}'"));
         }
 
         ITypeSymbol? returnType = CoroutineTypes.TemplateResultType(symbol.ReturnType, out _);
@@ -79,7 +89,7 @@ internal static class TemplateParser
         }
 
         List<IParameterSymbol> parameters = symbol.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder)).ToList();
-        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name));
+        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name), className);
         for (int i = 0; i < parameters.Count; i++)
         {
             IParameterSymbol p = parameters[i];
@@ -131,6 +141,12 @@ internal static class TemplateParser
             ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
+
+    // Members every generated class may declare whatever the template (its overrides, and the fields the emitter names).
+    private static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
+    {
+        "Resume", "IsSuspendedInCleanupRegion", "CanCloseByReturn", "ReadResult", "WriteResult", "returnValue", "channel", "Channel",
+    };
 
     private static TemplateResult Fail(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
 
