@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using CoroGen.Generator.Analyzers;
 using CoroGen.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
@@ -114,10 +115,19 @@ public sealed class CatalogueTests
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
-    // Runs the generator and the analyzer as a build does; returns both kinds of diagnostics.
+    // Runs the generator and the analyzer as a build does; returns both kinds of diagnostics. A block whose first line is a
+    // comment '// <LangVersion>N</LangVersion>' is compiled as that C# version, as a project with that setting would.
     private static ImmutableArray<Diagnostic> Build(string source, out Compilation output)
     {
-        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, lineDirectives: true);
+        Match langVersion = Regex.Match(source, "^// <LangVersion>([0-9.]+)</LangVersion>");
+        LanguageVersion? version = null;
+        if (langVersion.Success)
+        {
+            Assert.True(LanguageVersionFacts.TryParse(langVersion.Groups[1].Value, out LanguageVersion parsed), "not a C# version: " + langVersion.Groups[1].Value);
+            version = parsed;
+        }
+
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, lineDirectives: true, languageVersion: version);
         Assert.Null(run.Exception);
         output = run.Output;
         ImmutableArray<Diagnostic> analyzer = output

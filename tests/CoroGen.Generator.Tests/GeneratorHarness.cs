@@ -26,19 +26,24 @@ internal static class GeneratorHarness
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    public static CSharpCompilation Compile(string source, string path = TemplatePath) =>
+    /// <summary>The references every in-memory compilation gets: the framework and the CoroGen runtime.</summary>
+    public static ImmutableArray<MetadataReference> MetadataReferences => References.Value;
+
+    public static CSharpCompilation Compile(string source, string path = TemplatePath, CSharpParseOptions? parseOptions = null) =>
         CSharpCompilation.Create(
             "Templates",
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path) },
+            new[] { CSharpSyntaxTree.ParseText(source, parseOptions ?? ParseOptions, path) },
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorRun Run(string source, bool lineDirectives = false)
+    /// <summary>Runs the generator as a build does; <paramref name="languageVersion"/> is the project's LangVersion (latest if null).</summary>
+    public static GeneratorRun Run(string source, bool lineDirectives = false, LanguageVersion? languageVersion = null)
     {
-        CSharpCompilation compilation = Compile(source);
+        CSharpParseOptions parseOptions = languageVersion is { } v ? new CSharpParseOptions(v) : ParseOptions;
+        CSharpCompilation compilation = Compile(source, TemplatePath, parseOptions);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new CoroutineGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions,
             optionsProvider: new LineDirectiveOptions(lineDirectives),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);

@@ -100,6 +100,11 @@ internal static class DiagnosticDescriptors
         "A suspension point that is not awaited does nothing",
         "'{0}' is not awaited, so it does not suspend the coroutine{1}; write 'await {0};'");
 
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
+        "COROGEN019",
+        "CoroGen needs C# 10 or later",
+        "The [Coroutine] template '{0}' is compiled as C# {1}, but CoroGen generates code for C# 10 or later; set <LangVersion> to 10 or later in the project file (or remove it: net8.0 and later default to C# 12 or newer)");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -109,7 +114,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, TemplateCalledDirectly,
-        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, InternalError,
+        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

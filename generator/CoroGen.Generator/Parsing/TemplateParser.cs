@@ -61,6 +61,13 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // The generated code uses C# 9 patterns ('is A or B', 'is not null') and #nullable directives, and is verified with C# 10
+        // (GeneratedCodeCompatibilityTests): below that it would only fail with a wall of errors in generated code.
+        if (method.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp10 and var version })
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, at, symbol.Name, version.ToDisplayString()));
+        }
+
         string className = GeneratedClassName(symbol);
         if (FactoryClash(symbol, className) is { } clash)
         {
