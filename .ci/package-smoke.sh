@@ -3,7 +3,10 @@
 #  1. the package holds the runtime, the generator, the code fixes, the MSBuild props, the README and its symbols;
 #  2. a new console project compiles templates (with EmitCompilerGeneratedFiles, so the generated file carries #line
 #     directives), prints the first Fibonacci numbers, and shows the template's line in an exception's stack trace;
-#  3. a second project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
+#  3. a net8.0 project (C# 12, net8.0's default) with nullable enabled, warnings as errors, implicit usings off, the latest
+#     warning wave and a '#nullable disable' file compiles its templates with no warning (it is not run: the machine may
+#     have only the .NET 10 runtime);
+#  4. a project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
 #     (applied by 'dotnet format') makes it build and run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -89,6 +92,77 @@ generated=$(find Smoke/obj -path '*generated/CoroGen.Generator*' -name '*.g.cs' 
 [ -n "$generated" ] || { echo "EmitCompilerGeneratedFiles wrote no generated file"; exit 1; }
 grep -q "^#line .*Program.cs\"" $generated || { echo "the generated files carry no #line directive to Program.cs"; exit 1; }
 echo "generated: $(basename -a $generated | tr '\n' ' ')"
+
+echo "-- a net8.0 project (C# 12, its default) with nullable, warnings as errors and the latest warning wave"
+# Only compiled: the machine may have no .NET 8 runtime. The generated code must add no error or warning of its own.
+new_project Net8
+sed -i -e 's:<TargetFramework>[^<]*</TargetFramework>:<TargetFramework>net8.0</TargetFramework>:' \
+  -e 's:</PropertyGroup>:  <Nullable>enable</Nullable>\n    <ImplicitUsings>disable</ImplicitUsings>\n    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>\n    <AnalysisLevel>latest</AnalysisLevel>\n  </PropertyGroup>:' Net8/Net8.csproj
+cp Smoke/Program.cs Net8/Program.cs
+cat > Net8/Shapes.cs <<'CS'
+using System.Collections.Generic;
+using CoroGen;
+
+namespace Net8;
+
+public static partial class Shapes
+{
+    // A finally that suspends, a delegation with a conversion, a helper taking co, and a result.
+    [Coroutine]
+    public static async Coroutine<int> Corners(List<string> log, Yielder<long, string?> co)
+    {
+        int total = 0;
+        try
+        {
+            foreach (int side in new[] { 3, 4 })
+            {
+                string? reply = await co.Yield(side);
+                log.Add(reply ?? "none");
+                total += await Count(side);
+            }
+        }
+        finally
+        {
+            await co.Twice(-1);
+        }
+
+        return total;
+    }
+
+    [Coroutine]
+    private static async Coroutine<int> Count(int n, Yielder<int, string?> co)
+    {
+        for (int i = 0; i < n; i++)
+            await co.Yield(i);
+        return n;
+    }
+
+    private static YieldAwaitable<string?> Twice(this Yielder<long, string?> co, long value) => co.Yield(value * 2);
+}
+CS
+cat > Net8/Legacy.cs <<'CS'
+#nullable disable
+using CoroGen;
+
+namespace Net8;
+
+public static partial class Legacy
+{
+    [Coroutine]
+    public static async Coroutine<string> Words(string first, Yielder<string, string> co)
+    {
+        string last = first;
+        while (last != null)
+            last = await co.Yield(last);
+        return first;
+    }
+}
+CS
+(cd Net8 && dotnet restore --packages "$work/packages" >/dev/null)
+net8=$(cd Net8 && dotnet build --no-restore 2>&1) || { echo "$net8" | grep -E "error|warn" | head -20; echo "the net8.0 project does not build"; exit 1; }
+if grep -qE "warning (CS|CA|IDE|COROGEN)[0-9]+" <<<"$net8"; then echo "$net8" | grep -E "warning (CS|CA|IDE|COROGEN)" | head -20; echo "the net8.0 project builds with warnings"; exit 1; fi
+[ -f Net8/bin/Debug/net8.0/Net8.dll ] || { echo "the net8.0 project built no net8.0 assembly"; exit 1; }
+echo "a net8.0 project (C# 12) builds its templates with no error or warning"
 
 echo "-- a template in a type that is not partial"
 new_project Mistake
