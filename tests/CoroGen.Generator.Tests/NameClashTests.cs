@@ -106,6 +106,23 @@ public sealed class NameClashTests
                     await co.Yield(l + "/" + typeof(TYield).Name);
                     return 3;
                 }
+
+                // Static members named like members the generated class declares: a local's field, a state constant.
+                private static int count = 100;
+                private static int Yield_Line96 = 42;
+
+                [global::CoroGen.Coroutine]
+                public static async global::CoroGen.Coroutine Statics(Yielder<int> co)
+                {
+                    await co.Yield(count);
+                    for (int i = 0; i < 2; i++)
+                    {
+                        int count = i + 5;
+                        await co.Yield(count);
+                    }
+
+                    await co.Yield(count + Yield_Line96);
+                }
             }
 
             public partial class Instance
@@ -178,6 +195,13 @@ public sealed class NameClashTests
         var c = (global::CoroGen.Coroutine<int, global::CoroGen.Unit, int>)Factory(instanceType, "Self").Invoke(instance, new object[] { 2 })!;
         Assert.Equal(new[] { 42, 2 }, c.ToArray());
         Assert.Equal(40, c.Result);
+    }
+
+    [Fact]
+    public void StaticMembersNamedLikeALocalsFieldOrAStateKeepTheirMeaning()
+    {
+        var c = (global::CoroGen.Coroutine<int, global::CoroGen.Unit, global::CoroGen.Unit>)Factory(Load().GetType("Clashes.Names")!, "Statics").Invoke(null, Array.Empty<object>())!;
+        Assert.Equal(new[] { 100, 5, 6, 142 }, c.ToArray());
     }
 
     [Theory]

@@ -51,6 +51,39 @@ internal sealed partial class LoweringContext
         return result;
     }
 
+    private HashSet<string>? templateNames;
+
+    /// <summary>
+    /// True when a member of the generated class may have this name: a member it declares or inherits, the field of a
+    /// parameter or local of the template (any of them, declared anywhere in the template), or a name the lowering makes
+    /// (the states and temporaries <c>Yield_Line12</c>, <c>value_Line12</c>, the step locals <c>x__L12</c>, the class).
+    /// </summary>
+    public bool MayNameAGeneratedMember(string name)
+    {
+        if (templateNames is null)
+        {
+            templateNames = new HashSet<string>(Template.Parameters.Select(p => p.Name)) { Parsing.TemplateParser.GeneratedClassName(Template) };
+            foreach (SyntaxNode node in Root?.DescendantNodes() ?? Enumerable.Empty<SyntaxNode>())
+            {
+                SyntaxToken declared = node switch
+                {
+                    VariableDeclaratorSyntax v => v.Identifier,
+                    SingleVariableDesignationSyntax d => d.Identifier,
+                    ForEachStatementSyntax f => f.Identifier,
+                    CatchDeclarationSyntax c => c.Identifier,
+                    _ => default,
+                };
+                if (declared.ValueText.Length > 0)
+                {
+                    templateNames.Add(declared.ValueText);
+                }
+            }
+        }
+
+        return ReservedNames.Contains(name) || templateNames.Contains(name) || usedNames.Contains(name)
+            || System.Text.RegularExpressions.Regex.IsMatch(name, "(_Line[0-9]+(_[0-9]+)?|__L[0-9]+)$");
+    }
+
     private readonly HashSet<string> usedNames;
     private readonly Dictionary<string, int> labelCounts = new();
     private readonly Dictionary<string, int> stateCounts = new();

@@ -336,11 +336,12 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     }
 
     // A static member of the template's type (or its bases) named like a member of the generated class (`Current`, `State`,
-    // `Send`, ...): inside the generated class the simple name would find the coroutine's own member, so it is qualified
-    // with its type. Other static members keep their simple names.
-    private static ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
+    // `Send`, ..., a field holding one of the template's locals, a state constant): inside the generated class the simple
+    // name would find the coroutine's own member (silently, when the types fit), so it is qualified with its type. Other
+    // static members keep their simple names.
+    private ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
     {
-        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !LoweringContext.IsReservedName(node.Identifier.ValueText)
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !context.MayNameAGeneratedMember(node.Identifier.ValueText)
             || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
             || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
         {
