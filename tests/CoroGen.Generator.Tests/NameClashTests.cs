@@ -123,6 +123,20 @@ public sealed class NameClashTests
 
                     await co.Yield(count + Yield_Line96);
                 }
+
+                // Types and namespaces named like members of the generated class: its base's State, a local's field.
+                [global::CoroGen.Coroutine]
+                public static async global::CoroGen.Coroutine Types(Yielder<int> co)
+                {
+                    await co.Yield((int)State.Busy);
+                    for (int i = 0; i < 1; i++)
+                    {
+                        int Tools = 3, Clashes = 4;
+                        await co.Yield(Tools + Clashes);
+                    }
+
+                    await co.Yield(Tools.Twice(5) + Clashes.Tools.Twice(50) + global::Clashes.Tools.Twice(0));
+                }
             }
 
             public partial class Instance
@@ -139,6 +153,10 @@ public sealed class NameClashTests
                     return field;
                 }
             }
+
+            public enum State { Idle, Busy }
+
+            public static class Tools { public static int Twice(int x) => 2 * x; }
         }
         """;
 
@@ -202,6 +220,13 @@ public sealed class NameClashTests
     {
         var c = (global::CoroGen.Coroutine<int, global::CoroGen.Unit, global::CoroGen.Unit>)Factory(Load().GetType("Clashes.Names")!, "Statics").Invoke(null, Array.Empty<object>())!;
         Assert.Equal(new[] { 100, 5, 6, 142 }, c.ToArray());
+    }
+
+    [Fact]
+    public void TypesAndNamespacesNamedLikeMembersOfTheGeneratedClassKeepTheirMeaning()
+    {
+        var c = (global::CoroGen.Coroutine<int, global::CoroGen.Unit, global::CoroGen.Unit>)Factory(Load().GetType("Clashes.Names")!, "Types").Invoke(null, Array.Empty<object>())!;
+        Assert.Equal(new[] { 1, 7, 110 }, c.ToArray());
     }
 
     [Theory]

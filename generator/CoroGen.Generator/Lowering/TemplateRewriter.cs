@@ -68,6 +68,16 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return LocalFunctionConversion(node, boxes) ?? node;
         }
 
+        // A type or namespace left of a dot (`State.Idle` of the user's enum State, `Math.Max` beside a local named Math,
+        // `System.Console`) named like a member of the generated class (its base's State, Current, Result, a local's field)
+        // would find that member there: it is named in full.
+        if (symbol is INamedTypeSymbol or INamespaceSymbol { IsGlobalNamespace: false }
+            && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node
+            && context.MayNameAGeneratedMember(node.Identifier.ValueText))
+        {
+            return ParseExpression(symbol.ToDisplayString(SymbolFormats.FullyQualified)).WithTriviaFrom(node);
+        }
+
         return ImplicitThisMember(node, symbol) ?? node;
     }
 
