@@ -50,6 +50,7 @@ internal sealed class ExpressionSpiller
         Value,
         Location,
         Receiver,
+        Spread,
     }
 
     /// <summary>
@@ -176,7 +177,61 @@ internal sealed class ExpressionSpiller
             case Mode.Receiver:
                 SaveLocation(child.Node, child.Role, asReceiver: true);
                 break;
+            case Mode.Spread:
+                SaveSpread(child.Node, child.Role);
+                break;
         }
+    }
+
+    // A spread before a suspension point: C# (Roslyn's lowering, which the oracle runs) enumerates it before the suspension
+    // when it fills the collection element by element (lists, interfaces, builder and collection-initializer types, and
+    // arrays with a spread without a Length or Count), and after it when it first counts every element (an array whose
+    // spreads are all countable): then only the collection is kept. In the first case keeping only the collection
+    // would enumerate it after resuming (its side effects late, changes made while suspended showing), so its elements are
+    // copied into a list there; an element conversion that runs user code would then run early, so it is reported.
+    private void SaveSpread(ExpressionSyntax node, string role)
+    {
+        if (failed || context.Replacements.ContainsKey(node))
+        {
+            return;
+        }
+
+        if (node.Parent is not SpreadElementSyntax { Parent: CollectionExpressionSyntax collection }
+            || ElementTypeOf(TypeOf(node)) is not { } elementType)
+        {
+            Fail(node, $"the spread '..{Short(node)}', whose elements must be enumerated before the suspension point and whose element type is unknown");
+            return;
+        }
+
+        ITypeSymbol? target = context.Model.GetTypeInfo(collection, context.CancellationToken).ConvertedType;
+        if (CountsFirst(target) && collection.Elements.OfType<SpreadElementSyntax>().All(s => Countable(TypeOf(s.Expression))))
+        {
+            SaveValue(node, role);
+            return;
+        }
+
+        if (ElementTypeOf(target) is { } targetElement
+            && context.Model.Compilation.ClassifyConversion(elementType, targetElement) is { IsUserDefined: true } conversion)
+        {
+            Fail(node, $"the spread '..{Short(node)}', whose elements go through the user-defined conversion '{conversion.MethodSymbol?.ToDisplayString()}' before the suspension point");
+            return;
+        }
+
+        INamedTypeSymbol? list = context.Model.Compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+        if (list is null)
+        {
+            Fail(node, $"the spread '..{Short(node)}' (System.Collections.Generic.List<T> is missing to keep its elements in)");
+            return;
+        }
+
+        string? temp = AddTemp(node, role, list.Construct(elementType));
+        if (temp is null)
+        {
+            return;
+        }
+
+        Emit($"{temp} = [.. {Evaluate(node)}];", node, braced: HasLocalDesignation(node));
+        Replace(node, temp);
     }
 
     // The subexpressions of an ordinary expression, in the order C# evaluates them; null if the spiller does not know it.
@@ -248,7 +303,7 @@ internal sealed class ExpressionSpiller
                             children.Add(new Child(e.Expression, Mode.Value, "element" + (children.Count + 1)));
                             break;
                         case SpreadElementSyntax s:
-                            children.Add(new Child(s.Expression, Mode.Value, "spread" + (children.Count + 1)));
+                            children.Add(new Child(s.Expression, Mode.Spread, "spread" + (children.Count + 1)));
                             break;
                         default:
                             return null;
@@ -1205,6 +1260,72 @@ internal sealed class ExpressionSpiller
         };
         string field = context.AddField($"{role}_Line{line}", typeText, FieldKind.Temporary, $"{origin}, line {line}");
         return "this.@" + field;
+    }
+
+    // Whether Roslyn builds a collection expression of this type from its length when every spread is countable, and so
+    // enumerates the spreads only after every element (and suspension point) was evaluated: arrays. Lists, interfaces,
+    // builder and collection-initializer types get their elements added in order once a suspension point is involved.
+    private static bool CountsFirst(ITypeSymbol? target) => target is IArrayTypeSymbol;
+
+    // Whether a spread's type has the Length or Count that lets Roslyn count it before copying it (an array, a string, a
+    // collection with an int Length or Count property).
+    private static bool Countable(ITypeSymbol? type)
+    {
+        if (type is null or IErrorTypeSymbol)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        IEnumerable<ITypeSymbol> types = type.TypeKind == TypeKind.Interface || type is ITypeParameterSymbol
+            ? new[] { type }.Concat(type.AllInterfaces)
+            : Bases(type);
+        return types.SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>().Any(p =>
+            p.Name is "Length" or "Count" && !p.IsStatic && !p.IsIndexer && p.Type.SpecialType == SpecialType.System_Int32
+            && p.GetMethod is { DeclaredAccessibility: Accessibility.Public });
+
+        static IEnumerable<ITypeSymbol> Bases(ITypeSymbol t)
+        {
+            for (ITypeSymbol? b = t; b is not null; b = b.BaseType)
+            {
+                yield return b;
+            }
+        }
+    }
+
+    // The type foreach would give the elements of a collection (an array, a string, a GetEnumerator pattern, IEnumerable<T>).
+    private static ITypeSymbol? ElementTypeOf(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case null or IErrorTypeSymbol:
+                return null;
+            case IArrayTypeSymbol array:
+                return array.ElementType;
+            case { SpecialType: SpecialType.System_String }:
+                return type.ContainingAssembly?.GetTypeByMetadataName("System.Char") ?? null;
+        }
+
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            foreach (IMethodSymbol getEnumerator in t.GetMembers("GetEnumerator").OfType<IMethodSymbol>())
+            {
+                if (!getEnumerator.IsStatic && getEnumerator.Parameters.Length == 0 && getEnumerator.DeclaredAccessibility == Accessibility.Public
+                    && getEnumerator.ReturnType.GetMembers("Current").OfType<IPropertySymbol>().FirstOrDefault() is { } current)
+                {
+                    return current.Type;
+                }
+            }
+        }
+
+        INamedTypeSymbol? enumerable = (type as INamedTypeSymbol) is { } named && named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T
+            ? named
+            : type.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
+        return enumerable?.TypeArguments[0];
     }
 
     private bool Nameable(ITypeSymbol type, SyntaxNode node)

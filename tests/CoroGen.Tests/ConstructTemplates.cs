@@ -1,0 +1,922 @@
+#nullable disable
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+// C# constructs the random-template fuzzer does not generate, each with suspension points inside or across it. Every
+// template logs its side effects through L(...) so that evaluation order shows in the trace; ConstructTests runs each one
+// against the oracle (the C# compiler's own lowering of the same method) with Throw, Close and the exit injected at every
+// suspension point and with several sent values.
+public static partial class ConstructTemplates
+{
+    // ---- Switch expressions and patterns ----
+
+    [Coroutine]
+    public static async Coroutine<string> SwitchArmsPatterns(List<string> log, Yielder<int, int> co)
+    {
+        var results = new List<string>();
+        foreach (Pt p in new[] { new Pt(1, 1), new Pt(-1, 5), new Pt(0, 0) })
+        {
+            int r = p switch
+            {
+                { X: > 0 } q when q.Y == L(log, "when", 1) => await co.Yield(q.X) + q.Y,
+                (var a, var b) when a < 0 => L(log, "a", a) + await co.Yield(b) + b,
+                _ => await Twice(L(log, "sub", 7), co),
+            };
+            results.Add(r.ToString());
+        }
+
+        return string.Join(",", results);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SwitchGoverningRelational(List<string> log, Yielder<int, int> co)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            parts.Add(L(log, "lhs", "v") + (await co.Yield(i)) switch
+            {
+                < 0 => "neg",
+                0 => "zero",
+                > 1 and < 5 or 42 => "mid",
+                _ => "other",
+            });
+        }
+
+        return string.Join(",", parts);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> IsPatternDeclarationUsedAfterYield(List<string> log, Yielder<int, int> co)
+    {
+        object o = L(log, "o", (object)"hello");
+        if (o is string { Length: > 3 } s && await co.Yield(s.Length) is var sent and >= 0)
+        {
+            log.Add("s=" + s);
+            int more = await co.Yield(sent);
+            return s + more + sent;
+        }
+
+        return "no:" + (o is string t ? t : "?");
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ListPatternAcrossYield(List<string> log, Yielder<int, int> co)
+    {
+        int[] a = L(log, "a", new[] { 1, 2, 3, 4 }).ToArray();
+        if (a is [var first, .. var mid, var last])
+        {
+            int x = await co.Yield(first);
+            a[0] = 100;
+            int y = await co.Yield(last);
+            return $"{x},{y},{first},{mid.Length},{mid[0]},{last}";
+        }
+
+        return "none";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> PatternInLoopCondition(List<string> log, Yielder<int, int> co)
+    {
+        int sum = 0;
+        int n = 0;
+        while (await co.Yield(n++) is var v && v > 0 && n < 6)
+        {
+            sum += v;
+            log.Add("v=" + v);
+        }
+
+        return sum + "," + n;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SwitchStatementPatternVariables(List<string> log, Yielder<int, int> co)
+    {
+        object[] items = { new Pt(2, 3), "text", 5, null };
+        var parts = new List<string>();
+        foreach (object item in items)
+        {
+            switch (item)
+            {
+                case Pt { X: var x, Y: var y } when x < y:
+                    int got = await co.Yield(x);
+                    parts.Add($"pt{x}{y}{got}");
+                    break;
+                case string str:
+                    await co.YieldAll(str.Select(c => (int)c).Take(2));
+                    parts.Add(str);
+                    break;
+                case int i when await co.Yield(i) > 100:
+                    parts.Add("big" + i);
+                    break;
+                case int i:
+                    parts.Add("int" + i);
+                    break;
+                default:
+                    parts.Add("null");
+                    break;
+            }
+        }
+
+        return string.Join(",", parts);
+    }
+
+    // ---- Tuples and deconstruction ----
+
+    [Coroutine]
+    public static async Coroutine<string> TupleSwapWithYield(List<string> log, Yielder<int, int> co)
+    {
+        int a = 1, b = 2;
+        (a, b) = (await co.Yield(a), b);
+        (a, b) = (b, await co.Yield(a));
+        var (p, q) = (L(log, "p", a), await co.Yield(b));
+        return $"{a},{b},{p},{q}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> DeconstructIntoArrayElements(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = new int[4];
+        int i = 0;
+        (arr[i++], arr[L(log, "idx", i++)]) = (await co.Yield(i), await co.Yield(i));
+        (int x, (int y, string z)) = (L(log, "x", 1), (await co.Yield(2), L(log, "z", "z")));
+        return string.Join(",", arr) + ";" + i + ";" + x + y + z;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> DeconstructRecordAfterYield(List<string> log, Yielder<int, int> co)
+    {
+        var (x, y) = new Pt(await co.Yield(1), L(log, "y", 2));
+        await co.Yield(x + y);
+        return x + "," + y;
+    }
+
+    // ---- Compound and null-coalescing assignment ----
+
+    [Coroutine]
+    public static async Coroutine<string> CompoundPostIncrementIndex(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = { 10, 20, 30 };
+        int i = 0;
+        arr[i++] += await co.Yield(i);
+        arr[L(log, "i", i++)] -= await co.Yield(arr[i]);
+        Grid(log)[L(log, "k", i)] *= await co.Yield(3);
+        return string.Join(",", arr) + ";" + i;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CoalesceAssignIndexerOnce(List<string> log, Yielder<int, int> co)
+    {
+        var d = new Dictionary<string, string>();
+        var names = new string[2];
+        names[L(log, "first", 0)] ??= "v" + await co.Yield(1);
+        names[L(log, "second", 0)] ??= "w" + await co.Yield(2);
+        string s = null;
+        s ??= L(log, "s", "x") + await co.Yield(3);
+        int? n = null;
+        n ??= await co.Yield(4);
+        n ??= await co.Yield(5);
+        return $"{names[0]},{names[1]},{s},{n}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CompoundOnHoistedStructField(List<string> log, Yielder<int, int> co)
+    {
+        var c = new Tally();
+        c.Total += await co.Yield(1);
+        c.Add(await co.Yield(2));
+        c.Inner.Value += await co.Yield(3);
+        c.Inner.Bump();
+        await co.Yield(c.Total);
+        c.Add(L(log, "k", 10));
+        return c.Total + "," + c.Inner.Value + "," + c.Calls;
+    }
+
+    // ---- Conditional access, interpolation, collection expressions, initializers ----
+
+    [Coroutine]
+    public static async Coroutine<string> ConditionalAccessCallArguments(List<string> log, Yielder<int, int> co)
+    {
+        Sink present = new Sink(log);
+        Sink absent = null;
+        absent?.Take(L(log, "not evaluated", 1), await co.Yield(1));
+        present?.Take(L(log, "evaluated", 2), await co.Yield(2));
+        int? r = present?.Inner?.Twice(await co.Yield(3));
+        int? s = absent?.Inner?.Twice(await co.Yield(4));
+        return $"{r},{s?.ToString() ?? "null"}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> InterpolationAlignmentAndNested(List<string> log, Yielder<int, int> co)
+    {
+        int a = L(log, "a", 7);
+        string inner = $"[{await co.Yield(a),4}|{L(log, "b", 3.5):F2}]";
+        string outer = $"{inner}{$"<{await co.Yield(2):X}>"}{nameof(inner)}";
+        return outer;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CollectionExpressionsWithSpread(List<string> log, Yielder<int, int> co)
+    {
+        List<int> l = [L(log, "a", 1), .. Items(log), await co.Yield(2), .. new[] { await co.Yield(3) }];
+        int[] arr = [.. l, await co.Yield(4)];
+        IEnumerable<int> e = [L(log, "e", 5), await co.Yield(5)];
+        List<int> source = [1, 2];
+        int[] copied = [.. source, await co.Yield(Grow(source)), .. source]; // counted first: both spreads see the growth
+        List<int> listed = [.. source, await co.Yield(Grow(source))];
+        IEnumerable<int> lazy = [.. source, .. Items(log), await co.Yield(Grow(source))]; // an uncountable spread: added one by one
+        IReadOnlyList<int> counted = [.. source, await co.Yield(Grow(source))];
+        HashSet<int> set = [.. source, await co.Yield(Grow(source))]; // a collection-initializer type: added one by one
+        System.Collections.Immutable.ImmutableArray<int> built = [.. source, await co.Yield(Grow(source))]; // a builder type
+        int[] mixed = [.. source, .. Items(log), await co.Yield(Grow(source))]; // an array with an uncountable spread
+        return string.Join(",", l) + ";" + string.Join(",", arr) + ";" + string.Join(",", e) + ";" + string.Join(",", copied)
+            + ";" + string.Join(",", listed) + ";" + string.Join(",", lazy) + ";" + string.Join(",", counted) + ";" + string.Join(",", set.Order())
+            + ";" + string.Join(",", built) + ";" + string.Join(",", mixed);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> NestedObjectInitializer(List<string> log, Yielder<int, int> co)
+    {
+        var n = new Node(log)
+        {
+            Name = L(log, "name", "n"),
+            Child = { Value = await co.Yield(1), Tags = { L(log, "t1", "x"), "y" + await co.Yield(2) } },
+            Numbers = { [L(log, "key", 3)] = await co.Yield(3) },
+        };
+        return n.ToString();
+    }
+
+    // ---- using ----
+
+    [Coroutine]
+    public static async Coroutine<string> UsingDeclarationsAcrossYields(List<string> log, Yielder<int, int> co)
+    {
+        using var first = new Res(log, "first");
+        int a = await co.Yield(1);
+        using Res second = a > 50 ? null : new Res(log, "second");
+        int b = await co.Yield(2);
+        using (var third = new Res(log, "third"))
+        using (new Res(log, "fourth"))
+        {
+            await co.YieldAll(new[] { 3, 4 });
+            if (b == 7)
+            {
+                return "early";
+            }
+        }
+
+        using (var sr = new StructRes(log))
+        {
+            sr.Touch();
+            await co.Yield(5);
+            sr.Touch();
+        }
+
+        return a + "," + b;
+    }
+
+    // ---- foreach ----
+
+    [Coroutine]
+    public static async Coroutine<string> ForeachArrayBreak(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = { 1, 2, 3, 4 };
+        int sum = 0;
+        foreach (int x in arr)
+        {
+            int got = await co.Yield(x);
+            arr = new[] { 100 }; // the loop keeps the original array
+            if (got > 50)
+            {
+                break;
+            }
+
+            sum += x + got;
+        }
+
+        return sum + "," + arr.Length;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ForeachListEnumerator(List<string> log, Yielder<int, int> co)
+    {
+        var list = new List<int> { 1, 2, 3 };
+        int sum = 0;
+        foreach (int x in list)
+        {
+            int got = await co.Yield(x);
+            if (got == 9)
+            {
+                list.Add(4); // the struct enumerator hoisted in a field must see the change and throw
+            }
+
+            if (got < 0)
+            {
+                break;
+            }
+
+            sum += x;
+        }
+
+        return sum.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ForeachCustomStructEnumerator(List<string> log, Yielder<int, int> co)
+    {
+        int sum = 0;
+        foreach (int x in new Countdown(log, 4))
+        {
+            if (await co.Yield(x) > 50)
+            {
+                break;
+            }
+
+            sum += x;
+        }
+
+        foreach (var (k, v) in new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 })
+        {
+            sum += v * await co.Yield(v);
+            log.Add(k);
+        }
+
+        return sum.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ForeachSpanWithoutSuspension(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = { 1, 2, 3 };
+        int sum = 0;
+        foreach (int x in (ReadOnlySpan<int>)arr)
+        {
+            sum += x;
+        }
+
+        int y = await co.Yield(sum);
+        foreach (ref int slot in arr.AsSpan())
+        {
+            slot += y;
+        }
+
+        await co.Yield(arr[2]);
+        return string.Join(",", arr);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ForeachNestedBreakAndContinue(List<string> log, Yielder<int, int> co)
+    {
+        var parts = new List<string>();
+        foreach (string s in new[] { "ab", "cd", "ef" })
+        {
+            foreach (char c in s)
+            {
+                int got = await co.Yield(c);
+                if (got == 1)
+                {
+                    continue;
+                }
+
+                if (got == 2)
+                {
+                    break;
+                }
+
+                parts.Add(c.ToString());
+            }
+
+            if (parts.Count > 3)
+            {
+                break;
+            }
+        }
+
+        return string.Join("", parts);
+    }
+
+    // ---- checked / unchecked, goto ----
+
+    [Coroutine]
+    public static async Coroutine<string> CheckedUncheckedBlocks(List<string> log, Yielder<int, int> co)
+    {
+        int r1, r2;
+        checked
+        {
+            int x = int.MaxValue - 2;
+            x += await co.Yield(1);
+            unchecked
+            {
+                r2 = int.MaxValue + await co.Yield(2);
+            }
+
+            byte b = 250;
+            for (int i = 0; i < 3; i++)
+            {
+                b += (byte)await co.Yield(b);
+            }
+
+            r1 = x + b;
+        }
+
+        return r1 + "," + r2;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GotoAcrossYields(List<string> log, Yielder<int, int> co)
+    {
+        int n = 0;
+        int rounds = 0;
+    again:
+        n += await co.Yield(n);
+        if (++rounds < 3 && n < 20)
+        {
+            goto again;
+        }
+
+        try
+        {
+            if (n > 5)
+            {
+                goto done;
+            }
+
+            await co.Yield(-1);
+        }
+        finally
+        {
+            log.Add("finally " + await co.Yield(-2));
+        }
+
+        log.Add("after try");
+    done:
+        switch (n % 3)
+        {
+            case 0:
+                await co.Yield(30);
+                goto case 2;
+            case 1:
+                await co.Yield(31);
+                goto default;
+            case 2:
+                n += await co.Yield(32);
+                break;
+            default:
+                n -= await co.Yield(33);
+                goto case 0;
+        }
+
+        return n + "," + rounds;
+    }
+
+    // ---- Closures ----
+
+    [Coroutine]
+    public static async Coroutine<string> ClosuresSeeLaterWrites(List<string> log, int p, Yielder<int, int> co)
+    {
+        int x = 1;
+        Func<int> f = () => x * 10 + p;
+        int Local(int k) => k + x + Nested();
+        int Nested() => p * 100;
+        await co.Yield(f());
+        x = await co.Yield(Local(0));
+        p = await co.Yield(f());
+        Action bump = () => { x++; p++; };
+        bump();
+        await co.Yield(Local(1));
+        static int Pure(int v) => v * 2;
+        return f() + "," + Local(2) + "," + Pure(x);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ClosureInLoopPerIterationNotLive(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        for (int i = 0; i < 3; i++)
+        {
+            int copy = i;
+            fs.Add(() => copy * 2);
+            await co.Yield(i);
+        }
+
+        int total = 0;
+        foreach (var f in fs)
+        {
+            total += f();
+        }
+
+        return total.ToString();
+    }
+
+    // ---- Generics ----
+
+    [Coroutine]
+    public static async Coroutine<string> GenericConstrained<T>(List<string> log, T seed, Yielder<int, int> co)
+        where T : struct, IBump
+    {
+        T local = seed;
+        local.Bump();
+        List<T> items = new() { local };
+        T copy = default;
+        await co.Yield(local.Value);
+        local.Bump(); // acts on the hoisted field, not a copy
+        copy = local;
+        local.Bump();
+        items.Add(copy);
+        await co.Yield(items.Count);
+        return $"{local.Value},{copy.Value},{items[0].Value},{typeof(T).Name}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GenericClassConstraint<T>(List<string> log, Yielder<int, int> co)
+        where T : class, IList<int>, new()
+    {
+        T list = new T();
+        list.Add(await co.Yield(1));
+        T other = default;
+        other ??= list;
+        other.Add(await co.Yield(2));
+        return string.Join(",", list) + ";" + ReferenceEquals(list, other);
+    }
+
+    // ---- ref locals, Span, stackalloc (not across suspensions) ----
+
+    [Coroutine]
+    public static async Coroutine<string> RefAndSpanLocalsInBlocks(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = { 1, 2, 3 };
+        int total = 0;
+        {
+            ref int r = ref arr[1];
+            r += 10;
+            Span<int> span = stackalloc int[3];
+            span[0] = arr[0];
+            span[1] = r;
+            foreach (int v in span)
+            {
+                total += v;
+            }
+        }
+
+        int got = await co.Yield(total);
+        {
+            Span<int> view = arr.AsSpan(1);
+            view[0] += got;
+        }
+
+        await co.Yield(arr[1]);
+        return string.Join(",", arr) + ";" + total;
+    }
+
+    // ---- params / optional / named arguments, throw expressions, nameof, default, out var ----
+
+    [Coroutine]
+    public static async Coroutine<string> ParamsOptionalNamed(List<string> log, Yielder<int, int> co)
+    {
+        string a = Opt(b: await co.Yield(1));
+        string b = Opt(L(log, "x", 5), c: await co.Yield(2));
+        int s1 = SumSpan(L(log, "s", 1), await co.Yield(3), L(log, "t", 4));
+        int s2 = SumSpan();
+        int s3 = SumEnumerable(await co.Yield(5), L(log, "u", 6));
+        return $"{a};{b};{s1};{s2};{s3}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ThrowExpressionsAndDefaults(List<string> log, Yielder<int, int> co)
+    {
+        int d = default;
+        string none = default;
+        int v = await co.Yield(d);
+        int checkedValue = v >= 0 ? await co.Yield(v) : throw new ArgumentOutOfRangeException(nameof(v), "negative " + v);
+        string name = none ?? (v < 1000 ? nameof(checkedValue) : throw new InvalidOperationException(L(log, "msg", "too big")));
+        return name + "," + checkedValue + "," + (none?.Length ?? default(int));
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> OutVarNextToAwait(List<string> log, Yielder<int, int> co)
+    {
+        string r1 = Both(int.TryParse(L(log, "text", "12"), out var parsed), await co.Yield(parsed));
+        await co.Yield(parsed);
+        string r2 = Both(Split(await co.Yield(7), out int half), half);
+        await co.Yield(half);
+        return r1 + ";" + r2 + ";" + parsed + half;
+    }
+
+    // ---- Recursion, instance templates, generic nested types ----
+
+    [Coroutine]
+    public static async Coroutine<int> Tree(int depth, Yielder<int, int> co)
+    {
+        if (depth == 0)
+        {
+            return await co.Yield(depth);
+        }
+
+        int left = await Tree(depth - 1, co);
+        int right = await Tree(depth - 1, co);
+        return left + right + depth;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> RecursionDriver(List<string> log, Yielder<int, int> co)
+    {
+        int total = await Tree(2, co);
+        return total.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Twice(int x, Yielder<int, int> co)
+    {
+        return x * 2 + await co.Yield(x);
+    }
+
+    // ---- Helpers ----
+
+    public static T L<T>(List<string> log, string tag, T value)
+    {
+        log.Add(tag + ":" + (value is IEnumerable e && value is not string ? string.Join("|", e.Cast<object>()) : value));
+        return value;
+    }
+
+    public static IEnumerable<int> Items(List<string> log)
+    {
+        log.Add("items");
+        yield return 10;
+        yield return 11;
+    }
+
+    public static int Grow(List<int> list)
+    {
+        list.Add(list.Count * 10);
+        return list.Count;
+    }
+
+    public static LoggingArray Grid(List<string> log)
+    {
+        log.Add("grid");
+        return new LoggingArray(log);
+    }
+
+    public static string Opt(int a = -1, int b = -2, int c = -3) => $"{a}/{b}/{c}";
+
+    public static int SumSpan(params ReadOnlySpan<int> values)
+    {
+        int s = 0;
+        foreach (int v in values)
+        {
+            s += v;
+        }
+
+        return s * 10 + values.Length;
+    }
+
+    public static int SumEnumerable(params IEnumerable<int> values) => values.Sum();
+
+    public static string Both(bool ok, int value) => ok + ":" + value;
+
+    public static bool Split(int value, out int half)
+    {
+        half = value / 2;
+        return value % 2 == 0;
+    }
+}
+
+public readonly record struct Pt(int X, int Y);
+
+public struct InnerTally
+{
+    public int Value;
+
+    public void Bump() => Value += 1000;
+}
+
+public struct Tally
+{
+    public int Total;
+    public int Calls;
+    public InnerTally Inner;
+
+    public void Add(int v)
+    {
+        Total += v;
+        Calls++;
+    }
+}
+
+public interface IBump
+{
+    int Value { get; }
+
+    void Bump();
+}
+
+public struct BumpStruct : IBump
+{
+    public int Value { get; private set; }
+
+    public void Bump() => Value++;
+}
+
+public sealed class Sink
+{
+    private readonly List<string> log;
+
+    public Sink(List<string> log)
+    {
+        this.log = log;
+        Inner = new Doubler(log);
+    }
+
+    public Doubler Inner { get; }
+
+    public void Take(int a, int b) => log.Add($"Take({a},{b})");
+}
+
+public sealed class Doubler
+{
+    private readonly List<string> log;
+
+    public Doubler(List<string> log) => this.log = log;
+
+    public int Twice(int v)
+    {
+        log.Add("Twice " + v);
+        return v * 2;
+    }
+}
+
+public sealed class Node
+{
+    private readonly List<string> log;
+
+    public Node(List<string> log)
+    {
+        this.log = log;
+        log.Add("new Node");
+        Child = new ChildNode(log);
+    }
+
+    public string Name { get; set; }
+
+    public ChildNode Child { get; }
+
+    public Dictionary<int, int> Numbers { get; } = new();
+
+    public override string ToString() => $"{Name}:{Child.Value}:{string.Join("|", Child.Tags)}:{string.Join("|", Numbers.Select(kv => kv.Key + "=" + kv.Value))}";
+}
+
+public sealed class ChildNode
+{
+    private readonly List<string> log;
+    private int value;
+
+    public ChildNode(List<string> log) => this.log = log;
+
+    public int Value
+    {
+        get => value;
+        set
+        {
+            log.Add("set Value=" + value);
+            this.value = value;
+        }
+    }
+
+    public List<string> Tags { get; } = new();
+}
+
+public sealed class LoggingArray
+{
+    private readonly List<string> log;
+    private readonly int[] cells = { 1, 2, 3, 4, 5, 6 };
+
+    public LoggingArray(List<string> log) => this.log = log;
+
+    public int this[int i]
+    {
+        get
+        {
+            log.Add("get[" + i + "]");
+            return cells[i];
+        }
+        set => log.Add("set[" + i + "]=" + value);
+    }
+}
+
+public sealed class Res : IDisposable
+{
+    private readonly List<string> log;
+    private readonly string name;
+
+    public Res(List<string> log, string name)
+    {
+        this.log = log;
+        this.name = name;
+        log.Add("open " + name);
+    }
+
+    public void Dispose() => log.Add("dispose " + name);
+}
+
+public struct StructRes : IDisposable
+{
+    private readonly List<string> log;
+    private int touches;
+
+    public StructRes(List<string> log)
+    {
+        this.log = log;
+        touches = 0;
+    }
+
+    public void Touch() => touches++;
+
+    public void Dispose() => log.Add("dispose struct, touches " + touches);
+}
+
+// A pattern-based struct enumerator (no interfaces) with a Dispose: foreach must call MoveNext on the one hoisted copy.
+public readonly struct Countdown
+{
+    private readonly List<string> log;
+    private readonly int from;
+
+    public Countdown(List<string> log, int from)
+    {
+        this.log = log;
+        this.from = from;
+    }
+
+    public Enumerator GetEnumerator() => new Enumerator(log, from);
+
+    public struct Enumerator : IDisposable
+    {
+        private readonly List<string> log;
+        private int current;
+
+        public Enumerator(List<string> log, int from)
+        {
+            this.log = log;
+            current = from + 1;
+        }
+
+        public int Current => current;
+
+        public bool MoveNext()
+        {
+            current--;
+            log.Add("MoveNext " + current);
+            return current > 0;
+        }
+
+        public void Dispose() => log.Add("dispose countdown at " + current);
+    }
+}
+
+// Instance templates reading and writing this' fields and calling base, in a generic nested type.
+public partial class ConstructOuter<TOuter>
+{
+    public partial class Host<TInner> : HostBase
+        where TInner : IComparable<TInner>
+    {
+        private readonly List<string> log;
+        private int count;
+        private TInner best;
+
+        public Host(List<string> log, TInner start)
+        {
+            this.log = log;
+            best = start;
+        }
+
+        [Coroutine]
+        public async Coroutine<string> Track(TOuter tag, TInner[] candidates, Yielder<int, int> co)
+        {
+            foreach (TInner c in candidates)
+            {
+                count += await co.Yield(count);
+                if (c.CompareTo(best) > 0)
+                {
+                    best = c;
+                }
+
+                log.Add(base.Describe(c?.ToString() ?? "null") + "/" + Label);
+            }
+
+            TInner local = best;
+            this.count *= await co.Yield(count);
+            return $"{tag},{local},{count},{base.Describe("end")}";
+        }
+    }
+}
+
+public class HostBase
+{
+    public virtual string Describe(string s) => "base:" + s;
+
+    public string Label => "label";
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen.Templates;
+using CoroGen.Testing;
+using Xunit;
+using T = CoroGen.Tests.ConstructTemplates;
+
+namespace CoroGen.Tests;
+
+/// <summary>
+/// C# constructs the random-template fuzzer does not generate (switch expressions, patterns, deconstruction, compound and
+/// null-coalescing assignment, conditional access, initializers, using, foreach over arrays, lists and struct enumerators,
+/// checked blocks, goto, closures, generics, ref and span locals, params, throw expressions, out var, recursion, instance
+/// templates in generic nested types), each with suspension points inside or across it: every template of ConstructTemplates
+/// runs against the oracle with Throw, Close and the exit injected at every suspension point and with several sent values.
+/// </summary>
+public sealed class ConstructTests
+{
+    private static readonly Dictionary<string, (Func<List<string>, Coroutine<int, int, string>> Oracle, Func<List<string>, Coroutine<int, int, string>> Generated)> Corpus = new()
+    {
+        ["SwitchArmsPatterns"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchArmsPatterns(log, co)), log => T.SwitchArmsPatterns(log)),
+        ["SwitchGoverningRelational"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchGoverningRelational(log, co)), log => T.SwitchGoverningRelational(log)),
+        ["IsPatternDeclarationUsedAfterYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.IsPatternDeclarationUsedAfterYield(log, co)), log => T.IsPatternDeclarationUsedAfterYield(log)),
+        ["ListPatternAcrossYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.ListPatternAcrossYield(log, co)), log => T.ListPatternAcrossYield(log)),
+        ["PatternInLoopCondition"] = (log => TemplateOracle.Run<int, int, string>(co => T.PatternInLoopCondition(log, co)), log => T.PatternInLoopCondition(log)),
+        ["SwitchStatementPatternVariables"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchStatementPatternVariables(log, co)), log => T.SwitchStatementPatternVariables(log)),
+        ["TupleSwapWithYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.TupleSwapWithYield(log, co)), log => T.TupleSwapWithYield(log)),
+        ["DeconstructIntoArrayElements"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructIntoArrayElements(log, co)), log => T.DeconstructIntoArrayElements(log)),
+        ["DeconstructRecordAfterYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructRecordAfterYield(log, co)), log => T.DeconstructRecordAfterYield(log)),
+        ["CompoundPostIncrementIndex"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundPostIncrementIndex(log, co)), log => T.CompoundPostIncrementIndex(log)),
+        ["CoalesceAssignIndexerOnce"] = (log => TemplateOracle.Run<int, int, string>(co => T.CoalesceAssignIndexerOnce(log, co)), log => T.CoalesceAssignIndexerOnce(log)),
+        ["CompoundOnHoistedStructField"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundOnHoistedStructField(log, co)), log => T.CompoundOnHoistedStructField(log)),
+        ["ConditionalAccessCallArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.ConditionalAccessCallArguments(log, co)), log => T.ConditionalAccessCallArguments(log)),
+        ["InterpolationAlignmentAndNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.InterpolationAlignmentAndNested(log, co)), log => T.InterpolationAlignmentAndNested(log)),
+        ["CollectionExpressionsWithSpread"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionExpressionsWithSpread(log, co)), log => T.CollectionExpressionsWithSpread(log)),
+        ["NestedObjectInitializer"] = (log => TemplateOracle.Run<int, int, string>(co => T.NestedObjectInitializer(log, co)), log => T.NestedObjectInitializer(log)),
+        ["UsingDeclarationsAcrossYields"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingDeclarationsAcrossYields(log, co)), log => T.UsingDeclarationsAcrossYields(log)),
+        ["ForeachArrayBreak"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachArrayBreak(log, co)), log => T.ForeachArrayBreak(log)),
+        ["ForeachListEnumerator"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachListEnumerator(log, co)), log => T.ForeachListEnumerator(log)),
+        ["ForeachCustomStructEnumerator"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachCustomStructEnumerator(log, co)), log => T.ForeachCustomStructEnumerator(log)),
+        ["ForeachSpanWithoutSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachSpanWithoutSuspension(log, co)), log => T.ForeachSpanWithoutSuspension(log)),
+        ["ForeachNestedBreakAndContinue"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachNestedBreakAndContinue(log, co)), log => T.ForeachNestedBreakAndContinue(log)),
+        ["CheckedUncheckedBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedUncheckedBlocks(log, co)), log => T.CheckedUncheckedBlocks(log)),
+        ["GotoAcrossYields"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoAcrossYields(log, co)), log => T.GotoAcrossYields(log)),
+        ["ClosureInLoopPerIterationNotLive"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosureInLoopPerIterationNotLive(log, co)), log => T.ClosureInLoopPerIterationNotLive(log)),
+        ["RefAndSpanLocalsInBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanLocalsInBlocks(log, co)), log => T.RefAndSpanLocalsInBlocks(log)),
+        ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
+        ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
+        ["OutVarNextToAwait"] = (log => TemplateOracle.Run<int, int, string>(co => T.OutVarNextToAwait(log, co)), log => T.OutVarNextToAwait(log)),
+        ["RecursionDriver"] = (log => TemplateOracle.Run<int, int, string>(co => T.RecursionDriver(log, co)), log => T.RecursionDriver(log)),
+        ["ClosuresSeeLaterWrites"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosuresSeeLaterWrites(log, 3, co)), log => T.ClosuresSeeLaterWrites(log, 3)),
+        ["GenericConstrained"] = (log => TemplateOracle.Run<int, int, string>(co => T.GenericConstrained(log, new BumpStruct(), co)), log => T.GenericConstrained(log, new BumpStruct())),
+        ["GenericClassConstraint"] = (log => TemplateOracle.Run<int, int, string>(co => T.GenericClassConstraint<List<int>>(log, co)), log => T.GenericClassConstraint<List<int>>(log)),
+        ["InstanceInGenericNestedType"] = (log => TemplateOracle.Run<int, int, string>(co => new ConstructOuter<string>.Host<int>(log, 2).Track("tag", new[] { 1, 5, 3 }, co)), log => new ConstructOuter<string>.Host<int>(log, 2).Track("tag", new[] { 1, 5, 3 })),
+        ["InstanceInGenericNestedTypeNulls"] = (log => TemplateOracle.Run<int, int, string>(co => new ConstructOuter<int>.Host<string>(log, "b").Track(7, new[] { "a", null, "c" }, co)), log => new ConstructOuter<int>.Host<string>(log, "b").Track(7, new[] { "a", null, "c" })),
+    };
+
+    public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(CorpusNames))]
+    public void CorpusMatchesOracle(string name)
+    {
+        var (oracle, generated) = Corpus[name];
+        Compare(oracle, generated);
+    }
+
+    // ---- Driver (as ExpressionTests') ----
+
+    private static readonly Func<CoroutineOp>[] Injections =
+    {
+        () => CoroutineOp.MoveNext,
+        () => CoroutineOp.Close,
+        () => CoroutineOp.Throw<InvalidOperationException>("boom"),
+        () => CoroutineOp.ThrowExit,
+    };
+
+    // Injections after k steps (0 sent each time) and after k sends of 1, 2, 3...; then runs with several sent values.
+    private static IEnumerable<CoroutineOp[]> Scripts(int maxSteps)
+    {
+        for (int k = 0; k <= maxSteps; k++)
+        {
+            foreach (Func<CoroutineOp> inject in Injections)
+            {
+                yield return Enumerable.Repeat(CoroutineOp.MoveNext, k).Append(inject()).Append(CoroutineOp.Drain()).Append(CoroutineOp.MoveNext).ToArray();
+                yield return new[] { CoroutineOp.MoveNext }.Concat(Enumerable.Range(1, k).Select(i => CoroutineOp.Send(i))).Append(inject()).Append(CoroutineOp.Drain()).ToArray();
+            }
+        }
+
+        foreach (int[] values in new[] { new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, new[] { -1, 5, -3, 0, 9, 2, 1, 1, 1, 1 }, new[] { 99, 1, 7, 2, 1, 1, 1, 1, 1, 1 }, new[] { int.MaxValue, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, new[] { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 } })
+        {
+            yield return new[] { CoroutineOp.MoveNext }.Concat(values.Select(v => CoroutineOp.Send(v))).Append(CoroutineOp.Drain()).ToArray();
+        }
+    }
+
+    private static void Compare<TYield, TSend, TReturn>(
+        Func<List<string>, Coroutine<TYield, TSend, TReturn>> oracle,
+        Func<List<string>, Coroutine<TYield, TSend, TReturn>> generated,
+        int maxSteps = 12)
+    {
+        foreach (CoroutineOp[] script in Scripts(maxSteps))
+        {
+            string expected = CoroutineDriver.Trace(oracle, script);
+            string actual = CoroutineDriver.Trace(generated, script);
+            Assert.True(expected == actual, $"Script {string.Join(", ", script.Select(s => s.ToString()))}\n--- oracle ---\n{expected}\n--- generated ---\n{actual}");
+        }
+    }
+}
