@@ -504,6 +504,14 @@ internal sealed partial class BodyLowerer
         }
 
         ITypeSymbol enumeratorType = getEnumerator.ReturnType;
+        if (enumeratorType.IsRefLikeType)
+        {
+            // A span's enumerator (any ref struct) must survive the suspension in the body, and C# allows no field of its type.
+            Unsupported(statement, $"a foreach loop over '{collectionType?.ToDisplayString() ?? statement.Expression.ToString()}', whose enumerator '{enumeratorType.ToDisplayString()}' is a ref struct that cannot be kept in a field across it",
+                "iterate an array instead (for example 'span.ToArray()'), loop over the indices with 'for', or move the suspension point out of the loop");
+            return;
+        }
+
         string enumerator = context.AddField($"enumerator_Line{line}", enumeratorType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach enumerator, line {line}");
         string collection = Text(statement.Expression);
         string source = getEnumerator.ContainingType.TypeKind == TypeKind.Interface && !getEnumerator.IsExtensionMethod

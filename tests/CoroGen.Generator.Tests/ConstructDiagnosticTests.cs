@@ -1,0 +1,38 @@
+using System.Linq;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// Ref locals, ref struct locals (Span&lt;T&gt;, stackalloc) and span enumerators whose scope holds a suspension point cannot
+/// become fields: the generator reports a COROGEN error at the local or the foreach rather than crash or write code that
+/// does not compile. (ConstructTests runs the same constructs kept inside blocks without suspension points.)
+/// </summary>
+public sealed class ConstructDiagnosticTests
+{
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing CoroGen;\n\npublic static partial class Host\n{\n";
+
+    [Theory]
+    [InlineData("ref int r = ref slots[0]; await co.Yield(1); r++;", "r")]
+    [InlineData("Span<int> span = stackalloc int[2]; await co.Yield(1); span[0] = 1;", "span")]
+    [InlineData("ReadOnlySpan<int> view = slots; await co.Yield(view[0]); await co.Yield(view[1]);", "view")]
+    [InlineData("foreach (int x in slots.AsSpan()) { await co.Yield(x); }", "foreach")]
+    [InlineData("foreach (int x in (ReadOnlySpan<int>)slots) { if (x > 0) { await co.Yield(x); } }", "foreach")]
+    [InlineData("foreach (ref int x in slots.AsSpan()) { x = await co.Yield(x); }", "x")]
+    [InlineData("Span<int> s = slots; await co.Yield(s[1]);", "s")]
+    public void ReportsRefAndSpanLocalsLiveAcrossASuspension(string statement, string at)
+    {
+        string source = Template(statement);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(at, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains("ref", diagnostic.GetMessage());
+        Assert.DoesNotContain("{", diagnostic.GetMessage());
+        Assert.Empty(run.Sources); // no code for a template with an error, so nothing that does not compile
+    }
+
+    private static string Template(string statement) =>
+        Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
+}
