@@ -635,6 +635,198 @@ public static partial class ConstructTemplates
         return x * 2 + await co.Yield(x);
     }
 
+    // ---- More shapes ----
+
+    [Coroutine]
+    public static async Coroutine<string> DelegationInPatternsAndSwitches(List<string> log, Yielder<int, int> co)
+    {
+        var parts = new List<string>();
+        if (await Word(L(log, "w", 3), co) is { Length: > 2 } word and not "xxxx")
+        {
+            parts.Add(await co.Yield(word.Length) + word);
+        }
+
+        parts.Add((await Twice(2, co)) switch
+        {
+            > 10 => "big",
+            var n when n > await co.Yield(n) => "more" + n,
+            var n => (n % 2 == 0 ? "even" : "odd") + (await co.Yield(-n) switch { 0 => "", var m => m.ToString() }),
+        });
+
+        switch (parts.Count, await co.Yield(parts.Count))
+        {
+            case (2, > 5):
+                parts.Add("case1");
+                break;
+            case (var c, var sent) when sent < 0:
+                parts.Add("case2:" + c + await co.Yield(sent));
+                break;
+            default:
+                parts.Add("default");
+                break;
+        }
+
+        return string.Join(",", parts);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> TupleEqualityAndNames(List<string> log, Yielder<int, int> co)
+    {
+        int a = 1;
+        var pair = (First: L(log, "first", a), Second: await co.Yield(a));
+        bool same = (L(log, "l1", pair.First), L(log, "l2", 2)) == (await co.Yield(1), L(log, "r2", 2));
+        bool different = pair != (await co.Yield(2), pair.Second);
+        return $"{pair.First},{pair.Second},{same},{different}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> IteratorForeachBreakAndGoto(List<string> log, Yielder<int, int> co)
+    {
+        int sum = 0;
+        foreach (int x in LoggedIterator(log, "outer"))
+        {
+            foreach (int y in LoggedIterator(log, "inner"))
+            {
+                int got = await co.Yield(x * 10 + y);
+                if (got == 5)
+                {
+                    goto found;
+                }
+
+                if (got == 7)
+                {
+                    break;
+                }
+
+                sum += got;
+            }
+        }
+
+        return "none" + sum;
+    found:
+        log.Add("found");
+        await co.Yield(-1);
+        return "found" + sum;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CatchFilterPatternVariable(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+            throw new FormatException("format " + await co.Yield(2));
+        }
+        // Not intercepting the exit, as a generated class's catch (Exception) does not (the oracle's would: TemplateOracle).
+        catch (Exception e) when (e is not CoroutineExitException && e.Message is var m && m.Length > 5 && e is not InvalidOperationException { Message: "skip" })
+        {
+            int got = await co.Yield(m.Length);
+            log.Add(m + got);
+            return m;
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> StructLocalsAcrossYields(List<string> log, Yielder<int, int> co)
+    {
+        var t = new Tally();
+        Tally copy = t;
+        t.Add(await co.Yield(1));
+        copy.Add(100);
+        var pairs = new[] { new Tally(), new Tally() };
+        int i = 0;
+        pairs[i++].Add(await co.Yield(2));
+        pairs[i].Inner.Bump();
+        (int, Tally) tuple = (1, t);
+        tuple.Item2.Add(await co.Yield(3));
+        tuple.Item2.Inner.Value += await co.Yield(4);
+        return $"{t.Total}/{t.Calls};{copy.Total};{pairs[0].Total},{pairs[1].Inner.Value};{tuple.Item2.Total},{tuple.Item2.Inner.Value};{i}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GenericLocalFunctions(List<string> log, Yielder<int, int> co)
+    {
+        var items = new List<string> { "a" };
+        int counter = 0;
+        T Remember<T>(T value)
+        {
+            counter++;
+            log.Add("remember " + value + " " + items.Count);
+            return value;
+        }
+
+        string s = Remember("x") + await co.Yield(Remember(counter));
+        items.Add(s);
+        counter += await co.Yield(counter);
+        return Remember(s) + counter + items.Count;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CheckedConversionsAcrossYield(List<string> log, Yielder<int, int> co)
+    {
+        long big = L(log, "big", 200L);
+        byte b = unchecked((byte)(big + await co.Yield(1)));
+        int narrowed = checked((int)(big * await co.Yield(2)));
+        short s = checked((short)(await co.Yield(3) + big));
+        return b + "," + narrowed + "," + s;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> DefaultAndNameofArguments(List<string> log, Yielder<int, int> co)
+    {
+        int first = await co.Yield(default);
+        string n = nameof(first) + nameof(co) + nameof(DefaultAndNameofArguments);
+        (int, string) t = default;
+        t.Item1 = await co.Yield(t.Item1 + n.Length);
+        Func<string> names = () => nameof(co) + nameof(first) + nameof(t.Item2);
+        {
+            int step = await co.Yield(n.Length); // a step local (no suspension after it in its block): a local of Resume
+            n += nameof(step) + step;
+        }
+
+        return n + "," + first + "," + t.Item1 + "," + (t.Item2 ?? "null") + "," + names();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> Word(int n, Yielder<int, int> co) => new string('w', n + await co.Yield(n));
+
+    [Coroutine]
+    public static async Coroutine<T> Echo<T>(T value, int depth, Yielder<int, int> co)
+    {
+        if (depth == 0)
+        {
+            await co.Yield(-depth);
+            return value;
+        }
+
+        await co.Yield(depth);
+        return await Echo(value, depth - 1, co);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GenericRecursion(List<string> log, Yielder<int, int> co)
+    {
+        string s = await Echo(L(log, "v", "deep"), 3, co);
+        int n = await Echo(await co.Yield(7), 2, co);
+        return s + n;
+    }
+
+    public static IEnumerable<int> LoggedIterator(List<string> log, string name)
+    {
+        try
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                log.Add(name + " yields " + i);
+                yield return i;
+            }
+        }
+        finally
+        {
+            log.Add(name + " finally");
+        }
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)
@@ -907,6 +1099,7 @@ public partial class ConstructOuter<TOuter>
                 log.Add(base.Describe(c?.ToString() ?? "null") + "/" + Label);
             }
 
+            log.Add(base.Describe(ConstructTemplates.L(log, "arg", "x") + await co.Yield(-5)));
             TInner local = best;
             this.count *= await co.Yield(count);
             return $"{tag},{local},{count},{base.Describe("end")}";

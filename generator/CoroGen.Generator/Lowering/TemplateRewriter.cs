@@ -121,6 +121,14 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
+        if (node.Expression is IdentifierNameSyntax { Identifier.ValueText: "nameof" }
+            && context.Model.GetSymbolInfo(node.Expression, context.CancellationToken).Symbol is null
+            && context.Model.GetConstantValue(node, context.CancellationToken) is { HasValue: true, Value: string name })
+        {
+            // nameof(co), nameof(local): the template's name, not that of the channel or field the argument is rewritten to.
+            return LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(name)).WithTriviaFrom(node);
+        }
+
         if (node.Expression is SimpleNameSyntax callee
             && LocalFunctionBoxes(context.Model.GetSymbolInfo(callee, context.CancellationToken).Symbol) is { } boxes)
         {
