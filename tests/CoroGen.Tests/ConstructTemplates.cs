@@ -827,6 +827,105 @@ public static partial class ConstructTemplates
         }
     }
 
+    [Coroutine]
+    public static async Coroutine<string> IndexFromEndBeforeSuspension(List<string> log, Yielder<int, int> co)
+    {
+        var list = new List<int> { 1, 2, 3 };
+        list[^1] += await co.Yield(Grow(list)); // the index is counted before the list grows
+        int read = list[^2] + await co.Yield(Grow(list));
+        list[^1] = await co.Yield(Grow(list));
+        (list[^2], list[^1]) = (await co.Yield(Grow(list)), -7);
+        int[] arr = { 1, 2, 3, 4 };
+        int[] slice = arr[1..^1];
+        arr[^1] = await co.Yield(arr[^2]);
+        string s = "abc";
+        char c = s[^1];
+        s += await co.Yield(c);
+        return string.Join(",", list) + ";" + read + ";" + string.Join(",", arr) + ";" + string.Join(",", slice) + ";" + s;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> InterpolatedStringBuilder(List<string> log, Yielder<int, int> co)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"[{L(log, "a", 1)}|{await co.Yield(2)}]");
+        sb.AppendLine($"{await co.Yield(3),3}");
+        return sb.ToString().Replace(Environment.NewLine, "/");
+    }
+
+    [Coroutine]
+    public static async Coroutine<(int, int)> PairOf(int a, Yielder<int, int> co) => (a, await co.Yield(a));
+
+    [Coroutine]
+    public static async Coroutine<string> DeconstructDelegationResult(List<string> log, Yielder<int, int> co)
+    {
+        var (a, b) = await PairOf(L(log, "a", 1), co);
+        (_, var c) = (await co.Yield(a), L(log, "c", 3));
+        (int d, _) = await PairOf(b + c, co);
+        return $"{a},{b},{c},{d}";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ClosureModifiesParameterWhileSuspended(List<string> log, int p, Yielder<int, int> co)
+    {
+        Func<int> bump = () => p += 10;
+        int r = p + await co.Yield(bump()); // the old p (before the bump) is the left operand
+        p *= await co.Yield(p);
+        int Sum(int k) => k + p;
+        return r + "," + p + "," + Sum(await co.Yield(bump()));
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> GotoCaseOutOfUsingBlocks(List<string> log, Yielder<int, int> co)
+    {
+        int k = await co.Yield(0) % 3;
+        int rounds = 0;
+        switch (k)
+        {
+            case 0:
+                {
+                    using var r = new Res(log, "zero");
+                    await co.Yield(10);
+                    if (rounds++ < 2)
+                    {
+                        goto case 1;
+                    }
+
+                    break;
+                }
+
+            case 1:
+                {
+                    using (new Res(log, "one"))
+                    {
+                        if (await co.Yield(11) > 0)
+                        {
+                            goto case 2;
+                        }
+                    }
+
+                    goto default;
+                }
+
+            case 2:
+                try
+                {
+                    await co.Yield(12);
+                    goto case 0;
+                }
+                finally
+                {
+                    log.Add("finally two");
+                }
+
+            default:
+                log.Add("default");
+                break;
+        }
+
+        return k + "," + rounds;
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)

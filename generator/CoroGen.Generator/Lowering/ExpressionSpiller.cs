@@ -1137,6 +1137,12 @@ internal sealed class ExpressionSpiller
                     SaveValue(element.Expression, "receiver");
                 }
 
+                if (element.ArgumentList.Arguments.Count == 1 && ImplicitIndexCount(element, symbol) is { } count)
+                {
+                    SaveIndexOffset(element, count);
+                    return;
+                }
+
                 for (int i = 0; i < element.ArgumentList.Arguments.Count; i++)
                 {
                     SaveValue(element.ArgumentList.Arguments[i].Expression, "index" + (element.ArgumentList.Arguments.Count == 1 ? string.Empty : (i + 1).ToString()));
@@ -1159,6 +1165,51 @@ internal sealed class ExpressionSpiller
                 SaveValue(node, role); // an rvalue: C# itself works on a copy
                 return;
         }
+    }
+
+    // `list[^1]` through an int indexer (C#'s implicit Index support): the Length or Count property C# reads to turn the
+    // Index into an offset; null for an indexer that takes the Index itself.
+    private string? ImplicitIndexCount(ElementAccessExpressionSyntax element, ISymbol? indexer)
+    {
+        if (indexer is not IPropertySymbol { Parameters.Length: 1 } property || property.Parameters[0].Type.SpecialType != SpecialType.System_Int32
+            || TypeOf(element.ArgumentList.Arguments[0].Expression) is not INamedTypeSymbol { Name: "Index", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+            || TypeOf(element.Expression) is not { } receiverType)
+        {
+            return null;
+        }
+
+        foreach (string name in new[] { "Length", "Count" })
+        {
+            for (ITypeSymbol? t = receiverType; t is not null; t = t.BaseType)
+            {
+                if (t.GetMembers(name).OfType<IPropertySymbol>().Any(p => !p.IsStatic && p.Type.SpecialType == SpecialType.System_Int32))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // C# turns the Index into an offset with the collection's count before the suspension, and stores at that offset
+    // afterwards even if the collection grew or shrank meanwhile: keep the offset, not the Index.
+    private void SaveIndexOffset(ElementAccessExpressionSyntax element, string count)
+    {
+        ExpressionSyntax index = element.ArgumentList.Arguments[0].Expression;
+        if (failed || context.Replacements.ContainsKey(index))
+        {
+            return;
+        }
+
+        string? temp = AddTemp(index, "index", context.Model.Compilation.GetSpecialType(SpecialType.System_Int32));
+        if (temp is null)
+        {
+            return;
+        }
+
+        Emit($"{temp} = ({Evaluate(index)}).GetOffset({Text(element.Expression)}.{count});", index, braced: HasLocalDesignation(index));
+        Replace(index, temp);
     }
 
     // Values that cannot change while suspended and cost nothing to evaluate again.
