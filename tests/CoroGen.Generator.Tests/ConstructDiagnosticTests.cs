@@ -33,6 +33,28 @@ public sealed class ConstructDiagnosticTests
         Assert.Empty(run.Sources); // no code for a template with an error, so nothing that does not compile
     }
 
+    // Caller information the copied calls leave to the compiler is passed by name from the template (ConstructTests checks
+    // the values): with params, constructors, generic calls and calls spilled around a suspension point, the code compiles.
+    [Theory]
+    [InlineData("Log(await co.Yield(1) > 0 ? \"a\" : \"b\");")]
+    [InlineData("Log(\"a\");")]
+    [InlineData("var p = new Probe(await co.Yield(1)); await co.Yield(p.Where.Length);")]
+    [InlineData("string s = Echo<int>(slots[0]) + await co.Yield(Echo(slots.Length).Length);")]
+    public void PassesCallerInformationByName(string statement)
+    {
+        string source = Header
+            + "    private static void Log(string m, [System.Runtime.CompilerServices.CallerMemberName] string caller = \"\", params int[] rest) { }\n"
+            + "    private static string Echo<T>(T v, [System.Runtime.CompilerServices.CallerArgumentExpression(\"v\")] string e = \"\", [System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => e + line;\n"
+            + "    private sealed class Probe { public Probe(int x, [System.Runtime.CompilerServices.CallerFilePath] string path = \"\") => Where = path; public string Where { get; } }\n"
+            + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.True(!run.CompilationErrors.Any(), string.Join("\n", run.CompilationErrors) + "\n" + generated);
+        Assert.DoesNotContain("\"this.@", generated); // no caller argument expression of the rewritten code
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

@@ -926,6 +926,18 @@ public static partial class ConstructTemplates
         return k + "," + rounds;
     }
 
+    [Coroutine]
+    public static async Coroutine<string> CallerInfoArguments(List<string> log, Yielder<int, int> co)
+    {
+        int x = await co.Yield(1);
+        string member = Who();
+        string expression = What(x > 0 && log.Count >= 0);
+        Func<string> inLambda = () => Who() + What(x + 1);
+        string afterYield = Who() + await co.Yield(2) + What(await co.Yield(x));
+        string file = System.IO.Path.GetFileName(Where());
+        return $"{member};{expression};{inLambda()};{afterYield};{file};{Line() > 0}";
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)
@@ -933,6 +945,14 @@ public static partial class ConstructTemplates
         log.Add(tag + ":" + (value is IEnumerable e && value is not string ? string.Join("|", e.Cast<object>()) : value));
         return value;
     }
+
+    public static string Who([System.Runtime.CompilerServices.CallerMemberName] string name = "") => name;
+
+    public static string What(object value, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string expression = "") => expression + "=" + value;
+
+    public static string Where([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    public static int Line([System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => line;
 
     public static IEnumerable<int> Items(List<string> log)
     {

@@ -5,6 +5,7 @@ using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -136,6 +137,11 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return call.WithArgumentList(call.ArgumentList.AddArguments(boxes.Select(b => Argument(ParseExpression(BoxArgument(b)))).ToArray()));
         }
 
+        if (CallerInfoArguments(node) is { Length: > 0 } callerInfo && base.VisitInvocationExpression(node) is InvocationExpressionSyntax withCallerInfo)
+        {
+            return withCallerInfo.WithArgumentList(withCallerInfo.ArgumentList.AddArguments(callerInfo));
+        }
+
         if (node.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access
             && context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol is IMethodSymbol method
             && method.Parameters.All(p => p.RefKind == RefKind.None) && !method.ReturnsByRef)
@@ -154,6 +160,57 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         }
 
         return base.VisitInvocationExpression(node);
+    }
+
+    public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node)
+    {
+        var created = (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!;
+        return CallerInfoArguments(node) is { Length: > 0 } callerInfo && created.ArgumentList is { } arguments
+            ? created.WithArgumentList(arguments.AddArguments(callerInfo))
+            : created;
+    }
+
+    // Optional parameters the call leaves to caller information ([CallerMemberName], [CallerArgumentExpression],
+    // [CallerFilePath], [CallerLineNumber]): the values C# gives them in the template, passed by name. Left to the
+    // compiler, the copied call would get "Resume", the rewritten argument text ("this.@x > 0") and the generated file.
+    private ArgumentSyntax[] CallerInfoArguments(ExpressionSyntax call)
+    {
+        IOperation? operation = context.Model.GetOperation(call, context.CancellationToken);
+        System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments = operation switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => default,
+        };
+        if (arguments.IsDefaultOrEmpty)
+        {
+            return System.Array.Empty<ArgumentSyntax>();
+        }
+
+        var result = new List<ArgumentSyntax>();
+        foreach (IArgumentOperation argument in arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue || argument.Parameter is not { } parameter
+                || !parameter.GetAttributes().Any(a => a.AttributeClass is { ContainingNamespace: { } ns } type
+                    && ns.ToDisplayString() == "System.Runtime.CompilerServices" && type.Name.StartsWith("Caller", System.StringComparison.Ordinal))
+                || argument.Value.ConstantValue is not { HasValue: true } value)
+            {
+                continue;
+            }
+
+            ExpressionSyntax literal = value.Value switch
+            {
+                string text => LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(text)),
+                int number => LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(number)),
+                _ => null!,
+            };
+            if (literal is not null)
+            {
+                result.Add(Argument(literal).WithNameColon(NameColon(IdentifierName("@" + parameter.Name))));
+            }
+        }
+
+        return result.ToArray();
     }
 
     public override SyntaxNode? VisitMemberAccessExpression(MemberAccessExpressionSyntax node)
