@@ -1232,3 +1232,23 @@ public class HostBase
 
     public string Label => "label";
 }
+
+// An instance template in a struct: the coroutine works on a copy of 'this', as an async method of a struct does.
+public partial struct ConstructCounterStruct
+{
+    public int Count;
+    public string Name;
+
+    [Coroutine]
+    public async Coroutine<string> Run(List<string> log, int depth, Yielder<int, int> co)
+    {
+        Count += await co.Yield(Count);
+        Name ??= "n" + await co.Yield(depth);
+        Bump();
+        string inner = depth > 0 ? await Run(log, depth - 1, co) : "";
+        log.Add(Name + Count);
+        return $"{Name}:{Count}[{inner}]";
+    }
+
+    private void Bump() => Count += 100;
+}
