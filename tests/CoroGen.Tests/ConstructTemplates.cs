@@ -938,12 +938,30 @@ public static partial class ConstructTemplates
         return $"{member};{expression};{inLambda()};{afterYield};{file};{Line() > 0}";
     }
 
+    [Coroutine]
+    public static async Coroutine<string> ConditionalAccessReceiverReassigned(List<string> log, Yielder<int, int> co)
+    {
+        Action<int> handler = v => log.Add("first " + v);
+        int? n = L(log, "n", 5);
+        handler?.Invoke(await co.Yield(Swap(ref handler, v => log.Add("second " + v))));
+        int? cmp = n?.CompareTo(await co.Yield(Swap(ref n, null)));
+        string text = "abc";
+        int? len = text?.Substring(await co.Yield(Swap(ref text, null))).Length;
+        return $"{cmp},{n?.ToString() ?? "null"},{len}";
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)
     {
         log.Add(tag + ":" + (value is IEnumerable e && value is not string ? string.Join("|", e.Cast<object>()) : value));
         return value;
+    }
+
+    public static int Swap<TValue>(ref TValue variable, TValue value)
+    {
+        variable = value;
+        return 1;
     }
 
     public static string Who([System.Runtime.CompilerServices.CallerMemberName] string name = "") => name;

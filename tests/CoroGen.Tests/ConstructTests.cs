@@ -65,6 +65,7 @@ public sealed class ConstructTests
         ["ClosureModifiesParameterWhileSuspended"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosureModifiesParameterWhileSuspended(log, 5, co)), log => T.ClosureModifiesParameterWhileSuspended(log, 5)),
         ["CallerInfoArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.CallerInfoArguments(log, co)), log => T.CallerInfoArguments(log)),
         ["StructInstanceRecursion"] = (log => TemplateOracle.Run<int, int, string>(co => new ConstructCounterStruct { Count = 1 }.Run(log, 2, co)), log => new ConstructCounterStruct { Count = 1 }.Run(log, 2)),
+        ["ConditionalAccessReceiverReassigned"] = (log => TemplateOracle.Run<int, int, string>(co => T.ConditionalAccessReceiverReassigned(log, co)), log => T.ConditionalAccessReceiverReassigned(log)),
         ["ClosuresSeeLaterWrites"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosuresSeeLaterWrites(log, 3, co)), log => T.ClosuresSeeLaterWrites(log, 3)),
         ["GenericConstrained"] = (log => TemplateOracle.Run<int, int, string>(co => T.GenericConstrained(log, new BumpStruct(), co)), log => T.GenericConstrained(log, new BumpStruct())),
         ["GenericClassConstraint"] = (log => TemplateOracle.Run<int, int, string>(co => T.GenericClassConstraint<List<int>>(log, co)), log => T.GenericClassConstraint<List<int>>(log)),
