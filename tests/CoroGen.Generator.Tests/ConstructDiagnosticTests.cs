@@ -55,6 +55,23 @@ public sealed class ConstructDiagnosticTests
         Assert.DoesNotContain("\"this.@", generated); // no caller argument expression of the rewritten code
     }
 
+    // A spread before a suspension point is copied then, as C# enumerates it then; a user-defined conversion of its elements
+    // would run at the copy rather than where C# runs it, so it is reported instead.
+    [Fact]
+    public void ReportsASpreadWithAUserDefinedElementConversion()
+    {
+        string source = Header
+            + "    public sealed class Meters { public static implicit operator Meters(int v) => new Meters(); }\n"
+            + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        List<Meters> l = [.. Items(slots), await co.Yield(0)];\n    }\n"
+            + "    private static IEnumerable<int> Items(int[] slots) => slots;\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Equal("Items(slots)", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains("user-defined conversion", diagnostic.GetMessage());
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

@@ -234,6 +234,9 @@ public static partial class ConstructTemplates
         HashSet<int> set = [.. source, await co.Yield(Grow(source))]; // a collection-initializer type: added one by one
         System.Collections.Immutable.ImmutableArray<int> built = [.. source, await co.Yield(Grow(source))]; // a builder type
         int[] mixed = [.. source, .. Items(log), await co.Yield(Grow(source))]; // an array with an uncountable spread
+        List<int> fromSpan = [.. arr.AsSpan(0, 2), await co.Yield(6)]; // a span spread, copied before the suspension
+        List<KeyValuePair<string, int>> pairs = [.. new Dictionary<string, int> { ["k"] = 1 }, new("z", await co.Yield(7))];
+        log.Add(string.Join("|", fromSpan) + string.Join("|", pairs));
         return string.Join(",", l) + ";" + string.Join(",", arr) + ";" + string.Join(",", e) + ";" + string.Join(",", copied)
             + ";" + string.Join(",", listed) + ";" + string.Join(",", lazy) + ";" + string.Join(",", counted) + ";" + string.Join(",", set.Order())
             + ";" + string.Join(",", built) + ";" + string.Join(",", mixed);
