@@ -39,6 +39,7 @@ public sealed class ConstructDiagnosticTests
     [InlineData("Log(await co.Yield(1) > 0 ? \"a\" : \"b\");")]
     [InlineData("Log(\"a\");")]
     [InlineData("var p = new Probe(await co.Yield(1)); await co.Yield(p.Where.Length);")]
+    [InlineData("Probe p = new(await co.Yield(1)); await co.Yield(p.Where.Length);")]
     [InlineData("string s = Echo<int>(slots[0]) + await co.Yield(Echo(slots.Length).Length);")]
     public void PassesCallerInformationByName(string statement)
     {

@@ -937,7 +937,9 @@ public static partial class ConstructTemplates
         string expression = What(x > 0 && log.Count >= 0);
         Func<string> inLambda = () => Who() + What(x + 1);
         string afterYield = Who() + await co.Yield(2) + What(await co.Yield(x));
-        string file = System.IO.Path.GetFileName(Where());
+        string file = System.IO.Path.GetFileName(Where()) + System.IO.Path.GetFileName(new PathProbe(await co.Yield(3)).Path);
+        PathProbe probe = new(await co.Yield(4));
+        file += System.IO.Path.GetFileName(probe.Path);
         return $"{member};{expression};{inLambda()};{afterYield};{file};{Line() > 0}";
     }
 
@@ -1019,6 +1021,13 @@ public static partial class ConstructTemplates
 }
 
 public readonly record struct Pt(int X, int Y);
+
+public sealed class PathProbe
+{
+    public PathProbe(int value, [System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path = value + path;
+
+    public string Path { get; }
+}
 
 public struct InnerTally
 {

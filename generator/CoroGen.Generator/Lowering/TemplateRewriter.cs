@@ -139,7 +139,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
         if (CallerInfoArguments(node) is { Length: > 0 } callerInfo && base.VisitInvocationExpression(node) is InvocationExpressionSyntax withCallerInfo)
         {
-            return withCallerInfo.WithArgumentList(withCallerInfo.ArgumentList.AddArguments(callerInfo));
+            return withCallerInfo.WithArgumentList(WithCallerInfo(withCallerInfo.ArgumentList, callerInfo));
         }
 
         if (node.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } access
@@ -166,9 +166,20 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     {
         var created = (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!;
         return CallerInfoArguments(node) is { Length: > 0 } callerInfo && created.ArgumentList is { } arguments
-            ? created.WithArgumentList(arguments.AddArguments(callerInfo))
+            ? created.WithArgumentList(WithCallerInfo(arguments, callerInfo))
             : created;
     }
+
+    public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
+    {
+        var created = (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!;
+        return CallerInfoArguments(node) is { Length: > 0 } callerInfo
+            ? created.WithArgumentList(WithCallerInfo(created.ArgumentList, callerInfo))
+            : created;
+    }
+
+    private static ArgumentListSyntax WithCallerInfo(ArgumentListSyntax list, ArgumentSyntax[] callerInfo) =>
+        list.AddArguments(callerInfo.Select((a, i) => list.Arguments.Count + i > 0 ? a.WithLeadingTrivia(Space) : a).ToArray());
 
     // Optional parameters the call leaves to caller information ([CallerMemberName], [CallerArgumentExpression],
     // [CallerFilePath], [CallerLineNumber]): the values C# gives them in the template, passed by name. Left to the
@@ -206,7 +217,8 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             };
             if (literal is not null)
             {
-                result.Add(Argument(literal).WithNameColon(NameColon(IdentifierName("@" + parameter.Name))));
+                string name = SyntaxFacts.GetKeywordKind(parameter.Name) == SyntaxKind.None ? parameter.Name : "@" + parameter.Name;
+                result.Add(Argument(literal).WithNameColon(NameColon(IdentifierName(name)).WithTrailingTrivia(Space)));
             }
         }
 
