@@ -576,17 +576,14 @@ public static partial class ConstructTemplates
         return string.Join(",", arr) + ";" + total;
     }
 
-    // ---- params / optional / named arguments, throw expressions, nameof, default, out var ----
+    // ---- optional / named arguments (params collections: ConstructTemplates.CSharp13.cs), throw expressions, nameof, default, out var ----
 
     [Coroutine]
     public static async Coroutine<string> ParamsOptionalNamed(List<string> log, Yielder<int, int> co)
     {
         string a = Opt(b: await co.Yield(1));
         string b = Opt(L(log, "x", 5), c: await co.Yield(2));
-        int s1 = SumSpan(L(log, "s", 1), await co.Yield(3), L(log, "t", 4));
-        int s2 = SumSpan();
-        int s3 = SumEnumerable(await co.Yield(5), L(log, "u", 6));
-        return $"{a};{b};{s1};{s2};{s3}";
+        return $"{a};{b}";
     }
 
     [Coroutine]
@@ -997,19 +994,6 @@ public static partial class ConstructTemplates
     }
 
     public static string Opt(int a = -1, int b = -2, int c = -3) => $"{a}/{b}/{c}";
-
-    public static int SumSpan(params ReadOnlySpan<int> values)
-    {
-        int s = 0;
-        foreach (int v in values)
-        {
-            s += v;
-        }
-
-        return s * 10 + values.Length;
-    }
-
-    public static int SumEnumerable(params IEnumerable<int> values) => values.Sum();
 
     public static string Both(bool ok, int value) => ok + ":" + value;
 

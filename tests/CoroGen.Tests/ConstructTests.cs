@@ -46,6 +46,7 @@ public sealed class ConstructTests
         ["ClosureInLoopPerIterationNotLive"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosureInLoopPerIterationNotLive(log, co)), log => T.ClosureInLoopPerIterationNotLive(log)),
         ["RefAndSpanLocalsInBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanLocalsInBlocks(log, co)), log => T.RefAndSpanLocalsInBlocks(log)),
         ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
+        ["ParamsCollections"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsCollections(log, co)), log => T.ParamsCollections(log)),
         ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
         ["OutVarNextToAwait"] = (log => TemplateOracle.Run<int, int, string>(co => T.OutVarNextToAwait(log, co)), log => T.OutVarNextToAwait(log)),
         ["RecursionDriver"] = (log => TemplateOracle.Run<int, int, string>(co => T.RecursionDriver(log, co)), log => T.RecursionDriver(log)),
