@@ -355,47 +355,20 @@ public sealed class ExpressionTests
         Assert.Equal("8", c.Result);
     }
 
-    // ---- Driver ----
+    // ---- Driver (OracleComparison) ----
 
-    private static readonly Func<CoroutineOp>[] Injections =
+    private static readonly int[][] SentRuns =
     {
-        () => CoroutineOp.MoveNext,
-        () => CoroutineOp.Close,
-        () => CoroutineOp.Throw<InvalidOperationException>("boom"),
-        () => CoroutineOp.Throw<FormatException>("bad"),
-        () => CoroutineOp.ThrowExit,
+        new[] { 1, 2, 3, 4, 5, 6, 7, 8 },
+        new[] { -1, 5, -3, 0, 9, 2, 1, 1 },
+        new[] { 99, 1, 1, 1, 1, 1, 1, 1 },
+        new[] { int.MaxValue, 1, 2, 3, 4, 5, 6, 7 },
     };
-
-    // Injections after k steps (0 sent each time) and after k sends of 1, 2, 3...; then runs with several sent values.
-    private static IEnumerable<CoroutineOp[]> Scripts(int maxSteps)
-    {
-        for (int k = 0; k <= maxSteps; k++)
-        {
-            foreach (Func<CoroutineOp> inject in Injections)
-            {
-                yield return Enumerable.Repeat(CoroutineOp.MoveNext, k).Append(inject()).Append(CoroutineOp.Drain()).Append(CoroutineOp.MoveNext).ToArray();
-                yield return new[] { CoroutineOp.MoveNext }.Concat(Enumerable.Range(1, k).Select(i => CoroutineOp.Send(i))).Append(inject()).Append(CoroutineOp.Drain()).ToArray();
-            }
-        }
-
-        foreach (int[] values in new[] { new[] { 1, 2, 3, 4, 5, 6, 7, 8 }, new[] { -1, 5, -3, 0, 9, 2, 1, 1 }, new[] { 99, 1, 1, 1, 1, 1, 1, 1 }, new[] { int.MaxValue, 1, 2, 3, 4, 5, 6, 7 } })
-        {
-            yield return new[] { CoroutineOp.MoveNext }.Concat(values.Select(v => CoroutineOp.Send(v))).Append(CoroutineOp.Drain()).ToArray();
-        }
-    }
 
     private static void Compare<TYield, TSend, TReturn>(
         Func<List<string>, Coroutine<TYield, TSend, TReturn>> oracle,
         Func<List<string>, Coroutine<TYield, TSend, TReturn>> generated,
-        int maxSteps = 6)
-    {
-        foreach (CoroutineOp[] script in Scripts(maxSteps))
-        {
-            string expected = CoroutineDriver.Trace(oracle, script);
-            string actual = CoroutineDriver.Trace(generated, script);
-            Assert.True(expected == actual, $"Script {string.Join(", ", script.Select(s => s.ToString()))}\n--- oracle ---\n{expected}\n--- generated ---\n{actual}");
-        }
-    }
+        int maxSteps = 6) => OracleComparison.Compare(oracle, generated, maxSteps, SentRuns);
 
     // The last line of a driver trace ("Result: ..." when the coroutine finished).
     private static string Final(Func<List<string>, Coroutine<int, int, string>> create, params CoroutineOp[] script)
