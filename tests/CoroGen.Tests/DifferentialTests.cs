@@ -14,21 +14,12 @@ namespace CoroGen.Tests;
 /// </summary>
 public sealed class DifferentialTests
 {
-    private static readonly Func<CoroutineOp>[] Injections =
-    {
-        () => CoroutineOp.MoveNext,
-        () => CoroutineOp.Close,
-        () => CoroutineOp.Throw<InvalidOperationException>("boom"),
-        () => CoroutineOp.Throw<FormatException>("bad"),
-        () => CoroutineOp.ThrowExit,
-    };
-
     // Every script: k steps, then one injected operation, then run to the end (and once more to see the finished state).
     public static IEnumerable<CoroutineOp[]> Scripts(int maxSteps)
     {
         for (int k = 0; k <= maxSteps; k++)
         {
-            foreach (Func<CoroutineOp> inject in Injections)
+            foreach (Func<CoroutineOp> inject in OracleComparison.Injections)
             {
                 yield return Enumerable.Repeat(CoroutineOp.MoveNext, k).Append(inject()).Append(CoroutineOp.Drain()).Append(CoroutineOp.MoveNext).ToArray();
             }

@@ -7,13 +7,14 @@ using Xunit;
 namespace CoroGen.Tests;
 
 /// <summary>
-/// The driver that ExpressionTests and ConstructTests share: each template runs under the oracle (the C# compiler's own
+/// The driver that ExpressionTests and ConstructTests share (DifferentialTests uses its injections): each template runs under the oracle (the C# compiler's own
 /// lowering of the same method) and as its generated class with the same scripts, and the traces (yields, logged side
 /// effects, exceptions, final state) must be identical.
 /// </summary>
 internal static class OracleComparison
 {
-    private static readonly Func<CoroutineOp>[] Injections =
+    /// <summary>The operations injected at every suspension point: a plain resume, Close, two exception types, the exit.</summary>
+    internal static readonly Func<CoroutineOp>[] Injections =
     {
         () => CoroutineOp.MoveNext,
         () => CoroutineOp.Close,
