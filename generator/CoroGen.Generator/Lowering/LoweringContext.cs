@@ -13,12 +13,22 @@ namespace CoroGen.Generator.Lowering;
 internal sealed partial class LoweringContext
 {
     // Members of the generated class and its base types: hoisted fields must not hide them.
-    private static readonly HashSet<string> ReservedNames = new()
+    // The members every generated class declares itself, whatever the template: its overrides and the fields the emitter names.
+    private static readonly HashSet<string> DeclaredNames = new()
     {
-        "state", "NotStarted", "Running", "Resume", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
-        "EndDelegation", "Channel", "channel", "CreateChannel", "IsSuspendedInCleanupRegion", "CanCloseByReturn", "IsLeavingForClose", "ReadResult", "WriteResult", "returnValue", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
+        "Resume", "IsSuspendedInCleanupRegion", "CanCloseByReturn", "ReadResult", "WriteResult", "returnValue", "channel", "Channel",
+    };
+
+    // Those, and the members it inherits.
+    private static readonly HashSet<string> ReservedNames = new(DeclaredNames)
+    {
+        "state", "NotStarted", "Running", "OnResume", "Yielded", "YieldedThrough", "Complete", "DelegateTo", "DelegationResult",
+        "EndDelegation", "CreateChannel", "IsLeavingForClose", "Current", "State", "Result", "IsFinished", "MoveNext", "Send", "Throw",
         "Close", "Dispose", "Reset", "GetEnumerator", "GetAwaiter", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize",
     };
+
+    /// <summary>True for the name of a member every generated class declares itself (<c>Resume</c>, <c>returnValue</c>, ...).</summary>
+    public static bool IsDeclaredName(string name) => DeclaredNames.Contains(name);
 
     /// <summary>True for the name of a member the generated class declares or inherits (<c>state</c>, <c>Current</c>, ...).</summary>
     public static bool IsReservedName(string name) => ReservedNames.Contains(name);

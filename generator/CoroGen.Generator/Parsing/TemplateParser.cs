@@ -78,7 +78,7 @@ internal static class TemplateParser
         // The template's type parameters become the generated class's, and a class cannot declare a member named like one
         // of its type parameters (or be named like one): those members are the base class's overrides, the class's own
         // private fields, and the class itself.
-        if (symbol.TypeParameters.FirstOrDefault(t => t.Name == className || GeneratedMemberNames.Contains(t.Name)) is { } typeParameter)
+        if (symbol.TypeParameters.FirstOrDefault(t => t.Name == className || LoweringContext.IsDeclaredName(t.Name)) is { } typeParameter)
         {
             return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className,
                 $"its type parameter '{typeParameter.Name}', which {(typeParameter.Name == className ? "is the generated class's name" : "is also the name of a member of the generated class")}",
@@ -148,12 +148,6 @@ internal static class TemplateParser
             ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
-
-    // Members every generated class may declare whatever the template (its overrides, and the fields the emitter names).
-    private static readonly HashSet<string> GeneratedMemberNames = new(System.StringComparer.Ordinal)
-    {
-        "Resume", "IsSuspendedInCleanupRegion", "CanCloseByReturn", "ReadResult", "WriteResult", "returnValue", "channel", "Channel",
-    };
 
     private static TemplateResult Fail(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
 
