@@ -1178,18 +1178,7 @@ internal sealed class ExpressionSpiller
             return null;
         }
 
-        foreach (string name in new[] { "Length", "Count" })
-        {
-            for (ITypeSymbol? t = receiverType; t is not null; t = t.BaseType)
-            {
-                if (t.GetMembers(name).OfType<IPropertySymbol>().Any(p => !p.IsStatic && p.Type.SpecialType == SpecialType.System_Int32))
-                {
-                    return name;
-                }
-            }
-        }
-
-        return null;
+        return CountProperty(receiverType);
     }
 
     // C# turns the Index into an offset with the collection's count before the suspension, and stores at that offset
@@ -1320,24 +1309,24 @@ internal sealed class ExpressionSpiller
 
     // Whether a spread's type has the Length or Count that lets Roslyn count it before copying it (an array, a string, a
     // collection with an int Length or Count property).
-    private static bool Countable(ITypeSymbol? type)
+    private static bool Countable(ITypeSymbol? type) => type is IArrayTypeSymbol || CountProperty(type) is not null;
+
+    // The public int property C# reads to count a collection, Length before Count (as for `list[^1]` and for counting
+    // spreads), in the type, its bases, or for an interface or type parameter its interfaces; null if it has neither.
+    private static string? CountProperty(ITypeSymbol? type)
     {
         if (type is null or IErrorTypeSymbol)
         {
-            return false;
-        }
-
-        if (type is IArrayTypeSymbol)
-        {
-            return true;
+            return null;
         }
 
         IEnumerable<ITypeSymbol> types = type.TypeKind == TypeKind.Interface || type is ITypeParameterSymbol
             ? new[] { type }.Concat(type.AllInterfaces)
             : Bases(type);
-        return types.SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>().Any(p =>
+        IPropertySymbol[] counts = types.SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>().Where(p =>
             p.Name is "Length" or "Count" && !p.IsStatic && !p.IsIndexer && p.Type.SpecialType == SpecialType.System_Int32
-            && p.GetMethod is { DeclaredAccessibility: Accessibility.Public });
+            && p.GetMethod is { DeclaredAccessibility: Accessibility.Public }).ToArray();
+        return counts.Any(p => p.Name == "Length") ? "Length" : counts.Length > 0 ? "Count" : null;
 
         static IEnumerable<ITypeSymbol> Bases(ITypeSymbol t)
         {
