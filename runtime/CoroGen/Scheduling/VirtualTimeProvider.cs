@@ -93,8 +93,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     /// then reads that timer's due time): an auto-advancing loop jumps that way, so that a task the callback woke runs at the
     /// callback's time, not at the loop's later deadline.
     /// </summary>
-    /// <returns>False when it stopped at a timer before <paramref name="target"/>.</returns>
-    internal bool AdvanceTo(long target, bool stopAfterFiring = false)
+    internal void AdvanceTo(long target, bool stopAfterFiring = false)
     {
         while (true)
         {
@@ -112,7 +111,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 if (due is null)
                 {
                     Volatile.Write(ref ticks, Math.Max(ticks, target));
-                    return true;
+                    return;
                 }
 
                 if (due.DueTicks > ticks)
@@ -133,7 +132,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             due.Callback(due.State);
             if (stopAfterFiring)
             {
-                return false;
+                return;
             }
         }
     }
