@@ -70,7 +70,10 @@ public abstract class Coroutine
     /// order without making or throwing the exception: such a Close costs about as much as disposing a C# iterator.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The body yielded instead of finishing (it ignored the exit); it stays suspended there.</exception>
-    public abstract void Close();
+    public void Close() => CloseCore(); // not virtual, as API.md section 3 declares it: the one implementation is in Coroutine<TYield, TSend, TReturn>
+
+    /// <summary>The implementation of <see cref="Close"/>.</summary>
+    internal abstract void CloseCore();
 
     /// <summary>Lets templates <c>await</c> a coroutine with no result (delegation). Generated code never calls it.</summary>
     public CoroutineAwaiter GetAwaiter() => new(this);

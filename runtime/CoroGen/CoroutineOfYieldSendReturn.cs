@@ -99,8 +99,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         return false; // unreachable
     }
 
-    /// <inheritdoc/>
-    public sealed override void Close()
+    // Coroutine.Close (API.md section 3 declares it there, not virtual).
+    internal sealed override void CloseCore()
     {
         if (IsRunning)
         {
@@ -197,7 +197,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     }
 
     /// <summary>Closes the coroutine (<see cref="Coroutine.Close"/>): <c>foreach</c> calls it at the end of the loop or on <c>break</c>.</summary>
-    public void Dispose() => Close();
+    public void Dispose() => CloseCore();
 
     void IEnumerator.Reset() => throw new NotSupportedException("Coroutines cannot be reset; create a new one with the factory.");
 

@@ -55,9 +55,11 @@ public sealed class ApiShapeConformanceTests
         Assert.True(type.IsAbstract);
         AssertGetter(type, "State", typeof(CoroutineState));
         AssertGetter(type, "IsFinished", typeof(bool));
-        MethodInfo close = type.GetMethod("Close", PublicInstance, Type.EmptyTypes)!;
-        Assert.Equal(typeof(void), close.ReturnType);
+        AssertMethod(type, "Close", typeof(void));
         Assert.NotNull(type.GetCustomAttribute<AsyncMethodBuilderAttribute>());
+
+        // `public void Close();`: declared here, once; the full coroutine does not redeclare it.
+        Assert.Equal(type, typeof(Coroutine<int, string, long>).GetMethod("Close", PublicInstance, Type.EmptyTypes)!.DeclaringType);
     }
 
     [Fact]
@@ -124,9 +126,26 @@ public sealed class ApiShapeConformanceTests
         Assert.Equal(typeof(Yielder<int, Unit>), typeof(Yielder<int>).BaseType);
         Assert.True(typeof(Yielder<>).IsPublic);
 
-        // Users cannot obtain a Yielder: no public constructor.
-        Assert.Empty(closed.GetConstructors(PublicInstance));
-        Assert.Empty(typeof(Yielder<int>).GetConstructors(PublicInstance));
+        // Users cannot obtain a Yielder (API.md section 1): no constructor they can call, also not from a subclass.
+        foreach (Type yielder in new[] { closed, typeof(Yielder<int>) })
+        {
+            Assert.All(
+                yielder.GetConstructors(PublicInstance | BindingFlags.NonPublic),
+                c => Assert.False(c.IsPublic || c.IsFamily || c.IsFamilyOrAssembly, $"{yielder}: {c} can be called outside the runtime"));
+        }
+    }
+
+    [Fact]
+    public void TheContractsGenericTypesHaveNoConstraintsOrVariance()
+    {
+        foreach (Type type in new[] { typeof(Coroutine<>), typeof(Coroutine<,,>), typeof(Yielder<,>), typeof(Yielder<>) })
+        {
+            foreach (Type parameter in type.GetGenericArguments())
+            {
+                Assert.Empty(parameter.GetGenericParameterConstraints());
+                Assert.Equal(GenericParameterAttributes.None, parameter.GenericParameterAttributes);
+            }
+        }
     }
 
     [Fact]
@@ -146,12 +165,18 @@ public sealed class ApiShapeConformanceTests
         Assert.NotNull(property.GetMethod);
         Assert.True(property.GetMethod!.IsPublic);
         Assert.True(property.SetMethod is null || !property.SetMethod.IsPublic);
+        AssertNotOverridable(property.GetMethod);
     }
+
+    // The contract declares its members without `abstract` or `virtual` (API.md section 3).
+    private static void AssertNotOverridable(MethodInfo method) =>
+        Assert.True(!method.IsAbstract && (!method.IsVirtual || method.IsFinal), $"{method.DeclaringType}.{method.Name} can be overridden");
 
     private static void AssertMethod(Type type, string name, Type returnType, params Type[] parameters)
     {
         MethodInfo method = type.GetMethod(name, PublicInstance, parameters)!;
         Assert.True(method is not null, $"{type}.{name}({string.Join(", ", parameters.Select(p => p.Name))}) is missing");
         Assert.Equal(returnType, method!.ReturnType);
+        AssertNotOverridable(method);
     }
 }
