@@ -280,6 +280,42 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
+    public void ACatchOfATypeParameterInterceptsTheExitOnlyWhenTheTypeArgumentIsTheExit()
+    {
+        // TException = Exception: a catch (Exception), which neither Close's exit nor a raised one stops.
+        var log = new List<string>();
+        var asCatchAll = T.CatchOfATypeParameter<Exception>(log);
+        Assert.True(asCatchAll.MoveNext());
+        asCatchAll.Close();
+        Assert.Equal(CoroutineState.Closed, asCatchAll.State);
+        var raising = T.CatchOfATypeParameterAroundARaisedExit<Exception>(log);
+        Assert.True(raising.MoveNext());
+        Assert.Throws<CoroutineExitException>(() => raising.MoveNext());
+        Assert.Equal(CoroutineState.Closed, raising.State);
+        Assert.Empty(log);
+
+        // It still catches everything else.
+        var other = T.CatchOfATypeParameter<Exception>(log);
+        other.MoveNext();
+        Assert.True(other.Throw(new FormatException()));
+        Assert.Equal(2, other.Current);
+        Assert.Equal(new[] { "caught FormatException" }, log);
+
+        // TException = CoroutineExitException: a catch (CoroutineExitException). Handled, then yielding: the exit was ignored.
+        log.Clear();
+        var namesTheExit = T.CatchOfATypeParameter<CoroutineExitException>(log);
+        Assert.True(namesTheExit.MoveNext());
+        Assert.Throws<InvalidOperationException>(() => namesTheExit.Close());
+        Assert.Equal(CoroutineState.Suspended, namesTheExit.State);
+        Assert.Equal(2, namesTheExit.Current);
+        var caughtRaised = T.CatchOfATypeParameterAroundARaisedExit<CoroutineExitException>(log);
+        Assert.True(caughtRaised.MoveNext());
+        Assert.True(caughtRaised.MoveNext());
+        Assert.Equal(2, caughtRaised.Current);
+        Assert.Equal(new[] { "caught CoroutineExitException", "caught CoroutineExitException" }, log);
+    }
+
+    [Fact]
     public void CatchExceptionDoesNotInterceptAnExitTheBodyRaisesItself()
     {
         var log = new List<string>();

@@ -159,6 +159,41 @@ public static partial class ConformanceTemplates
         await co.Yield(2);
     }
 
+    // API.md section 4: a clause catching a type parameter names the exit only when the type argument is CoroutineExitException;
+    // with Exception it is a catch (Exception), which the exit passes. Around a suspension point and around a raised exit.
+    [Coroutine]
+    public static async Coroutine CatchOfATypeParameter<TException>(List<string> log, Yielder<int> co)
+        where TException : Exception
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (TException e)
+        {
+            log.Add("caught " + e.GetType().Name);
+        }
+
+        await co.Yield(2);
+    }
+
+    [Coroutine]
+    public static async Coroutine CatchOfATypeParameterAroundARaisedExit<TException>(List<string> log, Yielder<int> co)
+        where TException : Exception
+    {
+        await co.Yield(1);
+        try
+        {
+            throw new CoroutineExitException();
+        }
+        catch (TException e)
+        {
+            log.Add("caught " + e.GetType().Name);
+        }
+
+        await co.Yield(2);
+    }
+
     // API.md section 4: a catch (Exception) with a filter around a suspension point does not see Close's exit either.
     [Coroutine]
     public static async Coroutine FilteredCatchAll(List<string> log, Yielder<int> co)

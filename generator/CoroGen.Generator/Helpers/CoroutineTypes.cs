@@ -81,6 +81,52 @@ internal static class CoroutineTypes
         return null;
     }
 
+    /// <summary>
+    /// Whether a catch clause can intercept <c>CoroutineExitException</c> (API.md section 4: only a clause that names it does;
+    /// a bare <c>catch</c> or <c>catch (Exception)</c> lets it through). <paramref name="caught"/> is the clause's type, null
+    /// for a bare catch.
+    /// </summary>
+    public static ExitCatch CatchOfExit(ITypeSymbol? caught)
+    {
+        if (caught is null || caught.SpecialType == SpecialType.System_Object || caught.ToDisplayString() == "System.Exception")
+        {
+            return ExitCatch.CatchAll;
+        }
+
+        if (IsNamed(caught, "CoroutineExitException"))
+        {
+            return ExitCatch.Names;
+        }
+
+        if (caught is ITypeParameterSymbol parameter)
+        {
+            // `catch (TException)`: it names the exit when TException is CoroutineExitException and catches all when it is
+            // Exception, unless a class constraint rules both out (the exit is sealed and derives from Exception directly).
+            foreach (ITypeSymbol constraint in parameter.ConstraintTypes)
+            {
+                if (constraint is INamedTypeSymbol { TypeKind: TypeKind.Class } type && type.SpecialType != SpecialType.System_Object && type.ToDisplayString() != "System.Exception")
+                {
+                    return IsNamed(type, "CoroutineExitException") ? ExitCatch.Names : ExitCatch.Never;
+                }
+            }
+
+            return ExitCatch.Depends;
+        }
+
+        return ExitCatch.Never;
+    }
+
+    /// <summary>
+    /// The condition a catch clause of a template gets so that the exit passes it unless the clause names it, testing the caught
+    /// exception <paramref name="variable"/>; null when the clause needs none.
+    /// </summary>
+    public static string? ExitPassesCondition(ExitCatch kind, string variable, string caughtType) => kind switch
+    {
+        ExitCatch.CatchAll => $"!({variable} is global::CoroGen.CoroutineExitException)",
+        ExitCatch.Depends => $"(!({variable} is global::CoroGen.CoroutineExitException) || typeof({caughtType}) == typeof(global::CoroGen.CoroutineExitException))",
+        _ => null,
+    };
+
     public static bool IsNamed(ITypeSymbol? type, string name) =>
         type is INamedTypeSymbol named && named.Name == name && IsInCoroGen(named);
 
@@ -89,4 +135,20 @@ internal static class CoroutineTypes
 
     private static bool IsInCoroGen(INamedTypeSymbol type) =>
         type.ContainingNamespace is { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true };
+}
+
+/// <summary>How a catch clause's type meets <c>CoroutineExitException</c>.</summary>
+internal enum ExitCatch
+{
+    /// <summary>It cannot catch the exit (another exception type).</summary>
+    Never,
+
+    /// <summary>It names the exit: it intercepts it.</summary>
+    Names,
+
+    /// <summary>A bare <c>catch</c>, <c>catch (Exception)</c> or <c>catch (object)</c>: the exit must pass it.</summary>
+    CatchAll,
+
+    /// <summary>A type parameter: it names the exit or catches all depending on the type argument.</summary>
+    Depends,
 }

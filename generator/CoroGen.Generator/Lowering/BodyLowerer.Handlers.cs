@@ -96,8 +96,7 @@ internal sealed partial class BodyLowerer
     // The try block and its catch clauses; those that suspend run after the try statement.
     private void LowerCatches(TryStatementSyntax statement, int line, List<BodyLine> output)
     {
-        bool exitCanBeCaught = statement.Catches.Any(c => c.Declaration is not null
-            && CoroutineTypes.IsNamed(context.Model.GetTypeInfo(c.Declaration.Type, context.CancellationToken).Type, "CoroutineExitException"));
+        bool exitCanBeCaught = ExitCanBeCaught(statement);
         if (!statement.Catches.Any(c => context.ContainsSuspension(c)))
         {
             List<BodyLine> handlers = statement.Catches.Select(CatchText).ToList();
@@ -159,12 +158,11 @@ internal sealed partial class BodyLowerer
     {
         CatchDeclarationSyntax? declaration = clause.Declaration;
         ITypeSymbol? caughtType = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
-        bool catchesAll = declaration is null || caughtType?.SpecialType == SpecialType.System_Object || caughtType?.ToDisplayString() == "System.Exception";
         string type = declaration is null ? "global::System.Exception" : declaration.Type.ToString();
         var conditions = new List<string>();
-        if (catchesAll)
+        if (CoroutineTypes.ExitPassesCondition(CoroutineTypes.CatchOfExit(caughtType), "__exception", type) is { } exitPasses)
         {
-            conditions.Add("!(__exception is global::CoroGen.CoroutineExitException)");
+            conditions.Add(exitPasses);
         }
 
         if (clause.Filter is not null)

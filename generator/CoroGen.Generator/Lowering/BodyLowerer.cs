@@ -555,24 +555,27 @@ internal sealed partial class BodyLowerer
 
         int line = Line(statement);
         output.Add(Comment("try"));
-        bool exitCanBeCaught = statement.Catches.Any(c => c.Declaration is not null
-            && CoroutineTypes.IsNamed(context.Model.GetTypeInfo(c.Declaration.Type, context.CancellationToken).Type, "CoroutineExitException"));
+        bool exitCanBeCaught = ExitCanBeCaught(statement);
         var handlers = statement.Catches.Select(CatchText).ToList();
         List<BodyLine>? finallyLines = statement.Finally?.Block.Statements.Select(s => Code(Text(s), Line(s))).ToList();
         EmitRegion($"Try_Line{line}", output, body => LowerStatement(statement.Block, body), finallyLines, handlers, cleanup: finallyLines is not null || exitCanBeCaught, handlesExit: exitCanBeCaught);
     }
 
+    // True when a catch clause of the try may intercept CoroutineExitException: Close must then raise the exit there.
+    private bool ExitCanBeCaught(TryStatementSyntax statement) => statement.Catches.Any(c => c.Declaration is not null
+        && CoroutineTypes.CatchOfExit(context.Model.GetTypeInfo(c.Declaration.Type, context.CancellationToken).Type) is ExitCatch.Names or ExitCatch.Depends);
+
     private BodyLine CatchText(CatchClauseSyntax clause)
     {
         CatchDeclarationSyntax? declaration = clause.Declaration;
         ITypeSymbol? caught = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
-        bool catchesAll = declaration is null || caught?.SpecialType == SpecialType.System_Object || caught?.ToDisplayString() == "System.Exception";
         string name = declaration is not null && !declaration.Identifier.IsKind(SyntaxKind.None) ? declaration.Identifier.Text : "__exception";
         string type = declaration is null ? "global::System.Exception" : declaration.Type.ToString();
+        string? exitPasses = CoroutineTypes.ExitPassesCondition(CoroutineTypes.CatchOfExit(caught), name, type);
         string? userFilter = clause.Filter is null ? null : Text(clause.Filter.FilterExpression);
-        string header = !catchesAll
+        string header = exitPasses is null
             ? $"catch ({type}{(declaration!.Identifier.IsKind(SyntaxKind.None) ? string.Empty : " " + name)})" + (userFilter is null ? string.Empty : $" when ({userFilter})")
-            : $"catch ({type} {name}) when (!({name} is global::CoroGen.CoroutineExitException){(userFilter is null ? string.Empty : $" && ({userFilter})")}) // Close's exit passes through, as GeneratorExit passes 'except Exception'";
+            : $"catch ({type} {name}) when ({exitPasses}{(userFilter is null ? string.Empty : $" && ({userFilter})")}) // Close's exit passes through, as GeneratorExit passes 'except Exception'";
         return NotStatement(Code(header + "\n" + CheckedBlock(Text(clause.Block)), Line(clause)));
     }
 

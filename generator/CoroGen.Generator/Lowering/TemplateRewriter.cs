@@ -303,8 +303,8 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
         CatchDeclarationSyntax? declaration = node.Declaration;
         ITypeSymbol? caught = declaration is null ? null : context.Model.GetTypeInfo(declaration.Type, context.CancellationToken).Type;
-        bool catchesAll = declaration is null || caught?.SpecialType == SpecialType.System_Object || caught?.ToDisplayString() == "System.Exception";
-        if (!catchesAll)
+        ExitCatch kind = CoroutineTypes.CatchOfExit(caught);
+        if (kind is not (ExitCatch.CatchAll or ExitCatch.Depends))
         {
             return visited;
         }
@@ -312,10 +312,11 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         string name = visited.Declaration is { } d && !d.Identifier.IsKind(SyntaxKind.None) ? d.Identifier.ValueText : CatchAllName(node);
         string userFilter = visited.Filter is null ? string.Empty : $" && ({visited.Filter.FilterExpression.WithoutTrivia().ToFullString()})";
         TypeSyntax type = visited.Declaration?.Type.WithoutTrivia() ?? ParseTypeName("global::System.Exception");
+        string exitPasses = CoroutineTypes.ExitPassesCondition(kind, name, type.ToString())!;
         CatchDeclarationSyntax newDeclaration = CatchDeclaration(type, Identifier(TriviaList(Space), name, TriviaList()))
             .WithOpenParenToken(visited.Declaration?.OpenParenToken ?? Token(SyntaxKind.OpenParenToken))
             .WithCloseParenToken(Token(SyntaxKind.CloseParenToken));
-        CatchFilterClauseSyntax filter = CatchFilterClause(ParseExpression($"!({name} is global::CoroGen.CoroutineExitException){userFilter}"))
+        CatchFilterClauseSyntax filter = CatchFilterClause(ParseExpression($"{exitPasses}{userFilter}"))
             .WithWhenKeyword(Token(TriviaList(Space), SyntaxKind.WhenKeyword, TriviaList(Space)));
         return visited
             .WithCatchKeyword(visited.CatchKeyword.WithTrailingTrivia(Space))
