@@ -109,6 +109,24 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
+    public void TheFactoryKeepsDefaultValuesParamsAndThis()
+    {
+        MethodInfo defaults = typeof(T).GetMethods(All).Single(m => m.Name == nameof(T.WithDefaults) && m.GetCustomAttribute<CoroutineAttribute>() is null);
+        Assert.Equal(new object?[] { 3, "s", DayOfWeek.Friday, 1.5m }, defaults.GetParameters().Select(p => p.DefaultValue));
+        var co = T.WithDefaults();
+        Assert.Equal(new[] { 3 }, co.ToArray());
+        Assert.Equal("sFriday1.5", co.Result);
+
+        MethodInfo withParams = typeof(T).GetMethods(All).Single(m => m.Name == nameof(T.WithParams) && m.GetCustomAttribute<CoroutineAttribute>() is null);
+        Assert.NotNull(withParams.GetParameters().Single().GetCustomAttribute<ParamArrayAttribute>());
+        Assert.Equal(new[] { 1, 2, 3 }, T.WithParams(1, 2, 3).ToArray());
+
+        MethodInfo extension = typeof(T).GetMethods(All).Single(m => m.Name == nameof(T.ExtensionOf) && m.GetCustomAttribute<CoroutineAttribute>() is null);
+        Assert.True(extension.IsDefined(typeof(System.Runtime.CompilerServices.ExtensionAttribute)));
+        Assert.Equal(new[] { 4 }, "four".ExtensionOf().ToArray());
+    }
+
+    [Fact]
     public void InstanceTemplatesOfGenericAndNestedTypesGetFactoriesInTheSameType()
     {
         MethodInfo echo = typeof(ConformanceHost<>).GetMethods(All).Single(m => m.Name == "Echo" && m.GetCustomAttribute<CoroutineAttribute>() is null);
@@ -170,6 +188,45 @@ public sealed class ContractConformanceTests
     // ---- Section 4: Suspended ----
 
     [Fact]
+    public void MoveNextResumesTheAwaitWithDefaultOfTSend()
+    {
+        var reference = T.SentOrDefault();
+        Assert.True(reference.MoveNext());
+        Assert.False(reference.MoveNext());
+        Assert.Equal("null", reference.Result);
+
+        var value = T.SentPlusOne();
+        Assert.True(value.MoveNext());
+        Assert.False(value.MoveNext());
+        Assert.Equal(1, value.Result);
+    }
+
+    [Fact]
+    public void AnExceptionRaisedWhileHandlingAThrowEscapesThrowAsTheSameObjectAndFaults()
+    {
+        var replacement = new ArgumentException("instead");
+        var co = T.ReplacesWhatItCatches(replacement);
+        Assert.True(co.MoveNext());
+        Assert.Same(replacement, Assert.Throws<ArgumentException>(() => co.Throw(new FormatException("thrown in"))));
+        Assert.Equal(CoroutineState.Faulted, co.State);
+        Assert.Throws<InvalidOperationException>(() => co.Result);
+    }
+
+    [Fact]
+    public void AThrownExitThatEscapesTheBodyEscapesThrowAsItselfAndCloses()
+    {
+        var log = new List<string>();
+        var co = T.FinallyOnly(log);
+        Assert.True(co.MoveNext());
+        var exit = new CoroutineExitException();
+        Assert.Same(exit, Assert.Throws<CoroutineExitException>(() => co.Throw(exit)));
+        Assert.Equal(new[] { "finally" }, log);
+        Assert.Equal(CoroutineState.Closed, co.State);
+        Assert.False(co.MoveNext());
+        Assert.Equal(new[] { "finally" }, log);
+    }
+
+    [Fact]
     public void ThrowCaughtThenReturnGivesFalseAndTheResult()
     {
         var co = T.CatchAndReturn();
@@ -219,6 +276,33 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
+    public void CloseWhereTheBodyCatchesTheExitAndYieldsThrowsAndLeavesItSuspendedThere()
+    {
+        var log = new List<string>();
+        var co = T.CatchExitAndYield(log);
+        Assert.True(co.MoveNext());
+        Assert.Contains("ignored CoroutineExitException", Assert.Throws<InvalidOperationException>(() => co.Close()).Message);
+        Assert.Equal(CoroutineState.Suspended, co.State);
+        Assert.Equal(5, co.Current);
+
+        // The body handled the exit: resuming continues after that yield, and nothing is re-raised.
+        Assert.True(co.MoveNext());
+        Assert.Equal(6, co.Current);
+        Assert.False(co.MoveNext());
+        Assert.Equal(CoroutineState.Completed, co.State);
+        Assert.Equal(new[] { "caught exit", "after 5", "end" }, log);
+
+        // Closed again at that yield, outside the catch: the exit escapes and the coroutine is Closed.
+        var again = new List<string>();
+        var twice = T.CatchExitAndYield(again);
+        twice.MoveNext();
+        Assert.Throws<InvalidOperationException>(() => twice.Close());
+        twice.Close();
+        Assert.Equal(CoroutineState.Closed, twice.State);
+        Assert.Equal(new[] { "caught exit" }, again);
+    }
+
+    [Fact]
     public void AnotherExceptionRaisedWhileClosingEscapesCloseAndFaults()
     {
         var e = new FormatException("from finally");
@@ -227,6 +311,12 @@ public sealed class ContractConformanceTests
         Assert.Same(e, Assert.Throws<FormatException>(() => co.Close()));
         Assert.Equal(CoroutineState.Faulted, co.State);
         Assert.True(co.IsFinished);
+
+        var other = new ArgumentException("from the exit's handler");
+        var handler = T.CatchExitAndRaise(other);
+        Assert.True(handler.MoveNext());
+        Assert.Same(other, Assert.Throws<ArgumentException>(() => handler.Close()));
+        Assert.Equal(CoroutineState.Faulted, handler.State);
     }
 
     [Fact]
@@ -259,6 +349,25 @@ public sealed class ContractConformanceTests
         Assert.Equal(CoroutineState.Suspended, viaThrowOfAnExit.State);
         Assert.Same(exit, Assert.Throws<CoroutineExitException>(() => viaThrowOfAnExit.MoveNext()));
         Assert.Equal(CoroutineState.Closed, viaThrowOfAnExit.State);
+
+        // Closed again while suspended in that finally: the exit is raised at its yield, the rest of the finally is skipped.
+        var closedAgainLog = new List<string>();
+        var closedAgain = T.YieldingFinally(closedAgainLog);
+        closedAgain.MoveNext();
+        Assert.Throws<InvalidOperationException>(() => closedAgain.Close());
+        closedAgain.Close();
+        Assert.Equal(CoroutineState.Closed, closedAgain.State);
+        Assert.Equal(new[] { "finally start" }, closedAgainLog);
+
+        // Throw into that finally: its exception replaces the pending exit, escapes and faults the coroutine.
+        var thrownIntoLog = new List<string>();
+        var thrownInto = T.YieldingFinally(thrownIntoLog);
+        thrownInto.MoveNext();
+        Assert.Throws<InvalidOperationException>(() => thrownInto.Close());
+        var e = new FormatException("into the finally");
+        Assert.Same(e, Assert.Throws<FormatException>(() => thrownInto.Throw(e)));
+        Assert.Equal(CoroutineState.Faulted, thrownInto.State);
+        Assert.Equal(new[] { "finally start" }, thrownIntoLog);
     }
 
     [Fact]
@@ -360,6 +469,7 @@ public sealed class ContractConformanceTests
     [InlineData("Send")]
     [InlineData("Throw")]
     [InlineData("Close")]
+    [InlineData("Dispose")]
     public void ReEnteringARunningCoroutineRaisesAlreadyRunningInsideTheBodyAtTheCallSite(string operation)
     {
         var log = new List<string>();
@@ -369,7 +479,8 @@ public sealed class ContractConformanceTests
             "MoveNext" => () => self!.MoveNext(),
             "Send" => () => self!.Send(Unit.Value),
             "Throw" => () => self!.Throw(new FormatException("into myself")),
-            _ => () => self!.Close(),
+            "Close" => () => self!.Close(),
+            _ => () => self!.Dispose(),
         };
         self = T.ReEnterWith(reEnter, log);
         Assert.True(self.MoveNext());
@@ -443,7 +554,7 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
-    public void ForeachBreakDisposesWhichCloses()
+    public void ForeachDrivesWithMoveNextAndDisposesAtTheEndOrOnBreak()
     {
         var log = new List<string>();
         var co = T.Counting(log);
@@ -458,6 +569,18 @@ public sealed class ContractConformanceTests
         Assert.Equal(new[] { "finally" }, log);
         Assert.Equal(CoroutineState.Closed, co.State);
         Assert.Equal(2, co.Current);
+
+        // At the end the coroutine has completed; the disposal is a Close of a finished coroutine, which changes nothing.
+        var seen = new List<int>();
+        var completed = T.BareYield();
+        foreach (string? value in completed)
+        {
+            seen.Add(seen.Count);
+        }
+
+        Assert.Equal(new[] { 0, 1 }, seen);
+        Assert.Equal(CoroutineState.Completed, completed.State);
+        Assert.Equal(0, completed.Result); // MoveNext sent default(int) to both yields
     }
 
     // ---- Section 5: delegation ----

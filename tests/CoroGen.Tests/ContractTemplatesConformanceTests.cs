@@ -32,6 +32,26 @@ public static partial class ConformanceTemplates
         return b + c;
     }
 
+    // API.md section 2: the factory keeps the other parameters as written: default values, `params`, `this`.
+    [Coroutine]
+    public static async Coroutine<string> WithDefaults(Yielder<int> co, int n = 3, string s = "s", DayOfWeek day = DayOfWeek.Friday, decimal m = 1.5m)
+    {
+        await co.Yield(n);
+        return s + day + m;
+    }
+
+    [Coroutine]
+    public static async Coroutine WithParams(Yielder<int> co, params int[] values)
+    {
+        foreach (int v in values)
+        {
+            await co.Yield(v);
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine ExtensionOf(this string text, Yielder<int> co) => await co.Yield(text.Length);
+
     // API.md section 2: overloads get distinct generated classes.
     [Coroutine]
     public static async Coroutine Overloaded(int n, Yielder<int> co) => await co.Yield(n);
@@ -235,6 +255,79 @@ public static partial class ConformanceTemplates
             {
                 log.Add("finally");
             }
+        }
+    }
+
+    // API.md section 4: MoveNext resumes the await with default(TSend), for reference and value types alike.
+    [Coroutine]
+    public static async Coroutine<string> SentOrDefault(Yielder<int, string> co)
+    {
+        string sent = await co.Yield(1);
+        return sent ?? "null";
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> SentPlusOne(Yielder<int, int> co) => await co.Yield(1) + 1;
+
+    // API.md sections 3 and 4: an exception the body raises while handling a Throw escapes Throw instead.
+    [Coroutine]
+    public static async Coroutine ReplacesWhatItCatches(Exception replacement, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (FormatException)
+        {
+            throw replacement;
+        }
+    }
+
+    // API.md section 4: a suspension point enclosed by a finally only (nothing that catches the exit).
+    [Coroutine]
+    public static async Coroutine FinallyOnly(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+            log.Add("resumed");
+        }
+        finally
+        {
+            log.Add("finally");
+        }
+    }
+
+    // API.md section 4: a body that catches Close's exit and yields has ignored it; it is handled, so resuming continues.
+    [Coroutine]
+    public static async Coroutine CatchExitAndYield(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("caught exit");
+            await co.Yield(5);
+            log.Add("after 5");
+        }
+
+        await co.Yield(6);
+        log.Add("end");
+    }
+
+    // API.md section 4: a body that catches Close's exit and raises another exception instead.
+    [Coroutine]
+    public static async Coroutine CatchExitAndRaise(Exception other, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            throw other;
         }
     }
 
@@ -530,6 +623,19 @@ public static partial class ConvertingTemplates
             log.Add("ints finally");
         }
     }
+
+    // A sub that takes int? awaited by a delegator that takes int (nullable conversion of sent values).
+    [Coroutine]
+    public static async Coroutine TakesNullable(List<string> log, Yielder<int, int?> co)
+    {
+        int? a = await co.Yield(1);
+        log.Add("got " + (a?.ToString() ?? "null"));
+        int? b = await co.Yield(2);
+        log.Add("got " + (b?.ToString() ?? "null"));
+    }
+
+    [Coroutine]
+    public static async Coroutine SendsInts(List<string> log, Yielder<int, int> co) => await TakesNullable(log);
 
     // int values along a chain of long, short values sent into a sub that takes int.
     [Coroutine]

@@ -115,6 +115,19 @@ public sealed class ConvertingDelegationConformanceTests
     }
 
     [Fact]
+    public void MoveNextOnTheDelegatorSendsItsOwnDefaultConverted()
+    {
+        // README, "Delegation conversions": MoveNext resumes the sub as Send(default(TSend)) does, converted.
+        var log = new List<string>();
+        var co = C.SendsInts(log);
+        Assert.True(co.MoveNext());
+        Assert.True(co.MoveNext());
+        Assert.Equal(2, co.Current);
+        Assert.False(co.Send(5));
+        Assert.Equal(new[] { "got 0", "got 5" }, log);
+    }
+
+    [Fact]
     public void BoxedValuesPassAlongAChainOfObject()
     {
         var log = new List<string>();

@@ -35,6 +35,19 @@ public sealed class DelegationEdgesConformanceTests
         Assert.Equal(CoroutineState.Faulted, co.State);
     }
 
+    [Fact]
+    public void AwaitingASubThatAlreadyStartedResumesItWhereItIsSuspended()
+    {
+        // PEP 380: `yield from` begins with next(sub), so the value the sub yielded before is not yielded again.
+        var sub = B.Numbers();
+        Assert.True(sub.MoveNext());
+        Assert.Equal(1, sub.Current);
+        var co = B.AwaitWithResult(sub);
+        Assert.Equal(new[] { 2 }, co.ToArray());
+        Assert.Equal("result 3", co.Result);
+        Assert.Equal(CoroutineState.Completed, sub.State);
+    }
+
     [Theory]
     [InlineData(CoroutineState.Faulted)]
     [InlineData(CoroutineState.Closed)]
