@@ -18,9 +18,12 @@ public sealed class BehaviourTests
     public void GeneratedClassHasTheContractShape()
     {
         Templates.FibonacciCoroutine fib = Templates.Fibonacci(3);
-        Assert.IsAssignableFrom<Coroutine<int, Unit, Unit>>(fib);
-        Assert.True(typeof(Templates.FibonacciCoroutine).IsSealed);
-        Assert.True(typeof(Templates.FibonacciCoroutine).IsNested);
+        Type generated = typeof(Templates.FibonacciCoroutine);
+        Assert.Equal("FibonacciCoroutine", generated.Name);
+        Assert.Equal(typeof(Templates), generated.DeclaringType);
+        Assert.Equal(typeof(Coroutine<int, Unit, Unit>), generated.BaseType); // Yielder<int>: TSend = Unit; Coroutine: TReturn = Unit
+        Assert.Equal(typeof(Coroutine<int, Unit, int>), typeof(Templates.CountDownCoroutine).BaseType);
+        Assert.True(generated.IsSealed);
         Assert.Equal(CoroutineState.Created, fib.State);
         Assert.Same(fib, fib.GetEnumerator());
     }
