@@ -209,6 +209,17 @@ public sealed class BehaviourTests
         Assert.Equal(CoroutineState.Suspended, stubborn.State);
         Assert.Equal(99, stubborn.Current);
         Assert.Equal(new[] { "refusing to exit" }, log);
+
+        // The body handled the exit: resuming continues after that yield, and nothing is re-raised.
+        Assert.False(stubborn.MoveNext());
+        Assert.Equal(CoroutineState.Completed, stubborn.State);
+
+        // Closed again at that yield, outside the catch: the exit escapes the body, which ends Closed.
+        var again = Templates.Stubborn(new List<string>());
+        again.MoveNext();
+        Assert.Throws<InvalidOperationException>(() => again.Close());
+        again.Close();
+        Assert.Equal(CoroutineState.Closed, again.State);
     }
 
     [Fact]

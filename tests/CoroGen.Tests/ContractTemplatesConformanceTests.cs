@@ -180,7 +180,8 @@ public static partial class ConformanceTemplates
     }
 
     // API.md section 4: a clause catching a type parameter names the exit only when the type argument is CoroutineExitException;
-    // with Exception it is a catch (Exception), which the exit passes. Around a suspension point and around a raised exit.
+    // with Exception it is a catch (Exception), which the exit passes. Around a suspension point (Close's exit) and around a
+    // raised exit (a try without a suspension point, copied as it is).
     [Coroutine]
     public static async Coroutine CatchOfATypeParameter<TException>(List<string> log, Yielder<int> co)
         where TException : Exception
@@ -195,23 +196,16 @@ public static partial class ConformanceTemplates
         }
 
         await co.Yield(2);
-    }
-
-    [Coroutine]
-    public static async Coroutine CatchOfATypeParameterAroundARaisedExit<TException>(List<string> log, Yielder<int> co)
-        where TException : Exception
-    {
-        await co.Yield(1);
         try
         {
             throw new CoroutineExitException();
         }
         catch (TException e)
         {
-            log.Add("caught " + e.GetType().Name);
+            log.Add("caught raised " + e.GetType().Name);
         }
 
-        await co.Yield(2);
+        await co.Yield(3);
     }
 
     // API.md section 4: a catch (Exception) with a filter around a suspension point does not see Close's exit either.
@@ -269,9 +263,9 @@ public static partial class ConformanceTemplates
     [Coroutine]
     public static async Coroutine<int> SentPlusOne(Yielder<int, int> co) => await co.Yield(1) + 1;
 
-    // API.md sections 3 and 4: an exception the body raises while handling a Throw escapes Throw instead.
+    // API.md sections 3 and 4: an exception the body raises while handling a Throw, or Close's exit, escapes instead.
     [Coroutine]
-    public static async Coroutine ReplacesWhatItCatches(Exception replacement, Yielder<int> co)
+    public static async Coroutine RaisesInstead(Exception replacement, Yielder<int> co)
     {
         try
         {
@@ -281,53 +275,9 @@ public static partial class ConformanceTemplates
         {
             throw replacement;
         }
-    }
-
-    // API.md section 4: a suspension point enclosed by a finally only (nothing that catches the exit).
-    [Coroutine]
-    public static async Coroutine FinallyOnly(List<string> log, Yielder<int> co)
-    {
-        try
-        {
-            await co.Yield(1);
-            log.Add("resumed");
-        }
-        finally
-        {
-            log.Add("finally");
-        }
-    }
-
-    // API.md section 4: a body that catches Close's exit and yields has ignored it; it is handled, so resuming continues.
-    [Coroutine]
-    public static async Coroutine CatchExitAndYield(List<string> log, Yielder<int> co)
-    {
-        try
-        {
-            await co.Yield(1);
-        }
         catch (CoroutineExitException)
         {
-            log.Add("caught exit");
-            await co.Yield(5);
-            log.Add("after 5");
-        }
-
-        await co.Yield(6);
-        log.Add("end");
-    }
-
-    // API.md section 4: a body that catches Close's exit and raises another exception instead.
-    [Coroutine]
-    public static async Coroutine CatchExitAndRaise(Exception other, Yielder<int> co)
-    {
-        try
-        {
-            await co.Yield(1);
-        }
-        catch (CoroutineExitException)
-        {
-            throw other;
+            throw replacement;
         }
     }
 
