@@ -120,6 +120,44 @@ public sealed class GeneratedCodeCompatibilityTests
         Assert.Empty(run.CompilationErrors);
     }
 
+    // A static template named Main (docs/scheduler.md runs `loop.Run(Main())`) gets a factory Main() that the compiler takes
+    // for an entry point candidate; in a program it warns on the template (the user's own method) but not on the factory.
+    [Theory]
+    [InlineData("TopLevelStatements.cs", "System.Console.WriteLine(string.Join(\" \", Program.Main()));")]
+    [InlineData("ClassicMain.cs", "static class Start { static void Main() => System.Console.WriteLine(string.Join(\" \", Program.Main())); }")]
+    public void AFactoryNamedMainAddsNoEntryPointWarning(string path, string entryPoint)
+    {
+        const string templates = """
+            using CoroGen;
+
+            public static partial class Program
+            {
+                [Coroutine]
+                public static async Coroutine Main(Yielder<int> co) { await co.Yield(1); }
+
+                [Coroutine]
+                public static async Coroutine Main<T>(T value, Yielder<T> co) { await co.Yield(value); }
+            }
+
+            public static partial class Generic<T>
+            {
+                [Coroutine]
+                public static async Coroutine Main(T value, Yielder<T> co) { await co.Yield(value); }
+            }
+            """;
+        var trees = new[] { CSharpSyntaxTree.ParseText(entryPoint, GeneratorHarness.ParseOptions, path), CSharpSyntaxTree.ParseText(templates, GeneratorHarness.ParseOptions, "Templates.cs") };
+        CSharpCompilation compilation = CSharpCompilation.Create("Program", trees, GeneratorHarness.MetadataReferences,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable, generalDiagnosticOption: ReportDiagnostic.Error, warningLevel: 9999));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+
+        ImmutableArray<Diagnostic> diagnostics = output.GetDiagnostics();
+        Assert.Equal(3, output.SyntaxTrees.Count(t => !trees.Contains(t)));
+        Assert.Contains(diagnostics, d => d.Id is "CS0028" or "CS0402" or "CS7022" && d.Location.SourceTree == trees[1]); // the template's own
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && !trees.Contains(tree)));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error && d.Id is not ("CS0028" or "CS0402" or "CS7022"));
+    }
+
     private static (string Id, string Path, int Line) MappedLine(Diagnostic d)
     {
         FileLinePositionSpan span = d.Location.GetMappedLineSpan();

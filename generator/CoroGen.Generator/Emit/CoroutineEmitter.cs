@@ -93,6 +93,15 @@ internal static class CoroutineEmitter
         w.Line("/// </summary>");
         string modifiers = model.Accessibility + (model.IsStatic ? " static" : string.Empty);
         string args = model.FactoryArguments;
+
+        // A static factory named Main is an entry point candidate to the compiler, which warns that it is not one (wrong
+        // signature, generic, or top-level statements present); the template itself already gets that warning.
+        bool entryPointLookalike = model.IsStatic && model.TemplateName == "Main";
+        if (entryPointLookalike)
+        {
+            w.Directive("#pragma warning disable CS0028, CS0402, CS7022 // the factory of a template named Main is no entry point");
+        }
+
         w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
@@ -102,6 +111,10 @@ internal static class CoroutineEmitter
 
         w.Line($"=> new {classType}({args});");
         w.Dedent();
+        if (entryPointLookalike)
+        {
+            w.Directive("#pragma warning restore CS0028, CS0402, CS7022");
+        }
     }
 
     private static void WriteClass(IndentedWriter w, TemplateModel model, bool lineDirectives)
