@@ -33,6 +33,14 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain(run.Sources, s => s.HintName.EndsWith(".F.g.cs", System.StringComparison.Ordinal)); // nothing is generated for a template that cannot be lowered
     }
 
+    [Fact]
+    public void AnUnhoistableLocalIsNamedWithTheTypeItWasDeclaredWith()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        var point = new { X = 1 };\n        await co.Yield(point.X);\n    }\n}");
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.StartsWith("The local 'point' of type '<anonymous type: int X>' must become a field", diagnostic.GetMessage());
+    }
+
     [Theory]
     [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co) { await co.Yield(1); }\n}")]
     [InlineData("public partial class Outer\n{\n    public partial class Inner\n    {\n        [Coroutine]\n        public static async Coroutine F(int n, Yielder<int> co) { await co.Yield(n); }\n    }\n}")]

@@ -292,7 +292,8 @@ internal static class HoistingPass
             null;
         if (problem is not null)
         {
-            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.ToDisplayString(), problem,
+            // Without the top-level annotation: 'var' makes a reference type 'T?' (an anonymous type read '<anonymous type: ...>?').
+            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(), problem,
                 "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type");
             return;
         }
