@@ -18,6 +18,7 @@ public sealed class DiagnosticTests
     [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Words();\n    }\n}")]
     [InlineData("COROGEN009", "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Numbers(Yielder<long> co) { await co.Yield(1); }\n\n    [Coroutine]\n    public static async Coroutine F(Coroutine<long, Unit, Unit> numbers, Yielder<int> co)\n    {\n        await numbers;\n    }\n}")]
     [InlineData("COROGEN012", "public class Counter { public int Value { get; set; } }\n\npublic partial class Host : Counter\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co)\n    {\n        base.Value = 0;\n        await co.Yield(Value);\n    }\n}")]
+    [InlineData("COROGEN012", "public partial class Host(int start)\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co)\n    {\n        int.TryParse(\"5\", out start);\n        await co.Yield(start);\n    }\n}")]
     public void ReportsTheDiagnosticAtTheNode(string id, string source)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);
@@ -50,6 +51,7 @@ public sealed class DiagnosticTests
     [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Words(Yielder<string> co) { await co.Yield(\"a\"); }\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<object> co)\n    {\n        await Words();\n    }\n}")]
     [InlineData("public partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(this.ToString());\n    }\n}")]
     [InlineData("public class Animal { public virtual string Sound(int times) => \"...\"; public string Name { get; set; } = \"animal\"; }\n\npublic partial class Dog : Animal\n{\n    public override string Sound(int times) => \"woof\";\n\n    [Coroutine]\n    public async Coroutine F(Yielder<string> co)\n    {\n        await co.Yield(base.Sound(2) + base.Name + base.ToString());\n    }\n}")]
+    [InlineData("public partial class Host(int start)\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co)\n    {\n        int.TryParse(\"5\", out int parsed);\n        start += parsed;\n        await co.Yield(start++);\n    }\n}")]
     public void NearMissesAreClean(string source)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);

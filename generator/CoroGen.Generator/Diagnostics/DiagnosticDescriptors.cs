@@ -65,10 +65,10 @@ internal static class DiagnosticDescriptors
         "A pattern variable lives across suspension points",
         "The pattern variable '{0}' is declared in a statement whose block contains a suspension point, which CoroGen does not lower yet; declare the variable first and assign it, for example 'T {0} = default; if (o is T t) {0} = t;'");
 
-    public static readonly DiagnosticDescriptor BaseAccess = Error(
+    public static readonly DiagnosticDescriptor UnforwardableAccess = Error(
         "COROGEN012",
-        "A coroutine template uses 'base'",
-        "The [Coroutine] template uses 'base', which the generated class cannot reach; call the base member through a helper method of the containing type");
+        "A coroutine template uses 'base' or a primary constructor parameter in a way CoroGen cannot forward",
+        "The [Coroutine] template uses {0}, which the generated class can reach only through a proxy that cannot forward this use; {1}");
 
     public static readonly DiagnosticDescriptor TemplateCalledDirectly = Warning(
         "COROGEN013",
@@ -113,7 +113,7 @@ internal static class DiagnosticDescriptors
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
-        UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, BaseAccess, TemplateCalledDirectly,
+        UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
         FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, InternalError,
     };
 

@@ -40,10 +40,11 @@ internal static class CoroutineEmitter
         WriteFactory(w, model);
         foreach (string member in model.ContainingTypeMembers)
         {
+            string[] lines = member.Split('\n'); // its summary, then its declaration
             w.Line();
-            w.Line("/// <summary>Lets the generated class call a member of this type's base, as the template's <c>base.</c> does.</summary>");
+            w.Line(lines[0]);
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CoroGen\", \"{GeneratorVersion}\")]");
-            w.Line(member);
+            w.Line(lines[1]);
         }
 
         w.Line();

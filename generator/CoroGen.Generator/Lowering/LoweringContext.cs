@@ -160,10 +160,11 @@ internal sealed partial class LoweringContext
     public List<BodyLine> Body { get; } = new();
 
     /// <summary>
-    /// Proxies the generated class calls for <c>base.M(...)</c> and <c>base.P</c> (a nested class cannot reach its
-    /// container's base): the proxy's name for each base member, and its declaration, added to the containing type.
+    /// Proxies the generated class calls for <c>base.M(...)</c> and <c>base.P</c>, and for the containing type's primary
+    /// constructor parameters (a nested class can reach neither): the proxy's name for each member, and its summary and
+    /// declaration (one line each), added to the containing type.
     /// </summary>
-    public Dictionary<string, string> BaseProxies { get; } = new(System.StringComparer.Ordinal);
+    public Dictionary<string, string> Proxies { get; } = new(System.StringComparer.Ordinal);
 
     /// <summary>Local functions that capture per-iteration (boxed) locals, and those locals, in parameter order.</summary>
     public Dictionary<ISymbol, List<ISymbol>> BoxedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);

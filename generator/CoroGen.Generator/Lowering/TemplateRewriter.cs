@@ -79,7 +79,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return ParseExpression(symbol.ToDisplayString(SymbolFormats.FullyQualified)).WithTriviaFrom(node);
         }
 
-        return ImplicitThisMember(node, symbol) ?? node;
+        return PrimaryConstructorParameter(node, symbol) ?? ImplicitThisMember(node, symbol) ?? node;
     }
 
     // A local function that captures boxes, converted to a delegate: a lambda that calls it with this iteration's boxes.
@@ -246,18 +246,50 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     {
         string name = $"{context.Template.Name}_Base_{suffix}";
         string key = member.ToDisplayString(SymbolFormats.FullyQualified) + "#" + name;
-        if (!context.BaseProxies.ContainsKey(key))
+        if (!context.Proxies.ContainsKey(key))
         {
             string[] parts = signatureAndReturn().Split('|');
-            context.BaseProxies[key] = $"private {parts[1]} {name}{parts[0]}";
+            context.Proxies[key] = "/// <summary>Lets the generated class call a member of this type's base, as the template's <c>base.</c> does.</summary>\n"
+                + $"private {parts[1]} {name}{parts[0]}";
         }
 
         return name;
     }
 
+    // A primary constructor parameter of the template's type (`class Counter(int start)`), which only the type's own
+    // members can name: read and written through a private property of the type, "{Template}_Primary_{parameter}". It has
+    // no setter in a readonly struct, where the template cannot assign the parameter either.
+    private ExpressionSyntax? PrimaryConstructorParameter(SimpleNameSyntax node, ISymbol symbol)
+    {
+        if (symbol is not IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } constructor } parameter
+            || !constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax))
+        {
+            return null;
+        }
+
+        if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None } or RefExpressionSyntax)
+        {
+            context.Report(DiagnosticDescriptors.UnforwardableAccess, node, $"the primary constructor parameter '{parameter.Name}' by reference",
+                "copy it into a local, pass the local, and assign the parameter from it afterwards");
+            return null;
+        }
+
+        string name = $"{context.Template.Name}_Primary_{parameter.Name}";
+        string key = parameter.ToDisplayString(SymbolFormats.FullyQualified) + "#" + name;
+        if (!context.Proxies.ContainsKey(key))
+        {
+            string escaped = SyntaxFacts.GetKeywordKind(parameter.Name) == SyntaxKind.None ? parameter.Name : "@" + parameter.Name;
+            string setter = constructor.ContainingType is { IsValueType: true, IsReadOnly: true } ? string.Empty : $" set => {escaped} = value;";
+            context.Proxies[key] = $"/// <summary>Lets the generated class read and write the primary constructor parameter <c>{parameter.Name}</c>, as the template does.</summary>\n"
+                + $"private {parameter.Type.ToDisplayString(SymbolFormats.FullyQualified)} {name} {{ get => {escaped};{setter} }}";
+        }
+
+        return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), IdentifierName(name)).WithTriviaFrom(node);
+    }
+
     public override SyntaxNode? VisitBaseExpression(BaseExpressionSyntax node)
     {
-        context.Report(DiagnosticDescriptors.BaseAccess, node);
+        context.Report(DiagnosticDescriptors.UnforwardableAccess, node, "'base'", "call the base member through a helper method of the containing type");
         return node;
     }
 

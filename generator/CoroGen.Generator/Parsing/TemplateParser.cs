@@ -144,7 +144,7 @@ internal static class TemplateParser
             Fields: context.Fields.ToEquatableArray(),
             States: context.States.ToEquatableArray(),
             Body: context.Body.ToEquatableArray(),
-            ContainingTypeMembers: context.BaseProxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
+            ContainingTypeMembers: context.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
             ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
         return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
     }
