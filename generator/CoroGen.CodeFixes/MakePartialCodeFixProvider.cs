@@ -4,6 +4,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using CoroGen.Generator.Analyzers;
 using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
@@ -33,7 +34,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        foreach (Diagnostic diagnostic in context.Diagnostics.Where(d => !d.Properties.ContainsKey(TemplateSignatureAnalyzer.FileLocalProperty)))
         {
             context.RegisterCodeFix(
                 CodeAction.Create($"Make '{type.Identifier.ValueText}' partial", ct => MakePartial(context.Document, root, type, ct), equivalenceKey: nameof(MakePartialCodeFixProvider)),

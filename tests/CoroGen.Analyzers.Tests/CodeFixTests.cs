@@ -87,6 +87,20 @@ public sealed class CodeFixTests
     }
 
     [Fact]
+    public async Task AFileLocalTypeGetsNoFix()
+    {
+        const string source = """
+            using CoroGen;
+            file static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Ones(Yielder<int> co) { await co.Yield(1); }
+            }
+            """;
+        Assert.Empty(await AnalyzerHarness.Actions(source, new MakePartialCodeFixProvider(), "COROGEN001", out _));
+    }
+
+    [Fact]
     public async Task SeveralYieldersGetNoFix()
     {
         const string source = """

@@ -67,6 +67,21 @@ public sealed class SignatureAnalyzerTests
         Assert.Equal(new[] { "Outer", "Inner" }, diagnostics.Select(Text));
     }
 
+    // A file-local type cannot be extended by the generated file, partial or not: reported, and nothing is generated (which
+    // would declare a second, unrelated type of that name).
+    [Fact]
+    public void AFileLocalTypeCannotHoldATemplate()
+    {
+        var (analyzer, generator, run) = AnalyzerHarness.Build(Valid.Replace("public static partial class", "file static partial class"));
+        Diagnostic d = Assert.Single(analyzer);
+        Assert.Equal("COROGEN001", d.Id);
+        Assert.Equal("Examples", Text(d));
+        Assert.Contains("Type 'Examples' contains the [Coroutine] template 'CountDown' but is file-local ('file')", d.GetMessage());
+        Assert.Equal("true", d.Properties[TemplateSignatureAnalyzer.FileLocalProperty]);
+        Assert.Empty(generator);
+        Assert.Empty(run.GeneratedTrees);
+    }
+
     [Fact]
     public void TypeWithoutTemplatesNeedNotBePartial() =>
         // No COROGEN001; the method without [Coroutine] is reported for what it is, a template without its attribute.

@@ -22,6 +22,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), otherwise "several".</summary>
     public const string YielderCountProperty = "YielderCount";
 
+    /// <summary>Set on a COROGEN001 that a file-local type gets, which 'partial' would not fix (the code fix skips it).</summary>
+    public const string FileLocalProperty = "FileLocal";
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ContainingTypeNotPartial,
@@ -105,7 +108,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // COROGEN001, once per declaration of a type that is not partial but holds a template (directly or in a nested type).
+    // COROGEN001, once per declaration of a type that is not partial but holds a template (directly or in a nested type), and
+    // once for a file-local type that holds one: the generated code, in a file of its own, could not extend either.
     private static void AnalyzeContainingType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -119,8 +123,16 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         {
             if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !TemplateSignature.IsPartial(declaration))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, template.Name));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, template.Name,
+                    $"is not partial; add the 'partial' modifier to '{type.Name}' (and to every type that contains it) so CoroGen can add the generated class to it"));
             }
+        }
+
+        if (type.IsFileLocal && type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax fileLocal)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, fileLocal.Identifier.GetLocation(),
+                ImmutableDictionary<string, string?>.Empty.Add(FileLocalProperty, "true"), type.Name, template.Name,
+                $"is file-local ('file'), and CoroGen adds the generated class in a file of its own, which cannot extend it; remove 'file' from '{type.Name}' (make it 'internal', or nest it as 'private', to keep it hidden)"));
         }
     }
 

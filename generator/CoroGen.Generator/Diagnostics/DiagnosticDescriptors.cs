@@ -12,8 +12,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
         "COROGEN001",
-        "The type containing a coroutine template must be partial",
-        "Type '{0}' contains the [Coroutine] template '{1}' but is not partial; add the 'partial' modifier to '{0}' (and to every type that contains it) so CoroGen can add the generated class to it");
+        "The type containing a coroutine template must be partial and not file-local",
+        "Type '{0}' contains the [Coroutine] template '{1}' but {2}");
 
     public static readonly DiagnosticDescriptor YielderParameter = Error(
         "COROGEN002",

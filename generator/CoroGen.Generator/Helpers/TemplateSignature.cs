@@ -20,6 +20,9 @@ internal static class TemplateSignature
 
     public static bool IsPartial(TypeDeclarationSyntax declaration) => declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
 
+    /// <summary>Whether the generated code, in a file of its own, can add members to <paramref name="declaration"/>: a partial type that is not file-local.</summary>
+    public static bool IsExtensible(TypeDeclarationSyntax declaration) => IsPartial(declaration) && !declaration.Modifiers.Any(SyntaxKind.FileKeyword);
+
     /// <summary>How many parameters of <paramref name="method"/> are a Yielder (a template needs exactly one).</summary>
     public static int YielderCount(IMethodSymbol method) => method.Parameters.Count(p => CoroutineTypes.IsYielder(p.Type));
 
@@ -46,5 +49,5 @@ internal static class TemplateSignature
         && method.IsAsync
         && ReturnsCoroutine(method)
         && YielderCount(method) == 1
-        && declaration.Ancestors().OfType<TypeDeclarationSyntax>().All(IsPartial);
+        && declaration.Ancestors().OfType<TypeDeclarationSyntax>().All(IsExtensible);
 }
