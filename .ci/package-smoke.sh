@@ -7,7 +7,8 @@
 #     warning wave and a '#nullable disable' file compiles its templates with no warning (it is not run: the machine may
 #     have only the .NET 10 runtime);
 #  4. a project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
-#     (applied by 'dotnet format') makes it build and run.
+#     (applied by 'dotnet format') makes it build and run;
+#  5. a template in a C# 14 extension block gets COROGEN001 at the block, saying what to write instead.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -194,3 +195,34 @@ grep -q "^static partial class Letters" Mistake/Program.cs || { echo "the COROGE
 fixed=$(cd Mistake && dotnet run --no-restore)
 [ "$fixed" = "a b c" ] || { echo "after the code fix: $fixed"; exit 1; }
 echo "the code fix made 'Letters' partial; the project runs: $fixed"
+
+echo "-- a template in a C# 14 extension block"
+# Only the SDK's compiler knows extension blocks (the test projects' Roslyn does not): the analyzer must name the mistake
+# where it stands instead of reporting a type without a name and no location.
+new_project Extension
+cat > Extension/Program.cs <<'CS'
+using System;
+using CoroGen;
+
+Console.WriteLine(string.Join(" ", "abc".Letters()));
+
+static partial class Strings
+{
+    extension(string s)
+    {
+        [Coroutine]
+        public async Coroutine Letters(Yielder<char> co)
+        {
+            foreach (char c in s)
+                await co.Yield(c);
+        }
+    }
+}
+CS
+(cd Extension && dotnet restore --packages "$work/packages" >/dev/null)
+if build=$(cd Extension && dotnet build --no-restore 2>&1); then
+  echo "$build" | tail -5; echo "a template in an extension block built without COROGEN001"; exit 1
+fi
+grep -q "Program.cs(8,5): error COROGEN001: Type 'extension(string s)' contains the \[Coroutine\] template 'Letters' but is an extension block" <<<"$build" \
+  || { echo "$build" | grep -E "error|warn" | head -10; echo "expected COROGEN001 on the extension block"; exit 1; }
+echo "the analyzer reports: $(grep -o "error COROGEN001: [^;]*" <<<"$build" | head -1)"

@@ -34,7 +34,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics.Where(d => !d.Properties.ContainsKey(TemplateSignatureAnalyzer.FileLocalProperty)))
+        foreach (Diagnostic diagnostic in context.Diagnostics.Where(d => !d.Properties.ContainsKey(TemplateSignatureAnalyzer.PartialDoesNotFixProperty)))
         {
             context.RegisterCodeFix(
                 CodeAction.Create($"Make '{type.Identifier.ValueText}' partial", ct => MakePartial(context.Document, root, type, ct), equivalenceKey: nameof(MakePartialCodeFixProvider)),

@@ -77,7 +77,7 @@ public sealed class SignatureAnalyzerTests
         Assert.Equal("COROGEN001", d.Id);
         Assert.Equal("Examples", Text(d));
         Assert.Contains("Type 'Examples' contains the [Coroutine] template 'CountDown' but is file-local ('file')", d.GetMessage());
-        Assert.Equal("true", d.Properties[TemplateSignatureAnalyzer.FileLocalProperty]);
+        Assert.Equal("true", d.Properties[TemplateSignatureAnalyzer.PartialDoesNotFixProperty]);
         Assert.Empty(generator);
         Assert.Empty(run.GeneratedTrees);
     }

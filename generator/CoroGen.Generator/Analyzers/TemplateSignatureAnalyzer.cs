@@ -22,8 +22,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), otherwise "several".</summary>
     public const string YielderCountProperty = "YielderCount";
 
-    /// <summary>Set on a COROGEN001 that a file-local type gets, which 'partial' would not fix (the code fix skips it).</summary>
-    public const string FileLocalProperty = "FileLocal";
+    /// <summary>Set on a COROGEN001 that 'partial' would not fix (a file-local type, an extension block): the code fix skips it.</summary>
+    public const string PartialDoesNotFixProperty = "PartialDoesNotFix";
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -108,8 +108,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // COROGEN001, once per declaration of a type that is not partial but holds a template (directly or in a nested type), and
-    // once for a file-local type that holds one: the generated code, in a file of its own, could not extend either.
+    // COROGEN001, once per declaration of a type that is not partial but holds a template (directly or in a nested type),
+    // once for a file-local type that holds one, and on a C# 14 extension block holding one: the generated code, in a file of
+    // its own, could extend none of them.
     private static void AnalyzeContainingType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -121,7 +122,13 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
-            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !TemplateSignature.IsPartial(declaration))
+            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax { Keyword.ValueText: "extension" } extension)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, extension.Keyword.GetLocation(),
+                    ImmutableDictionary<string, string?>.Empty.Add(PartialDoesNotFixProperty, "true"), extension.Keyword.ValueText + extension.ParameterList, template.Name,
+                    $"is an extension block, to which CoroGen cannot add a factory and a class; declare the template as a classic extension method of the enclosing static class instead ('static async Coroutine {template.Name}(this ReceiverType receiver, ..., Yielder<...> co)'), whose factory is an extension method too"));
+            }
+            else if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !TemplateSignature.IsPartial(declaration))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, template.Name,
                     $"is not partial; add the 'partial' modifier to '{type.Name}' (and to every type that contains it) so CoroGen can add the generated class to it"));
@@ -131,7 +138,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         if (type.IsFileLocal && type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax fileLocal)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, fileLocal.Identifier.GetLocation(),
-                ImmutableDictionary<string, string?>.Empty.Add(FileLocalProperty, "true"), type.Name, template.Name,
+                ImmutableDictionary<string, string?>.Empty.Add(PartialDoesNotFixProperty, "true"), type.Name, template.Name,
                 $"is file-local ('file'), and CoroGen adds the generated class in a file of its own, which cannot extend it; remove 'file' from '{type.Name}' (make it 'internal', or nest it as 'private', to keep it hidden)"));
         }
     }
