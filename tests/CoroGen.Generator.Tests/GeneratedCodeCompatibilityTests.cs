@@ -120,6 +120,26 @@ public sealed class GeneratedCodeCompatibilityTests
         Assert.Empty(run.CompilationErrors);
     }
 
+    // A template C# rejects as an async method gets the compiler's error on its own line, and no generated code to repeat it.
+    [Theory]
+    [InlineData("ref int x", "CS1988")]
+    [InlineData("System.Span<int> xs", "CS4012")]
+    public void AParameterAsyncMethodsCannotHaveGetsOnlyTheCompilersError(string parameter, string error)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run($$"""
+            using CoroGen;
+
+            public static partial class Host
+            {
+                [Coroutine]
+                public static async Coroutine F({{parameter}}, Yielder<int> co) { await co.Yield(1); }
+            }
+            """);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.Sources);
+        Assert.Equal(new[] { error }, run.CompilationErrors.Select(d => d.Id));
+    }
+
     // A static template named Main (docs/scheduler.md runs `loop.Run(Main())`) gets a factory Main() that the compiler takes
     // for an entry point candidate; in a program it warns on the template (the user's own method) but not on the factory.
     [Theory]

@@ -43,9 +43,14 @@ internal static class TemplateSignature
         : declaration.Modifiers.Any(SyntaxKind.OverrideKeyword) ? "override"
         : null;
 
-    /// <summary>True when the template breaks none of the signature rules, so the generator can lower it.</summary>
+    /// <summary>
+    /// True when the template breaks none of the signature rules, so the generator can lower it. A parameter that C# does
+    /// not allow in an async method (ref, in or out: CS1988; a ref struct: CS4012) already gets the compiler's error on the
+    /// template, which generated code would only repeat in worse words.
+    /// </summary>
     public static bool IsValid(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
         OverridableModifier(method, declaration) is null
+        && method.Parameters.All(p => p.RefKind == RefKind.None && !p.Type.IsRefLikeType)
         && method.IsAsync
         && ReturnsCoroutine(method)
         && YielderCount(method) == 1
