@@ -136,6 +136,6 @@ public sealed class CatalogueTests
         return run.GeneratorDiagnostics.AddRange(analyzer);
     }
 
-    private static string[] CodeBlocks(string markdown) =>
+    internal static string[] CodeBlocks(string markdown) =>
         Regex.Matches(markdown, "```csharp\\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToArray();
 }

@@ -50,6 +50,22 @@ internal static class GeneratorHarness
         return new GeneratorRun(driver, driver.GetRunResult(), output);
     }
 
+    /// <summary>
+    /// Runs the generator over several files compiled as <paramref name="kind"/> (a program with top-level statements, say),
+    /// with warnings as errors at every warning wave, as a strict user project would; returns the compilation after it.
+    /// </summary>
+    public static Compilation RunFiles(OutputKind kind, params (string Path, string Text)[] files)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            "Program",
+            files.Select(f => CSharpSyntaxTree.ParseText(f.Text, ParseOptions, f.Path)),
+            References.Value,
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, generalDiagnosticOption: ReportDiagnostic.Error, warningLevel: 9999));
+        CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        return output;
+    }
+
     /// <summary>Runs the generator over one template file that must generate cleanly; returns its one generated source.</summary>
     public static string GenerateOne(string source)
     {
