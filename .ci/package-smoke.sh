@@ -42,6 +42,17 @@ new_project() {
   (cd "$1" && dotnet new console -n "$1" -o . --force >/dev/null && dotnet add package CoroGen --version "$version" --no-restore >/dev/null)
 }
 
+# Restores and builds project $1, which must fail with an error matching $2 (a grep pattern); prints CoroGen's error.
+expect_build_error() {
+  (cd "$1" && dotnet restore --packages "$work/packages" >/dev/null)
+  local build
+  if build=$(cd "$1" && dotnet build --no-restore 2>&1); then
+    echo "$build" | tail -5; echo "$1 built without the expected error: $2"; exit 1
+  fi
+  grep -q "$2" <<<"$build" || { echo "$build" | grep -E "error|warn" | head -10; echo "expected: $2"; exit 1; }
+  echo "the analyzer reports: $(grep -o "error COROGEN[0-9]*: [^;]*" <<<"$build" | head -1)"
+}
+
 echo "-- a new console project"
 new_project Smoke
 sed -i 's:</PropertyGroup>:  <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>\n  </PropertyGroup>:' Smoke/Smoke.csproj
@@ -183,13 +194,7 @@ static class Letters
     }
 }
 CS
-(cd Mistake && dotnet restore --packages "$work/packages" >/dev/null)
-if build=$(cd Mistake && dotnet build --no-restore 2>&1); then
-  echo "$build" | tail -5; echo "a template in a type that is not partial built without COROGEN001"; exit 1
-fi
-grep -q "Program.cs(6,14): error COROGEN001: Type 'Letters' contains the \[Coroutine\] template 'Abc' but is not partial" <<<"$build" \
-  || { echo "$build" | grep -E "error|warn" | head -10; echo "expected COROGEN001 on 'Letters'"; exit 1; }
-echo "the analyzer reports: $(grep -o "error COROGEN001: [^;]*" <<<"$build" | head -1)"
+expect_build_error Mistake "Program.cs(6,14): error COROGEN001: Type 'Letters' contains the \[Coroutine\] template 'Abc' but is not partial"
 (cd Mistake && dotnet format analyzers --no-restore --diagnostics COROGEN001 --severity error >/dev/null 2>&1) || true
 grep -q "^static partial class Letters" Mistake/Program.cs || { echo "the COROGEN001 code fix did not make 'Letters' partial"; exit 1; }
 fixed=$(cd Mistake && dotnet run --no-restore)
@@ -219,10 +224,4 @@ static partial class Strings
     }
 }
 CS
-(cd Extension && dotnet restore --packages "$work/packages" >/dev/null)
-if build=$(cd Extension && dotnet build --no-restore 2>&1); then
-  echo "$build" | tail -5; echo "a template in an extension block built without COROGEN001"; exit 1
-fi
-grep -q "Program.cs(8,5): error COROGEN001: Type 'extension(string s)' contains the \[Coroutine\] template 'Letters' but is an extension block" <<<"$build" \
-  || { echo "$build" | grep -E "error|warn" | head -10; echo "expected COROGEN001 on the extension block"; exit 1; }
-echo "the analyzer reports: $(grep -o "error COROGEN001: [^;]*" <<<"$build" | head -1)"
+expect_build_error Extension "Program.cs(8,5): error COROGEN001: Type 'extension(string s)' contains the \[Coroutine\] template 'Letters' but is an extension block"
