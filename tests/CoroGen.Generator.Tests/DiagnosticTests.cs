@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Xunit;
 
@@ -31,7 +32,24 @@ public sealed class DiagnosticTests
         Assert.True(where.StartLinePosition.Line >= 5, "the diagnostic points at the offending node, not the file's start");
         Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
         Assert.DoesNotContain("{", diagnostic.GetMessage()); // every placeholder filled
-        Assert.DoesNotContain(run.Sources, s => s.HintName.EndsWith(".F.g.cs", System.StringComparison.Ordinal)); // nothing is generated for a template that cannot be lowered
+        run.AssertPlaceholder("F", id); // the class and factory, with a body that only throws, so that callers compile
+    }
+
+    // A refused template keeps its factory and class, so its callers compile: the build's only error is the template's own,
+    // at its cause, not a "no argument given for the parameter 'co'" at every call. If the user silences the error anyway,
+    // the placeholder says at run time what was not generated and why.
+    [Fact]
+    public void ARefusedTemplateKeepsItsCallersCompilingAndItsPlaceholderSaysWhy()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine<int> F(IAsyncEnumerable<int> items, Yielder<int, string> co)\n    {\n        await foreach (int x in items) { await co.Yield(x); }\n        return 1;\n    }\n\n    public static object Drive()\n    {\n        var f = F(null!);\n        try { f.MoveNext(); return f.Send(\"a\") ? f.Current : f.Result; }\n        catch (NotSupportedException e) { return e; }\n    }\n}");
+        Assert.Equal("COROGEN006", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+
+        using var stream = new System.IO.MemoryStream();
+        Assert.True(run.Output.Emit(stream).Success);
+        object? outcome = System.Reflection.Assembly.Load(stream.ToArray()).GetType("Host")!.GetMethod("Drive")!.Invoke(null, null);
+        NotSupportedException placeholder = Assert.IsType<NotSupportedException>(outcome);
+        Assert.Equal("The [Coroutine] template Host.F(IAsyncEnumerable<int>, Yielder<int, string>) was not generated because of COROGEN006: fix the template as the build's error says.", placeholder.Message);
     }
 
     [Fact]

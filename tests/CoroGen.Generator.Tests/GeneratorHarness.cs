@@ -86,6 +86,19 @@ internal static class GeneratorHarness
 
         /// <summary>Errors of the whole compilation after generation: the generated code must compile.</summary>
         public IEnumerable<Diagnostic> CompilationErrors => Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error);
+
+        /// <summary>
+        /// Checks what a template the lowering refused with <paramref name="id"/> generates: its class and factory with a body
+        /// that only throws, which compile (no error in generated code: the template's diagnostic is the only thing to fix).
+        /// </summary>
+        public void AssertPlaceholder(string method, string id)
+        {
+            string text = Sources.Single(s => s.HintName.EndsWith("." + method + ".g.cs", StringComparison.Ordinal)).SourceText.ToString();
+            Xunit.Assert.Contains($"throw new global::System.NotSupportedException(\"The [Coroutine] template ", text);
+            Xunit.Assert.Contains($"was not generated because of {id}", text);
+            Xunit.Assert.DoesNotContain("case ", text); // no state machine: nothing of the refused body was lowered
+            Xunit.Assert.Empty(CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != TemplatePath).Select(d => d.ToString()));
+        }
     }
 
     private sealed class LineDirectiveOptions : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider

@@ -107,10 +107,7 @@ internal static class TemplateParser
         var context = new LoweringContext(model, symbol, yielder, yieldType, sendType, returnType, fields, ct);
         BodyLowerer.Lower(method, context);
         diagnostics.AddRange(context.Diagnostics);
-        if (diagnostics.Count > 0)
-        {
-            return Fail(diagnostics.ToArray());
-        }
+        bool lowered = diagnostics.Count == 0;
 
         SyntaxTree tree = method.SyntaxTree;
         string yieldText = yieldType.ToDisplayString(SymbolFormats.FullyQualified);
@@ -141,12 +138,27 @@ internal static class TemplateParser
             FactoryParameters: string.Join(", ", symbol.Parameters
                 .Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder))
                 .Select(p => ParameterText(method, p))),
-            Fields: context.Fields.ToEquatableArray(),
-            States: context.States.ToEquatableArray(),
-            Body: context.Body.ToEquatableArray(),
-            ContainingTypeMembers: context.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray(),
-            ChannelType: context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
-        return new TemplateResult(templateModel, EquatableArray<DiagnosticInfo>.Empty);
+            Fields: lowered ? context.Fields.ToEquatableArray() : fields.ToEquatableArray(),
+            States: lowered ? context.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
+            Body: lowered ? context.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
+            ContainingTypeMembers: lowered ? context.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
+            ChannelType: lowered && context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
+        return new TemplateResult(templateModel, diagnostics.ToEquatableArray());
+    }
+
+    // A template the lowering refused (COROGEN005-018) still gets its class and factory, with a body that only throws: the
+    // build fails with the diagnostic at its cause, and the code that calls the factory compiles instead of adding an error
+    // at every call ("no argument given for the parameter 'co'") that would send the user looking in the wrong place. The
+    // body never runs unless the user silenced the error, and then it says so.
+    private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics)
+    {
+        string ids = string.Join(", ", diagnostics.Select(d => d.DescriptorId).Distinct().OrderBy(id => id, StringComparer.Ordinal));
+        string message = $"The [Coroutine] template {symbol.ToDisplayString(SymbolFormats.Signature)} was not generated because of {ids}: fix the template as the build's error says.";
+        return new[]
+        {
+            new BodyLine(BodyLineKind.Comment, $"Not generated ({ids}): the build reports why. This placeholder keeps the factory's callers compiling.", 0),
+            new BodyLine(BodyLineKind.Code, $"throw new global::System.NotSupportedException({SymbolDisplay.FormatLiteral(message, quote: true)});", 0),
+        }.ToEquatableArray();
     }
 
     private static TemplateResult Fail(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
