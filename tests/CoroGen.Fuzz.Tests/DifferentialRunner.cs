@@ -105,7 +105,8 @@ public static class DifferentialRunner
             : new FuzzFailure("trace mismatch", source, template.Name, string.Join(", ", script.Select(s => s.ToString())), expected, actual);
     }
 
-    private static bool TryBuild(string source, out Assembly? assembly, out AssemblyLoadContext? context, out FuzzFailure? failure)
+    /// <summary>Compiles <paramref name="source"/>, runs the generator on it and loads the result into a collectible context (unload it when done).</summary>
+    internal static bool TryBuild(string source, out Assembly? assembly, out AssemblyLoadContext? context, out FuzzFailure? failure)
     {
         assembly = null;
         context = null;

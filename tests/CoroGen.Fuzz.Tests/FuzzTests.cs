@@ -169,7 +169,7 @@ public sealed class FuzzTests
 
     private static string Message(string op) => op.Substring(op.IndexOf(": ", StringComparison.Ordinal) + 2).TrimEnd(')');
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         string? directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "CoroGen.sln")))
