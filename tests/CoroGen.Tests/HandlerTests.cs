@@ -174,6 +174,8 @@ public sealed partial class HandlerTests
         yield return CorpusEntry.Of("UsingInSwitchSection", H.UsingInSwitchSection, H.UsingInSwitchSection, 3);
         yield return CorpusEntry.Of("MovedHandlersInNestedLoops", H.MovedHandlersInNestedLoops, H.MovedHandlersInNestedLoops, 8);
         yield return CorpusEntry.Of("CatchWithoutVariableRethrows", H.CatchWithoutVariableRethrows, H.CatchWithoutVariableRethrows, 3);
+        yield return CorpusEntry.Of("FinallyThrowDiscardsPendingReturn", H.FinallyThrowDiscardsPendingReturn, H.FinallyThrowDiscardsPendingReturn, 3);
+        yield return CorpusEntry.Of("FinallyThrowDiscardsPendingBreak", H.FinallyThrowDiscardsPendingBreak, H.FinallyThrowDiscardsPendingBreak, 4);
 
         // 39: a re-entrant MoveNext from a lambda the moved-out finally calls.
         yield return CorpusEntry.Pair<int, Unit, Unit>(

@@ -76,6 +76,18 @@ internal sealed partial class BodyLowerer
             handlesExit: true);
         context.FinallyFrames.RemoveAt(context.FinallyFrames.Count - 1);
 
+        if (frame.Branches.Count > 0)
+        {
+            // The landing labels of the exits leaving the try: each records its pending branch once the finally blocks
+            // between the exit and here have run without throwing (see LoweringContext.JumpTo).
+            output.Add(Code($"goto {finallyLabel};", 0));
+            for (int i = 0; i < frame.Branches.Count; i++)
+            {
+                output.Add(new BodyLine(BodyLineKind.Label, frame.Branches[i].Landing, 0));
+                output.Add(Code($"this.@{pendingBranch} = {i + 1}; goto {finallyLabel};", 0));
+            }
+        }
+
         output.Add(Comment("finally"));
         output.Add(new BodyLine(BodyLineKind.Label, finallyLabel, 0));
         LowerStatement(finallyClause.Block, output);
@@ -85,7 +97,7 @@ internal sealed partial class BodyLowerer
             output.Add(new BodyLine(BodyLineKind.Open, $"switch (this.@{pendingBranch}) // the exit that left the try, now taken (through the finally blocks further out)", 0));
             for (int i = 0; i < frame.Branches.Count; i++)
             {
-                (string? label, int depth) = frame.Branches[i];
+                (string? label, int depth, string _) = frame.Branches[i];
                 output.Add(NotStatement(Code($"case {i + 1}: {context.JumpTo(label, depth)}", 0)));
             }
 

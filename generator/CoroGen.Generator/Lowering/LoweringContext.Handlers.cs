@@ -51,8 +51,11 @@ internal sealed partial class LoweringContext
 
     /// <summary>
     /// The statement that jumps to <paramref name="label"/> (null: leaves the template, its result already stored), declared
-    /// inside <paramref name="depth"/> moved-out finally frames: a plain goto, or, when it leaves a frame, a pending-branch
-    /// number and a goto to that frame's finally, whose end replays the jump one level further out.
+    /// inside <paramref name="depth"/> moved-out finally frames: a plain goto, or, when it leaves a frame, a goto to the
+    /// frame's landing label for this exit, which records the exit's pending-branch number and goes on to the frame's
+    /// finally, whose end replays the jump one level further out. The number is recorded on landing, after the finally
+    /// blocks between the jump and the frame have run: if one of them throws, the exit is abandoned (as in C# and Python)
+    /// and an outer catch must not find it pending.
     /// </summary>
     public string JumpTo(string? label, int depth)
     {
@@ -62,8 +65,8 @@ internal sealed partial class LoweringContext
         }
 
         FinallyFrame frame = FinallyFrames[FinallyFrames.Count - 1];
-        int number = frame.Branch(label, depth);
-        return $"{{ this.@{frame.BranchField} = {number}; goto {frame.FinallyLabel}; /* then {(label is null ? "return" : "goto " + label)} */ }}";
+        string landing = frame.Branch(label, depth, this);
+        return $"{{ goto {landing}; /* through {frame.FinallyLabel}, then {(label is null ? "return" : "goto " + label)} */ }}";
     }
 
     /// <summary>The statement for <c>return value;</c> (<paramref name="value"/> is rewritten text; null for <c>return;</c>).</summary>
@@ -124,19 +127,23 @@ internal sealed class FinallyFrame
 
     public string BranchField { get; }
 
-    /// <summary>The pending exits, numbered from 1: where each goes (null: return) and the depth of its target.</summary>
-    public List<(string? Label, int Depth)> Branches { get; } = new();
+    /// <summary>
+    /// The pending exits, numbered from 1: where each goes (null: return), the depth of its target, and the landing label
+    /// (after the try statement) that records its number.
+    /// </summary>
+    public List<(string? Label, int Depth, string Landing)> Branches { get; } = new();
 
-    public int Branch(string? label, int depth)
+    /// <summary>The landing label of the exit to <paramref name="label"/> at <paramref name="depth"/>, made on first use.</summary>
+    public string Branch(string? label, int depth, LoweringContext context)
     {
-        int index = Branches.IndexOf((label, depth));
+        int index = Branches.FindIndex(b => b.Label == label && b.Depth == depth);
         if (index < 0)
         {
-            Branches.Add((label, depth));
+            Branches.Add((label, depth, context.Label($"{FinallyLabel}_Exit{Branches.Count + 1}")));
             index = Branches.Count - 1;
         }
 
-        return index + 1;
+        return Branches[index].Landing;
     }
 }
 
