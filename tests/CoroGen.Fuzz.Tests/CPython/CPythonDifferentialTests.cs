@@ -190,6 +190,19 @@ public sealed class CPythonDifferentialTests
             text.Append(differs ? ">> " : "   ").Append(script.Ops[i]).Append('\n');
             text.Append("     python: ").Append(left).Append('\n');
             text.Append("     corogen: ").Append(right).Append('\n');
+            if (differs)
+            {
+                // Drains make long lines: point at where they part.
+                int at = 0;
+                while (at < left.Length && at < right.Length && left[at] == right[at])
+                {
+                    at++;
+                }
+
+                int from = Math.Max(0, at - 40);
+                text.Append($"     first difference at column {at}: python \"...{left.Substring(from, Math.Min(left.Length - from, 100))}\"\n");
+                text.Append($"                                    corogen \"...{right.Substring(from, Math.Min(right.Length - from, 100))}\"\n");
+            }
         }
 
         for (int i = script.Ops.Count; i < corogen.Count; i++)
