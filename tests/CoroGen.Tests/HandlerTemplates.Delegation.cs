@@ -17,6 +17,68 @@ public static partial class HandlerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine<int> CatchingSub(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(70);
+        }
+        catch (FormatException e)
+        {
+            log.Add("sub caught " + e.Message);
+        }
+
+        await co.Yield(71);
+        return 7;
+    }
+
+    // Close, the exit caught, then a delegation that yields: Close reports the ignored exit and the coroutine stays
+    // suspended inside the delegation, which from then on gets what the driver sends, throws or closes, as any other
+    // (found by the CPython differential fuzzer: a Throw after such a Close was raised in the delegator, not the sub).
+    [Coroutine]
+    public static async Coroutine<int> DelegateAfterCatchingTheExit(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("caught the exit");
+        }
+
+        int r = await CatchingSub(log, co);
+        log.Add("sub returned " + r);
+        return r;
+    }
+
+    // The same when a finally replaces the exit with an exception that an outer catch handles.
+    [Coroutine]
+    public static async Coroutine<int> DelegateAfterAFinallyReplacesTheExit(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            try
+            {
+                await co.Yield(1);
+            }
+            finally
+            {
+                log.Add("finally throws");
+                throw new FormatException("replaces the exit");
+            }
+        }
+        catch (FormatException e)
+        {
+            log.Add("caught " + e.Message);
+        }
+
+        int r = await CatchingSub(log, co);
+        log.Add("sub returned " + r);
+        return r;
+    }
+
+    [Coroutine]
     public static async Coroutine DelegateInFinally(List<string> log, Yielder<int> co)
     {
         try

@@ -165,6 +165,17 @@ public sealed partial class HandlerTests
 
         yield return CorpusEntry.Of("DelegateInFinally", H.DelegateInFinally, H.DelegateInFinally, 4);
         yield return CorpusEntry.Of("DelegateInCatch", H.DelegateInCatch, H.DelegateInCatch, 4);
+        CoroutineOp[][] afterIgnoredClose =
+        {
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Throw<FormatException>("into the sub"), CoroutineOp.Drain() },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Throw<InvalidOperationException>("not caught"), CoroutineOp.Drain() },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.Drain() },
+            new[] { CoroutineOp.MoveNext, CoroutineOp.Close, CoroutineOp.ThrowExit, CoroutineOp.Drain() },
+        };
+        yield return CorpusEntry.Of("DelegateAfterCatchingTheExit", H.DelegateAfterCatchingTheExit, H.DelegateAfterCatchingTheExit, 3, false, afterIgnoredClose);
+        yield return CorpusEntry.Of("DelegateAfterAFinallyReplacesTheExit", H.DelegateAfterAFinallyReplacesTheExit, H.DelegateAfterAFinallyReplacesTheExit, 3, false, afterIgnoredClose);
+        yield return CorpusEntry.Of("DelegateInFinallyAfterIgnoredClose", H.DelegateInFinally, H.DelegateInFinally, -1, false, afterIgnoredClose);
+        yield return CorpusEntry.Of("DelegateInCatchAfterIgnoredClose", H.DelegateInCatch, H.DelegateInCatch, -1, false, afterIgnoredClose);
         yield return CorpusEntry.Of("YieldAllInFinally", H.YieldAllInFinally, H.YieldAllInFinally, 4);
         yield return CorpusEntry.Of("FilterOrderAroundSuspendingFinally", H.FilterOrderAroundSuspendingFinally, H.FilterOrderAroundSuspendingFinally, 3);
         yield return CorpusEntry.Of("SwitchSectionSharesLocals", H.SwitchSectionSharesLocals, H.SwitchSectionSharesLocals, 3);

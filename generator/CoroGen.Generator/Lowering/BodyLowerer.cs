@@ -680,7 +680,9 @@ internal sealed partial class BodyLowerer
         context.DispatchFrames.Push(new List<(string, string)>());
         context.CleanupDepth += cleanup ? 1 : 0;
         context.ExitHandlerDepth += handlesExit ? 1 : 0;
+        context.Regions.Add((finallyLines is not null, handlers is { Count: > 0 }));
         body(inner);
+        context.Regions.RemoveAt(context.Regions.Count - 1);
         context.CleanupDepth -= cleanup ? 1 : 0;
         context.ExitHandlerDepth -= handlesExit ? 1 : 0;
 

@@ -196,6 +196,34 @@ internal sealed partial class LoweringContext
     /// </summary>
     public int ExitHandlerDepth { get; set; }
 
+    /// <summary>
+    /// The try/using/foreach regions enclosing the code being lowered, innermost last: whether each has a finally (or a
+    /// disposal) and whether it has catch clauses.
+    /// </summary>
+    public List<(bool Cleanup, bool Catches)> Regions { get; } = new();
+
+    /// <summary>
+    /// True when a catch clause encloses a finally (or a disposal) that encloses the code being lowered: if Close left
+    /// from here by returning, that cleanup could throw, the catch could handle it and the body go on (and suspend) where
+    /// it would have gone on with the exit raised as an exception too; Close must raise it then.
+    /// </summary>
+    private bool CatchAroundCleanup()
+    {
+        bool cleanupInside = false;
+        for (int i = Regions.Count - 1; i >= 0; i--)
+        {
+            // A try's own catch clauses do not see what its finally throws: test the catches before counting the cleanup.
+            if (cleanupInside && Regions[i].Catches)
+            {
+                return true;
+            }
+
+            cleanupInside |= Regions[i].Cleanup;
+        }
+
+        return false;
+    }
+
     public string YieldTypeText => YieldType.ToDisplayString(SymbolFormats.FullyQualified);
 
     public string SendTypeText => SendType.ToDisplayString(SymbolFormats.FullyQualified);
@@ -255,7 +283,7 @@ internal sealed partial class LoweringContext
         }
         while (!usedNames.Add(name));
 
-        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, CleanupDepth > 0 && ExitHandlerDepth == 0);
+        var state = new StateModel(name, States.Count + 1, waitsFor, line, CleanupDepth > 0, CleanupDepth > 0 && ExitHandlerDepth == 0 && !CatchAroundCleanup());
         States.Add(state);
         resumeLabel = "Resume_" + name;
         DispatchFrames.Peek().Add((name, resumeLabel));
