@@ -22,6 +22,13 @@ internal sealed record Var(string Name) : Expr;
 
 internal sealed record Arith(Expr Left, char Op, Expr Right) : Expr;
 
+/// <summary>
+/// A suspension point inside an expression: <c>((yield v) or 0)</c> / <c>await co.Yield(v)</c>, or with a callee
+/// <c>(yield from T{callee}(log, v))</c> / <c>await T{callee}(log, v, co)</c>. Operands to its left are evaluated first
+/// in both languages.
+/// </summary>
+internal sealed record Suspend(Expr Value, int? Callee) : Expr;
+
 /// <summary>A condition: a comparison, a parity test, or two conditions joined by and/or (short-circuit in both).</summary>
 internal abstract record Cond;
 
@@ -92,7 +99,7 @@ internal sealed class BilingualProgramWriter
     // Exception. Any subset in this order is valid C# (no CS0160), and first-match then means the same in both languages.
     internal static readonly string[] HandlerOrder = { "E3", "E1", "E2", "Exit", "Exception" };
 
-    // Work one call may do between two driver operations, counted in statements run (loops multiply, delegation
+    // Work one run of a function may do, counted in statements run (loops multiply it, delegation
     // adds the callee's work): keeps deep delegation inside loops from growing exponentially.
     private const int WorkBudget = 3000;
 
@@ -156,12 +163,20 @@ internal sealed class BilingualProgramWriter
     private static bool Suspends(IEnumerable<Stmt> block) => block.Any(s => s switch
     {
         YieldStmt or Delegate => true,
-        If i => Suspends(i.Then) || (i.Else is not null && Suspends(i.Else)),
+        Assign { Value: Arith { Right: Suspend } } => true,
+        If i => Suspends(i.Condition) || Suspends(i.Then) || (i.Else is not null && Suspends(i.Else)),
         ForRange f => Suspends(f.Body),
         While w => Suspends(w.Body),
         Try t => Suspends(t.Body) || t.Handlers.Any(h => Suspends(h.Body)) || (t.Finally is not null && Suspends(t.Finally)),
         _ => false,
     });
+
+    private static bool Suspends(Cond condition) => condition switch
+    {
+        Compare { Left: Suspend } => true,
+        Join j => Suspends(j.Left) || Suspends(j.Right),
+        _ => false,
+    };
 
     private List<Stmt> Block(int depth, int count)
     {
@@ -190,7 +205,7 @@ internal sealed class BilingualProgramWriter
     {
         statements++;
         work += multiplier;
-        int choice = random.Next(depth >= 3 ? 5 : 13);
+        int choice = random.Next(depth >= 3 ? 5 : 14);
         switch (choice)
         {
             case 0:
@@ -229,6 +244,11 @@ internal sealed class BilingualProgramWriter
             case 8:
             case 9:
                 return TryStatement(depth);
+            case 12 when depth < 3:
+                // A suspension point inside an expression or a condition.
+                return random.Next(2) == 0
+                    ? new Assign(Assignable(), new Arith(new Var(Pick(readable)), random.Next(3) == 0 ? '*' : '+', SuspendExpr()))
+                    : new If(SuspendingCondition(), Nested(depth), random.Next(2) == 0 ? Nested(depth) : null);
             case 10:
             case 11:
                 // A conditional jump: raise, return, break, continue or rethrow where each is allowed.
@@ -251,6 +271,29 @@ internal sealed class BilingualProgramWriter
         work += multiplier * costs[callee];
         callees.Add(callee);
         return new Delegate(Assignable(), callee, Value());
+    }
+
+    // A yield, or where the work budget allows, a delegation, as an operand.
+    private Expr SuspendExpr()
+    {
+        if (index > 0 && random.Next(3) == 0 && DelegateOrYield() is Delegate d)
+        {
+            return new Suspend(d.Argument, d.Callee);
+        }
+
+        return new Suspend(Value(), null);
+    }
+
+    // The suspension on the left, alone, or on the right of and/or (where it runs only if the left side lets it).
+    private Cond SuspendingCondition()
+    {
+        var suspending = new Compare(SuspendExpr(), new[] { "<", ">", "==", "!=" }[random.Next(4)], Operand());
+        return random.Next(3) switch
+        {
+            0 => suspending,
+            1 => new Join(SimpleCondition(), random.Next(2) == 0, suspending),
+            _ => new Join(suspending, random.Next(2) == 0, SimpleCondition()),
+        };
     }
 
     private Stmt? Jump()
@@ -412,16 +455,16 @@ internal static class BilingualRenderer
         switch (statement)
         {
             case Assign s:
-                w.Line($"{s.Target} = {Render(s.Value)};");
+                w.Line($"{s.Target} = {Render(s.Value, csharp: true)};");
                 break;
             case YieldStmt { Target: null } s:
-                w.Line($"await co.Yield({Render(s.Value)});");
+                w.Line($"await co.Yield({Render(s.Value, csharp: true)});");
                 break;
             case YieldStmt s:
-                w.Line($"{s.Target} = await co.Yield({Render(s.Value)});");
+                w.Line($"{s.Target} = await co.Yield({Render(s.Value, csharp: true)});");
                 break;
             case Delegate s:
-                w.Line($"{s.Target} = await T{s.Callee}(log, {Render(s.Argument)}, co);");
+                w.Line($"{s.Target} = await T{s.Callee}(log, {Render(s.Argument, csharp: true)}, co);");
                 break;
             case Log s:
                 w.Line($"log.Add($\"{s.Label} {string.Join(" ", s.Vars.Select(v => $"{v}={{{v}}}"))}\");");
@@ -463,7 +506,7 @@ internal static class BilingualRenderer
                 w.Line("continue;");
                 break;
             case Return s:
-                w.Line($"return {Render(s.Value)};");
+                w.Line($"return {Render(s.Value, csharp: true)};");
                 break;
             case Raise s:
                 w.Line($"throw new {s.Type}(\"{s.Message}\");");
@@ -514,17 +557,17 @@ internal static class BilingualRenderer
         switch (statement)
         {
             case Assign s:
-                w.Line($"{s.Target} = {Render(s.Value)}");
+                w.Line($"{s.Target} = {Render(s.Value, csharp: false)}");
                 break;
             case YieldStmt { Target: null } s:
-                w.Line($"yield {Render(s.Value)}");
+                w.Line($"yield {Render(s.Value, csharp: false)}");
                 break;
             case YieldStmt s:
                 // next() sends None where MoveNext sends default(int) = 0 (API.md section 4): `or 0` maps one to the other.
-                w.Line($"{s.Target} = (yield {Render(s.Value)}) or 0");
+                w.Line($"{s.Target} = (yield {Render(s.Value, csharp: false)}) or 0");
                 break;
             case Delegate s:
-                w.Line($"{s.Target} = yield from T{s.Callee}(log, {Render(s.Argument)})");
+                w.Line($"{s.Target} = yield from T{s.Callee}(log, {Render(s.Argument, csharp: false)})");
                 break;
             case Log s:
                 w.Line($"log.append(f\"{s.Label} {string.Join(" ", s.Vars.Select(v => $"{v}={{{v}}}"))}\")");
@@ -564,7 +607,7 @@ internal static class BilingualRenderer
                 w.Line("continue");
                 break;
             case Return s:
-                w.Line($"return {Render(s.Value)}");
+                w.Line($"return {Render(s.Value, csharp: false)}");
                 break;
             case Raise s:
                 w.Line($"raise {s.Type}(\"{s.Message}\")");
@@ -594,19 +637,21 @@ internal static class BilingualRenderer
         }
     }
 
-    // Expressions are written identically in both languages.
-    private static string Render(Expr e) => e switch
+    // Expressions are written identically in both languages, except for suspension points.
+    private static string Render(Expr e, bool csharp) => e switch
     {
         Const c => c.Value.ToString(CultureInfo.InvariantCulture),
         Var v => v.Name,
-        Arith a => $"({Render(a.Left)} {a.Op} {Render(a.Right)}) % 1000",
+        Arith a => $"({Render(a.Left, csharp)} {a.Op} {Render(a.Right, csharp)}) % 1000",
+        Suspend { Callee: null } y => csharp ? $"await co.Yield({Render(y.Value, csharp)})" : $"((yield {Render(y.Value, csharp)}) or 0)",
+        Suspend y => csharp ? $"await T{y.Callee}(log, {Render(y.Value, csharp)}, co)" : $"(yield from T{y.Callee}(log, {Render(y.Value, csharp)}))",
         _ => throw new InvalidOperationException("Unknown expression " + e),
     };
 
     private static string Render(Cond c, bool csharp) => c switch
     {
-        Compare x => $"{Render(x.Left)} {x.Op} {Render(x.Right)}",
-        IsEven x => $"{Render(x.Value)} % 2 == 0",
+        Compare x => $"{Render(x.Left, csharp)} {x.Op} {Render(x.Right, csharp)}",
+        IsEven x => $"{Render(x.Value, csharp)} % 2 == 0",
         Join j => $"({Render(j.Left, csharp)}) {(j.And ? (csharp ? "&&" : "and") : (csharp ? "||" : "or"))} ({Render(j.Right, csharp)})",
         _ => throw new InvalidOperationException("Unknown condition " + c),
     };

@@ -82,7 +82,7 @@ public sealed class CPythonDifferentialTests
         string python = string.Join("\n", new BilingualProgramWriter(7).Write(200).Select(BilingualRenderer.Python));
         foreach (string construct in new[]
         {
-            "yield ", ") or 0", "yield from T", "while ", "for ", "if ", "else:", "break", "continue", "return ", "raise E",
+            "yield ", ") or 0", "yield from T", "((yield ", "while ", "for ", "if ", "else:", "break", "continue", "return ", "raise E",
             "        raise\n", "try:", "except E3 as", "except GeneratorExit as", "except Exception as", "finally:", " and ", " or ",
         })
         {
