@@ -325,7 +325,7 @@ internal sealed class BilingualProgramWriter
         var handlers = new List<Handler>();
         foreach (string type in HandlerOrder)
         {
-            if (random.Next(type == "Exit" ? 5 : 3) == 0)
+            if (random.Next(3) == 0)
             {
                 string variable = Fresh("e");
                 handlerContexts.Push("catch");
