@@ -109,8 +109,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     }
 
     // COROGEN001, once per declaration of a type that is not partial but holds a template (directly or in a nested type),
-    // once for a file-local type that holds one, and on a C# 14 extension block holding one: the generated code, in a file of
-    // its own, could extend none of them.
+    // once for a file-local type that holds one (partial or not: one error, saying to remove 'file', which is the first step),
+    // and on a C# 14 extension block holding one: the generated code, in a file of its own, could extend none of them.
     private static void AnalyzeContainingType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -128,7 +128,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                     ImmutableDictionary<string, string?>.Empty.Add(PartialDoesNotFixProperty, "true"), extension.Keyword.ValueText + extension.ParameterList, template.Name,
                     $"is an extension block, to which CoroGen cannot add a factory and a class; declare the template as a classic extension method of the enclosing static class instead ('static async Coroutine {template.Name}(this ReceiverType receiver, ..., Yielder<...> co)'), whose factory is an extension method too"));
             }
-            else if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !TemplateSignature.IsPartial(declaration))
+            else if (!type.IsFileLocal && reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !TemplateSignature.IsPartial(declaration))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, declaration.Identifier.GetLocation(), type.Name, template.Name,
                     $"is not partial; add the 'partial' modifier to '{type.Name}' (and to every type that contains it) so CoroGen can add the generated class to it"));
