@@ -146,7 +146,7 @@ internal static class TemplateParser
         return new TemplateResult(templateModel, diagnostics.ToEquatableArray());
     }
 
-    // A template the lowering refused (COROGEN005-018) still gets its class and factory, with a body that only throws: the
+    // A template the lowering refused (COROGEN005-012) still gets its class and factory, with a body that only throws: the
     // build fails with the diagnostic at its cause, and the code that calls the factory compiles instead of adding an error
     // at every call ("no argument given for the parameter 'co'") that would send the user looking in the wrong place. The
     // body never runs unless the user silenced the error, and then it says so.
