@@ -552,7 +552,9 @@ public sealed class EventLoop
             {
                 // Stop at a timer that user code created on the clock, if one comes first: its callback may have woken a
                 // task (set an event, cancelled one), which must run at the timer's time; the next idle turn goes on.
-                virtualTime.AdvanceTo(origin + deadline, stopAfterFiring: true);
+                // The sum saturates: a clock that started late (or a deadline that far) must not wrap to a past target, which
+                // would leave the clock where it is and the loop spinning.
+                virtualTime.AdvanceTo(deadline > long.MaxValue - origin ? long.MaxValue : origin + deadline, stopAfterFiring: true);
             }
             catch (Exception e)
             {
@@ -746,7 +748,10 @@ public sealed class EventLoop
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
         var scope = new TimeoutScope(task, task.Rare.ScopeDepth++);
-        long deadline = delay == Timeout.InfiniteTimeSpan ? long.MaxValue : DeadlineAfter(Math.Max(0, delay.Ticks));
+
+        // A delay a sleep could not express (beyond LoopRequest's 62 bits of ticks, 7,300 years) means "never" here too: a
+        // finite deadline that far would overflow the virtual clock's jump to it (origin + deadline).
+        long deadline = delay == Timeout.InfiniteTimeSpan || delay.Ticks >= LoopRequest.MaxTicks ? long.MaxValue : DeadlineAfter(Math.Max(0, delay.Ticks));
         if (deadline != long.MaxValue)
         {
             scope.Armed = true;

@@ -26,7 +26,7 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     // 62 bits (plus or minus 7,300 years); anything beyond saturates to long.MaxValue, which the loop reads as "never".
     private const int KindBits = 2;
     private const long KindMask = (1 << KindBits) - 1;
-    private const long MaxTicks = long.MaxValue >> KindBits;
+    internal const long MaxTicks = long.MaxValue >> KindBits;
     private const long MinTicks = long.MinValue >> KindBits;
 
     private readonly long bits;

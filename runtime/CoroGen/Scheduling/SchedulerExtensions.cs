@@ -93,7 +93,7 @@ public static class SchedulerExtensions
     /// </remarks>
     /// <typeparam name="T">The body's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
-    /// <param name="delay">The time the body may take; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> or <see cref="TimeSpan.MaxValue"/> for no deadline.</param>
+    /// <param name="delay">The time the body may take; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>, <see cref="TimeSpan.MaxValue"/> or any delay beyond 2^61 ticks (7,300 years) for no deadline.</param>
     /// <param name="body">A coroutine that has not started (a factory call).</param>
     /// <returns>A coroutine to delegate to.</returns>
     public static Coroutine<LoopRequest, Unit, TimeoutResult<T>> MoveOnAfter<T>(this Yielder<LoopRequest, Unit> co, TimeSpan delay, Coroutine<LoopRequest, Unit, T> body) =>

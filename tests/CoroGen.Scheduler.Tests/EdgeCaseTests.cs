@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using CoroGen;
+using CoroGen.Scheduling;
+using Xunit;
+
+namespace CoroGen.Scheduler.Tests;
+
+/// <summary>Seams between the scheduler's features: huge timeouts, clocks other than the virtual and system ones, cleanup that suspends while a deadlock is handled.</summary>
+public class EdgeCaseTests
+{
+    // Runs the loop on its own thread so that a hang fails the test instead of the test run.
+    private static T RunGuarded<T>(EventLoop loop, Coroutine<LoopRequest, Unit, T> main)
+    {
+        var run = Task.Factory.StartNew(() => loop.Run(main), TaskCreationOptions.LongRunning);
+        Assert.True(Task.WaitAny(new Task[] { run }, TimeSpan.FromSeconds(20)) == 0, "the loop hung");
+        return run.GetAwaiter().GetResult();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TimeoutScope_WithADelayBeyondTheClocksRange_NeverExpires_LikeASleep(bool fail)
+    {
+        // A scope's delay is a TimeSpan that does not go through LoopRequest's 62 bits: a delay far beyond 2^61 ticks
+        // (7,300 years) once made a finite deadline whose jump overflowed the virtual clock (the loop spun forever).
+        TimeSpan delay = TimeSpan.MaxValue - TimeSpan.FromDays(1);
+        var ev = new LoopEvent();
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<InvalidOperationException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            var body = S.Of<int>(async b => { await b.Call(ev.Wait()); return 1; });
+            if (fail)
+            {
+                await s.Call(s.Co.FailAfter(delay, body));
+            }
+            else
+            {
+                await s.Call(s.Co.MoveOnAfter(delay, body));
+            }
+
+            return default;
+        })));
+        Assert.StartsWith("Deadlock", e.Message);
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+    }
+
+    [Fact]
+    public void TimeoutScope_WithADelayJustBelowTheRequestLimit_StillExpires()
+    {
+        TimeSpan delay = TimeSpan.FromDays(365.0 * 7000);
+        var ev = new LoopEvent();
+        var loop = S.VirtualLoop();
+        var r = RunGuarded(loop, S.Of<bool>(async s =>
+            (await s.Call(s.Co.MoveOnAfter(delay, S.Of<int>(async b => { await b.Call(ev.Wait()); return 1; })))).TimedOut));
+        Assert.True(r);
+        Assert.Equal(delay, loop.Elapsed);
+    }
+}
