@@ -59,4 +59,70 @@ public class EdgeCaseTests
         Assert.True(r);
         Assert.Equal(delay, loop.Elapsed);
     }
+
+    // A clock of its own that keeps the base TimeProvider's timers (System.Threading.Timer, which refuses due times beyond
+    // 0xFFFFFFFE ms, about 49.7 days), with a timestamp the test controls.
+    private sealed class ManualClockWithSystemTimers : TimeProvider
+    {
+        internal long Now;
+        internal readonly ManualResetEventSlim Armed = new();
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref Now);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Recording(this, base.CreateTimer(callback, state, dueTime, period));
+
+        private sealed class Recording : ITimer
+        {
+            private readonly ManualClockWithSystemTimers clock;
+            private readonly ITimer inner;
+
+            internal Recording(ManualClockWithSystemTimers clock, ITimer inner)
+            {
+                this.clock = clock;
+                this.inner = inner;
+            }
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                bool changed = inner.Change(dueTime, period);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    clock.Armed.Set();
+                }
+
+                return changed;
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void LoopOnACustomClock_WithADeadlineMonthsAway_WaitsInsteadOfThrowing()
+    {
+        // The loop waits for its next deadline with a timer of the clock; a timer of the base TimeProvider refuses a due
+        // time beyond about 49.7 days (ArgumentOutOfRangeException out of Run). The loop wakes up early instead and waits again.
+        var clock = new ManualClockWithSystemTimers();
+        var loop = new EventLoop(clock);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(() =>
+        {
+            clock.Armed.Wait();
+            release.SetResult();
+        });
+        string r = RunGuarded(loop, S.Of<string>(async s =>
+        {
+            var sleeper = s.Co.Spawn(S.Of<int>(async t => { await t.Y(t.Co.Sleep(TimeSpan.FromDays(60))); return 1; }));
+            await s.Await(release.Task);
+            sleeper.Cancel();
+            await s.Call(sleeper.Wait());
+            return sleeper.State.ToString();
+        }));
+        Assert.Equal("Cancelled", r);
+    }
 }

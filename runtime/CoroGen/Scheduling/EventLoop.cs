@@ -608,7 +608,9 @@ public sealed class EventLoop
                             return;
                         }
 
-                        wakeTimer.Change(new TimeSpan(deadline - before), Timeout.InfiniteTimeSpan);
+                        // At most MaxWakeTimerTicks ahead: the base TimeProvider's timers (System.Threading.Timer) refuse a due
+                        // time beyond 0xFFFFFFFE ms (49.7 days). Woken early, the loop finds nothing due and waits again.
+                        wakeTimer.Change(new TimeSpan(Math.Min(deadline - before, MaxWakeTimerTicks)), Timeout.InfiniteTimeSpan);
                         if (Now() == before)
                         {
                             break;
@@ -624,6 +626,8 @@ public sealed class EventLoop
             }
         }
     }
+
+    private const long MaxWakeTimerTicks = (int.MaxValue - 1L) * TimeSpan.TicksPerMillisecond;
 
     private void WakeUp()
     {

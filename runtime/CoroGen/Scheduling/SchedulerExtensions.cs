@@ -106,7 +106,7 @@ public static class SchedulerExtensions
     /// </summary>
     /// <typeparam name="T">The body's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
-    /// <param name="delay">The time the body may take.</param>
+    /// <param name="delay">The time the body may take; no deadline as for <see cref="MoveOnAfter{T}"/>.</param>
     /// <param name="body">A coroutine that has not started (a factory call).</param>
     /// <returns>A coroutine to delegate to; its result is the body's result.</returns>
     public static Coroutine<LoopRequest, Unit, T> FailAfter<T>(this Yielder<LoopRequest, Unit> co, TimeSpan delay, Coroutine<LoopRequest, Unit, T> body) =>
