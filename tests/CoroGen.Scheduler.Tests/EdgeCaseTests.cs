@@ -125,4 +125,63 @@ public class EdgeCaseTests
         }));
         Assert.Equal("Cancelled", r);
     }
+
+    [Fact]
+    public void Deadlock_WhoseCloseSuspendsOnAPendingTask_DoesNotLeaveTheLoopWaitingForIt()
+    {
+        // A finally that awaits a Task while the deadlock handler closes the task registers a pending completion and then
+        // stops (a close cannot wait). The loop must not count that completion as pending after the run, or the next
+        // Run neither jumps the virtual clock nor reports a deadlock: it waits for a Task nobody awaits.
+        var never = new TaskCompletionSource<int>();
+        var ev = new LoopEvent();
+        var loop = S.VirtualLoop();
+        var first = Assert.Throws<AggregateException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            try
+            {
+                await s.Call(ev.Wait());
+            }
+            finally
+            {
+                await s.Await(never.Task);
+            }
+
+            return default;
+        })));
+        Assert.StartsWith("Deadlock", first.Message);
+        Assert.Equal(7, RunGuarded(loop, S.Of<int>(async s => { await s.Y(s.Co.Sleep(1)); return 7; })));
+        var second = Assert.Throws<InvalidOperationException>(() => RunGuarded(loop, S.Do(async s => { await s.Call(ev.Wait()); return default; })));
+        Assert.StartsWith("Deadlock", second.Message);
+    }
+
+    [Fact]
+    public void Deadlock_WhoseCloseSuspendsInAChannelReceive_LeavesNoWaiterThatSwallowsTheNextItem()
+    {
+        // A finally that waits on a channel while the deadlock handler closes its task queues a waiter and stops there. The
+        // channel outlives the run: the next run's item must go to a receiver that still waits, not wake the closed task.
+        var channel = new LoopChannel<int>(1);
+        var ev = new LoopEvent();
+        var loop = S.VirtualLoop();
+        Assert.Throws<AggregateException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            try
+            {
+                await s.Call(ev.Wait());
+            }
+            finally
+            {
+                await s.Call(channel.Receive());
+            }
+
+            return default;
+        })));
+        int got = RunGuarded(loop, S.Of<int>(async s =>
+        {
+            var receiver = s.Co.Spawn(S.Of<int>(async r => await r.Call(channel.Receive())));
+            await s.Y();
+            Assert.True(channel.TrySend(5));
+            return await s.Call(receiver.Join());
+        }));
+        Assert.Equal(5, got);
+    }
 }

@@ -669,6 +669,21 @@ public sealed class EventLoop
                 catch (Exception e)
                 {
                     closeFailures.Add(e);
+                    if (t.CoroutineState == CoroutineState.Suspended)
+                    {
+                        // Its cleanup suspended, and the coroutine stays at that suspension point, still registered where it
+                        // waits: a pending Task the loop would count as outstanding in every later Run, a channel's queue whose
+                        // next item would wake this finished task instead of a live receiver. Close it once more, as Python
+                        // finalizes a generator that ignored GeneratorExit: the exit raised there lets the primitive leave.
+                        try
+                        {
+                            t.CloseCoroutine();
+                        }
+                        catch (Exception again)
+                        {
+                            closeFailures.Add(again);
+                        }
+                    }
                 }
 
                 closingTask = null;
