@@ -184,4 +184,61 @@ public class EdgeCaseTests
         }));
         Assert.Equal(5, got);
     }
+
+    [Fact]
+    public void Deadlock_WhileAGatherWaitsForAChildThatIgnoresCancellation_TheFailureThatCancelledItIsStillReported()
+    {
+        // A child failed, Gather took its failure (to raise it) and cancelled the sibling, which caught the cancellation and
+        // waits on an event nobody sets: a deadlock. Closing the gathering task means Gather never raises that failure, so it
+        // must go back to unobserved and be reported by Run with the deadlock, not vanish.
+        var boom = new ApplicationException("child failed");
+        var never = new LoopEvent();
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<AggregateException>(() => RunGuarded(loop, S.Of<int[]>(async s => await s.Call(s.Co.Gather(
+            S.Of<int>(async a => { await a.Y(); throw boom; }),
+            S.Of<int>(async b =>
+            {
+                try
+                {
+                    await b.Y(b.Co.Sleep(10));
+                }
+                catch (CoroutineCancelledException)
+                {
+                    log.Add("sibling cancelled");
+                    await b.Call(never.Wait());
+                }
+
+                return 2;
+            }))))));
+        Assert.Equal(new[] { "sibling cancelled" }, log);
+        Assert.StartsWith("Deadlock", Assert.IsType<InvalidOperationException>(e.InnerExceptions[0]).Message);
+        Assert.Same(boom, e.InnerExceptions[1]);
+        Assert.Equal(2, e.InnerExceptions.Count);
+    }
+
+    [Fact]
+    public void AwaitingATaskFaultedWithSeveralExceptions_RaisesTheFirst_AsAwaitDoes()
+    {
+        var first = new ApplicationException("first");
+        var second = new InvalidOperationException("second");
+        var tcs = new TaskCompletionSource<int>();
+        var loop = S.VirtualLoop();
+        var r = RunGuarded(loop, S.Of<string>(async s =>
+        {
+            var awaiting = s.Co.Spawn(S.Of<int>(async t => await t.Await(tcs.Task)));
+            await s.Y();
+            tcs.SetException(new Exception[] { first, second });
+            try
+            {
+                await s.Call(awaiting.Join());
+                return "no exception";
+            }
+            catch (Exception caught)
+            {
+                return ReferenceEquals(caught, first) ? "first" : caught.ToString();
+            }
+        }));
+        Assert.Equal("first", r);
+    }
 }

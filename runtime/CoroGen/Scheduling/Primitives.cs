@@ -228,8 +228,15 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
             }
             catch (CoroutineExitException)
             {
-                // Closed: cancel the children and go; a close cannot wait.
+                // Closed: cancel the children and go; a close cannot wait. A child's failure that Gather took to raise is
+                // never raised now: it goes back to unobserved, so Run reports it unless someone joins the child.
                 active = false;
+                if (failedChild is not null)
+                {
+                    failedChild.Observed = false;
+                    failedChild = null;
+                }
+
                 CancelChildren();
                 throw;
             }
