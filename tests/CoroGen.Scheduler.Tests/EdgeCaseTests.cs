@@ -241,4 +241,95 @@ public class EdgeCaseTests
         }));
         Assert.Equal("first", r);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cancel_WhoseCleanupIsCutShortByTheScopesTimeout_IsNotHiddenByTheScope(bool fail)
+    {
+        // Cancelled at 0.5 s inside a MoveOnAfter(1 s), the body's finally sleeps; the scope's deadline passes during that
+        // sleep and its timeout is raised there, replacing the cancellation that was unwinding the body (as any exception
+        // thrown in a finally does). The scope must not turn that into a TimedOut result (or a TimeoutException) and let
+        // the cancelled task go on as if nobody had cancelled it: the cancellation goes on unwinding.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var t = s.Co.Spawn(S.Of<int>(async w =>
+            {
+                var body = S.Of<int>(async b =>
+                {
+                    try
+                    {
+                        await b.Y(b.Co.Sleep(10));
+                        return 1;
+                    }
+                    finally
+                    {
+                        log.Add("cleanup from " + b.Co.Now().TotalSeconds);
+                        await b.Y(b.Co.Sleep(2));
+                        log.Add("cleanup done");
+                    }
+                });
+                if (fail)
+                {
+                    await w.Call(w.Co.FailAfter(TimeSpan.FromSeconds(1), body));
+                }
+                else
+                {
+                    var r = await w.Call(w.Co.MoveOnAfter(TimeSpan.FromSeconds(1), body));
+                    log.Add("scope returned " + r);
+                }
+
+                log.Add("went on after the cancellation");
+                return 2;
+            }));
+            await s.Y(s.Co.Sleep(0.5));
+            t.Cancel();
+            await s.Call(t.Wait());
+            log.Add(t.State + " at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "cleanup from 0.5", "Cancelled at 1" }, log);
+    }
+
+    [Fact]
+    public void Cancel_CaughtInsideAScope_ThenTheScopeTimesOut_TheScopeRaisesTheCancellation()
+    {
+        // The other side of the rule above, which the loop cannot tell from it: a body that catches a Cancel() and carries
+        // on has its scope's later timeout turned into that cancellation too (asyncio's timeout() does the same for a task
+        // that swallowed CancelledError without uncancel()). Catch the cancellation outside the scope to go on after it.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            CoroutineCancelledException? raised = null;
+            var t = s.Co.Spawn(S.Of<string>(async w =>
+            {
+                var res = await w.Call(w.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async b =>
+                {
+                    try
+                    {
+                        await b.Y(b.Co.Sleep(10));
+                    }
+                    catch (CoroutineCancelledException e)
+                    {
+                        raised = e;
+                        log.Add("caught at " + b.Co.Now().TotalSeconds);
+                    }
+
+                    await b.Y(b.Co.Sleep(10));
+                    return 1;
+                })));
+                return res.ToString();
+            }));
+            await s.Y(s.Co.Sleep(0.5));
+            t.Cancel();
+            await s.Call(t.Wait());
+            log.Add(t.State + " at " + s.Co.Now().TotalSeconds);
+            Assert.Same(raised, t.Exception);
+            return default;
+        }));
+        Assert.Equal(new[] { "caught at 0.5", "Cancelled at 1" }, log);
+    }
 }

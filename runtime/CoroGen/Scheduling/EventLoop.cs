@@ -766,7 +766,8 @@ public sealed class EventLoop
 
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
-        var scope = new TimeoutScope(task, task.Rare.ScopeDepth++);
+        LoopTask.RareState rare = task.Rare;
+        var scope = new TimeoutScope(task, rare.ScopeDepth++) { CancelsAtEntry = rare.CancelsRaised };
 
         // A delay a sleep could not express (beyond LoopRequest's 62 bits of ticks, 7,300 years) means "never" here too: a
         // finite deadline that far would overflow the virtual clock's jump to it (origin + deadline).
@@ -875,6 +876,7 @@ internal sealed class TimeoutScope
     internal bool Armed; // its entry is in the timer heap, at TimerSlot
     internal int TimerSlot;
     internal bool Fired;
+    internal int CancelsAtEntry; // the task's CancelsRaised when the scope began
 
     internal TimeoutScope(LoopTask task, int depth)
     {

@@ -83,6 +83,11 @@ public abstract class LoopTask
         // The number of timeout scopes the task is inside.
         internal int ScopeDepth;
 
+        // How many cancellations (priority 0: Cancel(), the loop's shutdown) were raised in the task, and the last one: a
+        // timeout scope that catches its own timeout after one was raised inside it raises that cancellation instead.
+        internal int CancelsRaised;
+        internal Exception? LastCancel;
+
         internal Exception? Failure;
         internal bool Observed;
 
@@ -114,6 +119,12 @@ public abstract class LoopTask
         if (pending is not null)
         {
             r!.PendingThrow = null;
+            if (r.PendingPriority == 0)
+            {
+                r.CancelsRaised++;
+                r.LastCancel = pending;
+            }
+
             r.PendingPriority = int.MaxValue;
         }
 

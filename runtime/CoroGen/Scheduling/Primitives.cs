@@ -397,6 +397,17 @@ internal sealed class TimeoutCoroutine<T> : CoroutineWithResult<LoopRequest, Uni
         }
         catch (ScopeTimeoutException e) when (e.Scope == scope)
         {
+            // A cancellation raised in the body since the scope began may be what the timeout cut short: a finally that
+            // suspends while the cancellation unwinds gets the timeout there, which replaces it. Reporting the timeout would
+            // let a cancelled task go on as if nobody had cancelled it, so the cancellation wins (asyncio's timeout() does
+            // the same while the task is still cancelling). The loop cannot tell a body that caught the cancellation and
+            // went on, which then gets the cancellation again here.
+            LoopTask.RareState rare = scope.Task.Rare;
+            if (rare.CancelsRaised != scope.CancelsAtEntry)
+            {
+                ExceptionDispatchInfo.Throw(rare.LastCancel!);
+            }
+
             if (fail)
             {
                 throw new TimeoutException($"The operation did not finish within {delay}.", e);

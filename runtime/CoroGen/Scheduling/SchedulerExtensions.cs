@@ -89,7 +89,9 @@ public static class SchedulerExtensions
     /// Scopes nest and compose: each catches only its own timeout, so an inner scope's longer deadline never hides an outer
     /// scope's shorter one, and when both expire together the outer one wins. The timeout is raised once (edge-triggered): a body
     /// that catches and swallows it keeps running, and the scope then reports its normal completion. A scope that ends before its
-    /// deadline cancels its timer in O(1).
+    /// deadline cancels its timer in O(1). A cancellation of the task wins over the timeout: if a <see cref="LoopTask.Cancel"/> (or
+    /// the loop's shutdown) was raised in the task since the scope began, the scope raises that cancellation (the same object)
+    /// instead of reporting its timeout, even when the body had caught it and gone on; so does <see cref="FailAfter{T}"/>.
     /// </remarks>
     /// <typeparam name="T">The body's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
