@@ -332,4 +332,50 @@ public class EdgeCaseTests
         }));
         Assert.Equal(new[] { "caught at 0.5", "Cancelled at 1" }, log);
     }
+
+    [Fact]
+    public void GatherCancelledAfterManyJoinedFailures_StillReportsTheChildFailureItTook()
+    {
+        // The loop prunes failures that were observed from its list (a long-running loop joins most of them). Gather used to
+        // mark its child's failure observed as soon as it took it, and to unmark it when the gathering task's own
+        // cancellation won: a prune in between dropped the failure from the list, so Run never reported it.
+        var boom = new ApplicationException("child failed");
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<AggregateException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            var gatherer = s.Co.Spawn(S.Of<int[]>(async g => await g.Call(g.Co.Gather(
+                S.Of<int>(async a => { await a.Y(); throw boom; }),
+                S.Of<int>(async b =>
+                {
+                    try
+                    {
+                        await b.Y(b.Co.Sleep(10));
+                    }
+                    catch (CoroutineCancelledException)
+                    {
+                        await b.Y(b.Co.Sleep(5)); // slow cleanup: the Gather waits for it
+                    }
+
+                    return 2;
+                })))));
+            await s.Y(s.Co.Sleep(1));
+            for (int i = 0; i < 1100; i++)
+            {
+                var f = s.Co.Spawn(S.Of<int>(async x => { await x.Y(); throw new InvalidOperationException("joined"); }));
+                try
+                {
+                    await s.Call(f.Join());
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+
+            gatherer.Cancel();
+            await s.Call(gatherer.Wait());
+            Assert.True(gatherer.IsCancelled);
+            return default;
+        })));
+        Assert.Same(boom, Assert.Single(e.InnerExceptions));
+    }
 }

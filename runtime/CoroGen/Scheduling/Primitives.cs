@@ -229,14 +229,9 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
             catch (CoroutineExitException)
             {
                 // Closed: cancel the children and go; a close cannot wait. A child's failure that Gather took to raise is
-                // never raised now: it goes back to unobserved, so Run reports it unless someone joins the child.
+                // never raised now: it stays unobserved, so Run reports it unless someone joins the child.
                 active = false;
-                if (failedChild is not null)
-                {
-                    failedChild.Observed = false;
-                    failedChild = null;
-                }
-
+                failedChild = null;
                 CancelChildren();
                 throw;
             }
@@ -244,11 +239,10 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
             {
                 // Cancelled, or a timeout scope expired (or anything else thrown into it): cancel the children, wait for
                 // them to finish, then raise it. The gathering task's own exception wins over a child's failure, which must
-                // not swallow a cancellation or a timeout: that failure goes back to unobserved, so Run reports it unless
-                // someone joins the child. The first exception thrown into the task wins over later ones.
+                // not swallow a cancellation or a timeout: that failure stays unobserved, so Run reports it unless someone
+                // joins the child. The first exception thrown into the task wins over later ones.
                 if (failedChild is not null)
                 {
-                    failedChild.Observed = false;
                     failedChild = null;
                     failure = e;
                 }
@@ -269,6 +263,11 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
         active = false;
         if (failure is not null)
         {
+            if (failedChild is not null)
+            {
+                failedChild.Observed = true; // only now that it is raised: see ChildFinished
+            }
+
             ExceptionDispatchInfo.Throw(failure);
         }
 
@@ -302,7 +301,8 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
 
         if (failure is null && child.Status != LoopTaskStatus.Completed)
         {
-            child.Observed = true;
+            // Not marked observed until Gather raises it (the gathering task's own cancellation may win meanwhile): the
+            // loop prunes observed failures from its list, and one pruned then unmarked would never be reported.
             failedChild = child;
             failure = child.IsCancelled
                 ? new CoroutineCancelledException($"Gathered task {child.Id} was cancelled.", child.Exception)
