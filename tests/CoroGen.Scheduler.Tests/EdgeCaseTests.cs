@@ -378,4 +378,83 @@ public class EdgeCaseTests
         })));
         Assert.Same(boom, Assert.Single(e.InnerExceptions));
     }
+
+    // A context like a UI thread's while the loop blocks it: what is posted to it never runs.
+    private sealed class BlockedContext : SynchronizationContext
+    {
+        internal int Posts;
+
+        public override void Post(SendOrPostCallback d, object? state) => Interlocked.Increment(ref Posts);
+
+        public override void Send(SendOrPostCallback d, object? state) => throw new InvalidOperationException("blocked");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AwaitingConfiguredTasks_InATemplate_IsTheSameAsAwaitingTheTasks(bool flag)
+    {
+        // `await task.ConfigureAwait(false)` did not compile in a template (LoopRequest.Await had no overload for configured
+        // awaitables). It now means `await task`, whatever the flag: even on a thread whose context never runs what is posted
+        // to it, ConfigureAwait(true) must not send the completion there.
+        var context = new BlockedContext();
+        var t = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var u = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var v = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loop = S.VirtualLoop();
+        int r = 0;
+        var run = new Thread(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+            r = loop.Run(S.Of<int>(async s =>
+            {
+                var awaiting = s.Co.Spawn(ConfiguredAwaitTemplates.AwaitConfigured(t.Task, u.Task, new ValueTask<int>(v.Task), ValueTask.CompletedTask, flag));
+                await s.Y();
+                _ = Task.Run(() =>
+                {
+                    t.SetResult(40);
+                    u.SetResult();
+                    v.SetResult(2);
+                });
+                return await s.Call(awaiting.Join());
+            }));
+        });
+        run.IsBackground = true; // a hang must not keep the test host alive
+        run.Start();
+        Assert.True(run.Join(TimeSpan.FromSeconds(20)), "the loop hung: a completion went to the blocked context");
+        Assert.Equal(42, r);
+        Assert.Equal(0, context.Posts);
+    }
+
+    [Fact]
+    public void AwaitingConfiguredFaultedOrCancelledTasks_RaisesWhatAwaitingTheTaskRaises()
+    {
+        var boom = new ApplicationException("boom");
+        var loop = S.VirtualLoop();
+        var results = loop.Run(S.Of<List<string>>(async s =>
+        {
+            var list = new List<string>();
+            var faulted = new TaskCompletionSource<int>();
+            var later = s.Co.Spawn(ConfiguredAwaitTemplates.AwaitConfigured(faulted.Task, Task.CompletedTask, new ValueTask<int>(1), default, false));
+            var now = s.Co.Spawn(ConfiguredAwaitTemplates.AwaitConfigured(Task.FromException<int>(boom), Task.CompletedTask, new ValueTask<int>(1), default, false));
+            var cancelled = s.Co.Spawn(ConfiguredAwaitTemplates.AwaitConfigured(Task.FromResult(1), Task.FromCanceled(new CancellationToken(true)), new ValueTask<int>(1), default, false));
+            await s.Y();
+            faulted.SetException(boom);
+            foreach (var task in new[] { later, now, cancelled })
+            {
+                try
+                {
+                    await s.Call(task.Join());
+                    list.Add("no exception");
+                }
+                catch (Exception e)
+                {
+                    list.Add(ReferenceEquals(e, boom) ? "boom" : e.GetType().Name);
+                }
+            }
+
+            return list;
+        }));
+        Assert.Equal(new[] { "boom", "boom", "TaskCanceledException" }, results);
+    }
 }

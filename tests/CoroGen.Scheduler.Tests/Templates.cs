@@ -265,3 +265,17 @@ public static partial class SchedulerTemplates
         return bytes;
     }
 }
+
+/// <summary>Templates that await configured tasks (<c>task.ConfigureAwait(false)</c>), as code written under CA2007 does.</summary>
+public static partial class ConfiguredAwaitTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> AwaitConfigured(Task<int> t, Task u, ValueTask<int> v, ValueTask w, bool flag, Yielder<LoopRequest> co)
+    {
+        int a = await t.ConfigureAwait(flag);
+        await u.ConfigureAwait(flag);
+        int b = await v.ConfigureAwait(flag);
+        await w.ConfigureAwait(flag);
+        return a + b;
+    }
+}

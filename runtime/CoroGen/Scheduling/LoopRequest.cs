@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace CoroGen.Scheduling;
@@ -112,6 +114,67 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
         task.IsCompletedSuccessfully
             ? CompletedCoroutine<T>.Create(task.Result)
             : new TaskAwaitCoroutine<T>(task.AsTask());
+
+    /// <summary>
+    /// The sub-coroutine behind <c>await task.ConfigureAwait(flag)</c> in a scheduler template: the same as <c>await task</c>
+    /// (<see cref="Await(Task)"/>). The flag changes nothing: the awaiting coroutine always resumes on the loop thread, and no
+    /// context is captured either way.
+    /// </summary>
+    /// <param name="awaitable">The value of <c>task.ConfigureAwait(...)</c>.</param>
+    /// <returns>A coroutine to delegate to.</returns>
+    public static Coroutine<LoopRequest, Unit, Unit> Await(ConfiguredTaskAwaitable awaitable) =>
+        new TaskAwaitCoroutine(Detached(awaitable, static a => AwaitConfigured(a)));
+
+    /// <summary>The sub-coroutine behind <c>await task.ConfigureAwait(flag)</c>: the same as <see cref="Await{T}(Task{T})"/>.</summary>
+    /// <typeparam name="T">The task's result type.</typeparam>
+    /// <param name="awaitable">The value of <c>task.ConfigureAwait(...)</c>.</param>
+    /// <returns>A coroutine to delegate to; its result is the task's.</returns>
+    public static Coroutine<LoopRequest, Unit, T> Await<T>(ConfiguredTaskAwaitable<T> awaitable) =>
+        new TaskAwaitCoroutine<T>(Detached(awaitable, static a => AwaitConfigured(a)));
+
+    /// <summary>The sub-coroutine behind <c>await valueTask.ConfigureAwait(flag)</c>: the same as <see cref="Await(ValueTask)"/>.</summary>
+    /// <param name="awaitable">The value of <c>valueTask.ConfigureAwait(...)</c>.</param>
+    /// <returns>A coroutine to delegate to.</returns>
+    public static Coroutine<LoopRequest, Unit, Unit> Await(ConfiguredValueTaskAwaitable awaitable) =>
+        new TaskAwaitCoroutine(Detached(awaitable, static a => AwaitConfigured(a)));
+
+    /// <summary>The sub-coroutine behind <c>await valueTask.ConfigureAwait(flag)</c>: the same as <see cref="Await{T}(ValueTask{T})"/>.</summary>
+    /// <typeparam name="T">The task's result type.</typeparam>
+    /// <param name="awaitable">The value of <c>valueTask.ConfigureAwait(...)</c>.</param>
+    /// <returns>A coroutine to delegate to; its result is the task's.</returns>
+    public static Coroutine<LoopRequest, Unit, T> Await<T>(ConfiguredValueTaskAwaitable<T> awaitable) =>
+        new TaskAwaitCoroutine<T>(Detached(awaitable, static a => AwaitConfigured(a)));
+
+    // A configured awaitable does not give its task back, so an async method awaits it and the loop awaits that method's Task,
+    // which completes (or faults, or is cancelled) as the awaitable does, with the same exception. It is started without a
+    // SynchronizationContext: ConfigureAwait(true) on a thread that has one (a UI thread running the loop) would post the
+    // completion to that context, which the loop blocks, where a plain `await task` in a template captures nothing.
+    private static TTask Detached<TAwaitable, TTask>(TAwaitable awaitable, Func<TAwaitable, TTask> start)
+    {
+        SynchronizationContext? context = SynchronizationContext.Current;
+        if (context is null)
+        {
+            return start(awaitable);
+        }
+
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return start(awaitable);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    private static async Task AwaitConfigured(ConfiguredTaskAwaitable awaitable) => await awaitable;
+
+    private static async Task<T> AwaitConfigured<T>(ConfiguredTaskAwaitable<T> awaitable) => await awaitable;
+
+    private static async Task AwaitConfigured(ConfiguredValueTaskAwaitable awaitable) => await awaitable;
+
+    private static async Task<T> AwaitConfigured<T>(ConfiguredValueTaskAwaitable<T> awaitable) => await awaitable;
 
     /// <summary>
     /// The sub-coroutine behind <c>await Task.Yield()</c> in a scheduler template: reschedules the task once (like
