@@ -457,4 +457,35 @@ public class EdgeCaseTests
         }));
         Assert.Equal(new[] { "boom", "boom", "TaskCanceledException" }, results);
     }
+
+    [Fact]
+    public void CleanupWithItsOwnDeadline_InAFinallyDuringCancellation_TimesOutAndTheCancellationGoesOn()
+    {
+        // A common pattern: bound the cleanup that a cancellation runs. The scope begins after the cancellation was raised,
+        // so its timeout is its own (TimedOut); the finally then ends and the cancellation goes on unwinding the task.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var t = s.Co.Spawn(S.Of<int>(async w =>
+            {
+                try
+                {
+                    await w.Y(w.Co.Sleep(10));
+                    return 1;
+                }
+                finally
+                {
+                    var r = await w.Call(w.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Of<int>(async c => { await c.Y(c.Co.Sleep(60)); return 0; })));
+                    log.Add("cleanup " + r + " at " + w.Co.Now().TotalSeconds);
+                }
+            }));
+            await s.Y(s.Co.Sleep(1));
+            t.Cancel();
+            await s.Call(t.Wait());
+            log.Add(t.State + " at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "cleanup TimedOut at 3", "Cancelled at 3" }, log);
+    }
 }
