@@ -488,4 +488,101 @@ public class EdgeCaseTests
         }));
         Assert.Equal(new[] { "cleanup TimedOut at 3", "Cancelled at 3" }, log);
     }
+
+    [Fact]
+    public void OuterTimeout_WhoseCleanupTheInnerTimeoutCutsShort_IsNotHiddenByTheInnerScope()
+    {
+        // Outer 1 s, inner 2 s. The outer deadline passes first and its timeout unwinds the body, whose finally sleeps; the
+        // inner deadline passes during that sleep and its timeout, raised there, replaces the outer's. The inner scope must
+        // not report its own timeout and let the outer body go on past the outer deadline: the outer scope times out.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var outer = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async o =>
+            {
+                var inner = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Of<int>(async b =>
+                {
+                    try
+                    {
+                        await b.Y(b.Co.Sleep(10));
+                        return 1;
+                    }
+                    finally
+                    {
+                        await b.Y(b.Co.Sleep(3));
+                    }
+                })));
+                log.Add("inner returned " + inner + " at " + o.Co.Now().TotalSeconds);
+                await o.Y(o.Co.Sleep(100));
+                return 2;
+            })));
+            log.Add("outer " + outer + " at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "outer TimedOut at 2" }, log);
+    }
+
+    [Fact]
+    public void OuterTimeout_WhileAGatherInTheInnerScopeWaitsForItsChildren_IsNotHiddenByTheInnerScope()
+    {
+        // Inner 1 s around a Gather whose child cleans up slowly when cancelled; outer 2 s. The inner timeout makes the Gather
+        // cancel the child and wait; the outer deadline passes during that wait, and the Gather keeps the first exception it
+        // got (the inner timeout) while it cancels the child again, which cuts its cleanup short. Once the child is done, the
+        // inner scope must not report its timeout as if the outer one had not passed.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var outer = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Of<int>(async o =>
+            {
+                var inner = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int[]>(async b => await b.Call(b.Co.Gather(S.Of<int>(async c =>
+                {
+                    try
+                    {
+                        await c.Y(c.Co.Sleep(10));
+                        return 1;
+                    }
+                    finally
+                    {
+                        await c.Y(c.Co.Sleep(3));
+                    }
+                }))))));
+                log.Add("inner returned " + inner.TimedOut + " at " + o.Co.Now().TotalSeconds);
+                await o.Y(o.Co.Sleep(100));
+                return 2;
+            })));
+            log.Add("outer " + outer + " at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "outer TimedOut at 2" }, log);
+    }
+
+    [Fact]
+    public void ScopeBoundingTheCleanupOfAnOuterTimeout_ReportsItsOwnTimeout_AndTheOuterScopeTimesOut()
+    {
+        // The scope in the finally begins after the outer deadline passed: its timeout is its own, the rest of the finally
+        // runs, and the outer timeout goes on unwinding to its scope.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            var outer = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async o =>
+            {
+                try
+                {
+                    await o.Y(o.Co.Sleep(10));
+                    return 1;
+                }
+                finally
+                {
+                    var r = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Of<int>(async c => { await c.Y(c.Co.Sleep(60)); return 0; })));
+                    log.Add("cleanup " + r + " at " + o.Co.Now().TotalSeconds);
+                }
+            })));
+            log.Add("outer " + outer + " at " + s.Co.Now().TotalSeconds);
+            return default;
+        }));
+        Assert.Equal(new[] { "cleanup TimedOut at 3", "outer TimedOut at 3" }, log);
+    }
 }

@@ -493,7 +493,7 @@ public sealed class EventLoop
             if (target is TimeoutScope scope)
             {
                 scope.Armed = false;
-                scope.Fired = true;
+                scope.FiredAt = ++scope.Task.Rare.ScopeFires;
                 Interrupt(scope.Task, new ScopeTimeoutException(scope), scope.Depth + 1);
             }
             else
@@ -767,7 +767,8 @@ public sealed class EventLoop
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
         LoopTask.RareState rare = task.Rare;
-        var scope = new TimeoutScope(task, rare.ScopeDepth++) { CancelsAtEntry = rare.CancelsRaised };
+        var scope = new TimeoutScope(task, rare.ScopeDepth++) { CancelsAtEntry = rare.CancelsRaised, FiresAtEntry = rare.ScopeFires, Outer = rare.InnermostScope };
+        rare.InnermostScope = scope;
 
         // A delay a sleep could not express (beyond LoopRequest's 62 bits of ticks, 7,300 years) means "never" here too: a
         // finite deadline that far would overflow the virtual clock's jump to it (origin + deadline).
@@ -785,6 +786,7 @@ public sealed class EventLoop
     {
         LoopTask.RareState rare = scope.Task.Rare;
         rare.ScopeDepth--;
+        rare.InnermostScope = scope.Outer;
         if (scope.Armed)
         {
             scope.Armed = false;
@@ -875,8 +877,10 @@ internal sealed class TimeoutScope
     internal readonly int Depth;
     internal bool Armed; // its entry is in the timer heap, at TimerSlot
     internal int TimerSlot;
-    internal bool Fired;
+    internal int FiredAt; // once its deadline passed: the task's ScopeFires then (0 before)
+    internal int FiresAtEntry; // the task's ScopeFires when the scope began
     internal int CancelsAtEntry; // the task's CancelsRaised when the scope began
+    internal TimeoutScope? Outer; // the scope around this one in the same task
 
     internal TimeoutScope(LoopTask task, int depth)
     {

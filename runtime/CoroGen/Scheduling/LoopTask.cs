@@ -80,8 +80,12 @@ public abstract class LoopTask
         internal Exception? PendingThrow;
         internal int PendingPriority = int.MaxValue;
 
-        // The number of timeout scopes the task is inside.
+        // The number of timeout scopes the task is inside, and the innermost one (each links to the one around it).
         internal int ScopeDepth;
+        internal TimeoutScope? InnermostScope;
+
+        // How many of its timeout scopes' deadlines have passed (numbering them: TimeoutScope.FiredAt).
+        internal int ScopeFires;
 
         // How many cancellations (priority 0: Cancel(), the loop's shutdown) were raised in the task, and the last one: a
         // timeout scope that catches its own timeout after one was raised inside it raises that cancellation instead.

@@ -408,6 +408,25 @@ internal sealed class TimeoutCoroutine<T> : CoroutineWithResult<LoopRequest, Uni
                 ExceptionDispatchInfo.Throw(rare.LastCancel!);
             }
 
+            // Likewise an enclosing scope whose deadline passed since this one began: its timeout was raised (or was about
+            // to be) and this one's replaced it in cleanup that suspended, or a Gather kept this one (the first it got).
+            // Reporting this timeout would let the enclosing body go on past its deadline; the outermost such scope's
+            // timeout goes on instead. (A scope that began after the enclosing deadline passed, say one that bounds the
+            // cleanup that timeout runs, reports its own.)
+            TimeoutScope? expired = null;
+            for (TimeoutScope? outer = scope.Outer; outer is not null; outer = outer.Outer)
+            {
+                if (outer.FiredAt > scope.FiresAtEntry)
+                {
+                    expired = outer;
+                }
+            }
+
+            if (expired is not null)
+            {
+                throw new ScopeTimeoutException(expired);
+            }
+
             if (fail)
             {
                 throw new TimeoutException($"The operation did not finish within {delay}.", e);

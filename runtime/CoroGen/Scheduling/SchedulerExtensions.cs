@@ -91,7 +91,9 @@ public static class SchedulerExtensions
     /// that catches and swallows it keeps running, and the scope then reports its normal completion. A scope that ends before its
     /// deadline cancels its timer in O(1). A cancellation of the task wins over the timeout: if a <see cref="LoopTask.Cancel"/> (or
     /// the loop's shutdown) was raised in the task since the scope began, the scope raises that cancellation (the same object)
-    /// instead of reporting its timeout, even when the body had caught it and gone on; so does <see cref="FailAfter{T}"/>.
+    /// instead of reporting its timeout, even when the body had caught it and gone on; so does <see cref="FailAfter{T}"/>. Likewise,
+    /// when the deadline of an enclosing scope passed since this one began, this scope raises that scope's timeout instead of
+    /// reporting its own.
     /// </remarks>
     /// <typeparam name="T">The body's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
