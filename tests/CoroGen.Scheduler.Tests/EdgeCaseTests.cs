@@ -585,4 +585,22 @@ public class EdgeCaseTests
         }));
         Assert.Equal(new[] { "cleanup TimedOut at 3", "outer TimedOut at 3" }, log);
     }
+
+    [Fact]
+    public void SpawnWhileTheLoopIsNotRunning_TheTaskWaitsForTheNextRun()
+    {
+        // Between runs, as before the first, a spawned task waits in the ready queue; the next Run starts it beside main,
+        // first in line, and cancels it with the rest when main finishes.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        Assert.Equal(1, loop.Run(S.Of<int>(async s => { await s.Y(); return 1; })));
+        var early = loop.Spawn(S.Of<int>(async t => { log.Add("early ran"); await t.Y(t.Co.Sleep(1)); log.Add("early woke"); return 2; }));
+        Assert.Equal(LoopTaskStatus.Ready, early.State);
+        Assert.Equal(1, loop.TaskCount);
+        Assert.Empty(log);
+        Assert.Equal(3, loop.Run(S.Of<int>(async s => { log.Add("main ran"); await s.Y(); return 3; })));
+        Assert.Equal(new[] { "early ran", "main ran" }, log);
+        Assert.True(early.IsCancelled);
+        Assert.Equal(0, loop.TaskCount);
+    }
 }
