@@ -97,6 +97,19 @@ public abstract class LoopTask
 
         // Made on first join: most tasks are never joined.
         internal WaitQueue? FinishWaiters;
+
+        // Clears the pending exception, which is being raised now (or dropped as the task finishes), counting a cancellation.
+        internal void Take(Exception pending)
+        {
+            PendingThrow = null;
+            if (PendingPriority == 0)
+            {
+                CancelsRaised++;
+                LastCancel = pending;
+            }
+
+            PendingPriority = int.MaxValue;
+        }
     }
 
     internal RareState Rare => rare ??= new RareState();
@@ -122,14 +135,7 @@ public abstract class LoopTask
         Exception? pending = r?.PendingThrow;
         if (pending is not null)
         {
-            r!.PendingThrow = null;
-            if (r.PendingPriority == 0)
-            {
-                r.CancelsRaised++;
-                r.LastCancel = pending;
-            }
-
-            r.PendingPriority = int.MaxValue;
+            r!.Take(pending); // out of line: every step runs this method, and only a step with a pending exception needs more
         }
 
         return pending;
