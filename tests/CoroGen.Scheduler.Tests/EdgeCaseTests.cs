@@ -603,4 +603,54 @@ public class EdgeCaseTests
         Assert.True(early.IsCancelled);
         Assert.Equal(0, loop.TaskCount);
     }
+
+    [Fact]
+    public void ObjectsOfALoopRunningOnAnotherThread_UsedByATaskOfASecondLoop_ThrowSayingSo_AndChangeNothing()
+    {
+        // A task of loop B touches an event, a channel, a task and the loop of loop A (running on another thread). The error
+        // must say that they belong to another loop (not tell a loop task to "call it from a loop task"), and change nothing.
+        var ev = new LoopEvent();
+        var channel = new LoopChannel<int>(1);
+        var loopA = S.VirtualLoop();
+        var loopB = S.VirtualLoop();
+        var parked = new ManualResetEventSlim();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LoopTask<int>? waiter = null;
+        var runA = Task.Factory.StartNew(() => loopA.Run(S.Of<int>(async s =>
+        {
+            waiter = s.Co.Spawn(S.Of<int>(async w => { await w.Call(ev.Wait()); return await w.Call(channel.Receive()); }));
+            await s.Y();
+            Assert.True(channel.TrySend(7));
+            parked.Set();
+            await s.Await(release.Task);
+            ev.Set();
+            return await s.Call(waiter.Join());
+        })), TaskCreationOptions.LongRunning);
+        Assert.True(parked.Wait(TimeSpan.FromSeconds(20)));
+        var messages = RunGuarded(loopB, S.Of<List<string>>(async s =>
+        {
+            var list = new List<string>();
+            foreach (Action misuse in new Action[] { ev.Set, ev.Clear, () => channel.TryReceive(out _), () => channel.Complete(), () => waiter!.Cancel(), () => loopA.Spawn(S.Of<int>(async x => 0)) })
+            {
+                try
+                {
+                    misuse();
+                    list.Add("no exception");
+                }
+                catch (InvalidOperationException e)
+                {
+                    list.Add(e.Message);
+                }
+            }
+
+            return list;
+        }));
+        Assert.Equal(6, messages.Count);
+        Assert.All(messages, m => Assert.StartsWith("This belongs to another event loop", m));
+        Assert.False(ev.IsSet);
+        Assert.Equal(1, channel.Count);
+        release.SetResult();
+        Assert.True(runA.Wait(TimeSpan.FromSeconds(20)));
+        Assert.Equal(7, runA.Result);
+    }
 }

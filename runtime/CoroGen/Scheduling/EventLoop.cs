@@ -715,9 +715,13 @@ public sealed class EventLoop
     {
         if (thread is not null && thread != Thread.CurrentThread)
         {
-            throw new InvalidOperationException(
-                "This operation belongs to the event loop's thread, and the loop is running on another thread: call it from a loop task. "
-                + "To signal a loop task from another thread, complete a TaskCompletionSource that the task awaits.");
+            // From a task of another loop, "call it from a loop task" would not help: say what would.
+            throw new InvalidOperationException(current is not null
+                ? "This belongs to another event loop, which is running on another thread: a loop's tasks, events and channels serve "
+                  + "that loop's own tasks only. Give each loop its own, and signal from one loop to another by completing a "
+                  + "TaskCompletionSource that a task of the other loop awaits."
+                : "This operation belongs to the event loop's thread, and the loop is running on another thread: call it from a loop task. "
+                  + "To signal a loop task from another thread, complete a TaskCompletionSource that the task awaits.");
         }
     }
 
