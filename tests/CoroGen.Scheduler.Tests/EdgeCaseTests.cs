@@ -653,4 +653,30 @@ public class EdgeCaseTests
         Assert.True(runA.Wait(TimeSpan.FromSeconds(20)));
         Assert.Equal(7, runA.Result);
     }
+
+    [Fact]
+    public void Deadlock_WhoseCloseSuspendsInsideATimeoutScope_LeavesNoTimerForTheNextRun()
+    {
+        // A finally that suspends inside a MoveOnAfter while the deadlock handler closes its task had armed the scope's timer.
+        // The scope must end with the task, or its deadline stays live in the heap: the next run, deadlocked at once, would
+        // jump the virtual clock to it before reporting the deadlock (and count it as something that may still wake a task).
+        var ev = new LoopEvent();
+        var loop = S.VirtualLoop();
+        Assert.Throws<AggregateException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            try
+            {
+                await s.Call(ev.Wait());
+            }
+            finally
+            {
+                await s.Call(s.Co.MoveOnAfter(TimeSpan.FromHours(1), S.Of<int>(async b => { await b.Y(b.Co.Sleep(TimeSpan.FromHours(2))); return 0; })));
+            }
+
+            return default;
+        })));
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+        Assert.Throws<InvalidOperationException>(() => RunGuarded(loop, S.Do(async s => { await s.Call(ev.Wait()); return default; })));
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+    }
 }
