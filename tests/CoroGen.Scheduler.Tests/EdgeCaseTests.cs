@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using CoroGen;
 using CoroGen.Scheduling;
@@ -9,7 +8,11 @@ using Xunit;
 
 namespace CoroGen.Scheduler.Tests;
 
-/// <summary>Seams between the scheduler's features: huge timeouts, clocks other than the virtual and system ones, cleanup that suspends while a deadlock is handled.</summary>
+/// <summary>
+/// Seams between the scheduler's features: huge timeouts, clocks other than the virtual and system ones, cleanup that
+/// suspends while a deadlock is handled, cancellations and timeouts of nested scopes that cut each other's cleanup short,
+/// failures a Gather took and never raised, configured Task awaits, and objects of one loop used from another.
+/// </summary>
 public class EdgeCaseTests
 {
     // Runs the loop on its own thread so that a hang fails the test instead of the test run.
