@@ -64,15 +64,14 @@ public class EdgeCaseTests
     }
 
     // A clock of its own that keeps the base TimeProvider's timers (System.Threading.Timer, which refuses due times beyond
-    // 0xFFFFFFFE ms, about 49.7 days), with a timestamp the test controls.
+    // 0xFFFFFFFE ms, about 49.7 days), on a clock that stands still (so no deadline ever passes by itself).
     private sealed class ManualClockWithSystemTimers : TimeProvider
     {
-        internal long Now;
         internal readonly ManualResetEventSlim Armed = new();
 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-        public override long GetTimestamp() => Interlocked.Read(ref Now);
+        public override long GetTimestamp() => 0;
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
             new Recording(this, base.CreateTimer(callback, state, dueTime, period));
