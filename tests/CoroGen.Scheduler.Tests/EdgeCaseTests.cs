@@ -681,4 +681,38 @@ public class EdgeCaseTests
         Assert.Throws<InvalidOperationException>(() => RunGuarded(loop, S.Do(async s => { await s.Call(ev.Wait()); return default; })));
         Assert.Equal(TimeSpan.Zero, loop.Elapsed);
     }
+
+    [Fact]
+    public void Channel_AReceiverThatComesWhileAnItemWaitsForAWokenReceiver_TakesIt_AndTheWokenOneWaitsAgain()
+    {
+        // Waiters queue in FIFO order, but an item goes to whoever takes it first (as in asyncio.Queue): a task that receives
+        // while a woken receiver has not run yet gets the item, and the woken one waits again, behind those already waiting.
+        var ch = new LoopChannel<int>(1);
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            LoopTask<int> Receiver(string name) => s.Co.Spawn(S.Of<int>(async r =>
+            {
+                int v = await r.Call(ch.Receive());
+                log.Add(name + " got " + v);
+                return v;
+            }));
+
+            var first = Receiver("first");
+            await s.Y();
+            var second = Receiver("second");
+            await s.Y();
+            Assert.True(ch.TrySend(1)); // wakes first
+            log.Add("main got " + await s.Call(ch.Receive())); // takes it before first runs
+            await s.Y();
+            Assert.True(ch.TrySend(2)); // second waited longer now
+            Assert.True(ch.TrySend(3) == false);
+            await s.Y();
+            Assert.True(ch.TrySend(3));
+            await s.Call(first.Wait());
+            await s.Call(second.Wait());
+            return default;
+        }));
+        Assert.Equal(new[] { "main got 1", "second got 2", "first got 3" }, log);
+    }
 }
