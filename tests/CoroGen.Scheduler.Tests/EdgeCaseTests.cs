@@ -715,4 +715,43 @@ public class EdgeCaseTests
         }));
         Assert.Equal(new[] { "main got 1", "second got 2", "first got 3" }, log);
     }
+
+    [Fact]
+    public void Run_WhileTheLoopRunsOnAnotherThread_SaysSo_InsteadOfAdvisingToSpawn()
+    {
+        // From a task, a nested Run is told to spawn instead; from another thread, Spawn throws too, so that advice would not
+        // help: the message says the loop runs on another thread and what to do.
+        var loop = S.VirtualLoop();
+        string? nested = null;
+        string? concurrent = null;
+        loop.Run(S.Do(async s =>
+        {
+            try
+            {
+                loop.Run(S.Of<int>(async x => 0));
+            }
+            catch (InvalidOperationException e)
+            {
+                nested = e.Message;
+            }
+
+            var other = new Thread(() =>
+            {
+                try
+                {
+                    loop.Run(S.Of<int>(async x => 0));
+                }
+                catch (InvalidOperationException e)
+                {
+                    concurrent = e.Message;
+                }
+            });
+            other.Start();
+            other.Join();
+            return default;
+        }));
+        Assert.StartsWith("The loop is already running; Run cannot be nested. Spawn", nested);
+        Assert.StartsWith("The loop is already running on another thread; Run cannot be called again until it returns.", concurrent);
+        Assert.Equal(0, loop.TaskCount);
+    }
 }

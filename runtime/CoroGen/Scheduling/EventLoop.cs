@@ -126,9 +126,13 @@ public sealed class EventLoop
     public T Run<T>(Coroutine<LoopRequest, Unit, T> main)
     {
         // Claim the loop atomically: two threads calling Run at once must not both run it.
-        if (Interlocked.CompareExchange(ref thread, Thread.CurrentThread, null) is not null)
+        if (Interlocked.CompareExchange(ref thread, Thread.CurrentThread, null) is { } owner)
         {
-            throw new InvalidOperationException("The loop is already running; Run cannot be nested. Spawn the coroutine instead (co.Spawn(...) or EventLoop.Current.Spawn(...)).");
+            // Spawning, the advice for a nested Run, throws from another thread: that caller needs other advice.
+            throw new InvalidOperationException(owner == Thread.CurrentThread
+                ? "The loop is already running; Run cannot be nested. Spawn the coroutine instead (co.Spawn(...) or EventLoop.Current.Spawn(...))."
+                : "The loop is already running on another thread; Run cannot be called again until it returns. Run the coroutine on "
+                  + "another EventLoop, or have a task of this loop spawn it (signal that task with a TaskCompletionSource it awaits).");
         }
 
         LoopTask<T> mainTask;
