@@ -250,6 +250,18 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
+    public void CloseWhereTheBodyCatchesTheExitAwaitsASubThatFinishesAndReturnsCloses()
+    {
+        var log = new List<string>();
+        var co = T.CatchExitAwaitACleanupAndReturn(log);
+        Assert.True(co.MoveNext());
+        co.Close();
+        Assert.Equal(new[] { "caught exit", "cleanup", "cleanup returned 7" }, log);
+        Assert.Equal(CoroutineState.Closed, co.State);
+        Assert.Throws<InvalidOperationException>(() => co.Result);
+    }
+
+    [Fact]
     public void CloseRunsUsingDisposalsAndFinallyBlocksOnceInnerFirst()
     {
         var log = new List<string>();

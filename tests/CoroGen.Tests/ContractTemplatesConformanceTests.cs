@@ -126,6 +126,34 @@ public static partial class ConformanceTemplates
         return 0;
     }
 
+    // API.md section 4: a body that catches the exit of Close and returns is Closed, also when its handler first awaits a
+    // sub that finishes at once: the body then returns from the resume after that delegation, not from the one that
+    // raised the exit.
+    [Coroutine]
+    public static async Coroutine<int> CatchExitAwaitACleanupAndReturn(List<string> log, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("caught exit");
+            int cleaned = await Cleanup(log, co);
+            log.Add("cleanup returned " + cleaned);
+            return 42;
+        }
+
+        return 0;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Cleanup(List<string> log, Yielder<int> co)
+    {
+        log.Add("cleanup");
+        return 7;
+    }
+
     // API.md section 4: a catch clause that does not name CoroutineExitException does not intercept it, wherever the exit
     // comes from; here the body raises it itself, in a try without a suspension point.
     [Coroutine]
