@@ -482,6 +482,30 @@ public class MisuseFixTests
     }
 
     [Fact]
+    public void ThrowingProviderTimer_ComesLastInRunsAggregate_AfterMainsFailureAndTheUnobservedTaskFailures()
+    {
+        // Documented (EventLoop.Run, scheduler.md §6): what ended the run first, then the unobserved task failures in the order
+        // the tasks failed, then the failures of the clock's timer callbacks, even one that came before a task failure.
+        var clock = S.Clock();
+        var loop = new EventLoop(clock);
+        var boom = new ApplicationException("timer callback");
+        var workerFailure = new FormatException("worker");
+        var mainFailure = new InvalidOperationException("main");
+        using ITimer timer = clock.CreateTimer(_ => throw boom, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+        var e = Assert.Throws<AggregateException>(() => loop.Run(S.Do(async s =>
+        {
+            s.Co.Spawn(S.Do(async w =>
+            {
+                await w.Y(w.Co.Sleep(2));
+                throw workerFailure;
+            }));
+            await s.Y(s.Co.Sleep(3));
+            throw mainFailure;
+        })));
+        Assert.Equal(new Exception[] { mainFailure, workerFailure, boom }, e.InnerExceptions);
+    }
+
+    [Fact]
     public void MoveOnAfterAndFailAfter_WithAStartedBody_RaiseArgumentException_AndLeaveItToItsTask()
     {
         var log = new List<string>();
