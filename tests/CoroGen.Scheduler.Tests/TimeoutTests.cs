@@ -130,6 +130,33 @@ public class TimeoutTests
     }
 
     [Fact]
+    public void NestedScopes_SameDeadline_TheBodyIsInterruptedByTheOuterTimeout_WhichFailAfterHoldsAsItsInnerException()
+    {
+        // When both expire together the outer one wins (scheduler.md §5): the cancellation raised in the body is the outer
+        // scope's, and FailAfter's TimeoutException holds the cancellation that interrupted the body as its inner exception.
+        CoroutineCancelledException? seen = null;
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<TimeoutException>(() => loop.Run(S.Of<TimeoutResult<int>>(async s =>
+            await s.Call(s.Co.FailAfter(TimeSpan.FromSeconds(1), S.Of<TimeoutResult<int>>(async b =>
+                await b.Call(b.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Of<int>(async body =>
+                {
+                    try
+                    {
+                        await body.Y(body.Co.Sleep(5));
+                        return 1;
+                    }
+                    catch (CoroutineCancelledException c)
+                    {
+                        seen = c;
+                        throw;
+                    }
+                })))))))));
+        Assert.NotNull(seen);
+        Assert.Same(seen, e.InnerException);
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
+    }
+
+    [Fact]
     public void Timeouts_AroundLoopPrimitives_LeaveThemConsistent()
     {
         var ch = new LoopChannel<int>(1);
