@@ -167,6 +167,31 @@ public class CancellationTests
     }
 
     [Fact]
+    public void ATaskWhoseCoroutineRaisesTheExit_EndsCancelled_NotFaulted_AndIsNotAnUnobservedFailure()
+    {
+        // An exit escaping a body ends the coroutine Closed (API.md §4), and a task that its coroutine's close ended is
+        // Cancelled (LoopTaskStatus.Cancelled), which is not a failure: Run does not report it.
+        var loop = S.VirtualLoop();
+        var exit = new CoroutineExitException();
+        LoopTask<Unit>? t = null;
+        string r = loop.Run(S.Of<string>(async s =>
+        {
+            t = s.Co.Spawn(S.Do(async w =>
+            {
+                await w.Y(w.Co.Sleep(1));
+                throw exit;
+            }));
+            await s.Call(t.Wait());
+            return "done";
+        }));
+        Assert.Equal("done", r);
+        Assert.True(t!.IsCancelled);
+        Assert.False(t.IsFaulted);
+        Assert.Equal(CoroutineState.Closed, t.Coroutine.State);
+        Assert.Same(exit, t.Exception);
+    }
+
+    [Fact]
     public void CancellingTheRunningTaskItself_RaisesAtItsNextSuspension()
     {
         var log = new List<string>();
