@@ -212,6 +212,46 @@ public class TaskInteropTests
     }
 
     [Fact]
+    public void ManualVirtualClock_TheIdleLoopDoesNotMoveIt_OnlyAnotherThreadsAdvanceWakesTheSleeper()
+    {
+        // AutoAdvance = false (VirtualTimeProvider.AutoAdvance, scheduler.md §8): with only a sleeper left, the loop blocks
+        // instead of jumping the clock to the deadline. The loop thread blocks only there (nothing else takes a lock it
+        // needs), so once it is seen blocked, the clock must still read zero and Run must still be running.
+        var clock = new VirtualTimeProvider { AutoAdvance = false };
+        var loop = new EventLoop(clock);
+        double woke = -1;
+        Exception? failure = null;
+        var loopThread = new Thread(() =>
+        {
+            try
+            {
+                woke = loop.Run(S.Of<double>(async s =>
+                {
+                    await s.Y(s.Co.Sleep(5));
+                    return s.Co.Now().TotalSeconds;
+                }));
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        loopThread.Start();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (loopThread.IsAlive && (loopThread.ThreadState & ThreadState.WaitSleepJoin) == 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Yield();
+        }
+
+        Assert.True(loopThread.IsAlive, "the loop finished without anybody advancing its manual clock");
+        Assert.Equal(TimeSpan.Zero, loop.Elapsed);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(loopThread.Join(TimeSpan.FromSeconds(30)));
+        Assert.Null(failure);
+        Assert.Equal(5.0, woke);
+    }
+
+    [Fact]
     public void VirtualTimeProvider_TimersFireInOrderOnAdvance()
     {
         var clock = new VirtualTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
