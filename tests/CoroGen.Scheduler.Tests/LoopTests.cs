@@ -56,6 +56,35 @@ public class LoopTests
     }
 
     [Fact]
+    public void ZeroSleep_GoesToTheBackOfTheReadyQueue_AtOnce_AsAReschedule()
+    {
+        // scheduler.md §1: a zero delay reschedules (the back of the ready queue, curio's sleep(0)): a task that sleeps 0
+        // before another task reschedules in the same turn runs before it in the next turn.
+        var log = new List<string>();
+        S.VirtualLoop().Run(S.Do(async s =>
+        {
+            var a = s.Co.Spawn(S.Do(async t =>
+            {
+                log.Add("a1");
+                await t.Y(t.Co.Sleep(TimeSpan.Zero));
+                log.Add("a2");
+                return default;
+            }));
+            var b = s.Co.Spawn(S.Do(async t =>
+            {
+                log.Add("b1");
+                await t.Y(t.Co.Reschedule());
+                log.Add("b2");
+                return default;
+            }));
+            await s.Call(a.Join());
+            await s.Call(b.Join());
+            return default;
+        }));
+        Assert.Equal(new[] { "a1", "b1", "a2", "b2" }, log);
+    }
+
+    [Fact]
     public void HugeDelays_MeanForever_NotOverflow()
     {
         var loop = S.VirtualLoop();
