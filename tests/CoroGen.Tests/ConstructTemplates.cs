@@ -430,6 +430,65 @@ public static partial class ConstructTemplates
         return r1 + "," + r2;
     }
 
+    // A checked block around try statements that suspend in their body, their catch blocks and their finally: a local
+    // function, a catch filter and a switch's when clause inside it keep the checked context.
+    [Coroutine]
+    public static async Coroutine<string> CheckedAroundSuspendingTries(List<string> log, Yielder<int, int> co)
+    {
+        string r = "";
+        checked
+        {
+            int Bump(int a) => a + L(log, "bump", 1);
+            try
+            {
+                int x = await co.Yield(1);
+                try
+                {
+                    r += Bump(x);
+                }
+                catch (OverflowException) when (L(log, "filter", x) + 1 > 0)
+                {
+                    r += "inner";
+                }
+
+                int y = await co.Yield(2);
+                r += "," + (y + int.MaxValue - 10);
+            }
+            catch (OverflowException e)
+            {
+                r += "|caught " + e.GetType().Name + " " + await co.Yield(3);
+            }
+            finally
+            {
+                log.Add("finally " + await co.Yield(4));
+            }
+
+            switch ((object)await co.Yield(5))
+            {
+                case int n when n + int.MaxValue > 0:
+                    r += "|positive";
+                    break;
+                default:
+                    r += "|default " + await co.Yield(6);
+                    break;
+            }
+
+            unchecked
+            {
+                try
+                {
+                    r += "|wraps " + (await co.Yield(7) + int.MaxValue);
+                }
+                finally
+                {
+                    r += "|" + checked(await co.Yield(8) + int.MaxValue);
+                }
+            }
+        }
+
+        return r;
+    }
+
     [Coroutine]
     public static async Coroutine<string> GotoAcrossYields(List<string> log, Yielder<int, int> co)
     {

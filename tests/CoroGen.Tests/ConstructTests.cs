@@ -42,6 +42,7 @@ public sealed class ConstructTests
         ["ForeachSpanWithoutSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachSpanWithoutSuspension(log, co)), log => T.ForeachSpanWithoutSuspension(log)),
         ["ForeachNestedBreakAndContinue"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachNestedBreakAndContinue(log, co)), log => T.ForeachNestedBreakAndContinue(log)),
         ["CheckedUncheckedBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedUncheckedBlocks(log, co)), log => T.CheckedUncheckedBlocks(log)),
+        ["CheckedAroundSuspendingTries"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedAroundSuspendingTries(log, co)), log => T.CheckedAroundSuspendingTries(log)),
         ["GotoAcrossYields"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoAcrossYields(log, co)), log => T.GotoAcrossYields(log)),
         ["ClosureInLoopPerIterationNotLive"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosureInLoopPerIterationNotLive(log, co)), log => T.ClosureInLoopPerIterationNotLive(log)),
         ["RefAndSpanLocalsInBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanLocalsInBlocks(log, co)), log => T.RefAndSpanLocalsInBlocks(log)),
@@ -82,6 +83,45 @@ public sealed class ConstructTests
     {
         var (oracle, generated) = Corpus[name];
         Compare(oracle, generated);
+    }
+
+    // A lowered checked block around a try that suspends compiles, and its arithmetic still overflows after a resumption:
+    // in the try body, a local function, a catch filter (whose exception makes it false), a when clause, and a checked
+    // expression in a finally inside an unchecked block (whose own arithmetic wraps).
+    [Fact]
+    public void CheckedBlockAroundSuspendingTries_OverflowsAfterResuming()
+    {
+        var log = new List<string>();
+        Coroutine<int, int, string> c = T.CheckedAroundSuspendingTries(log);
+        Assert.True(c.MoveNext());
+        Assert.True(c.Send(1));
+        Assert.Equal(2, c.Current);
+        Assert.True(c.Send(11)); // 11 + int.MaxValue - 10 overflows: the catch block yields
+        Assert.Equal(3, c.Current);
+        Assert.True(c.Send(0));
+        Assert.Equal(4, c.Current);
+        Assert.True(c.Send(0));
+        Assert.Equal(5, c.Current);
+        Assert.Throws<OverflowException>(() => c.Send(1)); // the when clause: 1 + int.MaxValue
+        Assert.Equal(CoroutineState.Faulted, c.State);
+
+        log.Clear();
+        c = T.CheckedAroundSuspendingTries(log);
+        Assert.True(c.MoveNext());
+        Assert.True(c.Send(int.MaxValue)); // Bump overflows, the filter overflows (so it is false), the outer catch takes it
+        Assert.Equal(3, c.Current);
+        Assert.Equal(new[] { "bump:1", "filter:2147483647" }, log);
+
+        c = T.CheckedAroundSuspendingTries(new List<string>());
+        foreach (int sent in new[] { 1, 0, 0, -5 })
+        {
+            Assert.True(sent == 1 ? c.MoveNext() && c.Send(sent) : c.Send(sent));
+        }
+
+        Assert.Equal(7, c.Current);
+        Assert.True(c.Send(1)); // unchecked: wraps
+        Assert.Equal(8, c.Current);
+        Assert.Throws<OverflowException>(() => c.Send(1)); // checked(...) inside the unchecked block
     }
 
     // ---- Driver (OracleComparison) ----

@@ -388,7 +388,10 @@ internal sealed partial class BodyLowerer
                             context.KeptAsLocals.Add(v!);
                         }
 
-                        labelText = Text(label);
+                        // Its when clause keeps the checked context of a lowered checked block around the switch.
+                        labelText = context.CheckedKeywords.Count > 0 && label is CasePatternSwitchLabelSyntax { WhenClause: { } when } patternLabel
+                            ? $"case {Text(patternLabel.Pattern)} when {CheckedExpression(Text(when.Condition))}:"
+                            : Text(label);
                         foreach (ISymbol? v in variables)
                         {
                             context.KeptAsLocals.Remove(v!);

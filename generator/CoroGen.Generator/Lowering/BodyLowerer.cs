@@ -53,7 +53,7 @@ internal sealed partial class BodyLowerer
 
         lines.Add(Code("return false; // the end of the template: the coroutine has finished", 0));
         List<(string State, string Target)> frame = context.DispatchFrames.Pop();
-        context.Body.AddRange(Dispatch(frame));
+        context.Body.AddRange(lowerer.Dispatch(frame));
         context.Body.Add(new BodyLine(BodyLineKind.Comment, "The first step (state is Running): run from the top.", 0));
         context.Body.AddRange(lines);
     }
@@ -77,7 +77,9 @@ internal sealed partial class BodyLowerer
         }
     }
 
-    private static IEnumerable<BodyLine> Dispatch(List<(string State, string Target)> frame)
+    // The switch on the resume point that enters the body or a try region. Its case labels are not statements: a lowered
+    // checked block around the region must not wrap them.
+    private IEnumerable<BodyLine> Dispatch(List<(string State, string Target)> frame)
     {
         if (frame.Count == 0)
         {
@@ -87,7 +89,7 @@ internal sealed partial class BodyLowerer
         yield return new BodyLine(BodyLineKind.Open, "switch (this.state)", 0);
         foreach ((string state, string target) in frame)
         {
-            yield return Code($"case {state}: goto {target};", 0);
+            yield return NotStatement(Code($"case {state}: goto {target};", 0));
         }
 
         yield return new BodyLine(BodyLineKind.Close, string.Empty, 0);
@@ -199,6 +201,11 @@ internal sealed partial class BodyLowerer
                 output.Add(Code("{ " + Text(statement) + " }", Line(statement)));
                 return;
             case EmptyStatementSyntax:
+                return;
+            case LocalFunctionStatementSyntax localFunction when context.CheckedKeywords.Count > 0:
+                // Inside a lowered checked block, whose statements each get their own checked block: the function keeps its
+                // scope (the rest of the block calls it) and carries the checked context into its body.
+                output.Add(NotStatement(Code(TemplateRewriter.CheckedLocalFunctionText(context, localFunction, context.CheckedKeywords.Peek()), Line(statement))));
                 return;
             default:
                 output.Add(Code(Text(statement), Line(statement)));
@@ -572,7 +579,7 @@ internal sealed partial class BodyLowerer
         string name = declaration is not null && !declaration.Identifier.IsKind(SyntaxKind.None) ? declaration.Identifier.Text : "__exception";
         string type = declaration is null ? "global::System.Exception" : declaration.Type.ToString();
         string? exitPasses = CoroutineTypes.ExitPassesCondition(CoroutineTypes.CatchOfExit(caught), name, type);
-        string? userFilter = clause.Filter is null ? null : Text(clause.Filter.FilterExpression);
+        string? userFilter = clause.Filter is null ? null : CheckedExpression(Text(clause.Filter.FilterExpression));
         string header = exitPasses is null
             ? $"catch ({type}{(declaration!.Identifier.IsKind(SyntaxKind.None) ? string.Empty : " " + name)})" + (userFilter is null ? string.Empty : $" when ({userFilter})")
             : $"catch ({type} {name}) when ({exitPasses}{(userFilter is null ? string.Empty : $" && ({userFilter})")}) // Close's exit passes through, as GeneratorExit passes 'except Exception'";

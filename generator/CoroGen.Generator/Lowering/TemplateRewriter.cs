@@ -39,6 +39,28 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     public static string Text(LoweringContext context, SyntaxNode node) =>
         Dedent(Rewrite(context, node).WithoutTrivia().ToFullString(), node);
 
+    /// <summary>The rewritten text of a local function whose body is wrapped in <paramref name="keyword"/> (checked or unchecked).</summary>
+    public static string CheckedLocalFunctionText(LoweringContext context, LocalFunctionStatementSyntax node, string keyword)
+    {
+        LocalFunctionStatementSyntax rewritten = Rewrite(context, node);
+        bool isChecked = keyword == "checked";
+        if (rewritten.Body is { } body)
+        {
+            CheckedStatementSyntax inner = CheckedStatement(isChecked ? SyntaxKind.CheckedStatement : SyntaxKind.UncheckedStatement, body.WithoutTrivia())
+                .WithKeyword(Token(default, isChecked ? SyntaxKind.CheckedKeyword : SyntaxKind.UncheckedKeyword, TriviaList(Space)));
+            rewritten = rewritten.WithBody(Block(inner).WithOpenBraceToken(Token(default, SyntaxKind.OpenBraceToken, TriviaList(Space)))
+                .WithCloseBraceToken(Token(TriviaList(Space), SyntaxKind.CloseBraceToken, default)).WithTriviaFrom(body));
+        }
+        else
+        {
+            ExpressionSyntax expression = rewritten.ExpressionBody!.Expression;
+            rewritten = rewritten.WithExpressionBody(rewritten.ExpressionBody.WithExpression(
+                CheckedExpression(isChecked ? SyntaxKind.CheckedExpression : SyntaxKind.UncheckedExpression, expression.WithoutTrivia()).WithTriviaFrom(expression)));
+        }
+
+        return Dedent(rewritten.WithoutTrivia().ToFullString(), node);
+    }
+
     public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
     {
         if (node.IsVar || IsNameOfMemberAccess(node))
