@@ -32,6 +32,25 @@ public sealed class HandlerDiagnosticTests
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
     }
 
+    // C# allows no await in a catch filter: the template gets COROGEN006 at the suspension point and the placeholder (its
+    // callers compile), not generated code with an await in a filter of the non-async Resume.
+    [Theory]
+    [InlineData("try { await co.Yield(1); } catch (Exception e) when (await co.Yield(2) == Unit.Value) { await co.Yield(3); }")]
+    [InlineData("try { await co.Yield(1); } catch (InvalidOperationException) when (o is int n && await co.Yield(n) == Unit.Value) { }")]
+    [InlineData("try { throw new Exception(); } catch when ((await co.Yield(2)).Equals(Unit.Value)) { }")]
+    [InlineData("while (true) { try { try { await co.Yield(1); } finally { await co.Yield(0); } } catch (Exception e) when (e.Message.Length > (await co.Yield(2)).GetHashCode()) { break; } }")]
+    public void ASuspensionPointInACatchFilterIsRefused(string body)
+    {
+        string source = Header + body + Footer;
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal("COROGEN006", diagnostic.Id);
+        Assert.StartsWith("await co.Yield(", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains("filter ('when') of a catch clause", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN006");
+    }
+
     [Theory]
     [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { var q = from v in new[] { 3 } select v + x; fs.Add(() => q.Sum()); await co.Yield(x); }")]
     public void StillUnsupported(string id, string body)

@@ -37,6 +37,7 @@ internal sealed partial class BodyLowerer
             .DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<AwaitExpressionSyntax>());
         ReportAsyncStreams(body, context);
+        ReportSuspendingFilters(body, context);
 
         var lowerer = new BodyLowerer(context);
         var lines = new List<BodyLine>();
@@ -73,6 +74,20 @@ internal sealed partial class BodyLowerer
             {
                 context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), "'await foreach' or 'await using'",
                     "a coroutine's awaits are suspension points for its driver, not asynchronous streams; iterate or dispose synchronously, or await each step explicitly");
+            }
+        }
+    }
+
+    // A catch filter runs while the exception unwinds, before any finally block: C# allows no await there, and no state
+    // can be resumed inside it.
+    private static void ReportSuspendingFilters(SyntaxNode body, LoweringContext context)
+    {
+        foreach (CatchFilterClauseSyntax filter in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<CatchFilterClauseSyntax>())
+        {
+            if (context.Suspensions.FirstOrDefault(a => filter.FilterExpression.Span.Contains(a.Span)) is { } suspension)
+            {
+                context.Report(DiagnosticDescriptors.UnsupportedConstruct, suspension, "the filter ('when') of a catch clause",
+                    "C# allows no await there either: compute the condition before the try statement, or catch the exception, suspend in the catch block and rethrow it with 'throw;' when it is not handled");
             }
         }
     }
