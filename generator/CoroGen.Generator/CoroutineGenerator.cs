@@ -1,5 +1,7 @@
 using CoroGen.Generator.Diagnostics;
+using System.Linq;
 using CoroGen.Generator.Emit;
+using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
@@ -41,9 +43,38 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
 
             if (result.Model is { } model)
             {
-                spc.AddSource(model.HintName, CoroutineEmitter.Emit(model, lines));
+                spc.AddSource(model.HintName, EmitOrPlaceholder(spc, model, lines));
             }
         });
+    }
+
+    // The safety net of the emitter, as TemplateParser.Parse is the lowering's: a bug in CoroGen becomes COROGEN099 on the
+    // template, whose callers keep compiling against the placeholder, never a crashed generator.
+    private static string EmitOrPlaceholder(SourceProductionContext spc, TemplateModel model, bool lines)
+    {
+        try
+        {
+            if (FaultInjection.ThrowWhileEmitting?.Invoke(model.TemplateName) == true)
+            {
+                throw new System.InvalidOperationException("a fault injected by a test");
+            }
+
+            return CoroutineEmitter.Emit(model, lines);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.Create(model.FilePath, default, new Microsoft.CodeAnalysis.Text.LinePositionSpan(new Microsoft.CodeAnalysis.Text.LinePosition(model.TemplateLine - 1, 0), new Microsoft.CodeAnalysis.Text.LinePosition(model.TemplateLine - 1, 0))),
+                model.TemplateName, e.GetType().Name + ": " + e.Message));
+            TemplateModel placeholder = model with
+            {
+                Fields = model.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),
+                States = EquatableArray<StateModel>.Empty,
+                Body = TemplateParser.PlaceholderBody(model.TemplateDisplay, new[] { DiagnosticDescriptors.InternalError.Id }),
+                ContainingTypeMembers = EquatableArray<string>.Empty,
+                ChannelType = null,
+            };
+            return CoroutineEmitter.Emit(placeholder, lines);
+        }
     }
 }
 

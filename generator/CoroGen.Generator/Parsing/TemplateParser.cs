@@ -37,14 +37,62 @@ internal static class TemplateParser
         }
         catch (Exception e)
         {
-            // The safety net: a bug in CoroGen becomes a diagnostic on the template, never a crashed build.
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, method.Identifier.GetLocation(), symbol.Name, e.GetType().Name + ": " + e.Message));
+            // The safety net: a bug in CoroGen becomes a diagnostic on the template, never a crashed build. The template
+            // keeps its factory and a placeholder class, as a refused one does, so that its callers compile and the build's
+            // one error is this one.
+            DiagnosticInfo error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, method.Identifier.GetLocation(), symbol.Name, e.GetType().Name + ": " + e.Message);
+            return InternalErrorResult(method, symbol, error, cancellationToken);
+        }
+    }
+
+    // COROGEN099 with the placeholder, when the template would have been generated at all (the same checks as
+    // ParseTemplate's, none of which lowers anything); the diagnostic alone if building even the placeholder fails.
+    private static TemplateResult InternalErrorResult(MethodDeclarationSyntax method, IMethodSymbol symbol, DiagnosticInfo error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Skip(method, symbol) is not null)
+            {
+                return Fail(error);
+            }
+
+            var diagnostics = new List<DiagnosticInfo> { error };
+            Shell shell = ShellOf(symbol, cancellationToken);
+            return new TemplateResult(Model(method, symbol, shell, null, diagnostics), diagnostics.ToEquatableArray());
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            return Fail(error);
         }
     }
 
     private static TemplateResult ParseTemplate(MethodDeclarationSyntax method, IMethodSymbol symbol, SemanticModel model, CancellationToken ct)
     {
-        var diagnostics = new List<DiagnosticInfo>();
+        if (Skip(method, symbol) is { } skipped)
+        {
+            return skipped;
+        }
+
+        Shell shell = ShellOf(symbol, ct);
+        var context = new LoweringContext(model, symbol, shell.Yielder, shell.YieldType, shell.SendType, shell.ReturnType, shell.Fields, ct);
+        if (FaultInjection.ThrowWhileLowering?.Invoke(symbol.Name) == true)
+        {
+            throw new InvalidOperationException("a fault injected by a test");
+        }
+
+        BodyLowerer.Lower(method, context);
+        var diagnostics = new List<DiagnosticInfo>(context.Diagnostics);
+        return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 ? context : null, diagnostics), diagnostics.ToEquatableArray());
+    }
+
+    // The result of a template that gets no generated code (null when it does): broken syntax, a signature the analyzer
+    // reports, a language version below C# 10, a clash with another member.
+    private static TemplateResult? Skip(MethodDeclarationSyntax method, IMethodSymbol symbol)
+    {
         Location at = method.Identifier.GetLocation();
 
         // Broken syntax: the compiler reports it; generating from it would only add noise.
@@ -85,6 +133,15 @@ internal static class TemplateParser
                 $"rename the type parameter '{typeParameter.Name}'"));
         }
 
+        return null;
+    }
+
+    // What the generated class has whatever its body: its types, the Yielder, and the fields of 'this' and the parameters.
+    private sealed record Shell(IParameterSymbol Yielder, ITypeSymbol YieldType, ITypeSymbol SendType, ITypeSymbol? ReturnType, List<IParameterSymbol> Parameters, List<FieldModel> Fields);
+
+    private static Shell ShellOf(IMethodSymbol symbol, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
         ITypeSymbol? returnType = CoroutineTypes.TemplateResultType(symbol.ReturnType, out _);
         IParameterSymbol yielder = symbol.Parameters.First(p => CoroutineTypes.IsYielder(p.Type));
         CoroutineTypes.YielderTypes(yielder.Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
@@ -96,7 +153,7 @@ internal static class TemplateParser
         }
 
         List<IParameterSymbol> parameters = symbol.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder)).ToList();
-        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name), className);
+        List<string> parameterFields = LoweringContext.ParameterFieldNames(parameters.Select(p => p.Name), GeneratedClassName(symbol));
         for (int i = 0; i < parameters.Count; i++)
         {
             IParameterSymbol p = parameters[i];
@@ -104,18 +161,21 @@ internal static class TemplateParser
             fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null));
         }
 
-        var context = new LoweringContext(model, symbol, yielder, yieldType, sendType, returnType, fields, ct);
-        BodyLowerer.Lower(method, context);
-        diagnostics.AddRange(context.Diagnostics);
-        bool lowered = diagnostics.Count == 0;
+        return new Shell(yielder, yieldType, sendType, returnType, parameters, fields);
+    }
 
+    // The model of the generated class: the lowered body when <paramref name="lowered"/> is given, else the placeholder
+    // naming the diagnostics.
+    private static TemplateModel Model(MethodDeclarationSyntax method, IMethodSymbol symbol, Shell shell, LoweringContext? lowered, List<DiagnosticInfo> diagnostics)
+    {
+        string className = GeneratedClassName(symbol);
         SyntaxTree tree = method.SyntaxTree;
-        string yieldText = yieldType.ToDisplayString(SymbolFormats.FullyQualified);
-        string sendText = sendType.ToDisplayString(SymbolFormats.FullyQualified);
-        string returnText = returnType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
+        string yieldText = shell.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+        string sendText = shell.SendType.ToDisplayString(SymbolFormats.FullyQualified);
+        string returnText = shell.ReturnType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
         INamespaceSymbol ns = symbol.ContainingType.ContainingNamespace;
 
-        var templateModel = new TemplateModel(
+        return new TemplateModel(
             HintName: HintName(symbol, className),
             FilePath: tree.FilePath,
             Namespace: ns.IsGlobalNamespace ? null : ns.ToDisplayString(),
@@ -134,26 +194,26 @@ internal static class TemplateParser
             YieldType: yieldText,
             SendType: sendText,
             ReturnType: returnText,
-            FactoryArguments: string.Join(", ", (symbol.IsStatic ? Enumerable.Empty<string>() : new[] { "this" }).Concat(parameters.Select(p => "@" + p.Name))),
-            FactoryParameters: string.Join(", ", symbol.Parameters
-                .Where(p => !SymbolEqualityComparer.Default.Equals(p, yielder))
-                .Select(p => ParameterText(method, p))),
-            Fields: lowered ? context.Fields.ToEquatableArray() : fields.ToEquatableArray(),
-            States: lowered ? context.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
-            Body: lowered ? context.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
-            ContainingTypeMembers: lowered ? context.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
-            ChannelType: lowered && context.UsesChannel ? context.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
-        return new TemplateResult(templateModel, diagnostics.ToEquatableArray());
+            FactoryArguments: string.Join(", ", (symbol.IsStatic ? Enumerable.Empty<string>() : new[] { "this" }).Concat(shell.Parameters.Select(p => "@" + p.Name))),
+            FactoryParameters: string.Join(", ", shell.Parameters.Select(p => ParameterText(method, p))),
+            Fields: lowered is not null ? lowered.Fields.ToEquatableArray() : shell.Fields.ToEquatableArray(),
+            States: lowered is not null ? lowered.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
+            Body: lowered is not null ? lowered.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
+            ContainingTypeMembers: lowered is not null ? lowered.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
+            ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
     }
 
-    // A template the lowering refused (COROGEN005-012) still gets its class and factory, with a body that only throws: the
+    // A template the lowering refused (COROGEN005-012), or whose lowering failed (COROGEN099), still gets its class and factory, with a body that only throws: the
     // build fails with the diagnostic at its cause, and the code that calls the factory compiles instead of adding an error
     // at every call ("no argument given for the parameter 'co'") that would send the user looking in the wrong place. The
     // body never runs unless the user silenced the error, and then it says so.
-    private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics)
+    private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics) =>
+        PlaceholderBody(symbol.ToDisplayString(SymbolFormats.Signature), diagnostics.Select(d => d.DescriptorId));
+
+    internal static EquatableArray<BodyLine> PlaceholderBody(string templateDisplay, IEnumerable<string> diagnosticIds)
     {
-        string ids = string.Join(", ", diagnostics.Select(d => d.DescriptorId).Distinct().OrderBy(id => id, StringComparer.Ordinal));
-        string message = $"The [Coroutine] template {symbol.ToDisplayString(SymbolFormats.Signature)} was not generated because of {ids}: fix the template as the build's error says.";
+        string ids = string.Join(", ", diagnosticIds.Distinct().OrderBy(id => id, StringComparer.Ordinal));
+        string message = $"The [Coroutine] template {templateDisplay} was not generated because of {ids}: fix the template as the build's error says.";
         return new[]
         {
             new BodyLine(BodyLineKind.Comment, $"Not generated ({ids}): the build reports why. This placeholder keeps the factory's callers compiling.", 0),
