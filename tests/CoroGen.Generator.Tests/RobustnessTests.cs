@@ -49,6 +49,84 @@ public sealed class RobustnessTests
         }
     }
 
+    // Half-typed code around a template that is itself complete, or a template being typed: using directives, namespaces
+    // and type headers the generated file repeats get nothing generated (not a generated file that does not parse); broken
+    // code elsewhere in the file leaves the template generated.
+    [Theory]
+    [InlineData("using System\nusing CoroGen;\n\n{0}", false)]
+    [InlineData("using System;\nusing CoroGen;\nusing static System.Math\n{0}", false)]
+    [InlineData("using System;\nusing CoroGen;\nusing M = System.Math\n{0}", false)]
+    [InlineData("extern alias X\nusing System;\nusing CoroGen;\n{0}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\nnamespace N\n{{\n    using System.Text\n{0}\n}}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\nnamespace N.\n{{\n{0}\n}}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\nnamespace N.;\n{0}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\nnamespace\n{{\n{0}\n}}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\npublic static partial class Outer\n{{\n    public partial class : IDisposable\n{0}\n}}", true)]
+    [InlineData("using System;\nusing CoroGen;\n\npublic static partial class Outer<T\n{{\n    public partial class Inner\n{0}\n}}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\npublic static partial class Outer<T,>\n{{\n    public partial class Inner\n{0}\n}}", false)]
+    [InlineData("using System;\nusing CoroGen;\n\n{0}\n}}", true)]
+    [InlineData("using System;\nusing CoroGen;\n\n{0}\npublic class ", true)]
+    [InlineData("using System;\nusing CoroGen;\n\n[Obsolete(\n{0}", true)]
+    [InlineData("using System;\nusing CoroGen;\n\npublic static partial class Outer\n{{\n    public static void G() {{ int x = \n    public partial class Inner : \n{0}\n}}", true)]
+    public void HalfTypedCodeAroundATemplate(string file, bool generated)
+    {
+        const string host = "public partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co) { await co.Yield(1); }\n}";
+        string source = string.Format(file, host);
+        AssertSurvives(source);
+        Assert.Equal(generated, GeneratorHarness.Run(source).Sources.Any());
+    }
+
+    // A template being typed: nothing is generated while the template itself has a syntax error. Unbalanced braces and
+    // directives may instead leave the template complete (its block takes the type's closing brace): then it is generated,
+    // and what is generated parses.
+    [Theory]
+    [InlineData("await co.Yield(", false)]
+    [InlineData("await co.Yield(1)", false)]
+    [InlineData("int x = await co.Yield(1) await co.Yield(x);", false)]
+    [InlineData("int x = ; await co.Yield(x);", false)]
+    [InlineData("try { await co.Yield(1); } catch (Exception e) when ( { }", false)]
+    [InlineData("switch (1) { case : await co.Yield(1); break; }", false)]
+    [InlineData("foreach (var x in ) await co.Yield(x);", false)]
+    [InlineData("#if DEBUG\n        await co.Yield(1);", false)]
+    [InlineData("var s = $\"{await co.Yield(1)\"; ", false)]
+    [InlineData("var s = \"unterminated; await co.Yield(1);", false)]
+    [InlineData("int Local() => ; await co.Yield(Local());", false)]
+    [InlineData("if (true) { await co.Yield(1);", true)]
+    [InlineData("checked { await co.Yield(1); ", true)]
+    [InlineData("#region r\n        await co.Yield(1);", true)]
+    [InlineData("await co.Yield(1); }\n    public void G() {", true)]
+    public void HalfTypedTemplateBodies(string body, bool generated)
+    {
+        string source = "using System;\nusing CoroGen;\n\npublic partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
+        AssertSurvives(source);
+        Assert.Equal(generated, GeneratorHarness.Run(source).Sources.Any());
+    }
+
+    // Code the compiler cannot bind (an undefined name, as while typing): whatever the lowering needs to keep in a field
+    // and cannot name gets a COROGEN diagnostic, and the generated file parses (the compiler reports the name once more
+    // where the copied code uses it).
+    [Theory]
+    [InlineData("var t = (Undefined(), 1); await co.Yield(1); Console.Write(t);", "COROGEN007")]
+    [InlineData("var x = new[] { Undefined() }; await co.Yield(1); Console.Write(x);", "COROGEN007")]
+    [InlineData("var x = new System.Collections.Generic.List<Undefined>(); await co.Yield(1); Console.Write(x);", "COROGEN007")]
+    [InlineData("var x = Undefined(); await co.Yield(1); Console.Write(x);", "COROGEN007")]
+    [InlineData("int r = (Undefined(), 1).Item2 + await co.Yield(1);", null)]
+    [InlineData("Console.Write((Undefined(), 1), await co.Yield(1));", "COROGEN005")]
+    [InlineData("switch ((Undefined(), 1)) { case (_, 1): await co.Yield(1); break; }", "COROGEN006")]
+    [InlineData("using (Undefined()) { await co.Yield(1); }", null)]
+    [InlineData("using (reader = new System.IO.StringReader(\"a\")) { await co.Yield(1); }", null)]
+    public void UnresolvedTypesGetADiagnosticOrParseableCode(string body, string? id)
+    {
+        string source = "using System;\nusing CoroGen;\n\npublic partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
+        AssertSurvives(source);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Equal(id, run.GeneratorDiagnostics.SingleOrDefault()?.Id);
+        if (id is not null)
+        {
+            run.AssertPlaceholder("F", id);
+        }
+    }
+
     // A bug in CoroGen (COROGEN099), whether the lowering or the emitter fails, leaves the template its factory and a
     // placeholder class, as a refused template gets: the code calling the factory compiles, the build's one error is the
     // template's, and the placeholder says at run time what was not generated and why.
@@ -115,5 +193,11 @@ public sealed class RobustnessTests
         Assert.True(run.Exception is null, $"The generator threw {run.Exception} on:\n{source}");
         Diagnostic? internalError = run.GeneratorDiagnostics.FirstOrDefault(d => d.Id == "COROGEN099");
         Assert.True(internalError is null, $"{internalError} on:\n{source}");
+        foreach (GeneratedSourceResult generated in run.Sources)
+        {
+            // Whatever the template's file looks like mid-edit, what the generator adds parses.
+            Diagnostic? syntaxError = generated.SyntaxTree.GetDiagnostics().FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+            Assert.True(syntaxError is null, $"{generated.HintName} does not parse: {syntaxError} on:\n{source}\n\n{generated.SourceText}");
+        }
     }
 }

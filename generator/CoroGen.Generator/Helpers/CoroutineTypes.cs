@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace CoroGen.Generator.Helpers;
@@ -52,6 +53,20 @@ internal static class CoroutineTypes
 
         return null;
     }
+
+    /// <summary>
+    /// Whether a type is or holds one the compiler could not resolve (an array or tuple of it, a generic type over it): its
+    /// name may print as nothing or '?', so no field, cast or type argument of generated code can spell it.
+    /// </summary>
+    public static bool ContainsErrorType(ITypeSymbol? type) => type switch
+    {
+        null => false,
+        IErrorTypeSymbol => true,
+        IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+        IPointerTypeSymbol pointer => ContainsErrorType(pointer.PointedAtType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType) || ContainsErrorType(named.ContainingType),
+        _ => false,
+    };
 
     /// <summary>Whether <paramref name="type"/> is (or derives from) CoroGen.Coroutine.</summary>
     public static bool IsCoroutine(ITypeSymbol? type)

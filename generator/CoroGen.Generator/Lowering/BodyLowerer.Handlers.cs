@@ -210,7 +210,7 @@ internal sealed partial class BodyLowerer
     {
         int line = Line(statement);
         ITypeSymbol? type = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).Type;
-        if (type is null || type.TypeKind == TypeKind.Error || type.IsAnonymousType)
+        if (type is null || CoroutineTypes.ContainsErrorType(type) || type.IsAnonymousType)
         {
             Unsupported(statement, "a switch statement on a value whose type has no name", "switch on a value of a named type");
             return;

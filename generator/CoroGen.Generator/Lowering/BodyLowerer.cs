@@ -635,6 +635,11 @@ internal sealed partial class BodyLowerer
             }
 
             type = context.Model.GetTypeInfo(statement.Expression!, context.CancellationToken).Type;
+            if (CoroutineTypes.ContainsErrorType(type))
+            {
+                type = null; // the compiler reports the expression; the field cannot spell its type: it holds an IDisposable
+            }
+
             string field = context.AddField($"resource_Line{line}", type?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::System.IDisposable", FieldKind.Temporary, $"the using resource, line {line}");
             output.Add(Code($"this.@{field} = {Text(statement.Expression!)};", line));
             resources.Add(field);

@@ -1373,7 +1373,7 @@ internal sealed class ExpressionSpiller
         string? problem =
             type.IsRefLikeType ? $"its type '{type.ToDisplayString()}' is a ref struct" :
             ContainsAnonymousType(type) ? "its type is anonymous" :
-            type is IErrorTypeSymbol ? "its type could not be resolved" :
+            CoroutineTypes.ContainsErrorType(type) ? "its type could not be resolved" :
             null;
         if (problem is null)
         {

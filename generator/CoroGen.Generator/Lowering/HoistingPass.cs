@@ -279,7 +279,7 @@ internal static class HoistingPass
         {
             typeText = generated; // a coroutine made by a factory this generator writes
         }
-        else if (local.Type is IErrorTypeSymbol)
+        else if (CoroutineTypes.ContainsErrorType(local.Type))
         {
             typeText = string.Empty;
         }

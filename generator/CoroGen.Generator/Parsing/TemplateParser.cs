@@ -95,8 +95,10 @@ internal static class TemplateParser
     {
         Location at = method.Identifier.GetLocation();
 
-        // Broken syntax: the compiler reports it; generating from it would only add noise.
-        if (method.ContainsDiagnostics && method.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        // Broken syntax in the template or in what the generated file copies from around it (using directives, namespace
+        // names, the names of the types around it), as while the user types: the compiler reports it; generating from it
+        // would only add noise, or a generated file that does not parse.
+        if (HasSyntaxErrors(method) || CopiedSyntaxAround(method).Any(HasSyntaxErrors))
         {
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -134,6 +136,49 @@ internal static class TemplateParser
         }
 
         return null;
+    }
+
+    private static bool HasSyntaxErrors(SyntaxNode node) =>
+        node.ContainsDiagnostics && node.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    // The syntax outside the template that the generated file repeats: the file's and the enclosing namespaces' using
+    // directives and extern aliases, the namespaces' names, and the headers of the types around the template.
+    private static IEnumerable<SyntaxNode> CopiedSyntaxAround(MethodDeclarationSyntax method)
+    {
+        if (method.SyntaxTree.GetRoot() is CompilationUnitSyntax unit)
+        {
+            foreach (SyntaxNode node in unit.Externs.Cast<SyntaxNode>().Concat(unit.Usings))
+            {
+                yield return node;
+            }
+        }
+
+        foreach (SyntaxNode ancestor in method.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case BaseNamespaceDeclarationSyntax ns:
+                    yield return ns.Name;
+                    foreach (SyntaxNode node in ns.Externs.Cast<SyntaxNode>().Concat(ns.Usings))
+                    {
+                        yield return node;
+                    }
+
+                    break;
+                case TypeDeclarationSyntax type:
+                    if (type.Identifier.IsMissing)
+                    {
+                        yield return type; // an unnamed type: its whole declaration has the error
+                    }
+
+                    if (type.TypeParameterList is not null)
+                    {
+                        yield return type.TypeParameterList;
+                    }
+
+                    break;
+            }
+        }
     }
 
     // What the generated class has whatever its body: its types, the Yielder, and the fields of 'this' and the parameters.
