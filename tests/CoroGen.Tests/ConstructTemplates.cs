@@ -489,6 +489,42 @@ public static partial class ConstructTemplates
         return r;
     }
 
+    // Local functions of blocks the lowering flattens into one scope: two with the same name in sibling blocks, one named
+    // like a local of a copied block, a generic one called before its declaration, and one converted to a delegate.
+    [Coroutine]
+    public static async Coroutine<string> SameNamedLocalFunctionsInFlattenedBlocks(List<string> log, Yielder<int, int> co)
+    {
+        string r = "";
+        int a = await co.Yield(1);
+        if (a > 0)
+        {
+            int Scale(int z) => z * L(log, "pos", a);
+            r += Scale(await co.Yield(2));
+        }
+        else
+        {
+            int Scale(int z) => z - L(log, "neg", a);
+            r += Scale(await co.Yield(3));
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            r += "," + Pick(i, await co.Yield(4 + i));
+            T Pick<T>(int k, T v) => k == 0 ? v : default!;
+        }
+
+        {
+            int Scale = L(log, "local", 7);
+            r += "," + Scale;
+        }
+
+        Func<int, int> f = Offset;
+        r += "," + f(await co.Yield(6));
+        return r;
+
+        int Offset(int z) => z + 100;
+    }
+
     [Coroutine]
     public static async Coroutine<string> GotoAcrossYields(List<string> log, Yielder<int, int> co)
     {

@@ -43,6 +43,7 @@ public sealed class ConstructTests
         ["ForeachNestedBreakAndContinue"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachNestedBreakAndContinue(log, co)), log => T.ForeachNestedBreakAndContinue(log)),
         ["CheckedUncheckedBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedUncheckedBlocks(log, co)), log => T.CheckedUncheckedBlocks(log)),
         ["CheckedAroundSuspendingTries"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedAroundSuspendingTries(log, co)), log => T.CheckedAroundSuspendingTries(log)),
+        ["SameNamedLocalFunctionsInFlattenedBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.SameNamedLocalFunctionsInFlattenedBlocks(log, co)), log => T.SameNamedLocalFunctionsInFlattenedBlocks(log)),
         ["GotoAcrossYields"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoAcrossYields(log, co)), log => T.GotoAcrossYields(log)),
         ["ClosureInLoopPerIterationNotLive"] = (log => TemplateOracle.Run<int, int, string>(co => T.ClosureInLoopPerIterationNotLive(log, co)), log => T.ClosureInLoopPerIterationNotLive(log)),
         ["RefAndSpanLocalsInBlocks"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanLocalsInBlocks(log, co)), log => T.RefAndSpanLocalsInBlocks(log)),
@@ -122,6 +123,27 @@ public sealed class ConstructTests
         Assert.True(c.Send(1)); // unchecked: wraps
         Assert.Equal(8, c.Current);
         Assert.Throws<OverflowException>(() => c.Send(1)); // checked(...) inside the unchecked block
+    }
+
+    [Fact]
+    public void SameNamedLocalFunctionsInFlattenedBlocks_EachCallsItsOwn()
+    {
+        Assert.Equal("Result: 3,5,0,7,110", Final(log => T.SameNamedLocalFunctionsInFlattenedBlocks(log), 1, 3, 5, 6, 10));
+        Assert.Equal("Result: 9,5,0,7,110", Final(log => T.SameNamedLocalFunctionsInFlattenedBlocks(log), -1, 8, 5, 6, 10));
+    }
+
+    private static string Final(Func<List<string>, Coroutine<int, int, string>> create, params int[] sent)
+    {
+        Coroutine<int, int, string> c = create(new List<string>());
+        bool more = c.MoveNext();
+        foreach (int value in sent)
+        {
+            Assert.True(more);
+            more = c.Send(value);
+        }
+
+        Assert.False(more);
+        return "Result: " + c.Result;
     }
 
     // ---- Driver (OracleComparison) ----

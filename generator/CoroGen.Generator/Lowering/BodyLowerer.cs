@@ -39,6 +39,7 @@ internal sealed partial class BodyLowerer
         ReportAsyncStreams(body, context);
         ReportSuspendingFilters(body, context);
 
+        RenameClashingLocalFunctions(body, context);
         var lowerer = new BodyLowerer(context);
         var lines = new List<BodyLine>();
         context.DispatchFrames.Push(new List<(string, string)>());
@@ -74,6 +75,49 @@ internal sealed partial class BodyLowerer
             {
                 context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), "'await foreach' or 'await using'",
                     "a coroutine's awaits are suspension points for its driver, not asynchronous streams; iterate or dispose synchronously, or await each step explicitly");
+            }
+        }
+    }
+
+    // A local function declared in a block that is flattened (the body, or a block with a suspension point) lands in
+    // Resume's own scope beside those of sibling blocks and above the locals of copied blocks: when another declaration of
+    // the template has its name, it is renamed (TemplateRewriter renames its declaration and its uses).
+    private static void RenameClashingLocalFunctions(SyntaxNode body, LoweringContext context)
+    {
+        List<LocalFunctionStatementSyntax> functions = body.DescendantNodes().OfType<LocalFunctionStatementSyntax>().ToList();
+        if (functions.Count == 0)
+        {
+            return;
+        }
+
+        var declared = new Dictionary<string, int>();
+        foreach (SyntaxNode node in body.DescendantNodes())
+        {
+            SyntaxToken name = node switch
+            {
+                VariableDeclaratorSyntax v => v.Identifier,
+                SingleVariableDesignationSyntax d => d.Identifier,
+                ForEachStatementSyntax f => f.Identifier,
+                CatchDeclarationSyntax c => c.Identifier,
+                LocalFunctionStatementSyntax l => l.Identifier,
+                ParameterSyntax p => p.Identifier,
+                QueryClauseSyntax or QueryContinuationSyntax => node.ChildTokens().FirstOrDefault(t => t.IsKind(SyntaxKind.IdentifierToken)),
+                _ => default,
+            };
+            if (name.ValueText.Length > 0)
+            {
+                declared[name.ValueText] = declared.TryGetValue(name.ValueText, out int count) ? count + 1 : 1;
+            }
+        }
+
+        foreach (LocalFunctionStatementSyntax function in functions)
+        {
+            bool flattened = function.Parent is BlockSyntax or SwitchSectionSyntax or LabeledStatementSyntax
+                && (function.Parent == body || context.ContainsSuspension(function.Parent));
+            if (flattened && declared[function.Identifier.ValueText] > 1
+                && context.Model.GetDeclaredSymbol(function, context.CancellationToken) is { } symbol)
+            {
+                context.RenameLocalFunction(symbol, Line(function));
             }
         }
     }

@@ -131,6 +131,26 @@ internal sealed partial class LoweringContext
 
     public SemanticModel Model { get; }
 
+    /// <summary>
+    /// Local functions declared in a block the lowering flattens, whose name another declaration of the template also
+    /// has: in Resume's one scope the two would clash (CS0128, CS0136), so these get a name of their own, "{name}__L{line}".
+    /// </summary>
+    public Dictionary<ISymbol, string> RenamedLocalFunctions { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Names a local function of a flattened block "{name}__L{line}" (made unique among the generated names).</summary>
+    public string RenameLocalFunction(ISymbol function, int line)
+    {
+        string preferred = $"{function.Name}__L{line}";
+        string name = preferred;
+        for (int n = 2; !usedNames.Add(name); n++)
+        {
+            name = preferred + "_" + n;
+        }
+
+        RenamedLocalFunctions[function] = name;
+        return name;
+    }
+
     /// <summary>The template's body.</summary>
     public SyntaxNode? Root { get; set; }
 

@@ -88,7 +88,12 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
         if (LocalFunctionBoxes(symbol) is { } boxes && !(node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node))
         {
-            return LocalFunctionConversion(node, boxes) ?? node;
+            return LocalFunctionConversion(node, symbol, boxes) ?? RenamedLocalFunction(node, symbol);
+        }
+
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
+        {
+            return RenamedLocalFunction(node, symbol);
         }
 
         // A type or namespace left of a dot (`State.Idle` of the user's enum State, `Math.Max` beside a local named Math,
@@ -105,7 +110,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     }
 
     // A local function that captures boxes, converted to a delegate: a lambda that calls it with this iteration's boxes.
-    private ExpressionSyntax? LocalFunctionConversion(SimpleNameSyntax node, List<ISymbol> boxes)
+    private ExpressionSyntax? LocalFunctionConversion(SimpleNameSyntax node, ISymbol function, List<ISymbol> boxes)
     {
         if (context.Model.GetTypeInfo(node, context.CancellationToken).ConvertedType is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke } delegateType)
         {
@@ -116,7 +121,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         string delegateText = delegateType.ToDisplayString(SymbolFormats.FullyQualified);
         string parameters = string.Join(", ", invoke.Parameters.Select((_, i) => "__p" + i));
         string arguments = string.Join(", ", invoke.Parameters.Select((_, i) => "__p" + i).Concat(boxes.Select(b => BoxParameter(context.FieldOf[b]))));
-        string lambda = $"({parameters}) => {node.WithoutTrivia()}({arguments})";
+        string lambda = $"({parameters}) => {RenamedLocalFunction(node, function).WithoutTrivia()}({arguments})";
         if (functionDepth > 0)
         {
             return ParseExpression($"(({delegateText})({lambda}))").WithTriviaFrom(node);
@@ -128,6 +133,13 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         return ParseExpression($"((global::System.Func<{types}, {delegateText}>)(({boxParameters}) => {lambda}))({current})").WithTriviaFrom(node);
     }
 
+    // A local function of a flattened block renamed because another declaration has its name (LoweringContext.RenamedLocalFunctions).
+    private SimpleNameSyntax RenamedLocalFunction(SimpleNameSyntax node, ISymbol symbol) =>
+        symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } function
+        && context.RenamedLocalFunctions.TryGetValue(function.OriginalDefinition, out string? name)
+            ? node.WithIdentifier(Identifier(node.Identifier.LeadingTrivia, name, node.Identifier.TrailingTrivia))
+            : node;
+
     public override SyntaxNode? VisitGenericName(GenericNameSyntax node)
     {
         var visited = (GenericNameSyntax)base.VisitGenericName(node)!;
@@ -137,6 +149,10 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         }
 
         ISymbol? symbol = context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol;
+        if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
+        {
+            return RenamedLocalFunction(visited, symbol);
+        }
         return symbol is null ? visited : ImplicitThisMember(visited, symbol) ?? visited;
     }
 
@@ -412,6 +428,12 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
     {
         var visited = (LocalFunctionStatementSyntax?)InFunction(() => base.VisitLocalFunctionStatement(node));
+        if (visited is not null && context.Model.GetDeclaredSymbol(node, context.CancellationToken) is { } declared
+            && context.RenamedLocalFunctions.TryGetValue(declared, out string? renamed))
+        {
+            visited = visited.WithIdentifier(Identifier(visited.Identifier.LeadingTrivia, renamed, visited.Identifier.TrailingTrivia));
+        }
+
         if (visited is not null && LocalFunctionBoxes(context.Model.GetDeclaredSymbol(node, context.CancellationToken)) is { } boxes)
         {
             // Its iteration's boxes arrive as parameters, as C# gives each iteration's local function its own variables.
