@@ -73,6 +73,28 @@ public sealed class ConstructDiagnosticTests
         Assert.Contains("user-defined conversion", diagnostic.GetMessage());
     }
 
+    // An instance template of a ref struct would keep 'this' in a field of the generated class, which C# does not allow:
+    // COROGEN007 at the template, and a placeholder (without 'this') that the struct's callers compile against. Its static
+    // templates are generated as usual.
+    [Fact]
+    public void AnInstanceTemplateOfARefStructIsRefused()
+    {
+        string source = "using System;\nusing CoroGen;\n\npublic ref partial struct Cursor\n{\n    public int X;\n\n"
+            + "    [Coroutine]\n    public async Coroutine<int> Walk(int step, Yielder<int> co) { await co.Yield(X); return X + step; }\n\n"
+            + "    [Coroutine]\n    public static async Coroutine<int> Count(Yielder<int> co) { await co.Yield(1); return 2; }\n\n"
+            + "    public Coroutine<int, Unit, int> Use() => Walk(1);\n    public static Coroutine<int, Unit, int> UseStatic() => Count();\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN007", diagnostic.Id);
+        Assert.Equal("Walk", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains("ref struct", diagnostic.GetMessage());
+        Assert.Contains("make the template static", diagnostic.GetMessage());
+        run.AssertPlaceholder("Walk", "COROGEN007");
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+        Assert.Contains("case ", run.Sources.Single(s => s.HintName.EndsWith(".Count.g.cs", System.StringComparison.Ordinal)).SourceText.ToString());
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

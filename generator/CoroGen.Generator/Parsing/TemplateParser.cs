@@ -78,6 +78,17 @@ internal static class TemplateParser
         }
 
         Shell shell = ShellOf(symbol, ct);
+        if (!symbol.IsStatic && symbol.ContainingType.IsRefLikeType)
+        {
+            // The generated class would keep the template's 'this' in a field, and a class cannot have a field of a ref struct.
+            var refused = new List<DiagnosticInfo>
+            {
+                DiagnosticInfo.Create(DiagnosticDescriptors.UnhoistableLocal, method.Identifier.GetLocation(), "this", symbol.ContainingType.ToDisplayString(), "the template is an instance method of a ref struct",
+                    "make the template static and pass it what it needs from the struct as parameters"),
+            };
+            return new TemplateResult(Model(method, symbol, shell, null, refused), refused.ToEquatableArray());
+        }
+
         var context = new LoweringContext(model, symbol, shell.Yielder, shell.YieldType, shell.SendType, shell.ReturnType, shell.Fields, ct);
         if (FaultInjection.ThrowWhileLowering?.Invoke(symbol.Name) == true)
         {
@@ -192,7 +203,7 @@ internal static class TemplateParser
         CoroutineTypes.YielderTypes(yielder.Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
 
         var fields = new List<FieldModel>();
-        if (!symbol.IsStatic)
+        if (!symbol.IsStatic && !symbol.ContainingType.IsRefLikeType) // a ref struct's template is refused: its placeholder keeps no 'this'
         {
             fields.Add(new FieldModel("this", symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.This, "the template's 'this'", null));
         }
@@ -239,7 +250,7 @@ internal static class TemplateParser
             YieldType: yieldText,
             SendType: sendText,
             ReturnType: returnText,
-            FactoryArguments: string.Join(", ", (symbol.IsStatic ? Enumerable.Empty<string>() : new[] { "this" }).Concat(shell.Parameters.Select(p => "@" + p.Name))),
+            FactoryArguments: string.Join(", ", (shell.Fields.Any(f => f.Kind == FieldKind.This) ? new[] { "this" } : Enumerable.Empty<string>()).Concat(shell.Parameters.Select(p => "@" + p.Name))),
             FactoryParameters: string.Join(", ", shell.Parameters.Select(p => ParameterText(method, p))),
             Fields: lowered is not null ? lowered.Fields.ToEquatableArray() : shell.Fields.ToEquatableArray(),
             States: lowered is not null ? lowered.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
