@@ -29,18 +29,21 @@ internal static class GeneratorHarness
     /// <summary>The references every in-memory compilation gets: the framework and the CoroGen runtime.</summary>
     public static ImmutableArray<MetadataReference> MetadataReferences => References.Value;
 
-    public static CSharpCompilation Compile(string source, string path = TemplatePath, CSharpParseOptions? parseOptions = null) =>
+    public static CSharpCompilation Compile(string source, string path = TemplatePath, CSharpParseOptions? parseOptions = null, bool allowUnsafe = false) =>
         CSharpCompilation.Create(
             "Templates",
             new[] { CSharpSyntaxTree.ParseText(source, parseOptions ?? ParseOptions, path) },
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: allowUnsafe));
 
-    /// <summary>Runs the generator as a build does; <paramref name="languageVersion"/> is the project's LangVersion (latest if null).</summary>
-    public static GeneratorRun Run(string source, bool lineDirectives = false, LanguageVersion? languageVersion = null)
+    /// <summary>
+    /// Runs the generator as a build does; <paramref name="languageVersion"/> is the project's LangVersion (latest if null),
+    /// <paramref name="allowUnsafe"/> its AllowUnsafeBlocks.
+    /// </summary>
+    public static GeneratorRun Run(string source, bool lineDirectives = false, LanguageVersion? languageVersion = null, bool allowUnsafe = false)
     {
         CSharpParseOptions parseOptions = languageVersion is { } v ? new CSharpParseOptions(v) : ParseOptions;
-        CSharpCompilation compilation = Compile(source, TemplatePath, parseOptions);
+        CSharpCompilation compilation = Compile(source, TemplatePath, parseOptions, allowUnsafe);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new CoroutineGenerator().AsSourceGenerator() },
             parseOptions: parseOptions,

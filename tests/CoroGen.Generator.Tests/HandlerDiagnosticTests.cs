@@ -51,6 +51,21 @@ public sealed class HandlerDiagnosticTests
         run.AssertPlaceholder("F", "COROGEN006");
     }
 
+    // Statements in which C# allows no await either get COROGEN006 naming the statement and why, and the placeholder.
+    [Theory]
+    [InlineData("lock (fs) { await co.Yield(1); }", "a lock statement")]
+    [InlineData("unsafe { int* p = stackalloc int[1]; await co.Yield(*p); }", "an unsafe block")]
+    [InlineData("int[] a = { 1 }; unsafe { fixed (int* p = a) { await co.Yield(*p); } }", "an unsafe block")]
+    public void ASuspensionPointInALockOrAnUnsafeContextIsRefused(string body, string construct)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + body + Footer, allowUnsafe: true);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal("COROGEN006", diagnostic.Id);
+        Assert.StartsWith($"A suspension point stands inside {construct}, which CoroGen does not lower yet; C# allows no await", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN006");
+    }
+
     [Theory]
     [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { var q = from v in new[] { 3 } select v + x; fs.Add(() => q.Sum()); await co.Yield(x); }")]
     public void StillUnsupported(string id, string body)

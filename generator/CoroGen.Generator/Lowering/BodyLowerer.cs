@@ -237,6 +237,13 @@ internal sealed partial class BodyLowerer
             case CheckedStatementSyntax checkedStatement:
                 LowerChecked(checkedStatement, output);
                 break;
+            case LockStatementSyntax:
+                Unsupported(statement, "a lock statement", "C# allows no await in a lock's body either (the lock would be held while suspended): release it before the suspension point");
+                break;
+            case UnsafeStatementSyntax or FixedStatementSyntax:
+                Unsupported(statement, statement is FixedStatementSyntax ? "a fixed statement" : "an unsafe block",
+                    "C# allows no await in an unsafe context either (a pointer would outlive its pinning): copy what you need into ordinary locals and suspend after the block");
+                break;
             default:
                 Unsupported(statement, $"a '{statement.Kind()}' statement", "move the suspension point out of it");
                 break;
