@@ -856,6 +856,171 @@ public sealed class ConstructSweepTests
                 }
             }
             """),
+        ["static_abstract"] = ("5,=6", """
+            public partial interface IHas { static abstract int X { get; } }
+            public sealed class Five : IHas { public static int X => 5; }
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<int> F<T>(Yielder<int, int> co) where T : IHas { return T.X + await co.Yield(T.X); }
+                public static string Drive() => D.All(F<Five>(), i => 1);
+            }
+            """),
+        ["using_resource_await"] = ("1,2,=7 open 3;close 3", """
+            public sealed class R : IDisposable { public static List<string> Log = new(); public int N; public R(int n) { N = n; Log.Add("open " + n); } public void Dispose() => Log.Add("close " + N); }
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<int> F(Yielder<int, int> co)
+                {
+                    using (var r = new R(await co.Yield(1)))
+                    {
+                        return r.N + await co.Yield(2);
+                    }
+                }
+                public static string Drive() => D.All(F(), i => i + 3) + " " + string.Join(";", R.Log);
+            }
+            """),
+        ["foreach_over_coroutine"] = ("-1,0,1,2,=9", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine Nums(int n, Yielder<int> co) { for (int i = 0; i < n; i++) await co.Yield(i); }
+                [Coroutine]
+                public static async Coroutine<int> F(Yielder<int, int> co)
+                {
+                    int s = 0;
+                    foreach (long v in Nums(await co.Yield(-1))) s += (int)v * await co.Yield((int)v);
+                    return s;
+                }
+                public static string Drive() => D.All(F(), i => 3);
+            }
+            """),
+        ["ns_alias_generic_nested"] = ("1,=a:2:9", """
+            namespace Outer.Inner
+            {
+                using L = System.Collections.Generic.List<int>;
+                public partial class Box<T> where T : notnull
+                {
+                    public partial class Item<U>
+                    {
+                        [Coroutine]
+                        public static async Coroutine<string> F(T t, U u, Yielder<int, int> co)
+                        {
+                            L l = new L { await co.Yield(1) };
+                            return t + ":" + u + ":" + l[0];
+                        }
+                    }
+                }
+            }
+            public static class H
+            {
+                public static string Drive() => D.All(Outer.Inner.Box<string>.Item<int>.F("a", 2), i => 9);
+            }
+            """),
+        ["switch_goto_case_in_checked"] = ("1,3,=20 3,=5", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<int> F(int k, Yielder<int, int> co)
+                {
+                    int r = 0;
+                    checked
+                    {
+                        switch (k)
+                        {
+                            case 1: r += await co.Yield(1); goto case 2;
+                            case 2: r += 10; goto default;
+                            default: r += await co.Yield(3); break;
+                        }
+                    }
+                    return r;
+                }
+                public static string Drive() => D.All(F(1), i => 5) + " " + D.All(F(9), i => 5);
+            }
+            """),
+        ["overloads_generic"] = ("1,=int 2,=string 0,=Double", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<string> F(int x, Yielder<int> co) { await co.Yield(x); return "int"; }
+                [Coroutine]
+                public static async Coroutine<string> F(string x, Yielder<int> co) { await co.Yield(x.Length); return "string"; }
+                [Coroutine]
+                public static async Coroutine<string> F<T>(T x, List<T> l, Yielder<int> co) { await co.Yield(l.Count); return typeof(T).Name; }
+                public static string Drive() => D.All(F(1), i => Unit.Value) + " " + D.All(F("ab"), i => Unit.Value) + " " + D.All(F(1.0, new List<double>()), i => Unit.Value);
+            }
+            """),
+        ["out_var_and_discard"] = ("12,1,2,=20", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<int> F(Yielder<int, int> co)
+                {
+                    int.TryParse("12", out var n);
+                    _ = await co.Yield(n);
+                    if (int.TryParse((await co.Yield(1)).ToString(), out int m) && m > 0) n += m;
+                    var (_, b) = (1, await co.Yield(2));
+                    return n + b;
+                }
+                public static string Drive() => D.All(F(), i => 4);
+            }
+            """),
+        ["exception_filter_pattern_var_across"] = ("1,=pArgumentException", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<string> F(Yielder<int, int> co)
+                {
+                    try { throw new ArgumentException("p"); }
+                    catch (Exception e) when (e is ArgumentException { ParamName: null } a && a.Message.Length > 0)
+                    {
+                        await co.Yield(1);
+                        return a.Message + e.GetType().Name;
+                    }
+                }
+                public static string Drive() => D.All(F(), i => 0);
+            }
+            """),
+        ["yield_in_finally_throw_in_try"] = ("0,1,2,=t0f00f17f214", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<string> F(Yielder<int, int> co)
+                {
+                    string r = "";
+                    for (int i = 0; i < 3; i++)
+                    {
+                        try
+                        {
+                            if (i == 1) continue;
+                            if (i == 2) break;
+                            r += "t" + i;
+                        }
+                        finally
+                        {
+                            r += "f" + i + await co.Yield(i);
+                        }
+                    }
+                    return r;
+                }
+                public static string Drive() => D.All(F(), i => i * 7);
+            }
+            """),
+        ["async_void_local"] = ("1,=2", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<int> F(Yielder<int, int> co)
+                {
+                    int v = 0;
+                    async void Fire() { await System.Threading.Tasks.Task.CompletedTask; v++; }
+                    Fire();
+                    return v + await co.Yield(v);
+                }
+                public static string Drive() => D.All(F(), i => 1);
+            }
+            """),
     };
 
     public static IEnumerable<object[]> CaseNames() => Cases.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
