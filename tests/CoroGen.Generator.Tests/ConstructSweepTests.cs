@@ -1021,6 +1021,39 @@ public sealed class ConstructSweepTests
                 public static string Drive() => D.All(F(), i => 1);
             }
             """),
+        ["directives_split_copied_statements"] = ("1,3,=7;1", """
+            public static partial class H
+            {
+                [Coroutine]
+                public static async Coroutine<string> F(Yielder<int, int> co)
+                {
+                    int x = 0;
+                    await co.Yield(1);
+                    x =
+            #if DEBUG
+                        1;
+            #else
+                        2;
+            #endif
+                    string s = "";
+                    for (int i = 0; i < 1; i++)
+            #region loop
+                        s += i
+            #if !NOPE
+                            + 1
+            #endif
+                            ;
+            #endregion
+                    x += await co.Yield(3)
+            #if NOPE
+                        * 100
+            #endif
+                        ;
+                    return x + ";" + s;
+                }
+                public static string Drive() => D.All(F(), i => i + 4);
+            }
+            """),
     };
 
     public static IEnumerable<object[]> CaseNames() => Cases.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -37,12 +37,28 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     /// <summary>The rewritten text of a node, on one or more lines, without its leading and trailing trivia.</summary>
     public static string Text(LoweringContext context, SyntaxNode node) =>
-        Dedent(Rewrite(context, node).WithoutTrivia().ToFullString(), node);
+        Dedent(WithoutDirectives(Rewrite(context, node)).WithoutTrivia().ToFullString(), node);
+
+    // Preprocessor directives inside a copied node (`x =` / `#if DEBUG` / `1;` / `#else` / `2;` / `#endif`): the parser
+    // already chose the branch, and the copy holds only some of the directives (the #endif belongs to the next token), so
+    // they and the text they disabled are dropped; a #line among them would also break the generated file's mapping.
+    private static TNode WithoutDirectives<TNode>(TNode node)
+        where TNode : SyntaxNode
+    {
+        if (!node.ContainsDirectives)
+        {
+            return node;
+        }
+
+        return node.ReplaceTrivia(
+            node.DescendantTrivia().Where(t => t.IsDirective || t.IsKind(SyntaxKind.DisabledTextTrivia)),
+            (original, _) => original.IsDirective ? EndOfLine("\n") : ElasticMarker);
+    }
 
     /// <summary>The rewritten text of a local function whose body is wrapped in <paramref name="keyword"/> (checked or unchecked).</summary>
     public static string CheckedLocalFunctionText(LoweringContext context, LocalFunctionStatementSyntax node, string keyword)
     {
-        LocalFunctionStatementSyntax rewritten = Rewrite(context, node);
+        LocalFunctionStatementSyntax rewritten = WithoutDirectives(Rewrite(context, node));
         bool isChecked = keyword == "checked";
         if (rewritten.Body is { } body)
         {
