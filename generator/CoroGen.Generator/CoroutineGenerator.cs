@@ -1,11 +1,12 @@
-using CoroGen.Generator.Diagnostics;
 using System.Linq;
+using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Emit;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace CoroGen.Generator;
 
@@ -63,8 +64,10 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
-            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.Create(model.FilePath, default, new Microsoft.CodeAnalysis.Text.LinePositionSpan(new Microsoft.CodeAnalysis.Text.LinePosition(model.TemplateLine - 1, 0), new Microsoft.CodeAnalysis.Text.LinePosition(model.TemplateLine - 1, 0))),
-                model.TemplateName, e.GetType().Name + ": " + e.Message));
+            // The model keeps the template's line but no span (it must stay equatable): point at the line's start.
+            var lineStart = new LinePosition(model.TemplateLine - 1, 0);
+            Location location = Location.Create(model.FilePath, default, new LinePositionSpan(lineStart, lineStart));
+            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, model.TemplateName, e.GetType().Name + ": " + e.Message));
             TemplateModel placeholder = model with
             {
                 Fields = model.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),

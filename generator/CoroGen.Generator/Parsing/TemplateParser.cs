@@ -259,10 +259,10 @@ internal static class TemplateParser
             ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
     }
 
-    // A template the lowering refused (COROGEN005-012), or whose lowering failed (COROGEN099), still gets its class and factory, with a body that only throws: the
-    // build fails with the diagnostic at its cause, and the code that calls the factory compiles instead of adding an error
-    // at every call ("no argument given for the parameter 'co'") that would send the user looking in the wrong place. The
-    // body never runs unless the user silenced the error, and then it says so.
+    // A template the lowering refused (COROGEN005-012), or whose lowering failed (COROGEN099), still gets its class and
+    // factory, with a body that only throws: the build fails with the diagnostic at its cause, and the code that calls the
+    // factory compiles instead of adding an error at every call ("no argument given for the parameter 'co'") that would
+    // send the user looking in the wrong place. The body never runs unless the user silenced the error, and then it says so.
     private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics) =>
         PlaceholderBody(symbol.ToDisplayString(SymbolFormats.Signature), diagnostics.Select(d => d.DescriptorId));
 
