@@ -120,6 +120,24 @@ public sealed class SignatureAnalyzerTests
         Assert.Equal("several", d.Properties[TemplateSignatureAnalyzer.YielderCountProperty]);
     }
 
+    [Theory]
+    [InlineData("int n, Yielder<int> co = default!")]
+    [InlineData("int n, Yielder<int> co = null!, int step = 1")] // the call Count(3) would be ambiguous (CS0121)
+    public void YielderWithADefaultValue(string parameters)
+    {
+        Diagnostic d = Single($$"""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Count({{parameters}}) { await co.Yield(n); }
+            }
+            """, "COROGEN002");
+        Assert.Equal("co", Text(d));
+        Assert.Contains("gives its Yielder parameter 'co' a default value; remove the default", d.GetMessage());
+        Assert.Equal("default", d.Properties[TemplateSignatureAnalyzer.YielderCountProperty]);
+    }
+
     [Fact]
     public void YielderAtAnyPositionIsFine() =>
         Assert.Empty(AnalyzerHarness.Analyze("""

@@ -19,7 +19,7 @@ namespace CoroGen.Generator.Analyzers;
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), otherwise "several".</summary>
+    /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), "several", or "default" when its one Yielder has a default value.</summary>
     public const string YielderCountProperty = "YielderCount";
 
     /// <summary>Set on a COROGEN001 that 'partial' would not fix (a file-local type, an extension block): the code fix skips it.</summary>
@@ -102,9 +102,18 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         int yielders = TemplateSignature.YielderCount(method);
         if (yielders != 1)
         {
+            const string ExactlyOne = "give it exactly one parameter of type Yielder<TYield> or Yielder<TYield, TSend>, for example 'Yielder<int> co'";
             ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(YielderCountProperty, yielders == 0 ? "none" : "several");
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YielderParameter, at, properties, method.Name,
-                yielders == 0 ? "has no Yielder parameter" : $"has {yielders} Yielder parameters"));
+                (yielders == 0 ? "has no Yielder parameter; " : $"has {yielders} Yielder parameters; ") + ExactlyOne));
+        }
+        else if (method.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)) is { HasExplicitDefaultValue: true } optional)
+        {
+            // The factory drops the Yielder; with a default the template is callable with the factory's arguments too, and a
+            // call that needs default values for both (an optional parameter after the Yielder) is ambiguous (CS0121).
+            ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty.Add(YielderCountProperty, "default");
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YielderParameter, optional.Locations.FirstOrDefault() ?? at, properties, method.Name,
+                $"gives its Yielder parameter '{optional.Name}' a default value; remove the default: callers call the generated factory, which has no Yielder parameter, and with the default the template competes with it for those calls (CS0121 where both need default values)"));
         }
     }
 

@@ -17,8 +17,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor YielderParameter = Error(
         "COROGEN002",
-        "A coroutine template takes exactly one Yielder parameter",
-        "The [Coroutine] template '{0}' {1}; give it exactly one parameter of type Yielder<TYield> or Yielder<TYield, TSend>, for example 'Yielder<int> co'");
+        "A coroutine template takes exactly one Yielder parameter, without a default value",
+        "The [Coroutine] template '{0}' {1}");
 
     public static readonly DiagnosticDescriptor NotAsync = Error(
         "COROGEN003",
