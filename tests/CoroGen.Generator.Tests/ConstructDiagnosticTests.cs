@@ -4,9 +4,9 @@ using Xunit;
 namespace CoroGen.Generator.Tests;
 
 /// <summary>
-/// Ref locals, ref struct locals (Span&lt;T&gt;, stackalloc) and span enumerators whose scope holds a suspension point cannot
-/// become fields: the generator reports a COROGEN error at the local or the foreach rather than crash or write code that
-/// does not compile. (ConstructTests runs the same constructs kept inside blocks without suspension points.)
+/// Ref locals, ref struct locals (Span&lt;T&gt;, stackalloc) and span enumerators that may be live across a suspension point
+/// cannot become fields: the generator reports a COROGEN error at the local or the foreach rather than crash or write code
+/// that does not compile. Those dead at every suspension point stay locals of Resume. (ConstructTests runs such templates.)
 /// </summary>
 public sealed class ConstructDiagnosticTests
 {
@@ -19,7 +19,13 @@ public sealed class ConstructDiagnosticTests
     [InlineData("foreach (int x in slots.AsSpan()) { await co.Yield(x); }", "foreach")]
     [InlineData("foreach (int x in (ReadOnlySpan<int>)slots) { if (x > 0) { await co.Yield(x); } }", "foreach")]
     [InlineData("foreach (ref int x in slots.AsSpan()) { x = await co.Yield(x); }", "x")]
-    [InlineData("Span<int> s = slots; await co.Yield(s[1]);", "s")]
+    [InlineData("Span<int> s = slots; for (int i = 0; i < 2; i++) { slots[i] += s.Length; s = slots.AsSpan(i); await co.Yield(i); }", "s")]
+    [InlineData("Span<int> s = slots; await co.Yield(1); if (slots[0] > 0) s = slots.AsSpan(1); slots[0] = s[0];", "s")]
+    [InlineData("ref int r = ref slots[0]; r = 1; await co.Yield(1); r = ref slots[1]; r = 2;", "r")]
+    [InlineData("Span<int> s = slots; L: s[0]++; if (await co.Yield(1) > 0) goto L;", "s")]
+    [InlineData("Span<int> s = slots; slots[0] = s[0] + await co.Yield(1);", "s")]
+    [InlineData("ref int r = ref slots[0]; r = await co.Yield(1);", "r")]
+    [InlineData("Span<int> s = slots; switch (slots[0]) { case 0: s[0] = 1; break; default: await co.Yield(s[0]); break; }", "s")]
     public void ReportsRefAndSpanLocalsLiveAcrossASuspension(string statement, string at)
     {
         string source = Template(statement);
@@ -31,6 +37,45 @@ public sealed class ConstructDiagnosticTests
         Assert.Contains("ref", diagnostic.GetMessage());
         Assert.DoesNotContain("{", diagnostic.GetMessage());
         run.AssertPlaceholder("F", diagnostic.Id); // no lowered code for a template with an error, so nothing that does not compile
+    }
+
+    // The message names the suspension point the local is live across and says what to do.
+    [Theory]
+    [InlineData("Span<int> s = slots;\n        await co.Yield(1);\n        slots[0] = s[0];", "it is live across the suspension point at line 11 (read after it before it is assigned again)")]
+    [InlineData("ref int r = ref slots[0];\n        await co.Yield(1);\n        r = 2;", "it is live across the suspension point at line 11 (used after it, and a ref local keeps its reference however it is used)")]
+    [InlineData("ReadOnlySpan<int> s = default;\n        while (slots[0] < 3)\n        {\n            slots[0] += s.Length;\n            s = slots;\n            await co.Yield(1);\n        }", "it may be live across the suspension point at line 15 (it is used inside the statement that suspends there")]
+    public void SaysWhichSuspensionPointARefOrSpanLocalIsLiveAcross(string statement, string expected)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN007", diagnostic.Id);
+        Assert.Contains(expected, diagnostic.GetMessage());
+        Assert.Contains("end its use before the await, or recompute it after the await", diagnostic.GetMessage());
+    }
+
+    // A ref or ref struct local dead at every suspension point in its scope is a local of Resume, declared where the template
+    // declares it: the generated code compiles (ConstructTests runs such templates against the oracle). This harness's
+    // compiler knows C# 12 at most, where such locals in an async method are the template's own errors (CS4012, CS8177),
+    // so only errors in the generated file count.
+    [Theory]
+    [InlineData("Span<int> s = slots; await co.Yield(s[1]);")]
+    [InlineData("Span<int> s = slots; slots[0] += await co.Yield(s[0]); s = slots; int n = await co.Yield(s.Length);")]
+    [InlineData("Span<int> s = stackalloc int[2]; s[0] = slots[0]; int n = await co.Yield(s[0]); s = stackalloc int[1]; s[0] = n; slots[0] = s[0];")]
+    [InlineData("scoped Span<int> s = slots; ref readonly int f = ref slots[0]; slots[1] = f + s.Length; await co.Yield(1);")]
+    [InlineData("for (int i = 0; i < 2; i++) { ReadOnlySpan<int> p = slots.AsSpan(i); { slots[0] += p[0]; } await co.Yield(i); }")]
+    [InlineData("Span<int> s = slots; foreach (ref int x in s) { x++; } await co.Yield(1); { Span<int> s2 = slots; s2[0]++; }")]
+    [InlineData("{ Span<int> s = slots; s[0]++; await co.Yield(1); } { Span<int> s = slots; s[1]++; await co.Yield(2); }")]
+    [InlineData("ref int r = ref slots[0]; r++; await co.Yield(r); ref int q = ref slots[1]; q = 7;")]
+    public void KeepsRefAndSpanLocalsDeadAtEverySuspensionAsLocals(string statement)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("Yielded(", generated); // lowered, not a placeholder
+        var inGenerated = run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).ToList();
+        Assert.True(inGenerated.Count == 0, string.Join("\n", inGenerated) + "\n" + generated);
     }
 
     // Caller information the copied calls leave to the compiler is passed by name from the template (ConstructTests checks

@@ -837,8 +837,8 @@ public sealed class ConstructSweepTests
                 public static async Coroutine<int> F(int[] a, Yielder<int> co)
                 {
                     { ref int r = ref a[0]; r += 10; }
-                    await co.Yield(a[0]);
                     ref int q = ref a[1];
+                    await co.Yield(a[0]);
                     q = 7;
                     return a[1];
                 }

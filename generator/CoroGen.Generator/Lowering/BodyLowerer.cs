@@ -313,6 +313,18 @@ internal sealed partial class BodyLowerer
         foreach (VariableDeclaratorSyntax declarator in declaration.Declaration.Variables)
         {
             ISymbol? local = context.Model.GetDeclaredSymbol(declarator, context.CancellationToken);
+            if (local is ILocalSymbol inPlace && context.InPlaceLocals.Contains(inPlace))
+            {
+                // A ref or ref struct local dead at every suspension point: declared here, as the template declares it, so
+                // that its initializer decides its safe context as in the template (stackalloc, scoped, ref readonly).
+                string declared = (inPlace.ScopedKind != ScopedKind.None ? "scoped " : string.Empty)
+                    + (inPlace.RefKind switch { RefKind.Ref => "ref ", RefKind.RefReadOnly => "ref readonly ", _ => string.Empty })
+                    + inPlace.Type.ToDisplayString(SymbolFormats.FullyQualified);
+                string initializer = declarator.Initializer is null ? string.Empty : " = " + Text(declarator.Initializer.Value);
+                output.Add(Code($"{declared} {context.LocalAccess(inPlace)}{initializer};", Line(declarator)));
+                continue;
+            }
+
             if (local is null || !context.FieldOf.TryGetValue(local, out string? field) || declarator.Initializer is null)
             {
                 if (local is not null && context.BoxedLocals.ContainsKey(local))

@@ -6,6 +6,7 @@ using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace CoroGen.Generator.Lowering;
 
@@ -284,6 +285,26 @@ internal static class HoistingPass
             typeText = string.Empty;
         }
 
+        string advice = "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type";
+        if (!stepLocal && (local.IsRef || local.Type.IsRefLikeType) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
+        {
+            // It cannot be a field, but needs none when it is dead at every suspension point: a local of Resume then.
+            string? live = RefLocalLiveness(local, context);
+            if (live is null)
+            {
+                int declaredAt = location.GetLineSpan().StartLinePosition.Line + 1;
+                context.FieldOf[local] = context.AddResumeLocal($"{local.Name}__L{declaredAt}");
+                context.StepLocals.Add(local);
+                context.InPlaceLocals.Add(local);
+                return;
+            }
+
+            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(),
+                (local.IsRef ? "it is a ref local" : "its type is a ref struct") + ", which cannot be a field, and " + live,
+                "end its use before the await, or recompute it after the await (a new local or a reassignment there)");
+            return;
+        }
+
         string? problem =
             local.IsRef ? "it is a ref local" :
             local.Type.IsRefLikeType ? "its type is a ref struct" :
@@ -293,8 +314,7 @@ internal static class HoistingPass
         if (problem is not null)
         {
             // Without the top-level annotation: 'var' makes a reference type 'T?' (an anonymous type read '<anonymous type: ...>?').
-            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(), problem,
-                "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type");
+            context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(), problem, advice);
             return;
         }
 
@@ -313,6 +333,121 @@ internal static class HoistingPass
         {
             context.PerIterationLocals.Add(local);
         }
+    }
+
+    // Null when a ref local or a local of a ref struct type is dead at every suspension point in its scope; otherwise why
+    // CoroGen keeps it (naming the suspension point). Sound rather than complete: it is declared, with no suspension point,
+    // by a declaration statement of a block or switch section whose statements after it are not labeled (no jump lands
+    // between its declaration and its uses), and every reference to it lies in those statements. Before the first one that
+    // suspends, uses are free. In a statement that suspends, only the operand of a statement that is just the suspension
+    // (`await co.Yield(span[0]);`, `var n = await Sub(span.Length, co);`, `total += await co.Yield(span[0]);`) may read
+    // it: the operand is evaluated before suspending, and what runs after (the assignment) does not use it. After such a
+    // statement, Roslyn's data-flow analysis of the statements that follow must find that no value it had flows in (each
+    // read after the suspension is preceded by an assignment on every path, loops included). A ref local is never used
+    // after a suspension point at all: writing through it uses the reference it held.
+    private static string? RefLocalLiveness(ILocalSymbol local, LoweringContext context)
+    {
+        if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not VariableDeclaratorSyntax
+            {
+                Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax declaration },
+            } declarator
+            || declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst)
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope (it is not declared by a plain declaration statement)";
+        }
+
+        SyntaxList<StatementSyntax> statements = declaration.Parent switch
+        {
+            BlockSyntax block => block.Statements,
+            SwitchSectionSyntax section => section.Statements,
+            _ => default,
+        };
+        int at = statements.IndexOf(declaration);
+        if (at < 0)
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope";
+        }
+
+        if (context.ContainsSuspension(declaration))
+        {
+            return "it is declared by a statement that suspends (at " + SuspensionText(declaration, context) + ")";
+        }
+
+        List<IdentifierNameSyntax> references = context.Root!.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == local.Name
+                && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local))
+            .ToList();
+        TextSpan scope = TextSpan.FromBounds(declaration.SpanStart, statements[statements.Count - 1].Span.End);
+        if (references.Any(r => !scope.Contains(r.Span)))
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " (it is used in another switch section)";
+        }
+
+        for (int j = at + 1; j < statements.Count; j++)
+        {
+            StatementSyntax statement = statements[j];
+            if (statement is LabeledStatementSyntax)
+            {
+                return "CoroGen cannot show that it is dead at the suspension points of its block (a label after its declaration, at line "
+                    + (statement.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + ", can be jumped to from after one)";
+            }
+
+            if (!context.ContainsSuspension(statement))
+            {
+                continue;
+            }
+
+            string suspension = SuspensionText(statement, context);
+            ExpressionSyntax? operand = statement switch
+            {
+                ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+                ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AssignmentExpressionSyntax { Right: var right }
+                    && BodyLowerer.Unparenthesize(right) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+                LocalDeclarationStatementSyntax d
+                    when d.Declaration.Variables.Count == 1 && d.Declaration.Variables[0].Initializer?.Value is { } v
+                    && !d.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) && BodyLowerer.Unparenthesize(v) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+                _ => null,
+            };
+            if (operand is not null && context.ContainsSuspension(operand))
+            {
+                operand = null;
+            }
+
+            if (references.Any(r => statement.Span.Contains(r.Span) && (operand is null || !operand.Span.Contains(r.Span))))
+            {
+                return "it may be live across " + suspension + " (it is used inside the statement that suspends there, other than in the operand of a statement that is just the suspension or an assignment of it)";
+            }
+
+            if (j + 1 < statements.Count && references.Any(r => r.SpanStart >= statements[j + 1].SpanStart))
+            {
+                if (local.IsRef)
+                {
+                    return "it is live across " + suspension + " (used after it, and a ref local keeps its reference however it is used)";
+                }
+
+                DataFlowAnalysis? flow = context.Model.AnalyzeDataFlow(statements[j + 1], statements[statements.Count - 1]);
+                if (flow is null || !flow.Succeeded || flow.DataFlowsIn.Contains(local, SymbolEqualityComparer.Default))
+                {
+                    return "it is live across " + suspension + " (read after it before it is assigned again)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string SuspensionText(SyntaxNode node, LoweringContext context)
+    {
+        AwaitExpressionSyntax? first = context.Suspensions.Where(a => node.Span.Contains(a.Span)).OrderBy(a => a.SpanStart).FirstOrDefault();
+        return first is null ? "a suspension point" : "the suspension point at line " + (first.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+    }
+
+    private static string FirstSuspensionText(ILocalSymbol local, LoweringContext context)
+    {
+        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+        AwaitExpressionSyntax? first = declaration is null ? null
+            : context.Suspensions.Where(a => a.SpanStart >= declaration.SpanStart).OrderBy(a => a.SpanStart).FirstOrDefault();
+        return first is null ? "the suspension points" : "the suspension point at line " + (first.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
     }
 
     private static string ConstantText(ILocalSymbol local) => local.ConstantValue switch

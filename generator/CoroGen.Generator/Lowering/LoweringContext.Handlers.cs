@@ -35,6 +35,13 @@ internal sealed partial class LoweringContext
     /// <summary>Locals declared by <c>T x = await ...;</c> and dead at every suspension point: locals of Resume (FieldKind.StepLocal).</summary>
     public HashSet<ISymbol> StepLocals { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// <c>ref</c> locals and locals of a <c>ref struct</c> type that are dead at every suspension point (every use lies
+    /// between their declaration and the first statement of its block that suspends): locals of Resume declared in
+    /// place, with the template's initializer, <c>ref</c> and <c>scoped</c>. Also in <see cref="StepLocals"/> (read by name).
+    /// </summary>
+    public HashSet<ISymbol> InPlaceLocals { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary><c>checked</c>/<c>unchecked</c> blocks being lowered, innermost last.</summary>
     public Stack<string> CheckedKeywords { get; } = new();
 

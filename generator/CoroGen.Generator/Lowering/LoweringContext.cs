@@ -280,6 +280,18 @@ internal sealed partial class LoweringContext
         return name;
     }
 
+    /// <summary>A name for a template local kept as a local of Resume (declared where the template declares it), unique among the fields and such locals.</summary>
+    public string AddResumeLocal(string preferred)
+    {
+        string name = preferred;
+        for (int n = 2; !usedNames.Add(name); n++)
+        {
+            name = preferred + "_" + n;
+        }
+
+        return name;
+    }
+
     /// <summary>A label name from a readable prefix, unique within the method.</summary>
     public string Label(string prefix)
     {

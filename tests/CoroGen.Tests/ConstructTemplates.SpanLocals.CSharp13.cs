@@ -1,0 +1,185 @@
+#nullable disable
+// Ref locals and ref struct locals whose scope contains a suspension point but that are dead at every one (C# 13 accepts
+// them in async methods, so the oracle runs these templates as they are): CoroGen keeps them as locals of Resume. Files
+// named *.CSharp13.cs stay out of GeneratedCodeCompatibilityTests' C# 10-12 corpus, where such templates are errors.
+using System;
+using System.Collections.Generic;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+public static partial class ConstructTemplates
+{
+    // A span per iteration, used only before the loop body's yield; the sent value goes to the array behind it.
+    [Coroutine]
+    public static async Coroutine<string> SpanPerIterationBeforeYield(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 1, 2, 3, 4 };
+        int total = 0;
+        foreach (int chunk in new[] { 0, 1 })
+        {
+            Span<int> part = data.AsSpan(chunk * 2, 2);
+            total += part[0] + part[1];
+            int got = await co.Yield(total);
+            data[chunk * 2] += got;
+            log.Add("got:" + got);
+        }
+
+        return total + ";" + string.Join(",", data);
+    }
+
+    // stackalloc, scoped, ref readonly, foreach by ref, a nested block and a yield operand that reads the span; after the
+    // yield the span is assigned again before it is read, so it is dead there.
+    [Coroutine]
+    public static async Coroutine<string> StackallocScopedAndRefReadonly(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 5, 6, 7 };
+        Span<int> buf = stackalloc int[3];
+        data.CopyTo(buf);
+        scoped ReadOnlySpan<int> view = buf.Slice(1);
+        ref readonly int first = ref data[0];
+        foreach (ref int x in buf)
+        {
+            x += first;
+        }
+
+        {
+            int inner = view[0] + buf[2];
+            log.Add("inner:" + inner);
+        }
+
+        int got = await co.Yield(buf[0] + view.Length);
+        buf = stackalloc int[2];
+        buf[0] = got;
+        buf[1] = got * 2;
+        int sum = buf[0] + buf[1];
+        view = data;
+        sum += view[2];
+        await co.Yield(sum);
+        return sum + ";" + string.Join(",", data);
+    }
+
+    // A span assigned at the top of each iteration of a while loop with two yields, one in a nested if, and a ref local
+    // used before the first.
+    [Coroutine]
+    public static async Coroutine<string> SpanReassignedInLoopWithTwoYields(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 1, 2, 3, 4, 5, 6 };
+        int i = 0;
+        int total = 0;
+        while (i < 3)
+        {
+            ReadOnlySpan<int> pair = data.AsSpan(i * 2, 2);
+            ref int slot = ref data[i * 2];
+            slot += 100;
+            total += pair[0] * 10 + pair[1];
+            int last = pair[1];
+            if (total % 2 == 0)
+            {
+                total += await co.Yield(last);
+            }
+
+            int sent = await co.Yield(total);
+            pair = data.AsSpan(0, 1);
+            total += pair[0] + sent;
+            i++;
+        }
+
+        return total + ";" + string.Join(",", data);
+    }
+
+    // Sibling blocks and switch sections declaring spans of the same name, each used before its block's yield.
+    [Coroutine]
+    public static async Coroutine<string> SameNamedSpansInFlattenedBlocks(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 3, 4, 5 };
+        int total = 0;
+        {
+            Span<int> s = data.AsSpan(0, 2);
+            total += s[0] * s[1];
+            total += await co.Yield(total);
+        }
+
+        {
+            Span<int> s = data.AsSpan(1);
+            total += s.Length;
+            total += await co.Yield(total);
+        }
+
+        switch (total % 3)
+        {
+            case 0:
+                Span<char> t = stackalloc char[2];
+                t[0] = 'a';
+                t[1] = 'b';
+                log.Add(t.ToString());
+                total += await co.Yield(0);
+                break;
+            default:
+                ReadOnlySpan<char> u = "xyz";
+                log.Add(u.Slice(1).ToString());
+                total += await co.Yield(1);
+                break;
+        }
+
+        return total.ToString();
+    }
+
+    // Spans in a try body, a catch block and a finally block that suspend (moved out of the handlers by the lowering), in a
+    // switch section reached by goto case, and one assigned again on both branches of an if after a yield.
+    [Coroutine]
+    public static async Coroutine<string> SpanLocalsInHandlersAndSwitches(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 2, 4, 6, 8 };
+        int total = 0;
+        try
+        {
+            Span<int> head = data.AsSpan(0, 2);
+            total += head[0] + head[1];
+            int got = await co.Yield(total);
+            if (got > 1)
+            {
+                head = data.AsSpan(2);
+            }
+            else
+            {
+                head = data.AsSpan(1, 1);
+            }
+
+            total += head[0];
+            if (got == 3)
+            {
+                throw new InvalidOperationException("three");
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            ReadOnlySpan<char> message = e.Message;
+            log.Add("caught:" + message.Slice(0, 2).ToString());
+            total += await co.Yield(message.Length);
+        }
+        finally
+        {
+            Span<int> tail = data.AsSpan(2);
+            tail[0] += total;
+            log.Add("finally:" + (tail[0] + tail[1]));
+            await co.Yield(tail[1]);
+        }
+
+        switch (total % 2)
+        {
+            case 0:
+                Span<int> even = data.AsSpan(0, 1);
+                total += even[0];
+                total += await co.Yield(even[0]);
+                goto case 1;
+            case 1:
+                ReadOnlySpan<int> odd = data;
+                total += odd.Length;
+                await co.Yield(odd[3]);
+                break;
+        }
+
+        return total + ";" + string.Join(",", data);
+    }
+}
