@@ -37,7 +37,7 @@ internal sealed partial class BodyLowerer
             .DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<AwaitExpressionSyntax>());
         ReportAsyncStreams(body, context);
-        ReportSuspendingFilters(body, context);
+        ReportSuspendingFilters(context);
 
         RenameClashingLocalFunctions(body, context);
         var lowerer = new BodyLowerer(context);
@@ -124,15 +124,17 @@ internal sealed partial class BodyLowerer
 
     // A catch filter runs while the exception unwinds, before any finally block: C# allows no await there, and no state
     // can be resumed inside it.
-    private static void ReportSuspendingFilters(SyntaxNode body, LoweringContext context)
+    // Walks up from the suspension points (the template's own, none inside a lambda) rather than down the whole body.
+    private static void ReportSuspendingFilters(LoweringContext context)
     {
-        foreach (CatchFilterClauseSyntax filter in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<CatchFilterClauseSyntax>())
+        foreach (CatchFilterClauseSyntax filter in context.Suspensions
+            .Select(a => a.FirstAncestorOrSelf<CatchFilterClauseSyntax>())
+            .OfType<CatchFilterClauseSyntax>()
+            .Distinct())
         {
-            if (context.Suspensions.FirstOrDefault(a => filter.FilterExpression.Span.Contains(a.Span)) is { } suspension)
-            {
-                context.Report(DiagnosticDescriptors.UnsupportedConstruct, suspension, "the filter ('when') of a catch clause",
-                    "C# allows no await there either: compute the condition before the try statement, or catch the exception, suspend in the catch block and rethrow it with 'throw;' when it is not handled");
-            }
+            AwaitExpressionSyntax suspension = context.Suspensions.Where(a => filter.Span.Contains(a.Span)).OrderBy(a => a.SpanStart).First();
+            context.Report(DiagnosticDescriptors.UnsupportedConstruct, suspension, "the filter ('when') of a catch clause",
+                "C# allows no await there either: compute the condition before the try statement, or catch the exception, suspend in the catch block and rethrow it with 'throw;' when it is not handled");
         }
     }
 

@@ -293,7 +293,7 @@ internal static class HoistingPass
             if (live is null)
             {
                 int declaredAt = location.GetLineSpan().StartLinePosition.Line + 1;
-                context.FieldOf[local] = context.AddResumeLocal($"{local.Name}__L{declaredAt}");
+                context.FieldOf[local] = context.UniqueName($"{local.Name}__L{declaredAt}");
                 context.StepLocals.Add(local);
                 context.InPlaceLocals.Add(local);
                 return;

@@ -140,13 +140,7 @@ internal sealed partial class LoweringContext
     /// <summary>Names a local function of a flattened block "{name}__L{line}" (made unique among the generated names).</summary>
     public string RenameLocalFunction(ISymbol function, int line)
     {
-        string preferred = $"{function.Name}__L{line}";
-        string name = preferred;
-        for (int n = 2; !usedNames.Add(name); n++)
-        {
-            name = preferred + "_" + n;
-        }
-
+        string name = UniqueName($"{function.Name}__L{line}");
         RenamedLocalFunctions[function] = name;
         return name;
     }
@@ -270,18 +264,16 @@ internal sealed partial class LoweringContext
     /// <summary>Adds a field named after <paramref name="preferred"/>, made unique; returns its name.</summary>
     public string AddField(string preferred, string type, FieldKind kind, string origin, string? constant = null)
     {
-        string name = preferred;
-        for (int n = 2; !usedNames.Add(name); n++)
-        {
-            name = preferred + "_" + n;
-        }
-
+        string name = UniqueName(preferred);
         Fields.Add(new FieldModel(name, type, kind, origin, constant));
         return name;
     }
 
-    /// <summary>A name for a template local kept as a local of Resume (declared where the template declares it), unique among the fields and such locals.</summary>
-    public string AddResumeLocal(string preferred)
+    /// <summary>
+    /// <paramref name="preferred"/>, or it with the first free suffix "_2", "_3", ...: a name of the generated class (a field, a
+    /// local of Resume, a renamed local function) that no other generated or reserved name has; it is taken from now on.
+    /// </summary>
+    public string UniqueName(string preferred)
     {
         string name = preferred;
         for (int n = 2; !usedNames.Add(name); n++)

@@ -169,6 +169,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         {
             return RenamedLocalFunction(visited, symbol);
         }
+
         return symbol is null ? visited : ImplicitThisMember(visited, symbol) ?? visited;
     }
 
