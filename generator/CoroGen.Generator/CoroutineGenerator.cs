@@ -1,4 +1,3 @@
-using System.Linq;
 using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Emit;
 using CoroGen.Generator.Helpers;
@@ -68,15 +67,7 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
             var lineStart = new LinePosition(model.TemplateLine - 1, 0);
             Location location = Location.Create(model.FilePath, default, new LinePositionSpan(lineStart, lineStart));
             spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, model.TemplateName, e.GetType().Name + ": " + e.Message));
-            TemplateModel placeholder = model with
-            {
-                Fields = model.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),
-                States = EquatableArray<StateModel>.Empty,
-                Body = TemplateParser.PlaceholderBody(model.TemplateDisplay, new[] { DiagnosticDescriptors.InternalError.Id }),
-                ContainingTypeMembers = EquatableArray<string>.Empty,
-                ChannelType = null,
-            };
-            return CoroutineEmitter.Emit(placeholder, lines);
+            return CoroutineEmitter.Emit(TemplateParser.Placeholder(model, DiagnosticDescriptors.InternalError.Id), lines);
         }
     }
 }

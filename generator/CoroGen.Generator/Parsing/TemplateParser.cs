@@ -266,6 +266,16 @@ internal static class TemplateParser
     private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics) =>
         PlaceholderBody(symbol.ToDisplayString(SymbolFormats.Signature), diagnostics.Select(d => d.DescriptorId));
 
+    /// <summary>The placeholder of a template whose lowered class could not be emitted: the same shell, the throwing body.</summary>
+    internal static TemplateModel Placeholder(TemplateModel lowered, string diagnosticId) => lowered with
+    {
+        Fields = lowered.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),
+        States = EquatableArray<StateModel>.Empty,
+        Body = PlaceholderBody(lowered.TemplateDisplay, new[] { diagnosticId }),
+        ContainingTypeMembers = EquatableArray<string>.Empty,
+        ChannelType = null,
+    };
+
     internal static EquatableArray<BodyLine> PlaceholderBody(string templateDisplay, IEnumerable<string> diagnosticIds)
     {
         string ids = string.Join(", ", diagnosticIds.Distinct().OrderBy(id => id, StringComparer.Ordinal));
