@@ -335,22 +335,29 @@ internal static class HoistingPass
         }
     }
 
-    // Null when a ref local or a local of a ref struct type is dead at every suspension point in its scope; otherwise why
-    // CoroGen keeps it (naming the suspension point). Sound rather than complete: it is declared, with no suspension point,
-    // by a declaration statement of a block or switch section whose statements after it are not labeled (no jump lands
-    // between its declaration and its uses), and every reference to it lies in those statements. Before the first one that
-    // suspends, uses are free. In a statement that suspends, only the operand of a statement that is just the suspension
-    // (`await co.Yield(span[0]);`, `var n = await Sub(span.Length, co);`, `total += await co.Yield(span[0]);`) may read
-    // it: the operand is evaluated before suspending, and what runs after (the assignment) does not use it. After such a
-    // statement, Roslyn's data-flow analysis of the statements that follow must find that no value it had flows in (each
-    // read after the suspension is preceded by an assignment on every path, loops included). A ref local is never used
-    // after a suspension point at all: writing through it uses the reference it held.
+    // Null when a ref local or a local of a ref struct type is dead at every suspension point; otherwise why CoroGen keeps
+    // it (naming the first suspension point where it may be live). Sound rather than complete:
+    // - it is declared, with no suspension point, by a declaration statement of a block or switch section (not a using
+    //   declaration), and every reference to it lies in that block or section (in a switch, the section's code is emitted
+    //   apart from the others');
+    // - in the statement that contains a suspension point itself (not counting the statements nested in it), it may only be
+    //   read by the operand of a statement that is just that suspension point (`await co.Yield(span[0]);`,
+    //   `var n = await Sub(span.Length, co);`, `total += await co.Yield(span[0]);`) with no other suspension point in the
+    //   statement: the operand is evaluated before suspending, and the parts of an expression evaluated before an await
+    //   elsewhere in it would be spilled to fields;
+    // - it is dead after every suspension point, by a backward liveness analysis over Roslyn's control flow graph of the
+    //   body (SuspensionLiveness): no path from just after the await reads it before assigning it (for a ref local, uses
+    //   it at all: writing through it uses the reference it held), loops' back edges, gotos, switch sections and the
+    //   finally blocks of using and foreach included; and no catch, filter or finally around the suspension point reads it
+    //   (Throw and Close start them there, and C# checks a handler's reads against the state at the start of its try).
+    // Every reference must be in the graph (none in a lambda, local function, query or nameof). The generated Resume then
+    // assigns the local on every path from each resume label before reading it, which the C# compiler checks again.
     private static string? RefLocalLiveness(ILocalSymbol local, LoweringContext context)
     {
         if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not VariableDeclaratorSyntax
             {
                 Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax declaration },
-            } declarator
+            }
             || declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst)
         {
             return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope (it is not declared by a plain declaration statement)";
@@ -362,8 +369,7 @@ internal static class HoistingPass
             SwitchSectionSyntax section => section.Statements,
             _ => default,
         };
-        int at = statements.IndexOf(declaration);
-        if (at < 0)
+        if (statements.IndexOf(declaration) < 0)
         {
             return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope";
         }
@@ -383,63 +389,70 @@ internal static class HoistingPass
             return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " (it is used in another switch section)";
         }
 
-        for (int j = at + 1; j < statements.Count; j++)
+        List<AwaitExpressionSyntax> suspensions = context.Suspensions.OrderBy(a => a.SpanStart).ToList();
+        foreach (AwaitExpressionSyntax suspension in suspensions)
         {
-            StatementSyntax statement = statements[j];
-            if (statement is LabeledStatementSyntax)
-            {
-                return "CoroGen cannot show that it is dead at the suspension points of its block (a label after its declaration, at line "
-                    + (statement.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + ", can be jumped to from after one)";
-            }
-
-            if (!context.ContainsSuspension(statement))
+            StatementSyntax statement = suspension.Ancestors().OfType<StatementSyntax>().First();
+            List<IdentifierNameSyntax> inStatement = references.Where(r => r.Ancestors().OfType<StatementSyntax>().FirstOrDefault() == statement).ToList();
+            if (inStatement.Count == 0)
             {
                 continue;
             }
 
-            string suspension = SuspensionText(statement, context);
-            ExpressionSyntax? operand = statement switch
+            ExpressionSyntax? operand = OperandOf(statement, context);
+            if (operand is null || context.ContainsSuspension(operand) || context.Suspensions.Count(a => statement.Span.Contains(a.Span)) != 1
+                || inStatement.Any(r => !operand.Span.Contains(r.Span)))
             {
-                ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
-                ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AssignmentExpressionSyntax { Right: var right }
-                    && BodyLowerer.Unparenthesize(right) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
-                LocalDeclarationStatementSyntax d
-                    when d.Declaration.Variables.Count == 1 && d.Declaration.Variables[0].Initializer?.Value is { } v
-                    && !d.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) && BodyLowerer.Unparenthesize(v) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
-                _ => null,
-            };
-            if (operand is not null && context.ContainsSuspension(operand))
-            {
-                operand = null;
+                return "it may be live across " + SuspensionText(suspension) + " (it is used inside the statement that suspends there, other than in the operand of a statement that is just the suspension or an assignment of it)";
             }
+        }
 
-            if (references.Any(r => statement.Span.Contains(r.Span) && (operand is null || !operand.Span.Contains(r.Span))))
+        if (SuspensionLiveness.For(context.FlowGraph, local, references) is not { } liveness)
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " (not all of its uses could be followed: is one in a lambda, a local function or a query?)";
+        }
+
+        foreach (AwaitExpressionSyntax suspension in suspensions)
+        {
+            switch (liveness.After(suspension))
             {
-                return "it may be live across " + suspension + " (it is used inside the statement that suspends there, other than in the operand of a statement that is just the suspension or an assignment of it)";
-            }
-
-            if (j + 1 < statements.Count && references.Any(r => r.SpanStart >= statements[j + 1].SpanStart))
-            {
-                if (local.IsRef)
-                {
-                    return "it is live across " + suspension + " (used after it, and a ref local keeps its reference however it is used)";
-                }
-
-                DataFlowAnalysis? flow = context.Model.AnalyzeDataFlow(statements[j + 1], statements[statements.Count - 1]);
-                if (flow is null || !flow.Succeeded || flow.DataFlowsIn.Contains(local, SymbolEqualityComparer.Default))
-                {
-                    return "it is live across " + suspension + " (read after it before it is assigned again)";
-                }
+                case null:
+                    return "CoroGen cannot show that it is dead at " + SuspensionText(suspension);
+                case Liveness.Flow:
+                    return "it is live across " + SuspensionText(suspension) + (local.IsRef
+                        ? " (used after it, and a ref local keeps its reference however it is used)"
+                        : " (read after it before it is assigned again)");
+                case Liveness.Handler:
+                    return "it is live across " + SuspensionText(suspension) + " (" + (local.IsRef ? "used" : "read")
+                        + " by a catch, filter or finally block around it, which Throw or Close runs from there)";
+                case Liveness.TryEntry:
+                    return "it is live across " + SuspensionText(suspension) + " (" + (local.IsRef ? "used" : "read")
+                        + " in a try block around it before that block assigns it, and Resume returns to the suspension point through the start of that block)";
             }
         }
 
         return null;
     }
 
+    // The operand of a statement that is just a suspension point or an assignment of one: evaluated before it suspends.
+    private static ExpressionSyntax? OperandOf(StatementSyntax statement, LoweringContext context) => statement switch
+    {
+        ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+        ExpressionStatementSyntax { Expression: var e } when BodyLowerer.Unparenthesize(e) is AssignmentExpressionSyntax { Right: var right }
+            && BodyLowerer.Unparenthesize(right) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+        LocalDeclarationStatementSyntax d
+            when d.Declaration.Variables.Count == 1 && d.Declaration.Variables[0].Initializer?.Value is { } v
+            && !d.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) && BodyLowerer.Unparenthesize(v) is AwaitExpressionSyntax a && context.Suspensions.Contains(a) => a.Expression,
+        _ => null,
+    };
+
+    private static string SuspensionText(AwaitExpressionSyntax suspension) =>
+        "the suspension point at line " + (suspension.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+
     private static string SuspensionText(SyntaxNode node, LoweringContext context)
     {
         AwaitExpressionSyntax? first = context.Suspensions.Where(a => node.Span.Contains(a.Span)).OrderBy(a => a.SpanStart).FirstOrDefault();
-        return first is null ? "a suspension point" : "the suspension point at line " + (first.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+        return first is null ? "a suspension point" : SuspensionText(first);
     }
 
     private static string FirstSuspensionText(ILocalSymbol local, LoweringContext context)
@@ -447,7 +460,7 @@ internal static class HoistingPass
         SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
         AwaitExpressionSyntax? first = declaration is null ? null
             : context.Suspensions.Where(a => a.SpanStart >= declaration.SpanStart).OrderBy(a => a.SpanStart).FirstOrDefault();
-        return first is null ? "the suspension points" : "the suspension point at line " + (first.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+        return first is null ? "the suspension points" : SuspensionText(first);
     }
 
     private static string ConstantText(ILocalSymbol local) => local.ConstantValue switch

@@ -6,6 +6,8 @@ using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace CoroGen.Generator.Lowering;
 
@@ -97,6 +99,8 @@ internal sealed partial class LoweringContext
     private readonly HashSet<string> usedNames;
     private readonly Dictionary<string, int> labelCounts = new();
     private readonly Dictionary<string, int> stateCounts = new();
+    private ControlFlowGraph? flowGraph;
+    private bool flowGraphMade;
 
     public LoweringContext(SemanticModel model, IMethodSymbol template, IParameterSymbol yielder, ITypeSymbol yieldType, ITypeSymbol sendType, ITypeSymbol? returnType, List<FieldModel> fields, CancellationToken cancellationToken)
     {
@@ -147,6 +151,23 @@ internal sealed partial class LoweringContext
 
     /// <summary>The template's body.</summary>
     public SyntaxNode? Root { get; set; }
+
+    /// <summary>Roslyn's control flow graph of the template's body, made on first use; null if it cannot be made.</summary>
+    public ControlFlowGraph? FlowGraph
+    {
+        get
+        {
+            if (!flowGraphMade)
+            {
+                flowGraphMade = true;
+                flowGraph = Root?.Parent is { } method && Model.GetOperation(method, CancellationToken) is IMethodBodyOperation { Parent: null } body
+                    ? ControlFlowGraph.Create(body, CancellationToken)
+                    : null;
+            }
+
+            return flowGraph;
+        }
+    }
 
     public IMethodSymbol Template { get; }
 

@@ -1,0 +1,296 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CoroGen.Generator.Lowering;
+
+/// <summary>
+/// Backward liveness of one local over the template's control flow graph (Roslyn's <see cref="ControlFlowGraph"/>), for
+/// <see cref="HoistingPass"/>'s rule on ref and ref struct locals (its comment on RefLocalLiveness states the rule). It
+/// over-approximates: a use means any reference but a write (any reference at all for a ref local, whose reference a
+/// write through it uses), a write kills only when the statement that makes it reads nothing of the local and reaches the
+/// write unconditionally, and the graph's missing exception edges are added: every block inside a try reaches the entries
+/// of its catch, filter and finally regions (C# checks a handler's reads against the state at the start of the try, and
+/// Throw or Close can start one at any suspension point), and a finally region continues wherever a branch through it goes.
+/// </summary>
+internal sealed class SuspensionLiveness
+{
+    private readonly ControlFlowGraph graph;
+    private readonly ILocalSymbol local;
+    private readonly bool[] liveIn;
+    private readonly List<int>[] handlers;
+    private readonly Dictionary<ControlFlowRegion, List<ControlFlowBranch>> branchesThroughFinally = new();
+
+    private SuspensionLiveness(ControlFlowGraph graph, ILocalSymbol local)
+    {
+        this.graph = graph;
+        this.local = local;
+        liveIn = new bool[graph.Blocks.Length];
+        handlers = graph.Blocks.Select(HandlerEntries).ToArray();
+        foreach (BasicBlock block in graph.Blocks)
+        {
+            foreach (ControlFlowBranch? branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+            {
+                foreach (ControlFlowRegion region in branch?.FinallyRegions ?? Enumerable.Empty<ControlFlowRegion>())
+                {
+                    if (!branchesThroughFinally.TryGetValue(region, out List<ControlFlowBranch>? list))
+                    {
+                        branchesThroughFinally[region] = list = new List<ControlFlowBranch>();
+                    }
+
+                    list.Add(branch!);
+                }
+            }
+        }
+
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int i = graph.Blocks.Length - 1; i >= 0; i--)
+            {
+                bool live = LiveBefore(graph.Blocks[i], 0) || HandlersLive(i);
+                if (live && !liveIn[i])
+                {
+                    liveIn[i] = changed = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The analysis of <paramref name="local"/>, or null when the graph cannot be built or a reference to the local in the
+    /// body is not in it (inside a lambda, a local function, a query or nameof), so that its uses are not all known.
+    /// </summary>
+    public static SuspensionLiveness? For(ControlFlowGraph? graph, ILocalSymbol local, IEnumerable<SyntaxNode> references)
+    {
+        if (graph is null)
+        {
+            return null;
+        }
+
+        var inGraph = new HashSet<SyntaxNode>(graph.Blocks
+            .SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))
+            .SelectMany(o => o.DescendantsAndSelf())
+            .OfType<ILocalReferenceOperation>()
+            .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, local))
+            .Select(r => r.Syntax));
+        return references.All(inGraph.Contains) ? new SuspensionLiveness(graph, local) : null;
+    }
+
+    /// <summary>
+    /// Whether the local may be read (used, for a ref local) after <paramref name="suspension"/> resumes before it is
+    /// written: by the code that follows it, by a catch, filter or finally around it, or from the start of a try around it
+    /// (in that order of <see cref="Liveness"/>); null when the suspension point is not in the graph.
+    /// </summary>
+    public Liveness? After(AwaitExpressionSyntax suspension)
+    {
+        Liveness? result = null;
+        foreach (BasicBlock block in graph.Blocks)
+        {
+            int at = -1;
+            for (int i = 0; i < block.Operations.Length && at < 0; i++)
+            {
+                if (Contains(block.Operations[i], suspension))
+                {
+                    at = i + 1;
+                }
+            }
+
+            if (at < 0 && block.BranchValue is { } branchValue && Contains(branchValue, suspension))
+            {
+                at = block.Operations.Length + 1; // after the branch value too
+            }
+
+            if (at < 0)
+            {
+                continue;
+            }
+
+            Liveness here = LiveBefore(block, at) ? Liveness.Flow
+                : HandlersLive(block.Ordinal) ? Liveness.Handler
+                : EnclosingTries(block).Any(t => liveIn[t.FirstBlockOrdinal]) ? Liveness.TryEntry
+                : Liveness.Dead;
+            result = result is null || here < result ? here : result; // an await the graph repeats counts where it is most live
+        }
+
+        return result;
+    }
+
+    // Resume reaches a suspension point inside a try through the start of the try (C# has no jump into one), so C# checks
+    // the local as if the code of every try around it, from its start, could run again after resuming.
+    private static IEnumerable<ControlFlowRegion> EnclosingTries(BasicBlock block)
+    {
+        for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try)
+            {
+                yield return region;
+            }
+        }
+    }
+
+    private static bool Contains(IOperation operation, AwaitExpressionSyntax suspension) =>
+        operation.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => a.Syntax == suspension);
+
+    // Live before the operation at `index` of the block (Operations.Length: before its branch value; more: at its end).
+    private bool LiveBefore(BasicBlock block, int index)
+    {
+        bool live = Successor(block, block.FallThroughSuccessor) || Successor(block, block.ConditionalSuccessor);
+        if (block.BranchValue is { } branchValue && index <= block.Operations.Length)
+        {
+            live = Transfer(branchValue, live);
+        }
+
+        for (int i = block.Operations.Length - 1; i >= index; i--)
+        {
+            live = Transfer(block.Operations[i], live);
+        }
+
+        return live;
+    }
+
+    private bool Successor(BasicBlock from, ControlFlowBranch? branch)
+    {
+        if (branch is null)
+        {
+            return false;
+        }
+
+        if (branch.Destination is null)
+        {
+            // The end of a finally region goes on where the branches that ran it go (an exception or a filter's end
+            // reaches the handlers around it, which HandlersLive counts).
+            ControlFlowRegion? finallyRegion = from.EnclosingRegion;
+            while (finallyRegion is not null && finallyRegion.Kind != ControlFlowRegionKind.Finally)
+            {
+                finallyRegion = finallyRegion.EnclosingRegion;
+            }
+
+            return finallyRegion is not null && branchesThroughFinally.TryGetValue(finallyRegion, out List<ControlFlowBranch>? through)
+                && through.Any(b => (b.Destination is { } d && liveIn[d.Ordinal]) || b.FinallyRegions.Any(f => liveIn[f.FirstBlockOrdinal]));
+        }
+
+        return liveIn[branch.Destination.Ordinal] || branch.FinallyRegions.Any(f => liveIn[f.FirstBlockOrdinal]);
+    }
+
+    private bool HandlersLive(int ordinal) => handlers[ordinal].Any(h => liveIn[h]);
+
+    // Live before `operation`, given live after it: a use makes it live, a write it surely makes (and no use) dead.
+    private bool Transfer(IOperation operation, bool liveAfter)
+    {
+        bool kills = false;
+        foreach (ILocalReferenceOperation reference in operation.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            if (!IsWrite(reference))
+            {
+                return true;
+            }
+
+            kills |= IsUnconditional(reference, operation);
+        }
+
+        return liveAfter && !kills;
+    }
+
+    // A write of the local's value: its declaration's initializer; for a local that is not a ref local, also an assignment
+    // to it, an out argument, or a deconstruction into it.
+    private bool IsWrite(ILocalReferenceOperation reference)
+    {
+        if (reference.IsDeclaration)
+        {
+            return true;
+        }
+
+        if (local.IsRef)
+        {
+            return false;
+        }
+
+        return reference.Parent switch
+        {
+            ISimpleAssignmentOperation assignment => assignment.Target == reference,
+            IArgumentOperation argument => argument.Parameter?.RefKind == RefKind.Out,
+            ITupleOperation tuple => InDeconstructionTarget(tuple),
+            _ => false,
+        };
+    }
+
+    private static bool InDeconstructionTarget(IOperation tuple)
+    {
+        while (tuple.Parent is ITupleOperation parent)
+        {
+            tuple = parent;
+        }
+
+        return tuple.Parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == tuple;
+    }
+
+    // The write happens whenever the statement completes: nothing between it and the statement is conditional (the graph
+    // already splits ?:, ??, &&, || and ?. into blocks; a switch expression or a lambda, say, would not count).
+    private static bool IsUnconditional(IOperation reference, IOperation statement)
+    {
+        for (IOperation? node = reference.Parent; node is not null && node != statement.Parent; node = node.Parent)
+        {
+            if (node is not (IExpressionStatementOperation or ISimpleAssignmentOperation or IDeconstructionAssignmentOperation or ITupleOperation
+                or IArgumentOperation or IInvocationOperation or IObjectCreationOperation or IConversionOperation or IFlowCaptureOperation
+                or IPropertyReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation or IUnaryOperation
+                or IBinaryOperation { OperatorKind: not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) }))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The first blocks of the catch, filter and finally regions that an exception (or Close) in the block can run: those of
+    // every try region around it, and for a filter, the other handlers of its try.
+    private static List<int> HandlerEntries(BasicBlock block)
+    {
+        var entries = new List<int>();
+        for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            ControlFlowRegion? handled = region.Kind switch
+            {
+                ControlFlowRegionKind.Try => region,
+                ControlFlowRegionKind.Filter => region.EnclosingRegion, // its FilterAndHandler, a handler of the try around
+                _ => null,
+            };
+            if (handled?.EnclosingRegion is not { } tryRegion)
+            {
+                continue;
+            }
+
+            entries.AddRange(tryRegion.NestedRegions.Where(r => r.Kind != ControlFlowRegionKind.Try && r != handled).Select(r => r.FirstBlockOrdinal));
+        }
+
+        return entries;
+    }
+}
+
+/// <summary>How a local is live after a suspension point (ordered from most live).</summary>
+internal enum Liveness
+{
+    /// <summary>Read after it by the code that follows.</summary>
+    Flow,
+
+    /// <summary>Read only by a catch, filter or finally around it, which Throw or Close can run from there.</summary>
+    Handler,
+
+    /// <summary>
+    /// Read in a try around it before being assigned there: Resume reaches the suspension point through the start of that
+    /// try, from which C#'s definite assignment sees that code as able to run again.
+    /// </summary>
+    TryEntry,
+
+    /// <summary>Dead.</summary>
+    Dead,
+}
