@@ -25,7 +25,9 @@ public sealed class ConstructDiagnosticTests
     [InlineData("Span<int> s = slots; L: s[0]++; if (await co.Yield(1) > 0) goto L;", "s")]
     [InlineData("Span<int> s = slots; slots[0] = s[0] + await co.Yield(1);", "s")]
     [InlineData("ref int r = ref slots[0]; r = await co.Yield(1);", "r")]
-    [InlineData("Span<int> s = slots; switch (slots[0]) { case 0: s[0] = 1; break; default: await co.Yield(s[0]); break; }", "s")]
+    [InlineData("Span<int> s = slots; slots[await co.Yield(1)] = await co.Yield(s[0]);", "s")]
+    [InlineData("Span<int> s = slots; if (slots[0] > 0) { s[0]++; } else { await co.Yield(1); } while (slots[1] < 2) { await co.Yield(s[0]); slots[1]++; }", "s")]
+    [InlineData("ref int r = ref slots[0]; for (int i = 0; i < 2; i++) { r += i; await co.Yield(i); }", "r")]
     public void ReportsRefAndSpanLocalsLiveAcrossASuspension(string statement, string at)
     {
         string source = Template(statement);
@@ -43,7 +45,21 @@ public sealed class ConstructDiagnosticTests
     [Theory]
     [InlineData("Span<int> s = slots;\n        await co.Yield(1);\n        slots[0] = s[0];", "it is live across the suspension point at line 11 (read after it before it is assigned again)")]
     [InlineData("ref int r = ref slots[0];\n        await co.Yield(1);\n        r = 2;", "it is live across the suspension point at line 11 (used after it, and a ref local keeps its reference however it is used)")]
-    [InlineData("ReadOnlySpan<int> s = default;\n        while (slots[0] < 3)\n        {\n            slots[0] += s.Length;\n            s = slots;\n            await co.Yield(1);\n        }", "it may be live across the suspension point at line 15 (it is used inside the statement that suspends there")]
+    [InlineData("ReadOnlySpan<int> s = default;\n        while (slots[0] < 3)\n        {\n            slots[0] += s.Length;\n            s = slots;\n            await co.Yield(1);\n        }", "it is live across the suspension point at line 15 (read after it before it is assigned again)")]
+    [InlineData("Span<int> s = slots;\n        slots[1] = await co.Yield(s[0]) + s[1];", "it may be live across the suspension point at line 11 (it is used inside the statement that suspends there")]
+    [InlineData("Span<int> s = slots;\n        for (int i = 0; i < 2; i++)\n        {\n            slots[i] += s[0];\n            await co.Yield(i);\n        }", "it is live across the suspension point at line 14 (read after it before it is assigned again)")]
+    [InlineData("Span<int> s = slots;\n        if (slots[0] > 0)\n        {\n            s[0] = 1;\n            await co.Yield(1);\n            slots[1] = s[0];\n        }", "it is live across the suspension point at line 14 (read after it before it is assigned again)")]
+    [InlineData("Span<int> s = slots;\n        try\n        {\n            s[0] = 1;\n            await co.Yield(1);\n        }\n        catch (InvalidOperationException)\n        {\n            slots[0] = s[1];\n        }", "it is live across the suspension point at line 14 (read by a catch, filter or finally block around it, which Throw or Close runs from there)")]
+    [InlineData("Span<int> s = slots;\n        try\n        {\n            s[0] = 1;\n            await co.Yield(1);\n        }\n        catch (Exception) when (s[0] > 0)\n        {\n        }", "it is live across the suspension point at line 14 (read by a catch, filter or finally block around it, which Throw or Close runs from there)")]
+    [InlineData("Span<int> s = slots;\n        try\n        {\n            await co.Yield(1);\n            s = slots.AsSpan(1);\n        }\n        finally\n        {\n            slots[0] = s.Length;\n        }", "it is live across the suspension point at line 13 (read by a catch, filter or finally block around it, which Throw or Close runs from there)")]
+    [InlineData("Span<int> s = slots;\n        try\n        {\n            s[0] = 1;\n            await co.Yield(1);\n        }\n        finally\n        {\n            slots[0] = s.Length;\n        }", "it is live across the suspension point at line 14 (read after it before it is assigned again)")]
+    [InlineData("Span<int> s = slots;\n        int n = 0;\n        again:\n        if (n < 2)\n        {\n            s[0] += n;\n            n += await co.Yield(n);\n            goto again;\n        }", "it is live across the suspension point at line 16 (read after it before it is assigned again)")]
+    [InlineData("Span<int> s = slots;\n        while (slots[0] < 3)\n        {\n            if (await co.Yield(1) > 0)\n            {\n                s = slots.AsSpan(1);\n            }\n            slots[0] += s.Length + 1;\n        }", "it is live across the suspension point at line 13 (read after it before it is assigned again)")]
+    [InlineData("ref int r = ref slots[0];\n        if (slots[1] > 0)\n        {\n            await co.Yield(1);\n            r = 5;\n        }", "it is live across the suspension point at line 13 (used after it, and a ref local keeps its reference however it is used)")]
+    [InlineData("Span<int> s = slots;\n        try\n        {\n            s[0] = 1;\n            await co.Yield(s[0]);\n        }\n        finally\n        {\n            slots[1] = 2;\n        }", "it is live across the suspension point at line 14 (read in a try block around it before that block assigns it, and Resume returns to the suspension point through the start of that block)")]
+    [InlineData("ref int r = ref slots[0];\n        using (new System.IO.MemoryStream())\n        {\n            r++;\n            await co.Yield(1);\n        }", "it is live across the suspension point at line 14 (used in a try block around it before that block assigns it, and Resume returns to the suspension point through the start of that block)")]
+    [InlineData("Span<int> s = slots;\n        if (slots[0] > 0)\n        {\n            await co.Yield(1);\n            Fill(ref s);\n        }\n        static void Fill(ref Span<int> x) => x = x.Slice(1);", "it is live across the suspension point at line 13 (read after it before it is assigned again)")]
+    [InlineData("ref int r = ref slots[0];\n        switch (slots[1])\n        {\n            case 0:\n                await co.Yield(1);\n                Bump(ref r);\n                break;\n        }\n        static void Bump(ref int x) => x++;", "it is live across the suspension point at line 14 (used after it, and a ref local keeps its reference however it is used)")]
     public void SaysWhichSuspensionPointARefOrSpanLocalIsLiveAcross(string statement, string expected)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
@@ -67,6 +83,17 @@ public sealed class ConstructDiagnosticTests
     [InlineData("Span<int> s = slots; foreach (ref int x in s) { x++; } await co.Yield(1); { Span<int> s2 = slots; s2[0]++; }")]
     [InlineData("{ Span<int> s = slots; s[0]++; await co.Yield(1); } { Span<int> s = slots; s[1]++; await co.Yield(2); }")]
     [InlineData("ref int r = ref slots[0]; r++; await co.Yield(r); ref int q = ref slots[1]; q = 7;")]
+    [InlineData("Span<int> s = slots; switch (slots[0]) { case 0: s[0] = 1; break; default: await co.Yield(s[0]); break; }")]
+    [InlineData("Span<int> s = slots; if (slots[0] > 0) { s.Fill(3); slots[1] = s[0]; await co.Yield(slots[1]); } else { s[1]++; } int k = 0; while (k < 2) { s = slots.AsSpan(k); s[0] = k; await co.Yield(s[0]); k++; }")]
+    [InlineData("Span<int> s = stackalloc int[2]; for (int i = 0; i < 2; i++) { s = stackalloc int[1]; s[0] = i; slots[0] += s[0]; await co.Yield(s[0]); }")]
+    [InlineData("Span<int> s = slots; { { s[0]++; await co.Yield(s[0]); } } s = slots; do { s[1]++; await co.Yield(1); } while (slots[1] < 2 && (s = slots).Length > 0);")]
+    [InlineData("Span<int> s = slots; s[0]++; try { s = slots.AsSpan(1); s[0] = 1; await co.Yield(s[0]); } finally { slots[1] = 2; }")]
+    [InlineData("Span<int> s = slots; try { await co.Yield(1); s = slots; s[0]++; } catch (InvalidOperationException) { s = slots; s[1]++; }")]
+    [InlineData("Span<int> s = slots; using (new System.IO.MemoryStream()) { s = slots; s[0]++; await co.Yield(s[0]); } foreach (int x in new List<int> { 1, 2 }) { s = slots.AsSpan(x); s[0] += x; await co.Yield(x); }")]
+    [InlineData("int k = 0; while (k < 2) { ref int r = ref slots[k]; r++; if (r > 1) { r *= 2; await co.Yield(r); } else { r--; await co.Yield(0); } k++; }")]
+    [InlineData("Span<int> s = slots; if (slots[0] > 0) { await co.Yield(1); Make(out s); slots[0] = s[0]; } static void Make(out Span<int> x) => x = new int[1];")]
+    [InlineData("Span<int> s = slots; int n = 0; again: s = slots.AsSpan(n); s[0]++; if (n++ < 1) { await co.Yield(s[0]); goto again; }")]
+    [InlineData("Span<int> s = slots; switch (slots[0]) { case 0: s[0]++; await co.Yield(1); break; case 1: s[1]++; await co.Yield(2); s = slots; goto case 0; }")]
     public void KeepsRefAndSpanLocalsDeadAtEverySuspensionAsLocals(string statement)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
