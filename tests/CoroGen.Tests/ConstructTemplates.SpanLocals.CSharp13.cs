@@ -182,4 +182,130 @@ public static partial class ConstructTemplates
 
         return total + ";" + string.Join(",", data);
     }
+
+    // A span used inside an if that suspends, dead at its yield; then assigned on both branches of an if before it is read
+    // in a while loop, at the top of a for loop whose yield sits in nested blocks, and by a do-while's condition.
+    [Coroutine]
+    public static async Coroutine<string> SpanInNestedStatementsThatSuspend(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 1, 2, 3, 4 };
+        int total = 0;
+        Span<int> buf = stackalloc int[4];
+        if (data[0] == 1)
+        {
+            buf.Fill(3);
+            total = buf[0] + buf[3];
+            log.Add("sent:" + await co.Yield(total));
+        }
+        else
+        {
+            buf[0] = 9;
+            total = buf[0];
+        }
+
+        int k = 0;
+        while (k < 3)
+        {
+            if (k % 2 == 0)
+            {
+                buf = data.AsSpan(k, 2);
+            }
+            else
+            {
+                buf = data.AsSpan(0, 1);
+            }
+
+            buf[0] += k;
+            total += await co.Yield(buf[0]);
+            k++;
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            buf = data.AsSpan(i);
+            {
+                {
+                    total += buf.Length;
+                    await co.Yield(buf[0]);
+                }
+            }
+        }
+
+        buf = data.AsSpan(2);
+        do
+        {
+            buf[0]++;
+            log.Add("do:" + buf[0]);
+            await co.Yield(buf[0]);
+        }
+        while (++k < 5 && (buf = data.AsSpan(k - 3)).Length > 0);
+
+        return total + ";" + string.Join(",", data);
+    }
+
+    // Spans in switch sections that suspend (a section reached by goto case assigns before it reads), in a try with a
+    // finally and in a using (assigned in the block before it is read there), across a goto back to a label that assigns
+    // it, and a ref local declared in a loop and used in a nested if only before its yield.
+    [Coroutine]
+    public static async Coroutine<string> SpanInSwitchTryUsingAndGoto(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 2, 4, 6, 8 };
+        int total = 0;
+        Span<int> s = data.AsSpan(1);
+        total += s[0];
+        switch (total % 3)
+        {
+            case 0:
+                s = data.AsSpan(0, 1);
+                total += s[0];
+                await co.Yield(s[0]);
+                break;
+            case 1:
+                s[1] += 1;
+                total += await co.Yield(s[1]);
+                goto case 0;
+        }
+
+        try
+        {
+            s = data.AsSpan(2);
+            s[0] += total;
+            await co.Yield(s[1]);
+        }
+        finally
+        {
+            log.Add("finally:" + data[2]);
+        }
+
+        using (var reader = new System.IO.StringReader("ab"))
+        {
+            s = data;
+            log.Add("read:" + (char)reader.Read());
+            await co.Yield(s[3]);
+        }
+
+        int n = 0;
+    again:
+        s = data.AsSpan(n);
+        s[0] += 1;
+        if (n < 2)
+        {
+            total += await co.Yield(s[0]);
+            n++;
+            goto again;
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            ref int slot = ref data[i];
+            slot += 10;
+            if (slot % 2 == 0)
+            {
+                slot *= 2;
+                await co.Yield(slot);
+            }
+        }
+
+        return total + ";" + string.Join(",", data);
+    }
 }
