@@ -348,8 +348,10 @@ internal static class HoistingPass
     // - it is dead after every suspension point, by a backward liveness analysis over Roslyn's control flow graph of the
     //   body (SuspensionLiveness): no path from just after the await reads it before assigning it (for a ref local, uses
     //   it at all: writing through it uses the reference it held), loops' back edges, gotos, switch sections and the
-    //   finally blocks of using and foreach included; and no catch, filter or finally around the suspension point reads it
-    //   (Throw and Close start them there, and C# checks a handler's reads against the state at the start of its try).
+    //   finally blocks of using and foreach included; no catch, filter or finally around the suspension point reads it
+    //   (Throw and Close start them there, and C# checks a handler's reads against the state at the start of its try); and
+    //   no try around it (using and foreach included) reads it before assigning it, as Resume returns to a suspension point
+    //   in a try through the start of that try, from which C# sees the try's code as able to run again.
     // Every reference must be in the graph (none in a lambda, local function, query or nameof). The generated Resume then
     // assigns the local on every path from each resume label before reading it, which the C# compiler checks again.
     private static string? RefLocalLiveness(ILocalSymbol local, LoweringContext context)
