@@ -165,3 +165,34 @@ public static partial class DelegationTemplates
 
     public sealed record Node(int Value, Node? Left = null, Node? Right = null);
 }
+
+// Templates declared as extension methods of their Yielder, delegated to as 'await co.Sub(args)'.
+public static partial class YielderExtensionTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> Repeat<T>(this Yielder<T, string> co, T value, int times, List<string> log)
+    {
+        for (int i = 0; i < times; i++)
+        {
+            log.Add("repeat got " + await co.Yield(value));
+        }
+
+        return times;
+    }
+
+    [Coroutine]
+    public static async Coroutine Bracket(this Yielder<string, string> co, string open, string close)
+    {
+        await co.Yield(open);
+        await co.Yield(close);
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> Uses(List<string> log, Yielder<string, string> co)
+    {
+        int n = await co.Repeat("a", 2, log);
+        await co.Bracket("(", ")");
+        n += await co.Repeat<string>("b", 1, log) + await YielderExtensionTemplates.Repeat(co, "c", 1, log);
+        return n;
+    }
+}

@@ -148,6 +148,26 @@ public sealed class DelegationTests
     }
 
     [Fact]
+    public void ATemplateExtendingItsYielderIsDelegatedToWhenCalledOnIt()
+    {
+        // 'await co.Repeat(...)' binds to the reduced extension method: it delegates to the factory, as
+        // 'await YielderExtensionTemplates.Repeat(co, ...)' does, instead of calling the template (which throws).
+        var log = new List<string>();
+        var coroutine = YielderExtensionTemplates.Uses(log);
+        var values = new List<string>();
+        bool alive = coroutine.MoveNext();
+        for (int i = 0; alive; i++)
+        {
+            values.Add(coroutine.Current);
+            alive = coroutine.Send("s" + i);
+        }
+
+        Assert.Equal(new[] { "a", "a", "(", ")", "b", "c" }, values);
+        Assert.Equal(new[] { "repeat got s0", "repeat got s1", "repeat got s4", "repeat got s5" }, log);
+        Assert.Equal(4, coroutine.Result);
+    }
+
+    [Fact]
     public void DelegationAgreesWithTheOracle()
     {
         var scripts = DifferentialTests.Scripts(4).Concat(new[]

@@ -930,6 +930,20 @@ internal sealed partial class BodyLowerer
     {
         ITypeSymbol? subYield = null, subSend = null, subReturn = null;
         string text;
+
+        // A template that extends its own Yielder ('this Yielder<T> co'), called on it ('co.Sub(args)'): the call binds to
+        // the reduced method, whose parameters no longer hold the Yielder, and its factory, which has no Yielder to extend,
+        // is a plain static method of the declaring class.
+        string? staticTarget = null;
+        if (called?.ReducedFrom is not null
+            && awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var receiver, Name: var name } }
+            && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(receiver, context.CancellationToken).Symbol, context.Yielder)
+            && called.GetConstructedReducedFrom() is { } unreduced && CoroutineTypes.IsYielder(unreduced.Parameters[0].Type))
+        {
+            called = unreduced;
+            staticTarget = called.ContainingType.ToDisplayString(SymbolFormats.FullyQualified) + "." + name.ToString();
+        }
+
         if (called is not null && called.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
             && called.Parameters.FirstOrDefault(p => CoroutineTypes.IsYielder(p.Type)) is { } subYielder
             && awaited is InvocationExpressionSyntax { ArgumentList: { } argumentList })
@@ -943,7 +957,7 @@ internal sealed partial class BodyLowerer
                 .Where(a => !SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(a.Expression, context.CancellationToken).Symbol, context.Yielder))
                 .Select(a => Text(a));
             var invocationSyntax = (InvocationExpressionSyntax)awaited;
-            string target = Text(invocationSyntax.Expression);
+            string target = staticTarget ?? Text(invocationSyntax.Expression);
             bool explicitTypeArguments = invocationSyntax.Expression is GenericNameSyntax
                 || invocationSyntax.Expression is MemberAccessExpressionSyntax { Name: GenericNameSyntax };
             if (called.IsGenericMethod && !explicitTypeArguments)
