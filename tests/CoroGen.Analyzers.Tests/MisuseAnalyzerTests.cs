@@ -68,6 +68,20 @@ public sealed class MisuseAnalyzerTests
         Assert.StartsWith("The lambda at line 8 is async and returns 'CoroGen.Coroutine'", d.GetMessage());
     }
 
+    [Fact]
+    public void ALocalFunctionOrLambdaMarkedCoroutineIsReportedAndItsCallGetsNoFactoryAdvice()
+    {
+        // The generator lowers only methods of types: a marked local function or lambda gets no factory and no class, so
+        // COROGEN013's advice to call its factory would name a method that does not exist.
+        const string source = Usings + "public static class Host\n{\n    public static void Run()\n    {\n        [Coroutine]\n        static async Coroutine Local(Yielder<int> co) { await co.Yield(1); }\n        _ = Local(default!);\n        Func<Yielder<int>, Coroutine> f = [Coroutine] async (Yielder<int> co) => { await co.Yield(2); };\n    }\n}\n";
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(source);
+        Assert.Equal(new[] { "COROGEN016", "COROGEN016" }, found.Select(d => d.Id));
+        Assert.Equal("Local", Text(found[0]));
+        Assert.StartsWith("The local function 'Local', marked [Coroutine] (a local function or lambda gets no generated factory or class), is async", found[0].GetMessage());
+        Assert.Contains("move it to a [Coroutine] method of the containing type", found[0].GetMessage());
+        Assert.StartsWith("The lambda at line 13, marked [Coroutine]", found[1].GetMessage());
+    }
+
     [Theory]
     // A lambda that takes a Yielder, outside templates: what CoroGen's template oracle runs on purpose.
     [InlineData("public static class Host\n{\n    public static Func<Yielder<int>, Coroutine> Oracle() => async co => { await co.Yield(1); };\n}\n")]

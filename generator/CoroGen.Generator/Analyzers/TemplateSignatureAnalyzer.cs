@@ -193,7 +193,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // COROGEN016 for lambdas and local functions: async and returning Coroutine, but not a template (only methods can be).
+    // COROGEN016 for lambdas and local functions: async and returning Coroutine, but not a template (only methods of types can be).
     // Outside templates, a lambda that takes a Yielder may be run by CoroGen's template oracle on purpose: only those
     // without one are reported there.
     private static void AnalyzeNestedFunction(OperationAnalysisContext context)
@@ -204,16 +204,22 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             IAnonymousFunctionOperation lambda => lambda.Symbol,
             _ => null,
         };
+        // A local function or lambda marked [Coroutine] is reported wherever it stands: the generator lowers only methods of types,
+        // so it gets no factory and no class, and calling it throws.
+        bool marked = function is not null && TemplateSignature.IsTemplate(function);
         if (function is null || !function.IsAsync || !TemplateSignature.ReturnsCoroutine(function)
-            || (!InsideTemplate(context.ContainingSymbol) && TemplateSignature.YielderCount(function) > 0))
+            || (!marked && !InsideTemplate(context.ContainingSymbol) && TemplateSignature.YielderCount(function) > 0))
         {
             return;
         }
 
         Location at = context.Operation.Syntax is LocalFunctionStatementSyntax statement ? statement.Identifier.GetLocation() : context.Operation.Syntax.GetLocation();
         string described = Describe(context.Operation);
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, char.ToUpperInvariant(described[0]) + described.Substring(1), function.ReturnType.ToDisplayString(),
-            "make it a [Coroutine] method of the containing type, with a Yielder parameter, and 'await' its call to delegate to it"));
+        described = char.ToUpperInvariant(described[0]) + described.Substring(1) + (marked ? ", marked [Coroutine] (a local function or lambda gets no generated factory or class)," : string.Empty);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, described, function!.ReturnType.ToDisplayString(),
+            marked
+                ? "move it to a [Coroutine] method of the containing type and call its generated factory (the same parameters without the Yielder), or 'await' its call inside another template to delegate to it"
+                : "make it a [Coroutine] method of the containing type, with a Yielder parameter, and 'await' its call to delegate to it"));
     }
 
     // COROGEN018: co.Yield(x), co.YieldAll(items) or a helper such as co.Sleep(d) as a statement of its own, and, inside a
@@ -271,7 +277,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol target = invocation.TargetMethod.OriginalDefinition;
-        if (!TemplateSignature.IsTemplate(target)
+        // A local function marked [Coroutine] has no factory to suggest: COROGEN016 is reported at its declaration.
+        if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction
             || context.ContainingSymbol is IMethodSymbol caller && TemplateSignature.IsTemplate(caller))
         {
             return;
