@@ -35,6 +35,27 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", id); // the class and factory, with a body that only throws, so that callers compile
     }
 
+    // A template with a compiler error where CoroGen needs a type (a typo in a template's name, a template call with the
+    // wrong arguments, a generic call that cannot infer its type from a template call): the compiler's error is the one
+    // to fix. CoroGen adds no COROGEN007 or COROGEN008 about a type it could not resolve, and no error in generated code
+    // (the type argument of DelegationResult<...> was left empty): the template gets its placeholder.
+    [Theory]
+    [InlineData("CS0103", "int x = await Sbu(1, co);\n        await co.Yield(x);")]
+    [InlineData("CS1501", "var x = await Sub(1, 2, co);\n        await co.Yield(x);")]
+    [InlineData("CS1503", "int x = await Sub(\"s\", co);\n        await co.Yield(x);")]
+    [InlineData("CS0103", "var x = await Missing(co) + 1;\n        await co.Yield(x);")]
+    [InlineData("CS0411", "int x = await Pick(Sub(1, co));\n        await co.Yield(x);")]
+    public void ACompilerErrorWhereATypeIsNeededGetsNoDiagnosticOfCoroGen(string error, string body)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    [Coroutine]\n    static async Coroutine<int> Sub(int a, Yielder<int> co) { await co.Yield(a); return a; }\n\n"
+            + "    static Coroutine<int, Unit, T> Pick<T>(Coroutine<int, Unit, T> c) => c;\n\n"
+            + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}");
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics.Select(d => d.ToString()));
+        Assert.Equal(new[] { error }, run.CompilationErrors.Select(d => d.Id).Distinct());
+        run.AssertPlaceholder("F", "a compiler error in it");
+    }
+
     // A refused template keeps its factory and class, so its callers compile: the build's only error is the template's own,
     // at its cause, not a "no argument given for the parameter 'co'" at every call. If the user silences the error anyway,
     // the placeholder says at run time what was not generated and why.

@@ -102,28 +102,29 @@ public sealed class RobustnessTests
         Assert.Equal(generated, GeneratorHarness.Run(source).Sources.Any());
     }
 
-    // Code the compiler cannot bind (an undefined name, as while typing): whatever the lowering needs to keep in a field
-    // and cannot name gets a COROGEN diagnostic, and the generated file parses (the compiler reports the name once more
-    // where the copied code uses it).
+    // Code the compiler cannot bind (an undefined name, as while typing): the generated file parses. A local that the
+    // lowering needs to keep in a field, whose type the undefined name leaves unresolved, gets no COROGEN diagnostic (the
+    // compiler's error at the name is the one to fix) and the template its placeholder; a construct CoroGen refuses
+    // whatever the types gets its diagnostic.
     [Theory]
-    [InlineData("var t = (Undefined(), 1); await co.Yield(1); Console.Write(t);", "COROGEN007")]
-    [InlineData("var x = new[] { Undefined() }; await co.Yield(1); Console.Write(x);", "COROGEN007")]
-    [InlineData("var x = new System.Collections.Generic.List<Undefined>(); await co.Yield(1); Console.Write(x);", "COROGEN007")]
-    [InlineData("var x = Undefined(); await co.Yield(1); Console.Write(x);", "COROGEN007")]
-    [InlineData("int r = (Undefined(), 1).Item2 + await co.Yield(1);", null)]
-    [InlineData("Console.Write((Undefined(), 1), await co.Yield(1));", "COROGEN005")]
-    [InlineData("switch ((Undefined(), 1)) { case (_, 1): await co.Yield(1); break; }", "COROGEN006")]
-    [InlineData("using (Undefined()) { await co.Yield(1); }", null)]
-    [InlineData("using (reader = new System.IO.StringReader(\"a\")) { await co.Yield(1); }", null)]
-    public void UnresolvedTypesGetADiagnosticOrParseableCode(string body, string? id)
+    [InlineData("var t = (Undefined(), 1); await co.Yield(1); Console.Write(t);", null, true)]
+    [InlineData("var x = new[] { Undefined() }; await co.Yield(1); Console.Write(x);", null, true)]
+    [InlineData("var x = new System.Collections.Generic.List<Undefined>(); await co.Yield(1); Console.Write(x);", null, true)]
+    [InlineData("var x = Undefined(); await co.Yield(1); Console.Write(x);", null, true)]
+    [InlineData("int r = (Undefined(), 1).Item2 + await co.Yield(1);", null, false)]
+    [InlineData("Console.Write((Undefined(), 1), await co.Yield(1));", "COROGEN005", true)]
+    [InlineData("switch ((Undefined(), 1)) { case (_, 1): await co.Yield(1); break; }", "COROGEN006", true)]
+    [InlineData("using (Undefined()) { await co.Yield(1); }", null, false)]
+    [InlineData("using (reader = new System.IO.StringReader(\"a\")) { await co.Yield(1); }", null, false)]
+    public void UnresolvedTypesGetADiagnosticOrParseableCode(string body, string? id, bool placeholder)
     {
         string source = "using System;\nusing CoroGen;\n\npublic partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
         AssertSurvives(source);
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
         Assert.Equal(id, run.GeneratorDiagnostics.SingleOrDefault()?.Id);
-        if (id is not null)
+        if (placeholder)
         {
-            run.AssertPlaceholder("F", id);
+            run.AssertPlaceholder("F", id ?? "a compiler error in it");
         }
     }
 

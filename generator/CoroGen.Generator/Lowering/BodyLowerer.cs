@@ -826,6 +826,12 @@ internal sealed partial class BodyLowerer
             // Arguments are factory calls (co.Gather(Slow(), Slow())): bound as if the factories existed.
             (awaitedType, resultType, called) = (speculative, FactoryCalls.AwaitResult(speculative, context) ?? resultType, boundCall);
         }
+        if ((awaitedType is null || CoroutineTypes.ContainsErrorType(awaitedType) || CoroutineTypes.ContainsErrorType(resultType))
+            && FactoryCalls.Resolve(awaited, context) is null && context.DeferToCompiler(awaited))
+        {
+            return; // a compiler error in the awaited expression: the build reports it
+        }
+
         bool onYielder = awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
             && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(access.Expression, context.CancellationToken).Symbol, context.Yielder);
 

@@ -1380,6 +1380,12 @@ internal sealed class ExpressionSpiller
             return true;
         }
 
+        if (CoroutineTypes.ContainsErrorType(type) && context.DeferToCompiler(node))
+        {
+            failed = true; // a compiler error there: the build reports it
+            return false;
+        }
+
         Fail(node, $"'{Short(node)}', whose value must be kept across a suspension point but {problem}");
         return false;
     }

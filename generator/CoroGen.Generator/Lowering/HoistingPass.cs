@@ -282,6 +282,11 @@ internal static class HoistingPass
         }
         else if (CoroutineTypes.ContainsErrorType(local.Type))
         {
+            if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is { } declaration && context.DeferToCompiler(declaration))
+            {
+                return; // a compiler error in its declaration: the build reports it
+            }
+
             typeText = string.Empty;
         }
 

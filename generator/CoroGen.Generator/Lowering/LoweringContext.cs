@@ -276,6 +276,44 @@ internal sealed partial class LoweringContext
         return false;
     }
 
+    /// <summary>Set when a template was left to the compiler's own error (<see cref="DeferToCompiler"/>): it gets its placeholder.</summary>
+    public bool DeferredToCompiler { get; private set; }
+
+    /// <summary>
+    /// Whether the compiler reports an error inside <paramref name="node"/> that the factories' absence cannot explain (they
+    /// do not exist while the generator runs, so their calls do not bind here): a name that exists nowhere, or a call that
+    /// passes this template's Yielder (which no factory takes). A type CoroGen could not resolve there is that error's
+    /// consequence, not a limit of CoroGen's: the template then gets its placeholder and no diagnostic of CoroGen's, so that
+    /// the build shows the compiler's error alone, as it does for broken syntax.
+    /// </summary>
+    public bool DeferToCompiler(SyntaxNode node)
+    {
+        foreach (Diagnostic error in Model.GetDiagnostics(node.Span, CancellationToken))
+        {
+            if (error.Severity != DiagnosticSeverity.Error || !node.FullSpan.Contains(error.Location.SourceSpan))
+            {
+                continue;
+            }
+
+            SyntaxNode at = node.FindNode(error.Location.SourceSpan, getInnermostNodeForTie: true);
+            // A generated class's name ('SubCoroutine') does not bind while the generator runs either.
+            bool unknownName = error.Id is "CS0103" or "CS0117" or "CS1061" or "CS0246" && !at.ToString().Contains("Coroutine");
+            if (unknownName || at.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault() is { } call && PassesYielder(call))
+            {
+                DeferredToCompiler = true;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A call that passes this template's Yielder, or one whose argument is a template called with it ('Pick(Sub(x, co))').
+    private bool PassesYielder(InvocationExpressionSyntax call, bool nested = false) => call.ArgumentList.Arguments.Any(a =>
+        SymbolEqualityComparer.Default.Equals(Model.GetSymbolInfo(a.Expression, CancellationToken).Symbol, Yielder)
+        || !nested && a.Expression is InvocationExpressionSyntax inner && PassesYielder(inner, nested: true)
+            && Model.GetSymbolInfo(inner, CancellationToken).Symbol is IMethodSymbol template && TemplateSignature.IsTemplate(template.OriginalDefinition));
+
     public void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
         Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, arguments));
 

@@ -97,7 +97,7 @@ internal static class TemplateParser
 
         BodyLowerer.Lower(method, context);
         var diagnostics = new List<DiagnosticInfo>(context.Diagnostics);
-        return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 ? context : null, diagnostics), diagnostics.ToEquatableArray());
+        return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 && !context.DeferredToCompiler ? context : null, diagnostics), diagnostics.ToEquatableArray());
     }
 
     // The result of a template that gets no generated code (null when it does): broken syntax, a signature the analyzer
@@ -279,6 +279,11 @@ internal static class TemplateParser
     internal static EquatableArray<BodyLine> PlaceholderBody(string templateDisplay, IEnumerable<string> diagnosticIds)
     {
         string ids = string.Join(", ", diagnosticIds.Distinct().OrderBy(id => id, StringComparer.Ordinal));
+        if (ids.Length == 0)
+        {
+            ids = "a compiler error in it"; // DeferToCompiler
+        }
+
         string message = $"The [Coroutine] template {templateDisplay} was not generated because of {ids}: fix the template as the build's error says.";
         return new[]
         {
