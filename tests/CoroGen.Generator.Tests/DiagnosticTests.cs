@@ -35,6 +35,19 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", id); // the class and factory, with a body that only throws, so that callers compile
     }
 
+    // A template refused after its lowering began: the placeholder keeps only the fields of the parameters, not the
+    // hoisted locals or the locals of Resume the lowering had added (an unused local is CS0219, an error under
+    // TreatWarningsAsErrors, in generated code).
+    [Fact]
+    public void APlaceholderAddsNoWarningOfItsOwn()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(IAsyncEnumerable<int> items, Yielder<int> co)\n    {\n"
+            + "        int total = 0;\n        { int s = await co.Yield(1); total += s; }\n        await co.Yield(total);\n        await foreach (int x in items) { await co.Yield(x); }\n    }\n}");
+        Assert.Equal("COROGEN006", Assert.Single(run.GeneratorDiagnostics).Id);
+        run.AssertPlaceholder("F", "COROGEN006");
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).Select(d => d.ToString()));
+    }
+
     // A template with a compiler error where CoroGen needs a type (a typo in a template's name, a template call with the
     // wrong arguments, a generic call that cannot infer its type from a template call): the compiler's error is the one
     // to fix. CoroGen adds no COROGEN007 or COROGEN008 about a type it could not resolve, and no error in generated code

@@ -252,7 +252,9 @@ internal static class TemplateParser
             ReturnType: returnText,
             FactoryArguments: string.Join(", ", (shell.Fields.Any(f => f.Kind == FieldKind.This) ? new[] { "this" } : Enumerable.Empty<string>()).Concat(shell.Parameters.Select(p => "@" + p.Name))),
             FactoryParameters: string.Join(", ", shell.Parameters.Select(p => ParameterText(method, p))),
-            Fields: lowered is not null ? lowered.Fields.ToEquatableArray() : shell.Fields.ToEquatableArray(),
+            // A placeholder keeps only 'this' and the parameters: the lowering that stopped may have added hoisted locals and
+            // locals of Resume to the shell's list, which the throwing body would leave unused (CS0219 under warnings as errors).
+            Fields: lowered is not null ? lowered.Fields.ToEquatableArray() : shell.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),
             States: lowered is not null ? lowered.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
             Body: lowered is not null ? lowered.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
             ContainingTypeMembers: lowered is not null ? lowered.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
