@@ -223,6 +223,36 @@ public sealed class SignatureAnalyzerTests
     public void DelegationInsideATemplateIsNotADirectCall() => Assert.DoesNotContain(AnalyzerHarness.Analyze(Valid), d => d.Id == "COROGEN013");
 
     [Theory]
+    // Inside a template, only the call an 'await' stands on delegates: elsewhere the template itself runs, and throws.
+    [InlineData("var sub = CountDown(3, co);\n        int steps = await sub;", "CountDown(3, co)")]
+    [InlineData("int steps = await (from > 0 ? CountDown(from, co) : CountDown(1, co));", "CountDown(from, co)")]
+    [InlineData("int steps = await Wrap(CountDown(3, co));", "CountDown(3, co)")]
+    public void ATemplateCalledInsideATemplateWithoutDelegatingIsReported(string body, string call)
+    {
+        Diagnostic d = AnalyzerHarness.Analyze("""
+            using CoroGen;
+
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine<int> CountDown(int from, Yielder<int> co)
+                {
+                    for (int i = from; i > 0; i--)
+                        await co.Yield(i);
+                    return from;
+                }
+
+                static Coroutine<int> Wrap(Coroutine<int> c) => c;
+
+                [Coroutine]
+                public static async Coroutine Launch(int from, Yielder<int> co)
+                {
+            """ + "        " + body + "\n        await co.Yield(-steps);\n    }\n}\n").First(d => d.Id == "COROGEN013");
+        Assert.Equal(call, Text(d));
+        Assert.Contains("call the generated factory 'CountDown(from)'", d.GetMessage());
+    }
+
+    [Theory]
     [InlineData("static partial class", "static class", "COROGEN001")]
     [InlineData("Launch(Yielder<int> co)", "Launch(int co)", "COROGEN002")]
     [InlineData("public static async Coroutine Launch", "public static Coroutine Launch", "COROGEN003")]

@@ -271,20 +271,33 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         _ => $"the {(function.Syntax is AnonymousMethodExpressionSyntax ? "anonymous method" : "lambda")} at line {function.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1}",
     };
 
-    // COROGEN013: ordinary code calling a template (with a Yielder argument) instead of its factory. Inside a template the
-    // same call is delegation ('await Sub(args, co)'), which the generator lowers or reports.
+    // COROGEN013: code calling a template (with a Yielder argument) instead of its factory. Inside a template, the call that
+    // an 'await' stands on is delegation ('await Sub(args, co)'), which the generator lowers, and a call as a statement is
+    // COROGEN018's; any other call there (a local initialized with it, an argument of another call, a branch of '?:')
+    // runs the template itself, which throws, as in ordinary code.
     private static void AnalyzeInvocation(OperationAnalysisContext context)
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol target = invocation.TargetMethod.OriginalDefinition;
         // A local function marked [Coroutine] has no factory to suggest: COROGEN016 is reported at its declaration.
         if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction
-            || context.ContainingSymbol is IMethodSymbol caller && TemplateSignature.IsTemplate(caller))
+            || context.ContainingSymbol is IMethodSymbol caller && TemplateSignature.IsTemplate(caller) && DelegatesOrIsAStatement(invocation.Syntax))
         {
             return;
         }
 
         string factory = target.Name + "(" + string.Join(", ", target.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => p.Name)) + ")";
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TemplateCalledDirectly, invocation.Syntax.GetLocation(), target.Name, factory));
+    }
+
+    private static bool DelegatesOrIsAStatement(SyntaxNode call)
+    {
+        SyntaxNode? parent = call.Parent;
+        while (parent is ParenthesizedExpressionSyntax)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is AwaitExpressionSyntax or ExpressionStatementSyntax;
     }
 }
