@@ -166,6 +166,26 @@ public static partial class DelegationTemplates
     public sealed record Node(int Value, Node? Left = null, Node? Right = null);
 }
 
+// A template that drives a coroutine made by a factory: while the generator runs the factory does not exist, so 'sub'
+// binds to the template's return type there and 'sub.MoveNext()' or 'sub.Current' do not bind; the build's do.
+public static partial class FactoryMadeSubTemplates
+{
+    [Coroutine]
+    public static async Coroutine<int> Drive(List<string> log, Yielder<string> co)
+    {
+        var sub = DelegationTemplates.Three(log);
+        using (sub)
+        {
+            for (bool more = sub.MoveNext(); more; more = sub.Send(sub.Current.Length))
+            {
+                await co.Yield("got " + sub.Current);
+            }
+        }
+
+        return sub.Result;
+    }
+}
+
 // Templates declared as extension methods of their Yielder, delegated to as 'await co.Sub(args)'.
 public static partial class YielderExtensionTemplates
 {

@@ -168,6 +168,16 @@ public sealed class DelegationTests
     }
 
     [Fact]
+    public void ATemplateDrivingAFactoryMadeCoroutineIsGenerated()
+    {
+        var log = new List<string>();
+        var coroutine = FactoryMadeSubTemplates.Drive(log);
+        Assert.Equal(new[] { "got inner 0", "got inner 1", "got inner 2" }, coroutine.ToList());
+        Assert.Equal(new[] { "inner got 7", "inner got 7", "inner got 7" }, log);
+        Assert.Equal(21, coroutine.Result);
+    }
+
+    [Fact]
     public void DelegationAgreesWithTheOracle()
     {
         var scripts = DifferentialTests.Scripts(4).Concat(new[]

@@ -280,39 +280,61 @@ internal sealed partial class LoweringContext
     public bool DeferredToCompiler { get; private set; }
 
     /// <summary>
-    /// Whether the compiler reports an error inside <paramref name="node"/> that the factories' absence cannot explain (they
-    /// do not exist while the generator runs, so their calls do not bind here): a name that exists nowhere, or a call that
-    /// passes this template's Yielder (which no factory takes). A type CoroGen could not resolve there is that error's
-    /// consequence, not a limit of CoroGen's: the template then gets its placeholder and no diagnostic of CoroGen's, so that
-    /// the build shows the compiler's error alone, as it does for broken syntax.
+    /// Whether the compiler reports an error inside <paramref name="node"/> that the build will report too. A type CoroGen
+    /// could not resolve there is then that error's consequence, not a limit of CoroGen's: the template gets its placeholder
+    /// and no diagnostic of CoroGen's, so that the build shows the compiler's error alone, as it does for broken syntax.
+    /// Only in a template whose body binds here as it will in the build (<see cref="BindsAsInTheBuild"/>).
     /// </summary>
     public bool DeferToCompiler(SyntaxNode node)
     {
-        foreach (Diagnostic error in Model.GetDiagnostics(node.Span, CancellationToken))
+        bindsAsInTheBuild ??= BindsAsInTheBuild();
+        if (bindsAsInTheBuild == false
+            || !Model.GetDiagnostics(node.Span, CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error && node.FullSpan.Contains(d.Location.SourceSpan)))
         {
-            if (error.Severity != DiagnosticSeverity.Error || !node.FullSpan.Contains(error.Location.SourceSpan))
+            return false;
+        }
+
+        DeferredToCompiler = true;
+        return true;
+    }
+
+    private bool? bindsAsInTheBuild;
+
+    // Whether the template binds while the generator runs as it will in the build: it names no factory (they are the
+    // generator's own output: here a factory call binds to its template, or to nothing, and the code using its value may
+    // get errors that the build will not have) and no generated class. A template called with the Yielder, as an argument
+    // or as the receiver of an extension template, is no factory call.
+    private bool BindsAsInTheBuild()
+    {
+        if (Template.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(CancellationToken) is not { } declaration)
+        {
+            return false;
+        }
+
+        foreach (SimpleNameSyntax name in declaration.DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            SymbolInfo info = Model.GetSymbolInfo(name, CancellationToken);
+            if (info.Symbol is null && name.Identifier.ValueText.Contains("Coroutine"))
             {
-                continue;
+                return false; // perhaps a generated class
             }
 
-            SyntaxNode at = node.FindNode(error.Location.SourceSpan, getInnermostNodeForTie: true);
-            // A generated class's name ('SubCoroutine') does not bind while the generator runs either.
-            bool unknownName = error.Id is "CS0103" or "CS0117" or "CS1061" or "CS0246" && !at.ToString().Contains("Coroutine");
-            if (unknownName || at.AncestorsAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault() is { } call && PassesYielder(call))
+            // A template's name, other than called with the Yielder: a factory call, or a method group holding a factory.
+            IEnumerable<ISymbol> symbols = info.Symbol is { } bound ? new[] { bound } : info.CandidateSymbols;
+            if (symbols.OfType<IMethodSymbol>().Any(m => TemplateSignature.IsTemplate((m.ReducedFrom ?? m).OriginalDefinition))
+                && !((name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access.Parent : name.Parent) is InvocationExpressionSyntax call
+                    && (call.Expression == name || call.Expression == name.Parent) && PassesYielder(call)))
             {
-                DeferredToCompiler = true;
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 
-    // A call that passes this template's Yielder, or one whose argument is a template called with it ('Pick(Sub(x, co))').
-    private bool PassesYielder(InvocationExpressionSyntax call, bool nested = false) => call.ArgumentList.Arguments.Any(a =>
-        SymbolEqualityComparer.Default.Equals(Model.GetSymbolInfo(a.Expression, CancellationToken).Symbol, Yielder)
-        || !nested && a.Expression is InvocationExpressionSyntax inner && PassesYielder(inner, nested: true)
-            && Model.GetSymbolInfo(inner, CancellationToken).Symbol is IMethodSymbol template && TemplateSignature.IsTemplate(template.OriginalDefinition));
+    private bool PassesYielder(InvocationExpressionSyntax call) =>
+        call.ArgumentList.Arguments.Select(a => a.Expression).Concat(call.Expression is MemberAccessExpressionSyntax access ? new[] { access.Expression } : Enumerable.Empty<ExpressionSyntax>())
+            .Any(e => SymbolEqualityComparer.Default.Equals(Model.GetSymbolInfo(e, CancellationToken).Symbol, Yielder));
 
     public void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
         Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, arguments));
