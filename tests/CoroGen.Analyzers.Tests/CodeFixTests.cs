@@ -146,4 +146,26 @@ public sealed class CodeFixTests
         string fixedText = await AnalyzerHarness.ApplyFix(before, new CallFactoryCodeFixProvider(), "COROGEN013");
         Assert.Equal(before.Replace("Examples.Count(1, default!, 3)", "Examples.Count(1, 3)"), fixedText);
     }
+
+    [Fact]
+    public async Task CallTheFactoryFixesATemplateCalledInsideATemplate()
+    {
+        const string before = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine<int> Count(int from, Yielder<int> co) { await co.Yield(from); return from; }
+
+                [Coroutine]
+                public static async Coroutine Twice(Yielder<int> co)
+                {
+                    var first = Count(1, co);
+                    await first;
+                }
+            }
+            """;
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new CallFactoryCodeFixProvider(), "COROGEN013");
+        Assert.Equal(before.Replace("Count(1, co);", "Count(1);"), fixedText);
+    }
 }
