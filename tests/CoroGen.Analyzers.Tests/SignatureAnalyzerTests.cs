@@ -229,25 +229,11 @@ public sealed class SignatureAnalyzerTests
     [InlineData("int steps = await Wrap(CountDown(3, co));", "CountDown(3, co)")]
     public void ATemplateCalledInsideATemplateWithoutDelegatingIsReported(string body, string call)
     {
-        Diagnostic d = AnalyzerHarness.Analyze("""
-            using CoroGen;
-
-            public static partial class Examples
-            {
-                [Coroutine]
-                public static async Coroutine<int> CountDown(int from, Yielder<int> co)
-                {
-                    for (int i = from; i > 0; i--)
-                        await co.Yield(i);
-                    return from;
-                }
-
-                static Coroutine<int> Wrap(Coroutine<int> c) => c;
-
-                [Coroutine]
-                public static async Coroutine Launch(int from, Yielder<int> co)
-                {
-            """ + "        " + body + "\n        await co.Yield(-steps);\n    }\n}\n").First(d => d.Id == "COROGEN013");
+        string source = Valid
+            .Replace("Launch(Yielder<int> co)", "Launch(int from, Yielder<int> co)")
+            .Replace("        int steps = await CountDown(3, co);", "        " + body)
+            .Replace("\n}", "\n\n    static Coroutine<int> Wrap(Coroutine<int> c) => c;\n}");
+        Diagnostic d = AnalyzerHarness.Analyze(source).First(d => d.Id == "COROGEN013");
         Assert.Equal(call, Text(d));
         Assert.Contains("call the generated factory 'CountDown(from)'", d.GetMessage());
     }
