@@ -3,12 +3,14 @@
 #  1. the package holds the runtime, the generator, the code fixes, the MSBuild props, the README and its symbols;
 #  2. a new console project compiles templates (with EmitCompilerGeneratedFiles, so the generated file carries #line
 #     directives), prints the first Fibonacci numbers, and shows the template's line in an exception's stack trace;
-#  3. a net8.0 project (C# 12, net8.0's default) with nullable enabled, warnings as errors, implicit usings off, the latest
+#  3. with CoroGenKeepStackFrames, an exception from a coroutine stepped in hot, optimized code still shows the template's
+#     line in its stack trace;
+#  4. a net8.0 project (C# 12, net8.0's default) with nullable enabled, warnings as errors, implicit usings off, the latest
 #     warning wave and a '#nullable disable' file compiles its templates with no warning (it is not run: the machine may
 #     have only the .NET 10 runtime);
-#  4. a project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
+#  5. a project whose template's type is not partial gets COROGEN001 from the analyzer, and the packaged code fix
 #     (applied by 'dotnet format') makes it build and run;
-#  5. a template in a C# 14 extension block gets COROGEN001 at the block, saying what to write instead.
+#  6. a template in a C# 14 extension block gets COROGEN001 at the block, saying what to write instead.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -42,6 +44,11 @@ new_project() {
   (cd "$1" && dotnet new console -n "$1" -o . --force >/dev/null && dotnet add package CoroGen --version "$version" --no-restore >/dev/null)
 }
 
+# Sets the MSBuild property $2 of project $1 to $3.
+set_property() {
+  sed -i "s:</PropertyGroup>:  <$2>$3</$2>\n  </PropertyGroup>:" "$1/$1.csproj"
+}
+
 # Restores and builds project $1, which must fail with an error matching $2 (a grep pattern); prints CoroGen's error.
 expect_build_error() {
   (cd "$1" && dotnet restore --packages "$work/packages" >/dev/null)
@@ -55,7 +62,7 @@ expect_build_error() {
 
 echo "-- a new console project"
 new_project Smoke
-sed -i 's:</PropertyGroup>:  <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>\n  </PropertyGroup>:' Smoke/Smoke.csproj
+set_property Smoke EmitCompilerGeneratedFiles true
 cat > Smoke/Program.cs <<'CS'
 using System;
 using System.Text.RegularExpressions;
@@ -104,6 +111,53 @@ generated=$(find Smoke/obj -path '*generated/CoroGen.Generator*' -name '*.g.cs' 
 [ -n "$generated" ] || { echo "EmitCompilerGeneratedFiles wrote no generated file"; exit 1; }
 grep -q "^#line .*Program.cs\"" $generated || { echo "the generated files carry no #line directive to Program.cs"; exit 1; }
 echo "generated: $(basename -a $generated | tr '\n' ' ')"
+
+echo "-- CoroGenKeepStackFrames keeps the template's frame in hot, optimized code"
+# Optimized code may inline the generated Resume into the loop that drives it (as it does a C# iterator's MoveNext): the
+# trace then names the loop's line. With the switch, Resume is never inlined and the trace names the template's line.
+new_project Frames
+set_property Frames CoroGenKeepStackFrames true
+cat > Frames/Program.cs <<'CS'
+using System;
+using System.Text.RegularExpressions;
+using CoroGen;
+
+// Hot code: tiered compilation optimizes this loop while it runs (on-stack replacement) and may inline the step into it.
+string line = "none";
+for (int round = 0; round < 3; round++)
+{
+    var counter = Hot.Counter(round == 2 ? 2_000_000 : -1);
+    long sum = 0;
+    try
+    {
+        for (int i = 0; i < 3_000_000 && counter.MoveNext(); i++) sum += counter.Current;
+    }
+    catch (InvalidOperationException e)
+    {
+        line = Regex.Match(e.StackTrace!, @"Program\.cs:line (\d+)").Groups[1].Value;
+    }
+}
+
+Console.WriteLine("thrown at Program.cs line " + line);
+
+static partial class Hot
+{
+    [Coroutine]
+    public static async Coroutine Counter(long limit, Yielder<long> co)
+    {
+        for (long i = 0; ; i++)
+        {
+            if (i == limit) throw new InvalidOperationException("hot"); // the line the stack trace must show
+            await co.Yield(i);
+        }
+    }
+}
+CS
+throw_line=$(grep -n 'the line the stack trace must show' Frames/Program.cs | cut -d: -f1)
+(cd Frames && dotnet restore --packages "$work/packages" >/dev/null)
+output=$(cd Frames && dotnet run --no-restore -c Release)
+echo "$output"
+[ "$output" = "thrown at Program.cs line $throw_line" ] || { echo "expected: thrown at Program.cs line $throw_line"; exit 1; }
 
 echo "-- a net8.0 project (C# 12, its default) with nullable, warnings as errors and the latest warning wave"
 # Only compiled: the machine may have no .NET 8 runtime. The generated code must add no error or warning of its own.

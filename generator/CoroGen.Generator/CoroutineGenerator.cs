@@ -5,6 +5,7 @@ using CoroGen.Generator.Model;
 using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace CoroGen.Generator;
@@ -26,16 +27,18 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
             transform: static (ctx, ct) => TemplateParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Templates);
 
-        // Runs when the project's MSBuild properties change: #line directives are on unless CoroGenLineDirectives is false.
-        IncrementalValueProvider<bool> lineDirectives = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            !options.GlobalOptions.TryGetValue("build_property.CoroGenLineDirectives", out string? value)
-            || !string.Equals(value?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase))
-            .WithTrackingName(TrackingNames.LineDirectives);
+        // Runs when the project's MSBuild properties change: #line directives are on unless CoroGenLineDirectives is false;
+        // Resume keeps its own stack frame (the JIT may not inline it) when CoroGenKeepStackFrames is true.
+        IncrementalValueProvider<EmitOptions> emitOptions = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            new EmitOptions(
+                LineDirectives: !IsSet(options, "CoroGenLineDirectives", "false"),
+                KeepStackFrames: IsSet(options, "CoroGenKeepStackFrames", "true")))
+            .WithTrackingName(TrackingNames.EmitOptions);
 
-        // Runs only for templates whose model or the switch changed.
-        context.RegisterSourceOutput(templates.Combine(lineDirectives).WithTrackingName(TrackingNames.TemplatesWithOptions), static (spc, pair) =>
+        // Runs only for templates whose model or the switches changed.
+        context.RegisterSourceOutput(templates.Combine(emitOptions).WithTrackingName(TrackingNames.TemplatesWithOptions), static (spc, pair) =>
         {
-            (TemplateResult result, bool lines) = pair;
+            (TemplateResult result, EmitOptions options) = pair;
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
                 spc.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -43,14 +46,14 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
 
             if (result.Model is { } model)
             {
-                spc.AddSource(model.HintName, EmitOrPlaceholder(spc, model, lines));
+                spc.AddSource(model.HintName, EmitOrPlaceholder(spc, model, options));
             }
         });
     }
 
     // The safety net of the emitter, as TemplateParser.Parse is the lowering's: a bug in CoroGen becomes COROGEN099 on the
     // template, whose callers keep compiling against the placeholder, never a crashed generator.
-    private static string EmitOrPlaceholder(SourceProductionContext spc, TemplateModel model, bool lines)
+    private static string EmitOrPlaceholder(SourceProductionContext spc, TemplateModel model, EmitOptions options)
     {
         try
         {
@@ -59,7 +62,7 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
                 throw new System.InvalidOperationException("a fault injected by a test");
             }
 
-            return CoroutineEmitter.Emit(model, lines);
+            return CoroutineEmitter.Emit(model, options);
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException)
         {
@@ -67,15 +70,20 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
             var lineStart = new LinePosition(model.TemplateLine - 1, 0);
             Location location = Location.Create(model.FilePath, default, new LinePositionSpan(lineStart, lineStart));
             spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, location, model.TemplateName, e.GetType().Name + ": " + e.Message));
-            return CoroutineEmitter.Emit(TemplateParser.Placeholder(model, DiagnosticDescriptors.InternalError.Id), lines);
+            return CoroutineEmitter.Emit(TemplateParser.Placeholder(model, DiagnosticDescriptors.InternalError.Id), options);
         }
     }
+
+    // Whether the MSBuild property (passed as build_property.{name}) has the given value, ignoring case and spaces.
+    private static bool IsSet(AnalyzerConfigOptionsProvider options, string name, string value) =>
+        options.GlobalOptions.TryGetValue("build_property." + name, out string? text)
+        && string.Equals(text?.Trim(), value, System.StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Names of the pipeline's steps, so that tests can check with step tracking on that unchanged input stays cached.</summary>
 internal static class TrackingNames
 {
     public const string Templates = nameof(Templates);
-    public const string LineDirectives = nameof(LineDirectives);
+    public const string EmitOptions = nameof(EmitOptions);
     public const string TemplatesWithOptions = nameof(TemplatesWithOptions);
 }

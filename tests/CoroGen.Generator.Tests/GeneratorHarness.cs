@@ -47,7 +47,7 @@ internal static class GeneratorHarness
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             new[] { new CoroutineGenerator().AsSourceGenerator() },
             parseOptions: parseOptions,
-            optionsProvider: new LineDirectiveOptions(lineDirectives),
+            optionsProvider: new BuildProperties(("CoroGenLineDirectives", lineDirectives ? "true" : "false")),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
         return new GeneratorRun(driver, driver.GetRunResult(), output);
@@ -103,30 +103,29 @@ internal static class GeneratorHarness
             Xunit.Assert.Empty(CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != TemplatePath).Select(d => d.ToString()));
         }
     }
+}
 
-    private sealed class LineDirectiveOptions : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+/// <summary>The project's MSBuild properties as the compiler passes them to the generator (build_property.{name}).</summary>
+internal sealed class BuildProperties : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+{
+    private readonly Values global;
+
+    /// <summary>The properties, as (name, value) pairs; a null value leaves the property out.</summary>
+    public BuildProperties(params (string Name, string? Value)[] properties) =>
+        global = new Values(properties.Where(p => p.Value is not null).ToDictionary(p => "build_property." + p.Name, p => p.Value!));
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => global;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => global;
+
+    public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => global;
+
+    private sealed class Values : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
     {
-        private readonly Options global;
+        private readonly Dictionary<string, string> values;
 
-        public LineDirectiveOptions(bool on) => global = new Options(on);
+        public Values(Dictionary<string, string> values) => this.values = values;
 
-        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => global;
-
-        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => global;
-
-        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => global;
-
-        private sealed class Options : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
-        {
-            private readonly bool on;
-
-            public Options(bool on) => this.on = on;
-
-            public override bool TryGetValue(string key, out string value)
-            {
-                value = on ? "true" : "false";
-                return key == "build_property.CoroGenLineDirectives";
-            }
-        }
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
     }
 }

@@ -120,7 +120,7 @@ public sealed class IncrementalCachingTests
         (GeneratorDriverRunResult before, GeneratorDriverRunResult after) = RunTwice(edit);
         Assert.Equal(Sources(before), Sources(after));
         GeneratorRunResult result = after.Results.Single();
-        IEnumerable<(string, IncrementalStepRunReason)> steps = new[] { TrackingNames.Templates, TrackingNames.LineDirectives, TrackingNames.TemplatesWithOptions }
+        IEnumerable<(string, IncrementalStepRunReason)> steps = new[] { TrackingNames.Templates, TrackingNames.EmitOptions, TrackingNames.TemplatesWithOptions }
             .SelectMany(name => result.TrackedSteps[name].SelectMany(s => s.Outputs).Select(o => (name, o.Reason)));
         IEnumerable<(string, IncrementalStepRunReason)> outputs = result.TrackedOutputSteps.SelectMany(s => s.Value.SelectMany(v => v.Outputs).Select(o => (s.Key, o.Reason)));
         List<(string, IncrementalStepRunReason)> all = steps.Concat(outputs).ToList();

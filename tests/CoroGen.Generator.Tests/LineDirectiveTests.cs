@@ -40,7 +40,7 @@ public sealed class LineDirectiveTests
     [Fact]
     public void OnByDefaultWhenThePropertyIsAbsent()
     {
-        string text = Generate(new Options(null));
+        string text = Generate(Lines(null));
         Assert.Contains("#line 14 \"Templates.cs\"", text);
     }
 
@@ -52,14 +52,14 @@ public sealed class LineDirectiveTests
     [InlineData(" FALSE ", false)]
     public void ThePropertySwitchesThemOnAndOff(string value, bool expected)
     {
-        string text = Generate(new Options(value));
+        string text = Generate(Lines(value));
         Assert.Equal(expected, text.Contains("#line"));
     }
 
     [Fact]
     public void SwitchedOffTheCodeIsTheSameWithoutTheDirectives()
     {
-        string on = Generate(new Options("true")), off = Generate(new Options("false"));
+        string on = Generate(Lines("true")), off = Generate(Lines("false"));
         Assert.DoesNotContain("#line", off);
         string stripped = string.Join("\n", on.Split('\n').Where(l => !l.StartsWith("#line", System.StringComparison.Ordinal)));
         Assert.Equal(off, stripped);
@@ -68,7 +68,7 @@ public sealed class LineDirectiveTests
     [Fact]
     public void EveryDirectiveNamesTheTemplatesFileAndALineOfTheTemplate()
     {
-        string text = Generate(new Options(null));
+        string text = Generate(Lines(null));
         int templateLines = Source.Split('\n').Length;
         string[] directives = text.Split('\n').Where(l => l.StartsWith("#line", System.StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(directives);
@@ -100,40 +100,15 @@ public sealed class LineDirectiveTests
         Assert.Contains(document.Descendants("CoroGenLineDirectives"), e => e.Value == "true");
     }
 
-    private static string Generate(AnalyzerConfigOptionsProvider options)
+    internal static string Generate(AnalyzerConfigOptionsProvider options, string source = Source)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions, optionsProvider: options);
-        driver = driver.RunGenerators(GeneratorHarness.Compile(Source));
+        driver = driver.RunGenerators(GeneratorHarness.Compile(source));
         return driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
     }
 
     internal static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 
-    /// <summary>MSBuild properties as the compiler passes them: build_property.CoroGenLineDirectives, or nothing.</summary>
-    private sealed class Options : AnalyzerConfigOptionsProvider
-    {
-        private readonly Values global;
-
-        public Options(string? lineDirectives) => global = new Values(lineDirectives);
-
-        public override AnalyzerConfigOptions GlobalOptions => global;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => global;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => global;
-
-        private sealed class Values : AnalyzerConfigOptions
-        {
-            private readonly string? lineDirectives;
-
-            public Values(string? lineDirectives) => this.lineDirectives = lineDirectives;
-
-            public override bool TryGetValue(string key, out string value)
-            {
-                value = lineDirectives ?? string.Empty;
-                return lineDirectives is not null && key == "build_property.CoroGenLineDirectives";
-            }
-        }
-    }
+    private static BuildProperties Lines(string? value) => new(("CoroGenLineDirectives", value));
 }

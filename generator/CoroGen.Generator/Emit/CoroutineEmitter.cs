@@ -12,7 +12,7 @@ internal static class CoroutineEmitter
 {
     public const string GeneratorVersion = "0.1.0";
 
-    public static string Emit(TemplateModel model, bool lineDirectives)
+    public static string Emit(TemplateModel model, EmitOptions options)
     {
         var w = new IndentedWriter();
         WriteHeader(w, model);
@@ -48,7 +48,7 @@ internal static class CoroutineEmitter
         }
 
         w.Line();
-        WriteClass(w, model, lineDirectives);
+        WriteClass(w, model, options);
 
         while (scopes.Count > 0)
         {
@@ -118,7 +118,7 @@ internal static class CoroutineEmitter
         }
     }
 
-    private static void WriteClass(IndentedWriter w, TemplateModel model, bool lineDirectives)
+    private static void WriteClass(IndentedWriter w, TemplateModel model, EmitOptions options)
     {
         w.Line("/// <summary>");
         w.Line($"/// The resumable state machine of the [Coroutine] template <c>{Xml(model.TemplateDisplay)}</c> (line {model.TemplateLine}):");
@@ -155,7 +155,7 @@ internal static class CoroutineEmitter
             WriteFields(w, model);
             WriteConstructor(w, model);
             w.Line();
-            WriteResume(w, model, lineDirectives);
+            WriteResume(w, model, options);
             w.Line();
             WriteCleanupRegion(w, model);
             WriteResultStorage(w, model);
@@ -237,9 +237,20 @@ internal static class CoroutineEmitter
         }
     }
 
-    private static void WriteResume(IndentedWriter w, TemplateModel model, bool lineDirectives)
+    private static void WriteResume(IndentedWriter w, TemplateModel model, EmitOptions options)
     {
+        bool lineDirectives = options.LineDirectives;
+        if (options.KeepStackFrames)
+        {
+            w.Line("// CoroGenKeepStackFrames: never inlined into the caller, so that stack traces keep this frame and the template's lines.");
+        }
+
         w.Line("/// <inheritdoc/>");
+        if (options.KeepStackFrames)
+        {
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+        }
+
         if (lineDirectives)
         {
             // The method's own braces are not template code: a frame stopped there (the parent of a finally that throws,
