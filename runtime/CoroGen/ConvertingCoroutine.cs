@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics;
 
 namespace CoroGen;
 
@@ -39,6 +40,7 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
     }
 
     /// <inheritdoc/>
+    [StackTraceHidden] // machinery between two templates' frames, not a template of its own
     protected override bool Resume()
     {
         bool yielded;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -100,6 +101,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     }
 
     // Coroutine.Close (API.md section 3 declares it there, not virtual).
+    [StackTraceHidden]
     internal sealed override void CloseCore()
     {
         if (IsRunning)
@@ -159,6 +161,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     private static InvalidOperationException IgnoredExitOnClose() => new(
         "The coroutine ignored CoroutineExitException: it yielded while being closed. It stays suspended at that yield; let the exit propagate (or return) from the code that handles it.");
 
+    [StackTraceHidden]
     internal sealed override bool TryCloseWithoutExit()
     {
         if (extras is { PendingException: not null })
@@ -207,6 +210,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     IEnumerator IEnumerable.GetEnumerator() => this;
 
     // MoveNext off the hot path: starting, a delegation chain, a possibly pending exit, or a state that refuses to run.
+    [StackTraceHidden]
     private bool MoveNextChecked()
     {
         if (IsRunning)
@@ -222,6 +226,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         return state == NotStarted && Drive(default!, null);
     }
 
+    [StackTraceHidden]
     private bool SendChecked(TSend value)
     {
         if (IsRunning)
@@ -436,8 +441,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // ---- Stepping and the delegation trampoline ----
 
+    [StackTraceHidden]
     bool IDelegationLevel<TYield, TSend>.StepWithValue(TSend value) => Step(value, null);
 
+    [StackTraceHidden]
     internal sealed override bool StepLevel(Exception? exception, ExceptionDispatchInfo? dispatch = null) => Step(default!, exception, dispatch);
 
     // The step of MoveNext and Send on a coroutine suspended on its own: no exception to raise, no chain to walk. Small and
@@ -453,6 +460,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // the step during which user code makes the process's first exit can end here with one: EscapingExits then tells
     // from the last exception thrown on the thread.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [StackTraceHidden]
     private bool StepDirect(TSend value)
     {
         // Inlined into a caller's loop, `this` becomes the caller's variable; if the caller assigns that variable more than
@@ -497,10 +505,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // The direct step for processes that make their own exits: the checked Step, whose filter tells an escaping exit from
     // other exceptions, without the checks for chains and pending exceptions that this coroutine cannot have.
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [StackTraceHidden]
     private bool StepWatchingExits(TSend value) => Step(value, null) && (extras is null || extras.PendingSub is null || SettleDirectStep());
 
     // The direct step suspended to begin a delegation: prime the sub (out of line, to keep the direct step small).
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [StackTraceHidden]
     private bool SettleDirectStep() => Settle(this, true, null, closing: false, closeRequested: false);
 
     // An exception is escaping the direct step: it ends the coroutine Faulted, or Closed if it is an exit.
@@ -509,6 +519,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // Runs this coroutine's own body once, delivering `value` or raising `exception` at the suspension point, and keeps its
     // state; exceptions leave as they are, with their stack trace, in one dispatch (the filter only looks at them).
+    [StackTraceHidden]
     private bool Step(TSend value, Exception? exception, ExceptionDispatchInfo? dispatch = null, bool unthrown = false)
     {
         if (state == NotStarted)
@@ -577,6 +588,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // Resumes the innermost level with the operation, then lets the chain settle. A close request (Close) makes its exit
     // only where a level needs it raised: a chain whose levels all close by returning allocates none.
+    [StackTraceHidden]
     private bool Drive(TSend value, Exception? exception, bool closeRequest = false)
     {
         Coroutine? leaf = extras?.LeafLevel;
@@ -637,6 +649,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // closed: they run normally, and their delegator resumes normally when they end; if they yield, the closing level
     // that awaits them has ignored the exit.
     [MethodImpl(MethodImplOptions.NoInlining)] // the chain is the rare path: keep the direct step small enough to inline
+    [StackTraceHidden]
     private bool Settle(Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit = null)
     {
         CoroutineExtras chain = Extras;
@@ -651,6 +664,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         }
     }
 
+    [StackTraceHidden]
     private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit)
     {
         // The exit raised at a delegator whose closing sub ended quietly: the one passed to Throw, else Close's own, made on demand.
@@ -786,6 +800,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         return level;
     }
 
+    [StackTraceHidden]
     private static bool TryCloseCatching(Coroutine level, out Exception? escaped)
     {
         escaped = null;
@@ -803,6 +818,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // How many levels of a delegation chain an unwinding exception's stack trace records in full.
     private const int FullTraceLevels = 64;
 
+    [StackTraceHidden]
     private static Exception? StepCatching(Coroutine level, Exception? raise, out bool yielded, ExceptionDispatchInfo? capture = null)
     {
         try
@@ -840,6 +856,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // The pending exception, taken, if it has never been thrown (OnResume throws it in place); otherwise raises it here,
     // with the trace it already has or from the trampoline's capture.
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [StackTraceHidden]
     private Exception? TakeUnthrownPending()
     {
         CoroutineExtras x = extras!;

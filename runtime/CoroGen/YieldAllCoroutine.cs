@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 
 namespace CoroGen;
 
@@ -23,6 +24,7 @@ public sealed class YieldAllCoroutine<TYield, TSend> : Coroutine<TYield, TSend, 
     protected override bool CanCloseByReturn => enumerator is not null;
 
     /// <inheritdoc/>
+    [StackTraceHidden] // machinery between two templates' frames, not a template of its own
     protected override bool Resume()
     {
         if (enumerator is null)

@@ -11,6 +11,14 @@ namespace CoroGen.Scheduler.Tests;
 /// <summary>Real [Coroutine] templates for the scheduler, compiled by the generator: the seed's async example and the echo server.</summary>
 public static partial class SchedulerTemplates
 {
+    /// <summary>Sleeps, then fails: the stack trace of a task's failure.</summary>
+    [Coroutine]
+    public static async Coroutine<int> FailsAfterSleep(Yielder<LoopRequest> co)
+    {
+        await co.Sleep(1);
+        throw new InvalidOperationException("failed after a sleep");
+    }
+
     [Coroutine]
     public static async Coroutine<string> GetPage(List<string> output, Yielder<LoopRequest> co)
     {

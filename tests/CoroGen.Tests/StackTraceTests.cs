@@ -95,6 +95,25 @@ public sealed class StackTraceTests
         Assert.Equal(new[] { "InnermostCoroutine", "MiddleCoroutine", "OuterCoroutine" }, TemplateFrames(e).Select(f => f.Class).ToArray());
     }
 
+    // As in Python's traceback, a failure in a delegation chain reads as the templates' own frames: the runtime's stepping
+    // and trampoline methods are hidden ([StackTraceHidden]); only the operation the caller made stays (here MoveNext).
+    [Fact]
+    public void ADelegationChainShowsNoFrameOfTheRuntimesMachinery()
+    {
+        var coroutine = StackTraceTemplates.Outer(0);
+        Assert.True(coroutine.MoveNext());
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<DivideByZeroException>(() => coroutine.MoveNext());
+
+        string[] runtimeFrames = (e.StackTrace ?? string.Empty).Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("at CoroGen.", StringComparison.Ordinal) && !l.StartsWith("at CoroGen.Tests.", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(runtimeFrames.Length == 1 && runtimeFrames[0].StartsWith("at CoroGen.Coroutine`3.MoveNext()", StringComparison.Ordinal),
+            "expected only the caller's MoveNext among the runtime's frames; stack trace:\n" + e.StackTrace);
+        Assert.Equal(3, TemplateFrames(e).Length);
+    }
+
     [Fact]
     public void BreakpointsOnTemplateLinesBindInTheGeneratedClasses()
     {

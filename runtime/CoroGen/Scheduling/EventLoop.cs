@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
@@ -327,6 +328,7 @@ public sealed class EventLoop
         return live;
     }
 
+    [StackTraceHidden]
     private void Step(LoopTask task)
     {
         if (task.Status != LoopTaskStatus.Ready && !Start(task))

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace CoroGen.Scheduling;
@@ -278,6 +279,7 @@ public sealed class LoopTask<T> : LoopTask
         return coroutine.Result;
     }
 
+    [StackTraceHidden]
     internal override bool Step(out LoopRequest request)
     {
         Exception? pending = TakePendingThrow();
