@@ -172,23 +172,36 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
     }
 }
 
-/// <summary><c>await co.Gather(a, b, c)</c>: spawns every coroutine, waits for all, results in order; the first failure cancels the rest.</summary>
-internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T[]>
+/// <summary>
+/// <c>await co.Gather(a, b, c)</c>: spawns every coroutine, waits for all, results in order; the first failure cancels the rest.
+/// The rules live here once; the subclasses only spawn each child with its own result type and read the results.
+/// </summary>
+/// <typeparam name="TResult">What the gather returns: an array, or a tuple of mixed types.</typeparam>
+internal abstract class GatherCoroutineBase<TResult> : CoroutineWithResult<LoopRequest, Unit, TResult>
 {
-    private readonly Coroutine<LoopRequest, Unit, T>[] coroutines;
-    private LoopTask<T>[]? tasks;
+    private readonly Coroutine[] coroutines;
+    private LoopTask[]? tasks;
     private int remaining;
     private Exception? failure;
 
     // The child whose failure `failure` is, while it is one (null once the gathering task's own exception replaced it).
-    private LoopTask<T>? failedChild;
+    private LoopTask? failedChild;
     private bool active;
 
-    internal GatherCoroutine(Coroutine<LoopRequest, Unit, T>[] coroutines) => this.coroutines = coroutines;
+    private protected GatherCoroutineBase(Coroutine[] coroutines) => this.coroutines = coroutines;
 
-    protected override bool IsSuspendedInCleanupRegion => active;
+    /// <summary>The coroutines to spawn, in argument order (checked before any is spawned).</summary>
+    private protected Coroutine[] Children => coroutines;
 
-    protected override bool Resume()
+    protected sealed override bool IsSuspendedInCleanupRegion => active;
+
+    /// <summary>Spawns child <paramref name="index"/> (a coroutine that has not started, checked) on <paramref name="loop"/>.</summary>
+    private protected abstract LoopTask SpawnChild(EventLoop loop, int index);
+
+    /// <summary>The result, once every child in <paramref name="tasks"/> has completed.</summary>
+    private protected abstract TResult Results(LoopTask[] tasks);
+
+    protected sealed override bool Resume()
     {
         if (tasks is null)
         {
@@ -207,10 +220,10 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
                 }
             }
 
-            tasks = new LoopTask<T>[coroutines.Length];
+            tasks = new LoopTask[coroutines.Length];
             for (int i = 0; i < coroutines.Length; i++)
             {
-                tasks[i] = current.Loop.Spawn(coroutines[i]);
+                tasks[i] = SpawnChild(current.Loop, i);
             }
 
             remaining = tasks.Length;
@@ -271,18 +284,12 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
             ExceptionDispatchInfo.Throw(failure);
         }
 
-        var results = new T[tasks.Length];
-        for (int i = 0; i < tasks.Length; i++)
-        {
-            results[i] = tasks[i].Result;
-        }
-
-        return Complete(results);
+        return Complete(Results(tasks));
     }
 
     private void CancelChildren()
     {
-        foreach (LoopTask<T> t in tasks!)
+        foreach (LoopTask t in tasks!)
         {
             if (!t.IsFinished)
             {
@@ -291,7 +298,7 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
         }
     }
 
-    private void ChildFinished(LoopTask<T> child)
+    private void ChildFinished(LoopTask child)
     {
         remaining--;
         if (!active)
@@ -313,10 +320,10 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
 
     private sealed class ChildWaiter : Waiter
     {
-        private readonly GatherCoroutine<T> gather;
-        private readonly LoopTask<T> child;
+        private readonly GatherCoroutineBase<TResult> gather;
+        private readonly LoopTask child;
 
-        internal ChildWaiter(LoopTask task, GatherCoroutine<T> gather, LoopTask<T> child)
+        internal ChildWaiter(LoopTask task, GatherCoroutineBase<TResult> gather, LoopTask child)
             : base(task)
         {
             this.gather = gather;
@@ -331,6 +338,28 @@ internal sealed class GatherCoroutine<T> : CoroutineWithResult<LoopRequest, Unit
                 base.Notify();
             }
         }
+    }
+}
+
+/// <summary><c>await co.Gather(a, b, c)</c> over coroutines of one result type: the results as an array, in argument order.</summary>
+internal sealed class GatherCoroutine<T> : GatherCoroutineBase<T[]>
+{
+    internal GatherCoroutine(Coroutine<LoopRequest, Unit, T>[] coroutines)
+        : base(coroutines)
+    {
+    }
+
+    private protected override LoopTask SpawnChild(EventLoop loop, int index) => loop.Spawn((Coroutine<LoopRequest, Unit, T>)Children[index]);
+
+    private protected override T[] Results(LoopTask[] tasks)
+    {
+        var results = new T[tasks.Length];
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            results[i] = ((LoopTask<T>)tasks[i]).Result;
+        }
+
+        return results;
     }
 }
 
