@@ -100,6 +100,23 @@ public sealed class LoopChannel<T>
     /// <exception cref="ChannelClosedException">Raised at the await when the channel is completed and empty.</exception>
     public Coroutine<LoopRequest, Unit, T> Receive() => new ReceiveCoroutine(this);
 
+    /// <summary>
+    /// A coroutine that waits until an item can be taken, without taking it (the .NET <c>ChannelReader.WaitToReadAsync</c>):
+    /// <c>while (await channel.WaitToReceive()) while (channel.TryReceive(out var item)) ...</c> drains the channel until it is
+    /// completed, with no exception.
+    /// </summary>
+    /// <remarks>
+    /// The result is true when the channel holds an item as the caller resumes, at once if it holds one now (then the caller's
+    /// <see cref="TryReceive"/>, with no suspension in between, takes it); false once the channel is completed and empty, which
+    /// it stays. The caller waits in the same FIFO queue as <see cref="Receive"/>'s waiters, woken by the same sends, and a true
+    /// answer counts as taking the wake-up for one item: a caller that then does not take it leaves it to the next receive or
+    /// the next send's wake-up. A true answer is a snapshot, not a reservation: another task may take the item before a caller
+    /// that suspends in between, so <see cref="TryReceive"/> can still say false. Cancelled while waiting, the caller leaves
+    /// the queue and passes on a wake-up it had received, as a receiver does.
+    /// </remarks>
+    /// <returns>A coroutine to delegate to; its result says whether an item is available (false: completed and drained).</returns>
+    public Coroutine<LoopRequest, Unit, bool> WaitToReceive() => new WaitToReceiveCoroutine(this);
+
     private static void Leave(WaitQueue queue, Waiter waiter)
     {
         if (waiter.Woken)
@@ -169,16 +186,27 @@ public sealed class LoopChannel<T>
         }
     }
 
-    private sealed class ReceiveCoroutine : CoroutineWithResult<LoopRequest, Unit, T>
+    /// <summary>
+    /// Waits in the queue of receivers until an item is there or the channel is completed, then hands over to the subclass: the
+    /// one rule of waiting (FIFO wake-ups, re-queueing after a lost race, passing on a wake-up when cancelled) for both ways to
+    /// receive.
+    /// </summary>
+    private abstract class ReceiverCoroutine<TResult> : CoroutineWithResult<LoopRequest, Unit, TResult>
     {
-        private readonly LoopChannel<T> owner;
+        private protected readonly LoopChannel<T> Owner;
         private Waiter? waiter;
 
-        internal ReceiveCoroutine(LoopChannel<T> owner) => this.owner = owner;
+        private protected ReceiverCoroutine(LoopChannel<T> owner) => Owner = owner;
 
-        protected override bool IsSuspendedInCleanupRegion => waiter is not null;
+        protected sealed override bool IsSuspendedInCleanupRegion => waiter is not null;
 
-        protected override bool Resume()
+        /// <summary>What to return while the channel holds at least one item.</summary>
+        private protected abstract TResult Available();
+
+        /// <summary>What to return (or raise) once the channel is completed and empty.</summary>
+        private protected abstract TResult Drained();
+
+        protected sealed override bool Resume()
         {
             if (waiter is not null)
             {
@@ -188,36 +216,74 @@ public sealed class LoopChannel<T>
                 }
                 catch
                 {
-                    Leave(owner.receivers, waiter);
+                    Leave(Owner.receivers, waiter);
                     waiter = null;
                     throw;
                 }
 
-                owner.receivers.Remove(waiter);
+                Owner.receivers.Remove(waiter);
                 waiter = null;
             }
 
-            owner.affinity.Check();
-            if (owner.items.Count > 0)
+            Owner.affinity.Check();
+            if (Owner.items.Count > 0)
             {
-                T item = owner.items.Dequeue();
-                owner.senders.WakeOne();
-                if (owner.items.Count > 0)
-                {
-                    owner.receivers.WakeOne(); // items remain: let the next waiting receiver in too
-                }
-
-                return Complete(item);
+                return Complete(Available());
             }
 
-            if (owner.IsCompleted)
+            if (Owner.IsCompleted)
             {
-                throw new ChannelClosedException("The channel was completed and is empty.");
+                return Complete(Drained());
             }
 
             waiter = new Waiter(LoopContext.RequireTask("Receiving from a channel"));
-            owner.receivers.Add(waiter);
+            Owner.receivers.Add(waiter);
             return Yielded(LoopRequest.Park);
         }
+    }
+
+    private sealed class ReceiveCoroutine : ReceiverCoroutine<T>
+    {
+        internal ReceiveCoroutine(LoopChannel<T> owner)
+            : base(owner)
+        {
+        }
+
+        private protected override T Available()
+        {
+            T item = Owner.items.Dequeue();
+            Owner.senders.WakeOne();
+            if (Owner.items.Count > 0)
+            {
+                Owner.receivers.WakeOne(); // items remain: let the next waiting receiver in too
+            }
+
+            return item;
+        }
+
+        private protected override T Drained() => throw new ChannelClosedException("The channel was completed and is empty.");
+    }
+
+    private sealed class WaitToReceiveCoroutine : ReceiverCoroutine<bool>
+    {
+        internal WaitToReceiveCoroutine(LoopChannel<T> owner)
+            : base(owner)
+        {
+        }
+
+        // A true answer stands for one item, which the caller is about to take (TryReceive): as Receive wakes the next receiver
+        // when items remain after its own, this one does when there are more than the one it answered for. Waking it for that
+        // one too would only make the next receiver run, find the channel emptied and queue again at the back.
+        private protected override bool Available()
+        {
+            if (Owner.items.Count > 1)
+            {
+                Owner.receivers.WakeOne();
+            }
+
+            return true;
+        }
+
+        private protected override bool Drained() => false;
     }
 }
