@@ -363,6 +363,40 @@ internal sealed class GatherCoroutine<T> : GatherCoroutineBase<T[]>
     }
 }
 
+/// <summary><c>await co.Gather(a, b)</c> over two result types: the results as a tuple.</summary>
+internal sealed class GatherCoroutine<T1, T2> : GatherCoroutineBase<(T1, T2)>
+{
+    internal GatherCoroutine(Coroutine<LoopRequest, Unit, T1> c1, Coroutine<LoopRequest, Unit, T2> c2)
+        : base([c1, c2])
+    {
+    }
+
+    private protected override LoopTask SpawnChild(EventLoop loop, int index) => index == 0
+        ? loop.Spawn((Coroutine<LoopRequest, Unit, T1>)Children[0])
+        : loop.Spawn((Coroutine<LoopRequest, Unit, T2>)Children[1]);
+
+    private protected override (T1, T2) Results(LoopTask[] tasks) => (((LoopTask<T1>)tasks[0]).Result, ((LoopTask<T2>)tasks[1]).Result);
+}
+
+/// <summary><c>await co.Gather(a, b, c)</c> over three result types: the results as a tuple.</summary>
+internal sealed class GatherCoroutine<T1, T2, T3> : GatherCoroutineBase<(T1, T2, T3)>
+{
+    internal GatherCoroutine(Coroutine<LoopRequest, Unit, T1> c1, Coroutine<LoopRequest, Unit, T2> c2, Coroutine<LoopRequest, Unit, T3> c3)
+        : base([c1, c2, c3])
+    {
+    }
+
+    private protected override LoopTask SpawnChild(EventLoop loop, int index) => index switch
+    {
+        0 => loop.Spawn((Coroutine<LoopRequest, Unit, T1>)Children[0]),
+        1 => loop.Spawn((Coroutine<LoopRequest, Unit, T2>)Children[1]),
+        _ => loop.Spawn((Coroutine<LoopRequest, Unit, T3>)Children[2]),
+    };
+
+    private protected override (T1, T2, T3) Results(LoopTask[] tasks) =>
+        (((LoopTask<T1>)tasks[0]).Result, ((LoopTask<T2>)tasks[1]).Result, ((LoopTask<T3>)tasks[2]).Result);
+}
+
 /// <summary>What a <see cref="SchedulerExtensions.MoveOnAfter{T}"/> scope produced.</summary>
 /// <typeparam name="T">The body's result type.</typeparam>
 public readonly struct TimeoutResult<T>
