@@ -129,6 +129,9 @@ public abstract class LoopTask
 
     internal void WakeFinishWaiters() => rare?.FinishWaiters?.WakeAll();
 
+    /// <summary>How many joiners, gathers and WhenAny calls wait for this task now (for tests; makes nothing).</summary>
+    internal int FinishWaiterCount => rare?.FinishWaiters?.Count ?? 0;
+
     /// <summary>Takes the pending exception, if any, to raise it now.</summary>
     internal Exception? TakePendingThrow()
     {

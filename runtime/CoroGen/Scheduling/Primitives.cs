@@ -173,6 +173,98 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
 }
 
 /// <summary>
+/// <c>await co.WhenAny(a, b)</c>: waits until one of the tasks has finished and returns it (the first in argument order among
+/// those finished when it resumes), without raising its failure or observing it, as <see cref="LoopTask.Wait"/> does.
+/// </summary>
+/// <remarks>
+/// It puts one waiter in the finish queue of each task it waits for, and takes every one of them out again when it returns, is
+/// cancelled or is closed: a task that many WhenAny calls wait for in turn never holds more waiters than calls in progress.
+/// </remarks>
+/// <typeparam name="TTask">The tasks' handle type (<see cref="LoopTask"/>, or <see cref="LoopTask{T}"/> to join the one returned).</typeparam>
+internal sealed class WhenAnyCoroutine<TTask> : CoroutineWithResult<LoopRequest, Unit, TTask>
+    where TTask : LoopTask
+{
+    private readonly TTask[] tasks;
+    private Waiter[]? waiters;
+
+    internal WhenAnyCoroutine(TTask[] tasks) => this.tasks = tasks;
+
+    protected override bool IsSuspendedInCleanupRegion => waiters is not null;
+
+    protected override bool Resume()
+    {
+        if (waiters is not null)
+        {
+            try
+            {
+                OnResume();
+            }
+            catch
+            {
+                Leave(); // cancelled, timed out or closed: no task keeps a waiter of this call
+                throw;
+            }
+        }
+        else
+        {
+            LoopTask current = LoopContext.RequireTask("WhenAny");
+            foreach (TTask t in tasks)
+            {
+                if (t.Loop != current.Loop)
+                {
+                    throw new InvalidOperationException(
+                        $"WhenAny waits only for tasks of the loop running it; task {t.Id} belongs to another event loop. Spawn the work on "
+                        + "this loop, or have the other loop's task complete a TaskCompletionSource and await its Task here.");
+                }
+
+                if (t == current)
+                {
+                    throw new InvalidOperationException("A task cannot wait for itself in WhenAny: it cannot finish while it waits.");
+                }
+            }
+        }
+
+        foreach (TTask t in tasks)
+        {
+            if (t.IsFinished)
+            {
+                Leave();
+                return Complete(t);
+            }
+        }
+
+        if (waiters is null)
+        {
+            LoopTask current = LoopContext.RequireTask("WhenAny");
+            waiters = new Waiter[tasks.Length];
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                waiters[i] = new Waiter(current);
+                tasks[i].FinishWaiters.Add(waiters[i]);
+            }
+        }
+
+        return Yielded(LoopRequest.Park);
+    }
+
+    // A task's finish wakes (and dequeues) only its own waiter; the others are still queued on unfinished tasks.
+    private void Leave()
+    {
+        if (waiters is null)
+        {
+            return;
+        }
+
+        for (int i = 0; i < waiters.Length; i++)
+        {
+            tasks[i].FinishWaiters.Remove(waiters[i]);
+        }
+
+        waiters = null;
+    }
+}
+
+/// <summary>
 /// <c>await co.Gather(a, b, c)</c>: spawns every coroutine, waits for all, results in order; the first failure cancels the rest.
 /// The rules live here once; the subclasses only spawn each child with its own result type and read the results.
 /// </summary>

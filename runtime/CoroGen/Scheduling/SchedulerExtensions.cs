@@ -122,6 +122,65 @@ public static class SchedulerExtensions
         new GatherCoroutine<T1, T2, T3>(c1, c2, c3);
 
     /// <summary>
+    /// Waits until at least one of <paramref name="tasks"/> has finished and returns it (<c>asyncio.wait(..., FIRST_COMPLETED)</c>):
+    /// <c>LoopTask done = await co.WhenAny(a, b);</c>. Of the tasks finished when the caller resumes, it returns the first in
+    /// argument order; if one has finished already, it returns at once, without suspending.
+    /// </summary>
+    /// <remarks>
+    /// It neither raises the task's failure nor observes it (like <see cref="LoopTask.Wait"/>): join the task it returns
+    /// (<c>await done</c>, or <c>Join()</c>) for its result or its exception; a failure nobody joins is reported by
+    /// <see cref="EventLoop.Run{T}"/>. The other tasks keep running. Cancelling the waiting task (or a timeout scope around the
+    /// call expiring) raises at the <c>await</c>, and the call leaves no waiter on any of the tasks, nor does it when it returns.
+    /// </remarks>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="tasks">At least one task of the loop running the caller, none null (nor the caller itself).</param>
+    /// <returns>A coroutine to delegate to; its result is a finished task among <paramref name="tasks"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tasks"/> is empty or holds null (thrown by this call).</exception>
+    /// <exception cref="InvalidOperationException">Raised at the <c>await</c> for a task of another loop, or the caller itself.</exception>
+    public static Coroutine<LoopRequest, Unit, LoopTask> WhenAny(this Yielder<LoopRequest, Unit> co, params LoopTask[] tasks) =>
+        new WhenAnyCoroutine<LoopTask>(CheckWhenAnyTasks(tasks));
+
+    /// <summary>
+    /// <see cref="WhenAny(Yielder{LoopRequest, Unit}, LoopTask[])"/> for tasks of one result type, returning the typed handle so
+    /// that the caller can join it for its result: <c>LoopTask&lt;string&gt; done = await co.WhenAny(a, b); string page = await done;</c>.
+    /// Same rules.
+    /// </summary>
+    /// <typeparam name="T">The tasks' result type.</typeparam>
+    /// <param name="co">The template's yielder.</param>
+    /// <param name="tasks">At least one task of the loop running the caller, none null (nor the caller itself).</param>
+    /// <returns>A coroutine to delegate to; its result is a finished task among <paramref name="tasks"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tasks"/> is empty or holds null (thrown by this call).</exception>
+    /// <exception cref="InvalidOperationException">Raised at the <c>await</c> for a task of another loop, or the caller itself.</exception>
+    public static Coroutine<LoopRequest, Unit, LoopTask<T>> WhenAny<T>(this Yielder<LoopRequest, Unit> co, params LoopTask<T>[] tasks) =>
+        new WhenAnyCoroutine<LoopTask<T>>(CheckWhenAnyTasks(tasks));
+
+    // Checked at the call, not at the await: nothing here depends on the loop, and a copy keeps later changes to the caller's
+    // array out of the waiting.
+    private static TTask[] CheckWhenAnyTasks<TTask>(TTask[] tasks)
+        where TTask : LoopTask
+    {
+        if (tasks is null)
+        {
+            throw new ArgumentNullException(nameof(tasks));
+        }
+
+        if (tasks.Length == 0)
+        {
+            throw new ArgumentException("WhenAny needs at least one task: with none, it would wait forever.", nameof(tasks));
+        }
+
+        for (int i = 0; i < tasks.Length; i++)
+        {
+            if (tasks[i] is null)
+            {
+                throw new ArgumentException($"WhenAny needs tasks; argument {i} is null.", nameof(tasks));
+            }
+        }
+
+        return (TTask[])tasks.Clone();
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> (delegating to it) with a deadline <paramref name="delay"/> from now (trio's
     /// <c>move_on_after</c>): if the deadline passes first, a cancellation is raised at the body's suspension point (innermost
     /// first; its <c>finally</c> blocks run) and the scope returns <see cref="TimeoutResult{T}.TimedOut"/> instead of failing.

@@ -54,6 +54,21 @@ internal sealed class WaitQueue
 
     internal bool IsEmpty => head is null;
 
+    /// <summary>The number of waiters, counted by walking the list (for tests and diagnostics: no hot path keeps a count).</summary>
+    internal int Count
+    {
+        get
+        {
+            int n = 0;
+            for (Waiter? w = head; w is not null; w = w.Next)
+            {
+                n++;
+            }
+
+            return n;
+        }
+    }
+
     internal void Add(Waiter w)
     {
         w.Queue = this;
