@@ -110,4 +110,11 @@ public class TemplateTests
         Assert.True(r.TimedOut);
         Assert.Equal(new[] { "finally at 2" }, output);
     }
+
+    [Fact]
+    public void WhenAnyWaitToReceiveAndTupleGather_FromTemplates()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal("2 15 3 slow 3", loop.Run(SchedulerTemplates.FirstDrainAndPair()));
+    }
 }

@@ -142,6 +142,51 @@ public static partial class SchedulerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine<int> Delayed(double seconds, int value, Yielder<LoopRequest> co)
+    {
+        await co.Sleep(seconds);
+        return value;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> CountTo(LoopChannel<int> channel, int count, Yielder<LoopRequest> co)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            await channel.Send(i);
+        }
+
+        channel.Complete();
+        return count;
+    }
+
+    // WhenAny, WaitToReceive and a tuple Gather as a template writes them.
+    [Coroutine]
+    public static async Coroutine<string> FirstDrainAndPair(Yielder<LoopRequest> co)
+    {
+        LoopTask<int> slow = co.Spawn(Delayed(2, 1));
+        LoopTask<int> fast = co.Spawn(Delayed(1, 2));
+        LoopTask<int> first = await co.WhenAny(slow, fast);
+        int firstValue = await first;
+
+        var channel = new LoopChannel<int>(2);
+        LoopTask<int> producer = co.Spawn(CountTo(channel, 5));
+        int sum = 0;
+        while (await channel.WaitToReceive())
+        {
+            while (channel.TryReceive(out int item))
+            {
+                sum += item;
+            }
+        }
+
+        await producer;
+        (int n, string t) = await co.Gather(Delayed(1, 3), Slow(2));
+        await slow;
+        return $"{firstValue} {sum} {n} {t} {co.Now().TotalSeconds}";
+    }
+
+    [Coroutine]
     public static async Coroutine<string> Slow(double seconds, Yielder<LoopRequest> co)
     {
         await co.Sleep(seconds);
