@@ -8,7 +8,7 @@ namespace CoroGen.Scheduling;
 /// A bounded FIFO channel between loop tasks, with backpressure: <see cref="Send"/> waits while the channel holds
 /// <see cref="Capacity"/> items, <see cref="Receive"/> waits while it is empty. Waiting is loop-native (the task parks; no thread
 /// blocks). After <see cref="Complete"/>, sends fail with <see cref="ChannelClosedException"/> and receivers drain what is left,
-/// then get <see cref="ChannelClosedException"/> too. A cancelled sender or receiver leaves the queue of waiters; a wake-up it
+/// then get <see cref="ChannelClosedException"/> too (or, waiting with <see cref="WaitToReceive"/>, false). A cancelled sender or receiver leaves the queue of waiters; a wake-up it
 /// received but could not use passes to the next waiter, so no item and no free slot is ever lost. Use it from the loop thread:
 /// while the loop that uses it runs, calls from another thread throw <see cref="InvalidOperationException"/> and change nothing.
 /// </summary>

@@ -16,7 +16,7 @@ public enum LoopTaskStatus
     /// <summary>Asleep in the deadline heap.</summary>
     Sleeping,
 
-    /// <summary>Waiting for an event, a channel, a join, a gather or a <see cref="System.Threading.Tasks.Task"/>.</summary>
+    /// <summary>Waiting for an event, a channel, a join, a gather, a WhenAny or a <see cref="System.Threading.Tasks.Task"/>.</summary>
     Waiting,
 
     /// <summary>Its coroutine returned; <see cref="LoopTask{T}.Result"/> holds the value.</summary>
