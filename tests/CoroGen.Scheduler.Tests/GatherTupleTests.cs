@@ -8,13 +8,6 @@ namespace CoroGen.Scheduler.Tests;
 
 public class GatherTupleTests
 {
-    private static Script<T> SleepThen<T>(double seconds, T value, List<string>? log = null) => S.Of<T>(async s =>
-    {
-        await s.Y(s.Co.Sleep(seconds));
-        log?.Add($"{value}@{s.Co.Now().TotalSeconds}");
-        return value;
-    });
-
     [Fact]
     public void Two_And_Three_ReturnResultsInArgumentOrder_WithMixedTypes()
     {
@@ -22,12 +15,12 @@ public class GatherTupleTests
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            (string page, int count) = await s.Call(s.Co.Gather(SleepThen(2, "page", log), SleepThen(1, 42, log)));
+            (string page, int count) = await s.Call(s.Co.Gather(S.SleepThen(2, "page", log), S.SleepThen(1, 42, log)));
             Assert.Equal(TimeSpan.FromSeconds(2), s.Co.Now());
-            var (d, b, u) = await s.Call(s.Co.Gather(SleepThen(1, 1.5, log), SleepThen(3, true, log), SleepThen(2, Unit.Value, log)));
+            var (d, b, u) = await s.Call(s.Co.Gather(S.SleepThen(1, 1.5, log), S.SleepThen(3, true, log), S.SleepThen(2, Unit.Value, log)));
             Assert.Equal(TimeSpan.FromSeconds(5), s.Co.Now());
-            (int, int) same = await s.Call(s.Co.Gather<int, int>(SleepThen(1, 7), SleepThen(0, 8)));
-            int[] array = await s.Call(s.Co.Gather(SleepThen(0, 1), SleepThen(0, 2))); // one type: still the array Gather
+            (int, int) same = await s.Call(s.Co.Gather<int, int>(S.SleepThen(1, 7), S.SleepThen(0, 8)));
+            int[] array = await s.Call(s.Co.Gather(S.SleepThen(0, 1), S.SleepThen(0, 2))); // one type: still the array Gather
             return $"{page},{count},{d},{b},{u},{same},{string.Join("+", array)}";
         }));
         Assert.Equal("page,42,1.5,True,(),(7, 8),1+2", r);
@@ -99,7 +92,7 @@ public class GatherTupleTests
             spawnedBefore = loop.TaskCount;
             try
             {
-                await s.Call(s.Co.Gather(SleepThen(1, "a"), (Coroutine<LoopRequest, Unit, int>)null!));
+                await s.Call(s.Co.Gather(S.SleepThen(1, "a"), (Coroutine<LoopRequest, Unit, int>)null!));
                 return "no exception";
             }
             catch (ArgumentException e)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
@@ -155,4 +156,19 @@ public static class S
     public static VirtualTimeProvider Clock() => new();
 
     public static EventLoop VirtualLoop() => new(new VirtualTimeProvider());
+
+    /// <summary>A body that sleeps <paramref name="seconds"/>, logs <c>value@now</c> if given a log, and returns <paramref name="value"/>.</summary>
+    public static Script<T> SleepThen<T>(double seconds, T value, List<string>? log = null) => Of<T>(async s =>
+    {
+        await s.Y(s.Co.Sleep(seconds));
+        log?.Add($"{value}@{s.Co.Now().TotalSeconds}");
+        return value;
+    });
+
+    /// <summary>A body that sleeps <paramref name="seconds"/>, then throws <paramref name="e"/>.</summary>
+    public static Script<int> SleepThenFail(double seconds, Exception e) => Of<int>(async s =>
+    {
+        await s.Y(s.Co.Sleep(seconds));
+        throw e;
+    });
 }

@@ -9,24 +9,11 @@ namespace CoroGen.Scheduler.Tests;
 
 public class TaskTests
 {
-    private static Script<int> SleepThen(double seconds, int value, List<string>? log = null) => S.Of<int>(async s =>
-    {
-        await s.Y(s.Co.Sleep(seconds));
-        log?.Add($"{value}@{s.Co.Now().TotalSeconds}");
-        return value;
-    });
-
-    private static Script<int> SleepThenFail(double seconds, Exception e) => S.Of<int>(async s =>
-    {
-        await s.Y(s.Co.Sleep(seconds));
-        throw e;
-    });
-
     [Fact]
     public void Run_ReturnsMainsResult()
     {
         Assert.Equal(42, S.VirtualLoop().Run(S.Of<int>(async s => 42)));
-        Assert.Equal(7, S.VirtualLoop().Run(SleepThen(3, 7)));
+        Assert.Equal(7, S.VirtualLoop().Run(S.SleepThen(3, 7)));
     }
 
     [Fact]
@@ -70,7 +57,7 @@ public class TaskTests
         var loop = S.VirtualLoop();
         int total = loop.Run(S.Of<int>(async s =>
         {
-            var t = s.Co.Spawn(SleepThen(1, 5));
+            var t = s.Co.Spawn(S.SleepThen(1, 5));
             var joiners = Enumerable.Range(0, 3).Select(_ => s.Co.Spawn(S.Of<int>(async j => await j.Call(t.Join())))).ToArray();
             int sum = 0;
             foreach (var j in joiners)
@@ -93,7 +80,7 @@ public class TaskTests
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            var t = s.Co.Spawn(SleepThenFail(1, boom));
+            var t = s.Co.Spawn(S.SleepThenFail(1, boom));
             try
             {
                 await s.Call(t.Join());
@@ -118,7 +105,7 @@ public class TaskTests
         bool mainFinished = false;
         var ex = Assert.Throws<AggregateException>(() => loop.Run(S.Do(async s =>
         {
-            s.Co.Spawn(SleepThenFail(1, boom));
+            s.Co.Spawn(S.SleepThenFail(1, boom));
             await s.Y(s.Co.Sleep(2));
             mainFinished = true;
             return default;
@@ -135,10 +122,10 @@ public class TaskTests
         {
             for (int i = 0; i < 3000; i++)
             {
-                var t = s.Co.Spawn(SleepThenFail(0.001, new ArgumentException("joined " + i)));
+                var t = s.Co.Spawn(S.SleepThenFail(0.001, new ArgumentException("joined " + i)));
                 if (i == 1500)
                 {
-                    s.Co.Spawn(SleepThenFail(0.001, lost));
+                    s.Co.Spawn(S.SleepThenFail(0.001, lost));
                 }
 
                 try
@@ -159,12 +146,12 @@ public class TaskTests
     public void MainFailure_EscapesAsIs_OrFirstInAggregateWithUnobservedOnes()
     {
         var mainBoom = new ArgumentException("main");
-        Assert.Same(mainBoom, Assert.Throws<ArgumentException>(() => S.VirtualLoop().Run(SleepThenFail(1, mainBoom))));
+        Assert.Same(mainBoom, Assert.Throws<ArgumentException>(() => S.VirtualLoop().Run(S.SleepThenFail(1, mainBoom))));
 
         var other = new InvalidOperationException("other");
         var ex = Assert.Throws<AggregateException>(() => S.VirtualLoop().Run(S.Of<int>(async s =>
         {
-            s.Co.Spawn(SleepThenFail(1, other));
+            s.Co.Spawn(S.SleepThenFail(1, other));
             await s.Y(s.Co.Sleep(2));
             throw mainBoom;
         })));
@@ -208,7 +195,7 @@ public class TaskTests
     {
         var log = new List<string>();
         var loop = S.VirtualLoop();
-        int[] r = loop.Run(S.Of<int[]>(async s => await s.Call(s.Co.Gather(SleepThen(3, 1, log), SleepThen(1, 2, log), SleepThen(2, 3, log)))));
+        int[] r = loop.Run(S.Of<int[]>(async s => await s.Call(s.Co.Gather(S.SleepThen(3, 1, log), S.SleepThen(1, 2, log), S.SleepThen(2, 3, log)))));
         Assert.Equal(new[] { 1, 2, 3 }, r);
         Assert.Equal(new[] { "2@1", "3@2", "1@3" }, log);
         Assert.Equal(TimeSpan.FromSeconds(3), loop.Elapsed);
@@ -244,7 +231,7 @@ public class TaskTests
         {
             try
             {
-                await s.Call(s.Co.Gather(Sibling("a"), SleepThenFail(2, boom), Sibling("b")));
+                await s.Call(s.Co.Gather(Sibling("a"), S.SleepThenFail(2, boom), Sibling("b")));
                 return "no exception";
             }
             catch (InvalidOperationException e)
@@ -268,7 +255,7 @@ public class TaskTests
             try
             {
                 await s.Call(s.Co.Gather(
-                    SleepThenFail(1, first),
+                    S.SleepThenFail(1, first),
                     S.Of<int>(async b =>
                     {
                         try
@@ -328,10 +315,10 @@ public class TaskTests
     public void Spawn_RejectsStartedCoroutines_AndSpawnOutsideALoopTaskFails()
     {
         var loop = S.VirtualLoop();
-        var started = SleepThen(1, 1);
+        var started = S.SleepThen(1, 1);
         started.MoveNext();
         Assert.Throws<ArgumentException>(() => loop.Spawn(started));
-        Assert.Throws<InvalidOperationException>(() => SleepThen(1, 1).Co.Spawn(SleepThen(1, 2)));
+        Assert.Throws<InvalidOperationException>(() => S.SleepThen(1, 1).Co.Spawn(S.SleepThen(1, 2)));
     }
 
     [Fact]

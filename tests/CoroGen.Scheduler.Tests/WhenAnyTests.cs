@@ -8,27 +8,15 @@ namespace CoroGen.Scheduler.Tests;
 
 public class WhenAnyTests
 {
-    private static Script<int> SleepThen(double seconds, int value) => S.Of<int>(async s =>
-    {
-        await s.Y(s.Co.Sleep(seconds));
-        return value;
-    });
-
-    private static Script<int> SleepThenFail(double seconds, Exception e) => S.Of<int>(async s =>
-    {
-        await s.Y(s.Co.Sleep(seconds));
-        throw e;
-    });
-
     [Fact]
     public void ReturnsTheEarliestFinisher_AndTheOthersRunOn()
     {
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            var slow = s.Co.Spawn(SleepThen(3, 1));
-            var fast = s.Co.Spawn(SleepThen(1, 2));
-            var mid = s.Co.Spawn(SleepThen(2, 3));
+            var slow = s.Co.Spawn(S.SleepThen(3, 1));
+            var fast = s.Co.Spawn(S.SleepThen(1, 2));
+            var mid = s.Co.Spawn(S.SleepThen(2, 3));
             LoopTask<int> first = await s.Call(s.Co.WhenAny(slow, fast, mid));
             Assert.Same(fast, first);
             Assert.Equal(TimeSpan.FromSeconds(1), s.Co.Now());
@@ -52,9 +40,9 @@ public class WhenAnyTests
         var log = new List<string>();
         S.VirtualLoop().Run(S.Do(async s =>
         {
-            var a = s.Co.Spawn(SleepThen(0, 1));
-            var b = s.Co.Spawn(SleepThen(0, 2));
-            var pending = s.Co.Spawn(SleepThen(5, 3));
+            var a = s.Co.Spawn(S.SleepThen(0, 1));
+            var b = s.Co.Spawn(S.SleepThen(0, 2));
+            var pending = s.Co.Spawn(S.SleepThen(5, 3));
             await s.Y(s.Co.Sleep(1)); // a and b finish
             var other = s.Co.Spawn(S.Do(async o => { log.Add("other ran"); return default; }));
             LoopTask first = await s.Call(s.Co.WhenAny(pending, b, a));
@@ -76,8 +64,8 @@ public class WhenAnyTests
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            var failing = s.Co.Spawn(SleepThenFail(1, boom));
-            var slow = s.Co.Spawn(SleepThen(5, 1));
+            var failing = s.Co.Spawn(S.SleepThenFail(1, boom));
+            var slow = s.Co.Spawn(S.SleepThen(5, 1));
             LoopTask<int> done = await s.Call(s.Co.WhenAny(slow, failing));
             Assert.Same(failing, done);
             Assert.True(done.IsFaulted);
@@ -103,8 +91,8 @@ public class WhenAnyTests
         var boom = new InvalidOperationException("boom");
         var ex = Assert.Throws<AggregateException>(() => S.VirtualLoop().Run(S.Of<int>(async s =>
         {
-            var failing = s.Co.Spawn(SleepThenFail(1, boom));
-            LoopTask done = await s.Call(s.Co.WhenAny(failing, s.Co.Spawn(SleepThen(2, 0))));
+            var failing = s.Co.Spawn(S.SleepThenFail(1, boom));
+            LoopTask done = await s.Call(s.Co.WhenAny(failing, s.Co.Spawn(S.SleepThen(2, 0))));
             Assert.Same(failing, done);
             return 7;
         })));
@@ -118,8 +106,8 @@ public class WhenAnyTests
         var loop = S.VirtualLoop();
         loop.Run(S.Do(async s =>
         {
-            var a = s.Co.Spawn(SleepThen(3, 1));
-            var b = s.Co.Spawn(SleepThen(4, 2));
+            var a = s.Co.Spawn(S.SleepThen(3, 1));
+            var b = s.Co.Spawn(S.SleepThen(4, 2));
             var waiter = s.Co.Spawn(S.Do(async w =>
             {
                 try
@@ -158,8 +146,8 @@ public class WhenAnyTests
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            var a = s.Co.Spawn(SleepThen(3, 1));
-            var b = s.Co.Spawn(SleepThen(4, 2));
+            var a = s.Co.Spawn(S.SleepThen(3, 1));
+            var b = s.Co.Spawn(S.SleepThen(4, 2));
             TimeoutResult<LoopTask<int>> t = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(2), s.Co.WhenAny(a, b)));
             Assert.True(t.TimedOut);
             Assert.Equal(TimeSpan.FromSeconds(2), s.Co.Now());
@@ -178,11 +166,11 @@ public class WhenAnyTests
         var loop = S.VirtualLoop();
         int r = loop.Run(S.Of<int>(async s =>
         {
-            var longTask = s.Co.Spawn(SleepThen(1_000_000, 5));
+            var longTask = s.Co.Spawn(S.SleepThen(1_000_000, 5));
             int returned = 0;
             for (int i = 0; i < 1000; i++)
             {
-                var shortTask = s.Co.Spawn(SleepThen(1, i));
+                var shortTask = s.Co.Spawn(S.SleepThen(1, i));
                 LoopTask<int> done = await s.Call(s.Co.WhenAny(longTask, shortTask));
                 Assert.Same(shortTask, done);
                 returned += await s.Call(done.Join()) == i ? 1 : 0;
@@ -201,7 +189,7 @@ public class WhenAnyTests
     {
         S.VirtualLoop().Run(S.Do(async s =>
         {
-            var t = s.Co.Spawn(SleepThen(1, 1));
+            var t = s.Co.Spawn(S.SleepThen(1, 1));
             var empty = Assert.Throws<ArgumentException>(() => s.Co.WhenAny());
             Assert.Contains("at least one task", empty.Message);
             Assert.Throws<ArgumentException>(() => s.Co.WhenAny(Array.Empty<LoopTask<int>>()));
@@ -217,10 +205,10 @@ public class WhenAnyTests
     public void TaskOfAnotherLoop_OrTheCallerItself_IsRefusedAtTheAwait()
     {
         var other = S.VirtualLoop();
-        var foreign = other.Spawn(SleepThen(1, 1));
+        var foreign = other.Spawn(S.SleepThen(1, 1));
         string r = S.VirtualLoop().Run(S.Of<string>(async s =>
         {
-            var mine = s.Co.Spawn(SleepThen(1, 2));
+            var mine = s.Co.Spawn(S.SleepThen(1, 2));
             string messages;
             try
             {
