@@ -15,11 +15,11 @@ public class GatherTupleTests
         var loop = S.VirtualLoop();
         string r = loop.Run(S.Of<string>(async s =>
         {
-            (string page, int count) = await s.Call(s.Co.Gather(S.SleepThen(2, "page", log), S.SleepThen(1, 42, log)));
+            (string page, int count) = await s.Call(s.Co.Gather((S.SleepThen(2, "page", log), S.SleepThen(1, 42, log))));
             Assert.Equal(TimeSpan.FromSeconds(2), s.Co.Now());
-            var (d, b, u) = await s.Call(s.Co.Gather(S.SleepThen(1, 1.5, log), S.SleepThen(3, true, log), S.SleepThen(2, Unit.Value, log)));
+            var (d, b, u) = await s.Call(s.Co.Gather((S.SleepThen(1, 1.5, log), S.SleepThen(3, true, log), S.SleepThen(2, Unit.Value, log))));
             Assert.Equal(TimeSpan.FromSeconds(5), s.Co.Now());
-            (int, int) same = await s.Call(s.Co.Gather<int, int>(S.SleepThen(1, 7), S.SleepThen(0, 8)));
+            (int, int) same = await s.Call(s.Co.Gather((S.SleepThen(1, 7), S.SleepThen(0, 8))));
             int[] array = await s.Call(s.Co.Gather(S.SleepThen(0, 1), S.SleepThen(0, 2))); // one type: still the array Gather
             return $"{page},{count},{d},{b},{u},{same},{string.Join("+", array)}";
         }));
@@ -56,7 +56,7 @@ public class GatherTupleTests
         {
             try
             {
-                await s.Call(s.Co.Gather(Sibling("a", "x"), Fail(), Sibling("b", 1.0)));
+                await s.Call(s.Co.Gather((Sibling("a", "x"), Fail(), Sibling("b", 1.0))));
                 return "no exception";
             }
             catch (InvalidOperationException e)
@@ -67,7 +67,7 @@ public class GatherTupleTests
 
             try
             {
-                await s.Call(s.Co.Gather(Fail(), Sibling("c", "y")));
+                await s.Call(s.Co.Gather((Fail(), Sibling("c", "y"))));
                 return "no exception";
             }
             catch (InvalidOperationException e)
@@ -92,7 +92,7 @@ public class GatherTupleTests
             spawnedBefore = loop.TaskCount;
             try
             {
-                await s.Call(s.Co.Gather(S.SleepThen(1, "a"), (Coroutine<LoopRequest, Unit, int>)null!));
+                await s.Call(s.Co.Gather((S.SleepThen(1, "a"), (Coroutine<LoopRequest, Unit, int>)null!)));
                 return "no exception";
             }
             catch (ArgumentException e)

@@ -181,7 +181,7 @@ public static partial class SchedulerTemplates
         }
 
         await producer;
-        (int n, string t) = await co.Gather(Delayed(1, 3), Slow(2));
+        (int n, string t) = await co.Gather((Delayed(1, 3), Slow(2)));
         await slow;
         return $"{firstValue} {sum} {n} {t} {co.Now().TotalSeconds}";
     }

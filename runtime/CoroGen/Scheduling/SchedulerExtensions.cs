@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
 
 namespace CoroGen.Scheduling;
 
@@ -83,43 +82,35 @@ public static class SchedulerExtensions
 
     /// <summary>
     /// Runs two coroutines of different result types as tasks, concurrently, and returns both results:
-    /// <c>(string page, int count) = await co.Gather(GetPage(), Count())</c>. The rules are those of
+    /// <c>(string page, int count) = await co.Gather((GetPage(), Count()))</c>. The rules are those of
     /// <see cref="Gather{T}(Yielder{LoopRequest, Unit}, Coroutine{LoopRequest, Unit, T}[])"/>, failures and siblings included.
-    /// When both have the same result type, <c>co.Gather(a, b)</c> is the array Gather; <c>co.Gather&lt;T, T&gt;(a, b)</c> is this one.
     /// </summary>
     /// <typeparam name="T1">The first coroutine's result type.</typeparam>
     /// <typeparam name="T2">The second coroutine's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
-    /// <param name="c1">A coroutine that has not started.</param>
-    /// <param name="c2">A coroutine that has not started.</param>
-    /// <returns>A coroutine to delegate to; its result holds the results in argument order.</returns>
-    // Below the array Gather: over one result type, co.Gather(a, b) keeps returning an array, as it did before these existed
-    // (C# would otherwise prefer this overload, which needs no params array); write the type arguments for a tuple.
-    [OverloadResolutionPriority(-1)]
+    /// <param name="coroutines">Two coroutines that have not started, as a tuple.</param>
+    /// <returns>A coroutine to delegate to; its result holds the results in the tuple's order.</returns>
+    // One tuple parameter, not two: a second overload taking (c1, c2) would be a better match than the params array for
+    // co.Gather(a, b) over one result type, and would turn an array Gather into a tuple one for every C# 12 caller.
     public static Coroutine<LoopRequest, Unit, (T1, T2)> Gather<T1, T2>(
-        this Yielder<LoopRequest, Unit> co, Coroutine<LoopRequest, Unit, T1> c1, Coroutine<LoopRequest, Unit, T2> c2) =>
-        new GatherCoroutine<T1, T2>(c1, c2);
+        this Yielder<LoopRequest, Unit> co, (Coroutine<LoopRequest, Unit, T1>, Coroutine<LoopRequest, Unit, T2>) coroutines) =>
+        new GatherCoroutine<T1, T2>(coroutines.Item1, coroutines.Item2);
 
     /// <summary>
     /// Runs three coroutines of different result types as tasks, concurrently, and returns the three results:
-    /// <c>var (a, b, c) = await co.Gather(GetPage(), Count(), Save())</c>. The rules are those of
+    /// <c>var (a, b, c) = await co.Gather((GetPage(), Count(), Save()))</c>. The rules are those of
     /// <see cref="Gather{T}(Yielder{LoopRequest, Unit}, Coroutine{LoopRequest, Unit, T}[])"/>, failures and siblings included.
-    /// When all three have the same result type, <c>co.Gather(a, b, c)</c> is the array Gather; write the type arguments for this one.
     /// </summary>
     /// <typeparam name="T1">The first coroutine's result type.</typeparam>
     /// <typeparam name="T2">The second coroutine's result type.</typeparam>
     /// <typeparam name="T3">The third coroutine's result type.</typeparam>
     /// <param name="co">The template's yielder.</param>
-    /// <param name="c1">A coroutine that has not started.</param>
-    /// <param name="c2">A coroutine that has not started.</param>
-    /// <param name="c3">A coroutine that has not started.</param>
-    /// <returns>A coroutine to delegate to; its result holds the results in argument order.</returns>
-    // Below the array Gather: over one result type, co.Gather(a, b) keeps returning an array, as it did before these existed
-    // (C# would otherwise prefer this overload, which needs no params array); write the type arguments for a tuple.
-    [OverloadResolutionPriority(-1)]
+    /// <param name="coroutines">Three coroutines that have not started, as a tuple.</param>
+    /// <returns>A coroutine to delegate to; its result holds the results in the tuple's order.</returns>
     public static Coroutine<LoopRequest, Unit, (T1, T2, T3)> Gather<T1, T2, T3>(
-        this Yielder<LoopRequest, Unit> co, Coroutine<LoopRequest, Unit, T1> c1, Coroutine<LoopRequest, Unit, T2> c2, Coroutine<LoopRequest, Unit, T3> c3) =>
-        new GatherCoroutine<T1, T2, T3>(c1, c2, c3);
+        this Yielder<LoopRequest, Unit> co,
+        (Coroutine<LoopRequest, Unit, T1>, Coroutine<LoopRequest, Unit, T2>, Coroutine<LoopRequest, Unit, T3>) coroutines) =>
+        new GatherCoroutine<T1, T2, T3>(coroutines.Item1, coroutines.Item2, coroutines.Item3);
 
     /// <summary>
     /// Waits until at least one of <paramref name="tasks"/> has finished and returns it (<c>asyncio.wait(..., FIRST_COMPLETED)</c>):
