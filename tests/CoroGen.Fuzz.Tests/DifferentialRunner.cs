@@ -111,22 +111,15 @@ public static class DifferentialRunner
         assembly = null;
         context = null;
         failure = null;
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "Fuzz" + Guid.NewGuid().ToString("N"),
-            new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, "Fuzz.cs") },
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
-
-        Diagnostic[] templateErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !IsMissingFactory(d)).ToArray();
+        CSharpCompilation compilation = Compile(source);
+        Diagnostic[] templateErrors = TemplateErrors(compilation);
         if (templateErrors.Length > 0)
         {
             failure = new FuzzFailure("invalid template (a bug in the random writer)", source, "-", "-", string.Join("\n", templateErrors.Take(5)), string.Empty);
             return false;
         }
 
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> _);
-        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        GeneratorRunResult run = Generate(compilation, out Compilation output);
         if (run.Exception is not null || run.Diagnostics.Length > 0)
         {
             failure = new FuzzFailure("generator rejected a valid template", source, "-", "-", run.Exception?.ToString() ?? string.Join("\n", run.Diagnostics), string.Empty);
@@ -148,6 +141,25 @@ public static class DifferentialRunner
         return true;
     }
 
+    /// <summary>The templates' compilation, before the generator runs.</summary>
+    internal static CSharpCompilation Compile(string source) => CSharpCompilation.Create(
+        "Fuzz" + Guid.NewGuid().ToString("N"),
+        new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, "Fuzz.cs") },
+        References.Value,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
+
+    /// <summary>The errors C# reports in the templates themselves (calls to the factories the generator adds aside).</summary>
+    internal static Diagnostic[] TemplateErrors(Compilation compilation) =>
+        compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !IsMissingFactory(d)).ToArray();
+
+    /// <summary>Runs the generator on <paramref name="compilation"/>; <paramref name="output"/> includes the generated code.</summary>
+    internal static GeneratorRunResult Generate(Compilation compilation, out Compilation output)
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out output, out ImmutableArray<Diagnostic> _);
+        return driver.GetRunResult().Results.Single();
+    }
+
     // Before generation, calls to factories (the template's name without the Yielder) do not bind yet.
     private static bool IsMissingFactory(Diagnostic d) => d.Id is "CS7036" or "CS1501";
 
@@ -155,9 +167,12 @@ public static class DifferentialRunner
     /// Shrinks a failing template: removes statements of the failing template one at a time while the failure persists,
     /// then drops script operations the same way. Returns the smallest source and script found.
     /// </summary>
-    public static (string Source, CoroutineOp[] Script) Minimise(string source, string className, string templateName, CoroutineOp[] script)
+    /// <param name="refusalFails">Whether a candidate the generator reports a diagnostic for still fails (not where the
+    /// generator may refuse templates, as with span and ref locals).</param>
+    public static (string Source, CoroutineOp[] Script) Minimise(string source, string className, string templateName, CoroutineOp[] script, bool refusalFails = true)
     {
-        bool Fails(string s, CoroutineOp[] ops) => CompareOne(s, className, templateName, ops) is { Kind: "trace mismatch" or "generated code does not compile" or "generator rejected a valid template" };
+        bool Fails(string s, CoroutineOp[] ops) => CompareOne(s, className, templateName, ops) is { Kind: var kind }
+            && (kind is "trace mismatch" or "generated code does not compile" || (refusalFails && kind == "generator rejected a valid template"));
 
         bool progress = true;
         while (progress)

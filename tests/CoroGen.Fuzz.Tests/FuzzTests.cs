@@ -39,7 +39,7 @@ public sealed class FuzzTests
             List<FuzzFailure> found = DifferentialRunner.Run(source, "Batch", name => Scripts(seed, name, source));
             foreach (FuzzFailure failure in found)
             {
-                failures.Add(Report(failure, seed));
+                failures.Add(Report(failure, seed, output));
             }
 
             run += count;
@@ -116,7 +116,7 @@ public sealed class FuzzTests
     }
 
     // Minimise the failure and write it out as a regression test the project can commit as it is.
-    private string Report(FuzzFailure failure, int seed)
+    internal static string Report(FuzzFailure failure, int seed, ITestOutputHelper output, string kind = "", bool refusalFails = true)
     {
         if (failure.Kind != "trace mismatch")
         {
@@ -124,8 +124,8 @@ public sealed class FuzzTests
         }
 
         CoroutineOp[] script = Scripts(seed, failure.Template, failure.Source).First(s => string.Join(", ", s.Select(o => o.ToString())) == failure.Script);
-        (string source, CoroutineOp[] shortScript) = DifferentialRunner.Minimise(failure.Source, "Batch", failure.Template, script);
-        string name = $"Seed{seed}_{failure.Template}";
+        (string source, CoroutineOp[] shortScript) = DifferentialRunner.Minimise(failure.Source, "Batch", failure.Template, script, refusalFails);
+        string name = $"{kind}Seed{seed}_{failure.Template}";
         string test = RegressionTestText(name, source, failure.Template, shortScript);
         string directory = Path.Combine(RepositoryRoot(), "artifacts", "fuzz");
         Directory.CreateDirectory(directory);
