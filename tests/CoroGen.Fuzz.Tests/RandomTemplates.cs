@@ -24,6 +24,14 @@ public enum TemplateFeatures
     YieldInExpressions = 2048,
     Goto = 4096,
 
+    /// <summary>
+    /// Span&lt;int&gt; and ref int locals (arrays, AsSpan, stackalloc, slices, out declarations, ref conditionals) used and
+    /// assigned at random positions, with do-while and goto loops: C# 13 accepts some templates and rejects others
+    /// (CS4007, CS9217), CoroGen accepts or refuses them (COROGEN007). Not in <see cref="Supported"/>: it leaves out
+    /// delegation, so that the templates C# or CoroGen refuses can be dropped from a batch.
+    /// </summary>
+    SpanLocals = 8192,
+
     /// <summary>What the generator lowers today.</summary>
     Supported = Loops | Conditionals | TryCatchFinally | Using | Jumps | Throws | Closures | Delegation | CatchAll | Goto
         | YieldInHandlers | Switch | YieldInExpressions,
@@ -58,12 +66,27 @@ public sealed class RandomTemplates
 
         """;
 
+    /// <summary>What templates written with <see cref="TemplateFeatures.SpanLocals"/> call, after <see cref="Prelude"/>.</summary>
+    public const string SpanPrelude = """
+        public static class Spans
+        {
+            public static bool Put(out int target, int value) { target = value; return value % 2 == 0; }
+            public static void Window(int[] array, int start, int length, out Span<int> span) => span = array.AsSpan(start, length);
+        }
+
+        """;
+
+    private const int ArrayLength = 6;
+
     private readonly Random random;
     private readonly TemplateFeatures features;
     private readonly StringBuilder text = new();
     private readonly List<string> intLocals = new();
     private readonly HashSet<string> readOnly = new(); // foreach variables cannot be assigned
     private readonly HashSet<string> counters = new(); // for-loop counters: only assignments that always suspend may reset them
+    private readonly List<RefLocal> refLocals = new(); // span and ref locals in scope (SpanLocals)
+    private int spansDeclared;
+    private int refsDeclared;
     private int indent;
     private int fresh;
     private int loopDepth;
@@ -95,6 +118,9 @@ public sealed class RandomTemplates
         intLocals.Clear();
         readOnly.Clear();
         counters.Clear();
+        refLocals.Clear();
+        spansDeclared = 0;
+        refsDeclared = 0;
         fresh = 0;
         statements = 0;
         loopDepth = 0;
@@ -106,8 +132,19 @@ public sealed class RandomTemplates
         Line($"int x = {random.Next(10)};");
         Line("var closures = new List<Func<int>>();");
         intLocals.Add("x");
-        Block(depth: 0, count: 2 + random.Next(4));
+        if (Has(TemplateFeatures.SpanLocals))
+        {
+            Line($"int[] a = {{ {string.Join(", ", Enumerable.Range(0, ArrayLength).Select(_ => random.Next(10)))} }};");
+            Line($"int[] b = {{ {string.Join(", ", Enumerable.Range(0, ArrayLength).Select(_ => random.Next(10)))} }};");
+        }
+
+        Block(depth: 0, count: Has(TemplateFeatures.SpanLocals) ? 3 + random.Next(5) : 2 + random.Next(4));
         Line("foreach (Func<int> closure in closures) log.Add(\"closure \" + closure());");
+        if (Has(TemplateFeatures.SpanLocals))
+        {
+            Line("log.Add(\"a \" + string.Join(\",\", a) + \" b \" + string.Join(\",\", b));");
+        }
+
         Line("return x;");
         indent--;
         Line("}");
@@ -117,17 +154,25 @@ public sealed class RandomTemplates
     private void Block(int depth, int count)
     {
         int scope = intLocals.Count;
+        int refScope = refLocals.Count;
         for (int i = 0; i < count && statements < 40; i++)
         {
             Statement(depth);
         }
 
         intLocals.RemoveRange(scope, intLocals.Count - scope);
+        refLocals.RemoveRange(refScope, refLocals.Count - refScope);
     }
 
     private void Statement(int depth)
     {
         statements++;
+        if (Has(TemplateFeatures.SpanLocals) && random.Next(3) == 0)
+        {
+            SpanStatement(depth);
+            return;
+        }
+
         int choice = random.Next(depth >= 3 ? 6 : 19);
         switch (choice)
         {
@@ -325,6 +370,11 @@ public sealed class RandomTemplates
         Line("{");
         indent++;
         Line($"log.Add({message});");
+        if (Has(TemplateFeatures.SpanLocals) && refLocals.Count > 0 && random.Next(3) == 0)
+        {
+            UseRefLocal(); // a handler that reads or writes one: live at every suspension point of its try
+        }
+
         if (Has(TemplateFeatures.YieldInHandlers) && random.Next(3) == 0)
         {
             Line($"await co.Yield({Expr()});");
@@ -349,6 +399,245 @@ public sealed class RandomTemplates
         indent--;
         Line("}");
     }
+
+    // ---- span and ref locals (TemplateFeatures.SpanLocals) ----
+
+    private void SpanStatement(int depth)
+    {
+        if (refLocals.Count == 0 && !DeclareSpan() && !DeclareRef())
+        {
+            Line($"await co.Yield({Expr()});"); // none in scope, and the template has declared all it may
+            return;
+        }
+
+        switch (random.Next(depth >= 3 ? 7 : 10))
+        {
+            case 0 when DeclareSpan():
+            case 1 when DeclareRef():
+                return;
+            case 0:
+            case 1:
+            case 2:
+            case 3:
+                UseRefLocal();
+                return;
+            case 4:
+                YieldRefLocal();
+                return;
+            case 5:
+                // Assigned again, and often used at once: dead before the assignment.
+                RefLocal local = Pick();
+                Line($"{local.Name} = {(local.IsSpan ? SpanSource(local.Length, local.Heap).Text : "ref " + RefSource(local.Heap).Text)};");
+                if (random.Next(2) == 0)
+                {
+                    UseRefLocal(local);
+                }
+
+                return;
+            case 6:
+                Line($"{Assignable(counters: false)} = {Condition()} ? {Element()} : {(random.Next(2) == 0 ? Element() : Expr())};");
+                return;
+            case 7:
+                string d = Fresh("d");
+                Line($"int {d} = 0;");
+                Line("do");
+                Loop(depth);
+                Line($"while ({d}++ < {random.Next(3)});");
+                return;
+            case 8:
+                // A loop made of a label and a goto back to it.
+                string g = Fresh("g");
+                string again = Fresh("L");
+                Line($"int {g} = 0;");
+                Line($"{again}:");
+                Nested(depth);
+                Line($"if ({g}++ < {random.Next(3)}) goto {again};");
+                return;
+            default:
+                // A goto forward, out of a block, past the rest of it.
+                string skip = Fresh("K");
+                Line("{");
+                indent++;
+                int scope = intLocals.Count;
+                int refScope = refLocals.Count;
+                Block(depth + 1, 1 + random.Next(2));
+                Line($"if ({Condition()}) goto {skip};");
+                Block(depth + 1, 1 + random.Next(2));
+                intLocals.RemoveRange(scope, intLocals.Count - scope);
+                refLocals.RemoveRange(refScope, refLocals.Count - refScope);
+                indent--;
+                Line("}");
+                Line($"{skip}: ;");
+                return;
+        }
+    }
+
+    // Every span has a fixed length (2 to 4), which its reassignments keep, so that indexing it never fails. A span or ref
+    // local declared from the heap (an array) can be given only heap memory again; one declared from stack memory (stackalloc,
+    // a local) can be given anything: C#'s escape rules.
+    private bool DeclareSpan()
+    {
+        if (spansDeclared == 3)
+        {
+            return false;
+        }
+
+        spansDeclared++;
+        string name = Fresh("s");
+        int length = 2 + random.Next(3);
+        if (random.Next(10) == 0)
+        {
+            Line($"Spans.Window({Array()}, {random.Next(ArrayLength - length + 1)}, {length}, out Span<int> {name});");
+            refLocals.Add(new RefLocal(name, IsSpan: true, length, Heap: true));
+            return true;
+        }
+
+        (string source, bool heap) = SpanSource(length, heapOnly: false);
+        Line($"Span<int> {name} = {source};");
+        refLocals.Add(new RefLocal(name, IsSpan: true, length, heap));
+        return true;
+    }
+
+    private bool DeclareRef()
+    {
+        if (refsDeclared == 2)
+        {
+            return false;
+        }
+
+        refsDeclared++;
+        string name = Fresh("r");
+        (string source, bool heap) = RefSource(heapOnly: false);
+        Line($"ref int {name} = ref {source};");
+        refLocals.Add(new RefLocal(name, IsSpan: false, 0, heap));
+        return true;
+    }
+
+    private (string Text, bool Heap) SpanSource(int length, bool heapOnly)
+    {
+        List<RefLocal> wider = refLocals.Where(l => l.IsSpan && l.Length >= length && (l.Heap || !heapOnly)).ToList();
+        switch (random.Next(heapOnly ? 3 : 5))
+        {
+            case 0:
+                return ($"new int[] {{ {string.Join(", ", Enumerable.Range(0, length).Select(_ => random.Next(10)))} }}", true);
+            case 1:
+                int start = random.Next(ArrayLength - length + 1);
+                return start + length == ArrayLength && random.Next(2) == 0
+                    ? ($"{Array()}.AsSpan({start})", true)
+                    : ($"{Array()}.AsSpan({start}, {length})", true);
+            case 3:
+                return ($"stackalloc int[{length}]", false);
+            case 4:
+                return ($"stackalloc int[] {{ {string.Join(", ", Enumerable.Range(0, length).Select(_ => random.Next(10)))} }}", false);
+            default:
+                if (wider.Count == 0)
+                {
+                    goto case 0;
+                }
+
+                RefLocal from = wider[random.Next(wider.Count)];
+                int at = random.Next(from.Length - length + 1);
+                return (at + length == from.Length && random.Next(2) == 0 ? $"{from.Name}[{at}..]" : $"{from.Name}.Slice({at}, {length})", from.Heap);
+        }
+    }
+
+    private (string Text, bool Heap) RefSource(bool heapOnly, bool conditional = true)
+    {
+        List<RefLocal> spans = refLocals.Where(l => l.IsSpan && (l.Heap || !heapOnly)).ToList();
+        switch (random.Next(conditional ? 5 : 4))
+        {
+            case 0:
+                return ($"{Array()}[{random.Next(ArrayLength)}]", true);
+            case 1 when !heapOnly:
+                return ("x", false);
+            case 2 when spans.Count > 0:
+                RefLocal span = spans[random.Next(spans.Count)];
+                return ($"{span.Name}[{random.Next(span.Length)}]", span.Heap);
+            case 4:
+                (string whenTrue, bool heapTrue) = RefSource(heapOnly, conditional: false);
+                (string whenFalse, bool heapFalse) = RefSource(heapOnly, conditional: false);
+                return ($"({Condition()} ? ref {whenTrue} : ref {whenFalse})", heapTrue && heapFalse);
+            default:
+                goto case 0;
+        }
+    }
+
+    private void UseRefLocal() => UseRefLocal(Pick());
+
+    private void UseRefLocal(RefLocal local)
+    {
+        string element = Element(local);
+        switch (random.Next(8))
+        {
+            case 0:
+                Line($"{element} = {Expr()};");
+                return;
+            case 1:
+                Line($"{element} += {random.Next(1, 5)};");
+                return;
+            case 2:
+                Line($"{Assignable(counters: false)} = {element} + {random.Next(5)};");
+                return;
+            case 3:
+                Line($"log.Add(\"r{statements} \" + {element});");
+                return;
+            case 4:
+                Line($"if (Spans.Put(out {element}, {Expr()})) log.Add(\"put{statements}\");");
+                return;
+            case 5 when local.IsSpan:
+                Line($"{local.Name}.Fill({Expr()});");
+                return;
+            case 6 when local.IsSpan:
+                string e = Fresh("e");
+                Line($"foreach (ref int {e} in {local.Name}) {e} += {random.Next(1, 4)};");
+                return;
+            default:
+                Line($"log.Add(\"r{statements} \" + {(local.IsSpan ? local.Name + ".Length + " : string.Empty)}{Element(local)});");
+                return;
+        }
+    }
+
+    // Suspension points whose operand reads a span or ref local, and a few whose statement uses one elsewhere.
+    private void YieldRefLocal()
+    {
+        switch (random.Next(7))
+        {
+            case 0:
+                Line($"await co.Yield({Element()});");
+                return;
+            case 1:
+                Line($"{Assignable()} = await co.Yield({Element()} + {random.Next(5)});");
+                return;
+            case 2:
+                Line($"{Assignable()} += await co.Yield({Element()});");
+                return;
+            case 3:
+                string v = Fresh("v");
+                Line($"int {v} = await co.Yield({Condition()} ? {Element()} : {Expr()});");
+                intLocals.Add(v);
+                return;
+            case 4:
+                Line($"{Element()} = await co.Yield({Expr()});");
+                return;
+            case 5:
+                Line($"Spans.Put(out {Element()}, await co.Yield({Expr()}));");
+                return;
+            default:
+                Line($"{Assignable(counters: false)} = {Element()} + await co.Yield({Expr()});");
+                return;
+        }
+    }
+
+    // Most often the latest declared, so that many are used only near their declaration (dead at suspension points further on).
+    private RefLocal Pick() => random.Next(2) == 0 ? refLocals[refLocals.Count - 1] : refLocals[random.Next(refLocals.Count)];
+
+    private string Element() => Element(Pick());
+
+    private string Element(RefLocal local) => local.IsSpan ? $"{local.Name}[{random.Next(local.Length)}]" : local.Name;
+
+    private string Array() => random.Next(2) == 0 ? "a" : "b";
+
+    private sealed record RefLocal(string Name, bool IsSpan, int Length, bool Heap);
 
     private string Expr() => random.Next(3) switch
     {
