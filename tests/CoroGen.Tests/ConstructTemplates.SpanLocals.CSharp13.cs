@@ -308,4 +308,24 @@ public static partial class ConstructTemplates
 
         return total + ";" + string.Join(",", data);
     }
+
+    // Found by the span fuzzer: a ref local and a span that first refer to a local the generated class keeps as a field
+    // (x, live across the yields), then to stack memory. In the template their initializers give them x's narrow safe
+    // context; the generated declarations must keep it (scoped), or ref-assigning stack memory to them does not compile.
+    [Coroutine]
+    public static async Coroutine<string> RefAndSpanToAHoistedLocalThenToStackMemory(List<string> log, Yielder<int, int> co)
+    {
+        int x = await co.Yield(1);
+        Span<int> buf = stackalloc int[] { 7, 8 };
+        ref int r = ref x;
+        r += 10;
+        r = ref buf[1];
+        r += x;
+        Span<int> view = new Span<int>(ref x);
+        view[0] += buf[1];
+        view = buf;
+        log.Add("view:" + view[0] + "," + view[1]);
+        x += await co.Yield(x);
+        return x.ToString();
+    }
 }

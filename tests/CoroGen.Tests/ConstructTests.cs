@@ -54,6 +54,7 @@ public sealed class ConstructTests
         ["SpanLocalsInHandlersAndSwitches"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanLocalsInHandlersAndSwitches(log, co)), log => T.SpanLocalsInHandlersAndSwitches(log)),
         ["SpanInNestedStatementsThatSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanInNestedStatementsThatSuspend(log, co)), log => T.SpanInNestedStatementsThatSuspend(log)),
         ["SpanInSwitchTryUsingAndGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanInSwitchTryUsingAndGoto(log, co)), log => T.SpanInSwitchTryUsingAndGoto(log)),
+        ["RefAndSpanToAHoistedLocalThenToStackMemory"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanToAHoistedLocalThenToStackMemory(log, co)), log => T.RefAndSpanToAHoistedLocalThenToStackMemory(log)),
         ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
         ["ParamsCollections"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsCollections(log, co)), log => T.ParamsCollections(log)),
         ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
@@ -137,6 +138,7 @@ public sealed class ConstructTests
     [Theory]
     [InlineData(nameof(T.SpanInNestedStatementsThatSuspend), new[] { 6, 1, 2, 5, 2, 2, 6, 3 }, "13;2,3,6,4", "sent:0,do:6,do:3")]
     [InlineData(nameof(T.SpanInSwitchTryUsingAndGoto), new[] { 7, 2, 8, 8, 3, 5, 48 }, "6;13,15,48,8", "finally:13,read:a")]
+    [InlineData(nameof(T.RefAndSpanToAHoistedLocalThenToStackMemory), new[] { 1, 28 }, "28", "view:7,18")]
     public void SpansInNestedStatementsThatSuspend_ComputeTheTemplatesValues(string name, int[] yields, string result, string logged)
     {
         var log = new List<string>();

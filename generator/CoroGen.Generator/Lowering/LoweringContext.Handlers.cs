@@ -38,7 +38,8 @@ internal sealed partial class LoweringContext
     /// <summary>
     /// <c>ref</c> locals and locals of a <c>ref struct</c> type that are dead at every suspension point (every use lies
     /// between their declaration and the first statement of its block that suspends): locals of Resume declared in
-    /// place, with the template's initializer, <c>ref</c> and <c>scoped</c>. Also in <see cref="StepLocals"/> (read by name).
+    /// place, with the template's initializer, <c>ref</c> and <c>scoped</c> (also <c>scoped</c> where the initializer refers to a
+    /// local or parameter that became a field: BodyLowerer.RefersToAField). Also in <see cref="StepLocals"/> (read by name).
     /// </summary>
     public HashSet<ISymbol> InPlaceLocals { get; } = new(SymbolEqualityComparer.Default);
 
