@@ -319,11 +319,21 @@ public sealed class RandomTemplates
         {
             Line($"case {c}:");
             indent++;
-            Line("{");
-            indent++;
+            // With span locals, now and then a section without a block: its declarations are the section's own statements.
+            bool braces = !Has(TemplateFeatures.SpanLocals) || random.Next(2) == 0;
+            if (braces)
+            {
+                Line("{");
+                indent++;
+            }
+
             Block(depth + 1, 1 + random.Next(2));
-            indent--;
-            Line("}");
+            if (braces)
+            {
+                indent--;
+                Line("}");
+            }
+
             Line("break;");
             indent--;
         }
