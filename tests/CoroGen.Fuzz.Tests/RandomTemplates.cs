@@ -482,9 +482,9 @@ public sealed class RandomTemplates
         }
     }
 
-    // Every span has a fixed length (2 to 4), which its reassignments keep, so that indexing it never fails. A span or ref
-    // local declared from the heap (an array) can be given only heap memory again; one declared from stack memory (stackalloc,
-    // a local) can be given anything: C#'s escape rules.
+    // Every span has a fixed length (1 to 4), which its reassignments keep, so that indexing it never fails. A span or ref
+    // local declared from the heap (an array) can be given only heap memory again; one declared scoped or from stack memory
+    // (stackalloc, a local) can be given anything: C#'s escape rules.
     private bool DeclareSpan()
     {
         if (spansDeclared == 3)
@@ -494,7 +494,7 @@ public sealed class RandomTemplates
 
         spansDeclared++;
         string name = Fresh("s");
-        int length = 2 + random.Next(3);
+        int length = random.Next(6) == 0 ? 1 : 2 + random.Next(3);
         if (random.Next(10) == 0)
         {
             Line($"Spans.Window({Array()}, {random.Next(ArrayLength - length + 1)}, {length}, out Span<int> {name});");
@@ -503,8 +503,9 @@ public sealed class RandomTemplates
         }
 
         (string source, bool heap) = SpanSource(length, heapOnly: false);
-        Line($"Span<int> {name} = {source};");
-        refLocals.Add(new RefLocal(name, IsSpan: true, length, heap));
+        bool scoped = random.Next(8) == 0;
+        Line($"{(scoped ? "scoped " : string.Empty)}Span<int> {name} = {source};");
+        refLocals.Add(new RefLocal(name, IsSpan: true, length, heap && !scoped));
         return true;
     }
 
@@ -535,6 +536,8 @@ public sealed class RandomTemplates
                 return start + length == ArrayLength && random.Next(2) == 0
                     ? ($"{Array()}.AsSpan({start})", true)
                     : ($"{Array()}.AsSpan({start}, {length})", true);
+            case 3 when length == 1 && random.Next(2) == 0:
+                return ("new Span<int>(ref x)", false); // a span over a local, which the generated class keeps as a field
             case 3:
                 return ($"stackalloc int[{length}]", false);
             case 4:

@@ -137,6 +137,24 @@ public sealed class SpanFuzzTests
         Assert.True(acrossSuspension * 4 >= accepted, $"only {acrossSuspension} of the {accepted} templates run against the oracle keep a span or ref local in a Resume that suspends within its scope");
     }
 
+    [Fact]
+    public void TheSpanWriterIsDeterministicAndUsesEveryConstruct()
+    {
+        string text = new RandomTemplates(7, Features).WriteClass("Batch", 300);
+        Assert.Equal(text, new RandomTemplates(7, Features).WriteClass("Batch", 300));
+        foreach (string construct in new[]
+        {
+            "Span<int> s", "scoped Span<int>", "stackalloc int[", "stackalloc int[] {", ".AsSpan(", ".Slice(", "..];", "out Span<int> s", "new Span<int>(ref x)",
+            "ref int r", "= ref a[", "= ref x;", "? ref ", "Spans.Put(out ", ".Fill(", "foreach (ref int", "await co.Yield(s", "await co.Yield(r",
+            "do\n", "goto L", "goto K", "catch (", "finally", "using (", "switch (", "while (", "for (",
+        })
+        {
+            Assert.Contains(construct, text, StringComparison.Ordinal);
+        }
+
+        Assert.Matches(@"case \d:\n\s+(scoped )?Span<int> s", text); // declared by a switch section's own statement
+    }
+
     // A batch that does not build names no template: build each of its templates alone to find the ones at fault.
     private static string Isolate(FuzzFailure failure, string source)
     {
