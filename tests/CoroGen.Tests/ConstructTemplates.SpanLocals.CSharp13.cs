@@ -309,9 +309,10 @@ public static partial class ConstructTemplates
         return total + ";" + string.Join(",", data);
     }
 
-    // Found by the span fuzzer: a ref local and a span that first refer to a local the generated class keeps as a field
-    // (x, live across the yields), then to stack memory. In the template their initializers give them x's narrow safe
-    // context; the generated declarations must keep it (scoped), or ref-assigning stack memory to them does not compile.
+    // Found by the span fuzzer: ref locals and spans that first refer to a local the generated class keeps as a field (x,
+    // live across the yields), then to stack memory, in the statements lowered around the yields and in a block copied as it
+    // is. In the template their initializers give them x's narrow safe context; the generated declarations must keep it
+    // (scoped), or giving them stack memory does not compile.
     [Coroutine]
     public static async Coroutine<string> RefAndSpanToAHoistedLocalThenToStackMemory(List<string> log, Yielder<int, int> co)
     {
@@ -325,6 +326,18 @@ public static partial class ConstructTemplates
         view[0] += buf[1];
         view = buf;
         log.Add("view:" + view[0] + "," + view[1]);
+        {
+            // A block with no suspension point, copied as it is.
+            Span<int> one = new Span<int>(ref x);
+            one[0] += 100;
+            one = stackalloc int[] { 3 };
+            ref int q = ref x;
+            q += one[0];
+            q = ref one[0];
+            q += 1;
+            log.Add("one:" + one[0]);
+        }
+
         x += await co.Yield(x);
         return x.ToString();
     }

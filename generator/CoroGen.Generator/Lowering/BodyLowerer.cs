@@ -320,8 +320,7 @@ internal sealed partial class BodyLowerer
                 // A ref or ref struct local dead at every suspension point: declared here, as the template declares it, so
                 // that its initializer decides its safe context as in the template (stackalloc, scoped, ref readonly);
                 // scoped where the initializer refers to a local or parameter that became a field (see RefersToAField).
-                bool scoped = inPlace.ScopedKind != ScopedKind.None
-                    || (declarator.Initializer is { } init && RefersToAField(Unparenthesize(init.Value) is RefExpressionSyntax r ? r.Expression : init.Value, inPlace.IsRef));
+                bool scoped = inPlace.ScopedKind != ScopedKind.None || (declarator.Initializer is { } init && context.RefersToAField(init.Value, inPlace.IsRef));
                 string declared = (scoped ? "scoped " : string.Empty)
                     + (inPlace.RefKind switch { RefKind.Ref => "ref ", RefKind.RefReadOnly => "ref readonly ", _ => string.Empty })
                     + inPlace.Type.ToDisplayString(SymbolFormats.FullyQualified);
@@ -358,42 +357,6 @@ internal sealed partial class BodyLowerer
                 output.Add(Code(context.AssignLocal(local, Text(value)), Line(declarator)));
             }
         }
-    }
-
-    // Whether the initializer of a ref local (byReference) or ref struct local kept in Resume takes a reference to a local or
-    // parameter of the template that the generated class keeps as a field. In the template such a local gets that local's
-    // narrow safe context from it; from a field of the class it would get the caller's, and the copied code could no longer
-    // ref-assign it to stack memory (CS8374: `ref int r = ref x; ... r = ref stackallocSpan[0];` with x hoisted). Declared
-    // scoped, it keeps a safe context within the method, as in the template.
-    private bool RefersToAField(ExpressionSyntax initializer, bool byReference)
-    {
-        bool IsField(ISymbol symbol) => context.FieldOf.ContainsKey(symbol) && !context.StepLocals.Contains(symbol);
-
-        bool ByReference(IOperation? operation) => operation switch
-        {
-            ILocalReferenceOperation local => !local.Local.IsRef && IsField(local.Local),
-            IParameterReferenceOperation parameter => parameter.Parameter.RefKind == RefKind.None && IsField(parameter.Parameter),
-            IFieldReferenceOperation field => field.Instance is { Type.IsValueType: true } instance && ByReference(instance),
-            IConditionalOperation conditional => ByReference(conditional.WhenTrue) || ByReference(conditional.WhenFalse),
-            _ => ByValue(operation),
-        };
-
-        // A call's or a creation's result (a ref return, a span) may refer to what its arguments pass by reference.
-        bool ByValue(IOperation? operation) => operation switch
-        {
-            IConversionOperation conversion => ByValue(conversion.Operand),
-            IConditionalOperation conditional => ByValue(conditional.WhenTrue) || ByValue(conditional.WhenFalse),
-            IInvocationOperation invocation => invocation.Arguments.Any(PassedByReference),
-            IObjectCreationOperation creation => creation.Arguments.Any(PassedByReference),
-            IPropertyReferenceOperation indexer => indexer.Arguments.Any(PassedByReference),
-            _ => false,
-        };
-
-        bool PassedByReference(IArgumentOperation argument) => argument.Parameter?.RefKind is RefKind.Ref or RefKind.In or RefKind.Out or RefKind.RefReadOnlyParameter
-            && ByReference(argument.Value);
-
-        IOperation? value = context.Model.GetOperation(initializer, context.CancellationToken);
-        return byReference ? ByReference(value) : ByValue(value);
     }
 
     private void LowerReturn(ReturnStatementSyntax statement, List<BodyLine> output)

@@ -5,6 +5,7 @@ using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace CoroGen.Generator.Lowering;
 
@@ -39,7 +40,7 @@ internal sealed partial class LoweringContext
     /// <c>ref</c> locals and locals of a <c>ref struct</c> type that are dead at every suspension point (every use lies
     /// between their declaration and the first statement of its block that suspends): locals of Resume declared in
     /// place, with the template's initializer, <c>ref</c> and <c>scoped</c> (also <c>scoped</c> where the initializer refers to a
-    /// local or parameter that became a field: BodyLowerer.RefersToAField). Also in <see cref="StepLocals"/> (read by name).
+    /// local or parameter that became a field: RefersToAField). Also in <see cref="StepLocals"/> (read by name).
     /// </summary>
     public HashSet<ISymbol> InPlaceLocals { get; } = new(SymbolEqualityComparer.Default);
 
@@ -108,6 +109,50 @@ internal sealed partial class LoweringContext
         Model.GetDeclaredSymbol(labeled, CancellationToken) is { } symbol && UserLabels.TryGetValue(symbol, out var entry)
             ? entry.Name
             : labeled.Identifier.ValueText;
+
+    /// <summary>
+    /// Whether the initializer of a ref local (<paramref name="byReference"/>) or ref struct local that stays a local of
+    /// Resume takes a reference to a local or parameter of the template that the generated class keeps as a field. In the
+    /// template such a local gets that local's narrow safe context from it; from a field of the class it would get the
+    /// caller's, and the copied code could no longer give it stack memory (CS8374 for `ref int r = ref x; r = ref
+    /// stackallocSpan[0];`, CS8353 for `Span&lt;int&gt; s = new Span&lt;int&gt;(ref x); s = stackalloc int[1];`, x hoisted).
+    /// Declared scoped, it keeps a safe context within the method, as in the template.
+    /// </summary>
+    public bool RefersToAField(ExpressionSyntax initializer, bool byReference)
+    {
+        bool IsField(ISymbol symbol) => FieldOf.ContainsKey(symbol) && !StepLocals.Contains(symbol);
+
+        bool ByReference(IOperation? operation) => operation switch
+        {
+            ILocalReferenceOperation local => !local.Local.IsRef && IsField(local.Local),
+            IParameterReferenceOperation parameter => parameter.Parameter.RefKind == RefKind.None && IsField(parameter.Parameter),
+            IFieldReferenceOperation field => field.Instance is { Type.IsValueType: true } instance && ByReference(instance),
+            IConditionalOperation conditional => ByReference(conditional.WhenTrue) || ByReference(conditional.WhenFalse),
+            _ => ByValue(operation),
+        };
+
+        // A call's or a creation's result (a ref return, a span) may refer to what its arguments pass by reference.
+        bool ByValue(IOperation? operation) => operation switch
+        {
+            IConversionOperation conversion => ByValue(conversion.Operand),
+            IConditionalOperation conditional => ByValue(conditional.WhenTrue) || ByValue(conditional.WhenFalse),
+            IInvocationOperation invocation => invocation.Arguments.Any(PassedByReference),
+            IObjectCreationOperation creation => creation.Arguments.Any(PassedByReference),
+            IPropertyReferenceOperation indexer => indexer.Arguments.Any(PassedByReference),
+            _ => false,
+        };
+
+        bool PassedByReference(IArgumentOperation argument) => argument.Parameter?.RefKind is RefKind.Ref or RefKind.In or RefKind.Out or RefKind.RefReadOnlyParameter
+            && ByReference(argument.Value);
+
+        while (initializer is ParenthesizedExpressionSyntax parenthesized)
+        {
+            initializer = parenthesized.Expression;
+        }
+
+        IOperation? value = Model.GetOperation(initializer is RefExpressionSyntax reference ? reference.Expression : initializer, CancellationToken);
+        return byReference ? ByReference(value) : ByValue(value);
+    }
 
     private sealed class ReferenceComparer : IEqualityComparer<BodyLine>
     {

@@ -62,6 +62,24 @@ internal sealed partial class TemplateRewriter
         return base.VisitGotoStatement(node);
     }
 
+    // A ref or ref struct local of code copied as it is (its scope has no suspension point) whose initializer refers to a
+    // local or parameter that became a field: scoped, as it is narrow in the template (LoweringContext.RefersToAField).
+    public override SyntaxNode? VisitLocalDeclarationStatement(LocalDeclarationStatementSyntax node)
+    {
+        var visited = (LocalDeclarationStatementSyntax)base.VisitLocalDeclarationStatement(node)!;
+        if (functionDepth > 0 || node.Declaration.Type is ScopedTypeSyntax || node.Declaration.Variables.Count == 0
+            || context.Model.GetDeclaredSymbol(node.Declaration.Variables[0], context.CancellationToken) is not ILocalSymbol local
+            || local.ScopedKind != ScopedKind.None || context.FieldOf.ContainsKey(local) || !(local.IsRef || local.Type.IsRefLikeType)
+            || !node.Declaration.Variables.Any(v => v.Initializer is { } init && context.RefersToAField(init.Value, local.IsRef)))
+        {
+            return visited;
+        }
+
+        TypeSyntax type = visited.Declaration.Type;
+        return visited.WithDeclaration(visited.Declaration.WithType(
+            ScopedType(Token(SyntaxKind.ScopedKeyword).WithLeadingTrivia(type.GetLeadingTrivia()).WithTrailingTrivia(Space), type.WithoutLeadingTrivia())));
+    }
+
     public override SyntaxNode? VisitLabeledStatement(LabeledStatementSyntax node)
     {
         var visited = (LabeledStatementSyntax)base.VisitLabeledStatement(node)!;
