@@ -505,7 +505,7 @@ public sealed class RandomTemplates
         (string source, bool heap) = SpanSource(length, heapOnly: false);
         bool scoped = random.Next(8) == 0;
         Line($"{(scoped ? "scoped " : string.Empty)}Span<int> {name} = {source};");
-        refLocals.Add(new RefLocal(name, IsSpan: true, length, heap && !scoped));
+        refLocals.Add(new RefLocal(name, IsSpan: true, length, heap && !scoped, scoped));
         return true;
     }
 
@@ -526,7 +526,7 @@ public sealed class RandomTemplates
 
     private (string Text, bool Heap) SpanSource(int length, bool heapOnly)
     {
-        List<RefLocal> wider = refLocals.Where(l => l.IsSpan && l.Length >= length && (l.Heap || !heapOnly)).ToList();
+        List<RefLocal> wider = refLocals.Where(l => l.IsSpan && !l.Scoped && l.Length >= length && (l.Heap || !heapOnly)).ToList();
         switch (random.Next(heapOnly ? 3 : 5))
         {
             case 0:
@@ -556,7 +556,7 @@ public sealed class RandomTemplates
 
     private (string Text, bool Heap) RefSource(bool heapOnly, bool conditional = true)
     {
-        List<RefLocal> spans = refLocals.Where(l => l.IsSpan && (l.Heap || !heapOnly)).ToList();
+        List<RefLocal> spans = refLocals.Where(l => l.IsSpan && !l.Scoped && (l.Heap || !heapOnly)).ToList();
         switch (random.Next(conditional ? 5 : 4))
         {
             case 0:
@@ -650,7 +650,8 @@ public sealed class RandomTemplates
 
     private string Array() => random.Next(2) == 0 ? "a" : "b";
 
-    private sealed record RefLocal(string Name, bool IsSpan, int Length, bool Heap);
+    // A scoped span's safe context is its declaration block, narrower than any other's: nothing else is given its memory.
+    private sealed record RefLocal(string Name, bool IsSpan, int Length, bool Heap, bool Scoped = false);
 
     private string Expr() => random.Next(3) switch
     {
