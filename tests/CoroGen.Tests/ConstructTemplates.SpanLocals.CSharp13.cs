@@ -341,4 +341,26 @@ public static partial class ConstructTemplates
         x += await co.Yield(x);
         return x.ToString();
     }
+
+    // A ref local ref reassigned after each suspension point before any other use: dead at each of them, so a local of
+    // Resume (a loop's next iteration reassigns it first, too).
+    [Coroutine]
+    public static async Coroutine<string> RefLocalReboundAfterEachYield(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 1, 2, 3 };
+        ref int r = ref data[0];
+        r += 10;
+        int sent = await co.Yield(r);
+        r = ref data[1 + (sent & 1)];
+        r *= 5;
+        for (int i = 0; i < 2; i++)
+        {
+            r = ref data[i];
+            r++;
+            log.Add("r:" + r);
+            await co.Yield(r);
+        }
+
+        return string.Join(",", data);
+    }
 }

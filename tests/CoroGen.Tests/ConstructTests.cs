@@ -55,6 +55,7 @@ public sealed class ConstructTests
         ["SpanInNestedStatementsThatSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanInNestedStatementsThatSuspend(log, co)), log => T.SpanInNestedStatementsThatSuspend(log)),
         ["SpanInSwitchTryUsingAndGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanInSwitchTryUsingAndGoto(log, co)), log => T.SpanInSwitchTryUsingAndGoto(log)),
         ["RefAndSpanToAHoistedLocalThenToStackMemory"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanToAHoistedLocalThenToStackMemory(log, co)), log => T.RefAndSpanToAHoistedLocalThenToStackMemory(log)),
+        ["RefLocalReboundAfterEachYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefLocalReboundAfterEachYield(log, co)), log => T.RefLocalReboundAfterEachYield(log)),
         ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
         ["ParamsCollections"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsCollections(log, co)), log => T.ParamsCollections(log)),
         ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
@@ -139,6 +140,7 @@ public sealed class ConstructTests
     [InlineData(nameof(T.SpanInNestedStatementsThatSuspend), new[] { 6, 1, 2, 5, 2, 2, 6, 3 }, "13;2,3,6,4", "sent:0,do:6,do:3")]
     [InlineData(nameof(T.SpanInSwitchTryUsingAndGoto), new[] { 7, 2, 8, 8, 3, 5, 48 }, "6;13,15,48,8", "finally:13,read:a")]
     [InlineData(nameof(T.RefAndSpanToAHoistedLocalThenToStackMemory), new[] { 1, 131 }, "131", "view:7,18,one:4")]
+    [InlineData(nameof(T.RefLocalReboundAfterEachYield), new[] { 11, 12, 11 }, "12,11,3", "r:12,r:11")]
     public void SpansInNestedStatementsThatSuspend_ComputeTheTemplatesValues(string name, int[] yields, string result, string logged)
     {
         var log = new List<string>();

@@ -352,7 +352,7 @@ internal static class HoistingPass
     //   elsewhere in it would be spilled to fields;
     // - it is dead after every suspension point, by a backward liveness analysis over Roslyn's control flow graph of the
     //   body (SuspensionLiveness): no path from just after the await reads it before assigning it (for a ref local, uses
-    //   it at all: writing through it uses the reference it held), loops' back edges, gotos, switch sections and the
+    //   it at all before ref reassigning it: writing through it uses the reference it held), loops' back edges, gotos, switch sections and the
     //   finally blocks of using and foreach included; no catch, filter or finally around the suspension point reads it
     //   (Throw and Close start them there, and C# checks a handler's reads against the state at the start of its try); and
     //   no try around it (using and foreach included) reads it before assigning it, as Resume returns to a suspension point

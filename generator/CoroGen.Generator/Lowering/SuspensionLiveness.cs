@@ -10,8 +10,8 @@ namespace CoroGen.Generator.Lowering;
 /// <summary>
 /// Backward liveness of one local over the template's control flow graph (Roslyn's <see cref="ControlFlowGraph"/>), for
 /// <see cref="HoistingPass"/>'s rule on ref and ref struct locals (its comment on RefLocalLiveness states the rule). It
-/// over-approximates: a use means any reference but a write (any reference at all for a ref local, whose reference a
-/// write through it uses), a write kills only when the statement that makes it reads nothing of the local and reaches the
+/// over-approximates: a use means any reference but a write (for a ref local, any reference but a ref reassignment: a
+/// write through it uses the reference it held), a write kills only when the statement that makes it reads nothing of the local and reaches the
 /// write unconditionally, and the graph's missing exception edges are added: every block inside a try reaches the entries
 /// of its catch, filter and finally regions (C# checks a handler's reads against the state at the start of the try, and
 /// Throw or Close can start one at any suspension point), and a finally region continues wherever a branch through it goes.
@@ -200,8 +200,8 @@ internal sealed class SuspensionLiveness
         return liveAfter && !kills;
     }
 
-    // A write of the local's value: its declaration's initializer; for a local that is not a ref local, also an assignment
-    // to it, an out argument, or a deconstruction into it.
+    // A write of the local's value: its declaration's initializer; for a ref local, a ref reassignment; for any other
+    // local, an assignment to it, an out argument, or a deconstruction into it.
     private bool IsWrite(ILocalReferenceOperation reference)
     {
         if (reference.IsDeclaration)
@@ -211,7 +211,9 @@ internal sealed class SuspensionLiveness
 
         if (local.IsRef)
         {
-            return false;
+            // Only a ref reassignment (`r = ref x;`) replaces what it refers to without using it; any other use, a write
+            // through it included, uses the reference it held.
+            return reference.Parent is ISimpleAssignmentOperation { IsRef: true } rebinding && rebinding.Target == reference;
         }
 
         return reference.Parent switch
