@@ -10,6 +10,26 @@ namespace CoroGen.Scheduler.Tests;
 public class TaskTests
 {
     [Fact]
+    public void JoiningATaskOfAnotherLoop_IsRefusedSayingWhatToDoInstead()
+    {
+        var foreign = S.VirtualLoop().Spawn(S.SleepThen(1, 1));
+        string message = S.VirtualLoop().Run(S.Of<string>(async s =>
+        {
+            try
+            {
+                await s.Call(foreign.Join());
+                return "no exception";
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
+        }));
+        Assert.StartsWith($"Join waits only for tasks of the loop running it; task {foreign.Id} belongs to another event loop.", message);
+        Assert.Contains("TaskCompletionSource", message);
+    }
+
+    [Fact]
     public void Run_ReturnsMainsResult()
     {
         Assert.Equal(42, S.VirtualLoop().Run(S.Of<int>(async s => 42)));

@@ -12,6 +12,11 @@ namespace CoroGen.Scheduling;
 
 internal static class LoopContext
 {
+    // A task waited for from another loop's task: the two loops never wake each other, so it would never be seen to end.
+    internal static InvalidOperationException ForeignTask(string operation, LoopTask task) => new(
+        $"{operation} waits only for tasks of the loop running it; task {task.Id} belongs to another event loop. Spawn the work on "
+        + "this loop, or have the other loop's task complete a TaskCompletionSource and await its Task here.");
+
     internal static LoopTask RequireTask(string operation)
     {
         return LoopTask.Current ?? throw new InvalidOperationException(
@@ -157,7 +162,7 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
 
                 if (current.Loop != target.Loop)
                 {
-                    throw new InvalidOperationException("Cannot join a task of another event loop.");
+                    throw LoopContext.ForeignTask("Join", target);
                 }
 
                 waiter = new Waiter(current);
@@ -212,9 +217,7 @@ internal sealed class WhenAnyCoroutine<TTask> : CoroutineWithResult<LoopRequest,
             {
                 if (t.Loop != current.Loop)
                 {
-                    throw new InvalidOperationException(
-                        $"WhenAny waits only for tasks of the loop running it; task {t.Id} belongs to another event loop. Spawn the work on "
-                        + "this loop, or have the other loop's task complete a TaskCompletionSource and await its Task here.");
+                    throw LoopContext.ForeignTask("WhenAny", t);
                 }
 
                 if (t == current)
