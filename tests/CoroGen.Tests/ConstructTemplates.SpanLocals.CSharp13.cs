@@ -363,4 +363,26 @@ public static partial class ConstructTemplates
 
         return string.Join(",", data);
     }
+
+    // Spans declared by an out argument (OutWindow(data, 0, out Span<int> s)), dead at each yield: locals of Resume,
+    // declared by the copied call; in the loop, each iteration's call declares its span again.
+    [Coroutine]
+    public static async Coroutine<string> SpanDeclaredByAnOutArgument(List<string> log, Yielder<int, int> co)
+    {
+        int[] data = { 1, 2, 3 };
+        OutWindow(data, 0, out Span<int> s);
+        s[0] += 10;
+        await co.Yield(s[0]);
+        for (int i = 1; i < 3; i++)
+        {
+            OutWindow(data, i, out var w);
+            w[0] *= 2;
+            log.Add("w:" + w[0]);
+            await co.Yield(w[0]);
+        }
+
+        return string.Join(",", data);
+    }
+
+    private static void OutWindow(int[] data, int at, out Span<int> span) => span = data.AsSpan(at);
 }

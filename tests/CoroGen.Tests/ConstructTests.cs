@@ -56,6 +56,7 @@ public sealed class ConstructTests
         ["SpanInSwitchTryUsingAndGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanInSwitchTryUsingAndGoto(log, co)), log => T.SpanInSwitchTryUsingAndGoto(log)),
         ["RefAndSpanToAHoistedLocalThenToStackMemory"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefAndSpanToAHoistedLocalThenToStackMemory(log, co)), log => T.RefAndSpanToAHoistedLocalThenToStackMemory(log)),
         ["RefLocalReboundAfterEachYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefLocalReboundAfterEachYield(log, co)), log => T.RefLocalReboundAfterEachYield(log)),
+        ["SpanDeclaredByAnOutArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanDeclaredByAnOutArgument(log, co)), log => T.SpanDeclaredByAnOutArgument(log)),
         ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
         ["ParamsCollections"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsCollections(log, co)), log => T.ParamsCollections(log)),
         ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
@@ -141,6 +142,7 @@ public sealed class ConstructTests
     [InlineData(nameof(T.SpanInSwitchTryUsingAndGoto), new[] { 7, 2, 8, 8, 3, 5, 48 }, "6;13,15,48,8", "finally:13,read:a")]
     [InlineData(nameof(T.RefAndSpanToAHoistedLocalThenToStackMemory), new[] { 1, 131 }, "131", "view:7,18,one:4")]
     [InlineData(nameof(T.RefLocalReboundAfterEachYield), new[] { 11, 12, 11 }, "12,11,3", "r:12,r:11")]
+    [InlineData(nameof(T.SpanDeclaredByAnOutArgument), new[] { 11, 4, 6 }, "11,4,6", "w:4,w:6")]
     public void SpansInNestedStatementsThatSuspend_ComputeTheTemplatesValues(string name, int[] yields, string result, string logged)
     {
         var log = new List<string>();

@@ -343,7 +343,7 @@ internal static class HoistingPass
     // Null when a ref local or a local of a ref struct type is dead at every suspension point; otherwise why CoroGen keeps
     // it (naming the first suspension point where it may be live). Sound rather than complete:
     // - it is declared, with no suspension point, by a declaration statement of a block or switch section (not a using
-    //   declaration), and every reference to it lies in that block or section (in a switch, the section's code is emitted
+    //   declaration) or by an out argument of an expression statement there (`Make(out Span<int> s);`), and every reference to it lies in that block or section (in a switch, the section's code is emitted
     //   apart from the others');
     // - in the statement that contains a suspension point itself (not counting the statements nested in it), it may only be
     //   read by the operand of a statement that is just that suspension point (`await co.Yield(span[0]);`,
@@ -361,11 +361,16 @@ internal static class HoistingPass
     // assigns the local on every path from each resume label before reading it, which the C# compiler checks again.
     private static string? RefLocalLiveness(ILocalSymbol local, LoweringContext context)
     {
-        if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is not VariableDeclaratorSyntax
-            {
-                Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax declaration },
-            }
-            || declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst)
+        StatementSyntax? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) switch
+        {
+            VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Parent: LocalDeclarationStatementSyntax statement } }
+                when !statement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) && !statement.IsConst => statement,
+            // `Make(out Span<int> s);`: an out argument's declaration, in an expression statement of its own.
+            SingleVariableDesignationSyntax { Parent: DeclarationExpressionSyntax { Parent: ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword } argument } }
+                => argument.Ancestors().OfType<StatementSyntax>().FirstOrDefault() as ExpressionStatementSyntax,
+            _ => null,
+        };
+        if (declaration is null)
         {
             return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope (it is not declared by a plain declaration statement)";
         }

@@ -241,7 +241,7 @@ internal sealed class SuspensionLiveness
     {
         for (IOperation? node = reference.Parent; node is not null && node != statement.Parent; node = node.Parent)
         {
-            if (node is not (IExpressionStatementOperation or ISimpleAssignmentOperation or IDeconstructionAssignmentOperation or ITupleOperation
+            if (node is not (IExpressionStatementOperation or ISimpleAssignmentOperation or IDeconstructionAssignmentOperation or ITupleOperation or IDeclarationExpressionOperation
                 or IArgumentOperation or IInvocationOperation or IObjectCreationOperation or IConversionOperation or IFlowCaptureOperation
                 or IPropertyReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation or IUnaryOperation
                 or IBinaryOperation { OperatorKind: not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) }))

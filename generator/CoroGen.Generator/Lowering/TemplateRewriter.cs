@@ -372,6 +372,14 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
     {
+        // `out Span<int> s` of a ref struct local kept in Resume (HoistingPass.RefLocalLiveness) still declares it, under
+        // its name in Resume.
+        if (functionDepth == 0 && node.Designation is SingleVariableDesignationSyntax single
+            && context.Model.GetDeclaredSymbol(single, context.CancellationToken) is ILocalSymbol local && context.InPlaceLocals.Contains(local))
+        {
+            return node.WithDesignation(single.WithIdentifier(Identifier("@" + context.FieldOf[local]).WithTriviaFrom(single.Identifier)));
+        }
+
         // `out var x` and `var (a, b) = ...` of hoisted locals assign the fields instead.
         ExpressionSyntax? replaced = DesignationTarget(node.Designation);
         return replaced is not null ? replaced.WithTriviaFrom(node) : base.VisitDeclarationExpression(node);
