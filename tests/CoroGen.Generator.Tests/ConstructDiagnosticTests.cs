@@ -66,9 +66,7 @@ public sealed class ConstructDiagnosticTests
     public void SaysWhichSuspensionPointARefOrSpanLocalIsLiveAcross(string statement, string expected)
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
-        Assert.Null(run.Exception);
-        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("COROGEN007", diagnostic.Id);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN007");
         Assert.Contains(expected, diagnostic.GetMessage());
         Assert.Contains("end its use before the await, or recompute it after the await", diagnostic.GetMessage());
     }
@@ -145,9 +143,7 @@ public sealed class ConstructDiagnosticTests
             + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        List<Meters> l = [.. Items(slots), await co.Yield(0)];\n    }\n"
             + "    private static IEnumerable<int> Items(int[] slots) => slots;\n}\n";
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
-        Assert.Null(run.Exception);
-        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("COROGEN005", diagnostic.Id);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN005");
         Assert.Equal("Items(slots)", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         Assert.Contains("user-defined conversion", diagnostic.GetMessage());
     }
@@ -163,15 +159,22 @@ public sealed class ConstructDiagnosticTests
             + "    [Coroutine]\n    public static async Coroutine<int> Count(Yielder<int> co) { await co.Yield(1); return 2; }\n\n"
             + "    public Coroutine<int, Unit, int> Use() => Walk(1);\n    public static Coroutine<int, Unit, int> UseStatic() => Count();\n}\n";
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
-        Assert.Null(run.Exception);
-        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
-        Assert.Equal("COROGEN007", diagnostic.Id);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN007");
         Assert.Equal("Walk", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         Assert.Contains("ref struct", diagnostic.GetMessage());
         Assert.Contains("make the template static", diagnostic.GetMessage());
         run.AssertPlaceholder("Walk", "COROGEN007");
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
         Assert.Contains("case ", run.Sources.Single(s => s.HintName.EndsWith(".Count.g.cs", System.StringComparison.Ordinal)).SourceText.ToString());
+    }
+
+    // The run's only diagnostic, which must be `id` (the generator itself must not have thrown).
+    private static Microsoft.CodeAnalysis.Diagnostic SingleDiagnostic(GeneratorHarness.GeneratorRun run, string id)
+    {
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        return diagnostic;
     }
 
     private static string Template(string statement) =>

@@ -372,7 +372,7 @@ internal static class HoistingPass
         };
         if (declaration is null)
         {
-            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope (it is not declared by a plain declaration statement)";
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " in its scope (it is declared neither by a plain declaration statement nor by an out argument of an expression statement)";
         }
 
         SyntaxList<StatementSyntax> statements = declaration.Parent switch
