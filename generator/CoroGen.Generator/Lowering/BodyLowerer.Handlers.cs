@@ -45,19 +45,9 @@ internal sealed partial class BodyLowerer
 
         FinallyClauseSyntax finallyClause = statement.Finally!;
         output.Add(Comment("try (its finally block suspends: it runs after the try statement, then rethrows the pending exception or replays the pending exit)"));
-        string pendingException = context.AddField($"pendingException_Line{line}", "global::System.Exception?", FieldKind.Temporary, $"the exception leaving the try of line {line}, rethrown when its finally ends");
-        string pendingBranch = context.AddField($"pendingBranch_Line{line}", "int", FieldKind.Temporary, $"the exit leaving the try of line {line}, replayed when its finally ends (0: none)");
-        string finallyLabel = context.Label($"Finally_Line{Line(finallyClause)}");
-        output.Add(Code($"this.@{pendingException} = null; this.@{pendingBranch} = 0;", line));
-
-        var frame = new FinallyFrame(finallyLabel, pendingBranch);
-        context.FinallyFrames.Add(frame);
-        BodyLine store = NotStatement(Code(
-            "catch (global::System.Exception __exception) // any exception, Close's exit included: the finally block runs first\n{\n"
-            + $"    this.@{pendingException} = __exception;\n}}",
-            0));
-        EmitRegion(
-            $"Try_Line{line}",
+        EmitTryWithMovedFinally(
+            line,
+            Line(finallyClause),
             output,
             body =>
             {
@@ -70,6 +60,32 @@ internal sealed partial class BodyLowerer
                     LowerStatement(statement.Block, body);
                 }
             },
+            finallyBody => LowerStatement(finallyClause.Block, finallyBody));
+    }
+
+    /// <summary>
+    /// A try region whose finally block suspends (a template's own, or the asynchronous disposal of <c>await using</c> and
+    /// <c>await foreach</c>): a catch-all around the try stores the pending exception, Close's exit included; the finally
+    /// block follows as flattened code, then rethrows it; every exit leaving the try (break, continue, goto, return) stores
+    /// a branch number and jumps to the finally, whose end replays it one level further out.
+    /// </summary>
+    private void EmitTryWithMovedFinally(int line, int finallyLine, List<BodyLine> output, Action<List<BodyLine>> tryBody, Action<List<BodyLine>> finallyBody)
+    {
+        string pendingException = context.AddField($"pendingException_Line{line}", "global::System.Exception?", FieldKind.Temporary, $"the exception leaving the try of line {line}, rethrown when its finally ends");
+        string pendingBranch = context.AddField($"pendingBranch_Line{line}", "int", FieldKind.Temporary, $"the exit leaving the try of line {line}, replayed when its finally ends (0: none)");
+        string finallyLabel = context.Label($"Finally_Line{finallyLine}");
+        output.Add(Code($"this.@{pendingException} = null; this.@{pendingBranch} = 0;", line));
+
+        var frame = new FinallyFrame(finallyLabel, pendingBranch);
+        context.FinallyFrames.Add(frame);
+        BodyLine store = NotStatement(Code(
+            "catch (global::System.Exception __exception) // any exception, Close's exit included: the finally block runs first\n{\n"
+            + $"    this.@{pendingException} = __exception;\n}}",
+            0));
+        EmitRegion(
+            $"Try_Line{line}",
+            output,
+            tryBody,
             null,
             new List<BodyLine> { store },
             cleanup: true,
@@ -90,7 +106,7 @@ internal sealed partial class BodyLowerer
 
         output.Add(Comment("finally"));
         output.Add(new BodyLine(BodyLineKind.Label, finallyLabel, 0));
-        LowerStatement(finallyClause.Block, output);
+        finallyBody(output);
         output.Add(Code($"if (this.@{pendingException} is not null) throw global::CoroGen.CoroutineLowering.RethrowPending(ref this.@{pendingException});", 0));
         if (frame.Branches.Count > 0)
         {

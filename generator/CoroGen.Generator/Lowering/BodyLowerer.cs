@@ -36,7 +36,7 @@ internal sealed partial class BodyLowerer
         context.Suspensions.AddRange(body
             .DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<AwaitExpressionSyntax>());
-        ReportAsyncStreams(body, context);
+        CollectAsyncStatements(body, context);
         ReportSuspendingFilters(context);
 
         RenameClashingLocalFunctions(body, context);
@@ -58,25 +58,6 @@ internal sealed partial class BodyLowerer
         context.Body.AddRange(lowerer.Dispatch(frame));
         context.Body.Add(new BodyLine(BodyLineKind.Comment, "The first step (state is Running): run from the top.", 0));
         context.Body.AddRange(lines);
-    }
-
-    private static void ReportAsyncStreams(SyntaxNode body, LoweringContext context)
-    {
-        foreach (SyntaxNode node in body.DescendantNodes())
-        {
-            SyntaxToken awaitKeyword = node switch
-            {
-                CommonForEachStatementSyntax f => f.AwaitKeyword,
-                UsingStatementSyntax u => u.AwaitKeyword,
-                LocalDeclarationStatementSyntax d => d.AwaitKeyword,
-                _ => default,
-            };
-            if (awaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
-            {
-                context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), "'await foreach' or 'await using'",
-                    "a coroutine's awaits are suspension points for its driver, not asynchronous streams; iterate or dispose synchronously, or await each step explicitly");
-            }
-        }
     }
 
     // A local function declared in a block that is flattened (the body, or a block with a suspension point) lands in
@@ -173,7 +154,20 @@ internal sealed partial class BodyLowerer
                     .ToList();
                 StatementSyntax[] rest = statements.Skip(i + 1).ToArray();
                 ITypeSymbol? type = context.Model.GetTypeInfo(usingDeclaration.Declaration.Type, context.CancellationToken).Type;
-                EmitUsingRegions(resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner));
+                if (usingDeclaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+                {
+                    if (!context.AsyncStatements.Contains(usingDeclaration))
+                    {
+                        return; // already reported (CollectAsyncStatements)
+                    }
+
+                    EmitAsyncUsingRegions(usingDeclaration, resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner));
+                }
+                else
+                {
+                    EmitUsingRegions(resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner));
+                }
+
                 return;
             }
 
@@ -540,17 +534,27 @@ internal sealed partial class BodyLowerer
                 cast = $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})";
             }
 
-            output.Add(Comment($"foreach ({single.Type} {single.Identifier.ValueText} in {statement.Expression})"));
+            output.Add(Comment($"{AwaitPrefix(statement)}foreach ({single.Type} {single.Identifier.ValueText} in {statement.Expression})"));
         }
         else
         {
             var variableStatement = (ForEachVariableStatementSyntax)statement;
             target = Text(variableStatement.Variable);
-            output.Add(Comment($"foreach ({variableStatement.Variable} in {statement.Expression})"));
+            output.Add(Comment($"{AwaitPrefix(statement)}foreach ({variableStatement.Variable} in {statement.Expression})"));
         }
 
         string next = context.Label($"ForeachNext_Line{line}");
         string end = context.Label($"EndForeach_Line{line}");
+        if (statement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+        {
+            if (context.AsyncStatements.Contains(statement)) // otherwise already reported (CollectAsyncStatements)
+            {
+                LowerAwaitForEach(statement, info, target, cast, next, end, output); // BodyLowerer.AsyncStreams.cs
+            }
+
+            return;
+        }
+
         if (collectionType is IArrayTypeSymbol { Rank: 1 } || collectionType?.SpecialType == SpecialType.System_String)
         {
             // Arrays and strings: an index loop, as the C# compiler lowers them; nothing to dispose.
@@ -609,6 +613,8 @@ internal sealed partial class BodyLowerer
         output.Add(Code($"this.@{enumerator} = {source}.GetEnumerator();", line));
         EmitEnumeratorLoop(statement, enumerator, target, cast, next, end, line, output, DisposeLines(enumerator, enumeratorType));
     }
+
+    private static string AwaitPrefix(CommonForEachStatementSyntax statement) => statement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword) ? "await " : string.Empty;
 
     // The loop over an enumerator held in a field, inside a region whose finally disposes it.
     private void EmitEnumeratorLoop(CommonForEachStatementSyntax statement, string enumerator, string target, string cast, string next, string end, int line, List<BodyLine> output, List<BodyLine> dispose) =>
@@ -671,7 +677,7 @@ internal sealed partial class BodyLowerer
     private void LowerUsing(UsingStatementSyntax statement, List<BodyLine> output)
     {
         int line = Line(statement);
-        output.Add(Comment($"using ({(SyntaxNode?)statement.Declaration ?? statement.Expression})"));
+        output.Add(Comment($"{(statement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword) ? "await " : string.Empty)}using ({(SyntaxNode?)statement.Declaration ?? statement.Expression})"));
         var resources = new List<string>();
         ITypeSymbol? type;
         if (statement.Declaration is not null)
@@ -710,6 +716,16 @@ internal sealed partial class BodyLowerer
             string field = context.AddField($"resource_Line{line}", type?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::System.IDisposable", FieldKind.Temporary, $"the using resource, line {line}");
             output.Add(Code($"this.@{field} = {Text(statement.Expression!)};", line));
             resources.Add(field);
+        }
+
+        if (statement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+        {
+            if (context.AsyncStatements.Contains(statement)) // otherwise already reported (CollectAsyncStatements)
+            {
+                EmitAsyncUsingRegions(statement, resources, type, line, output, body => LowerStatement(statement.Statement, body));
+            }
+
+            return;
         }
 
         EmitUsingRegions(resources, type, line, output, body => LowerStatement(statement.Statement, body));
@@ -893,6 +909,16 @@ internal sealed partial class BodyLowerer
             return;
         }
 
+        EmitSuspension(kind, suspend, operand, waitsFor, delegation, resultType, resultFormat, line, output);
+    }
+
+    /// <summary>
+    /// Writes one suspension point: <paramref name="suspend"/> (Yielded, YieldedThrough or DelegateTo) of
+    /// <paramref name="operand"/>, the resume label, and what the driver sent or the sub returned, delivered into
+    /// <paramref name="resultFormat"/> ("{0}" is the value; null when nothing takes it).
+    /// </summary>
+    private void EmitSuspension(string kind, string suspend, string operand, string waitsFor, bool delegation, ITypeSymbol? resultType, string? resultFormat, int line, List<BodyLine> output)
+    {
         // One line to suspend, one to resume: each maps to the await's template line.
         StateModel state = context.AddState(kind, line, waitsFor, out string resume);
         // The resume point is the first argument: it reaches `state` only after the operand is computed, so an exception

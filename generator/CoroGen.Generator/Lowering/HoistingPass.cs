@@ -391,6 +391,14 @@ internal static class HoistingPass
             return "it is declared by a statement that suspends (at " + SuspensionText(declaration, context) + ")";
         }
 
+        // The awaits of `await foreach` and `await using` have no await expression to follow in the analysis below.
+        int index = statements.IndexOf(declaration);
+        if (context.AsyncStatements.FirstOrDefault(a => statements.Skip(index + 1).Any(s => s.Span.Contains(a.Span))) is { } asyncStatement)
+        {
+            return "CoroGen cannot show that it is dead at the 'await " + (asyncStatement is CommonForEachStatementSyntax ? "foreach" : "using")
+                + "' of line " + (asyncStatement.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + " in its scope";
+        }
+
         List<IdentifierNameSyntax> references = context.Root!.DescendantNodes().OfType<IdentifierNameSyntax>()
             .Where(n => n.Identifier.ValueText == local.Name
                 && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local))

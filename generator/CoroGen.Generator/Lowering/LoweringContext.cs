@@ -215,6 +215,13 @@ internal sealed partial class LoweringContext
     /// <summary>The await expressions that are the template's own suspension points (not those of nested lambdas).</summary>
     public List<AwaitExpressionSyntax> Suspensions { get; } = new();
 
+    /// <summary>
+    /// The template's own <c>await foreach</c> and <c>await using</c> statements (and <c>await using</c> declarations), in a
+    /// template whose yield type awaits tasks: each suspends where it moves its enumerator or disposes its resources, with
+    /// no await expression in the source to mark the place. Statements that contain one are lowered, never copied.
+    /// </summary>
+    public List<StatementSyntax> AsyncStatements { get; } = new();
+
     /// <summary>Where break and continue go, innermost lowered loop last.</summary>
     public Stack<JumpTargets> Jumps { get; } = new();
 
@@ -268,6 +275,14 @@ internal sealed partial class LoweringContext
         foreach (AwaitExpressionSyntax a in Suspensions)
         {
             if (node.Span.Contains(a.Span))
+            {
+                return true;
+            }
+        }
+
+        foreach (StatementSyntax s in AsyncStatements)
+        {
+            if (node.Span.Contains(s.Span))
             {
                 return true;
             }
