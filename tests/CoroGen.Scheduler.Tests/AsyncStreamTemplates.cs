@@ -161,6 +161,66 @@ public static partial class AsyncStreamTemplates
         log.Add("nullable struct");
     }
 
+    /// <summary>await foreach and await using inside catch and finally blocks (handlers that suspend) and switch sections.</summary>
+    [Coroutine]
+    public static async Coroutine<string> InHandlers(Func<IAsyncEnumerable<int>> source, bool fail, AsyncResourceLog log, Yielder<LoopRequest> co)
+    {
+        try
+        {
+            if (fail)
+            {
+                throw new InvalidOperationException("boom");
+            }
+
+            log.Add("try");
+        }
+        catch (InvalidOperationException e)
+        {
+            await foreach (int x in source())
+            {
+                log.Add("catch " + x + " " + e.Message);
+            }
+        }
+        finally
+        {
+            await using var resource = new AsyncResource("in finally", log);
+            await foreach (int x in source())
+            {
+                log.Add("finally " + x);
+            }
+        }
+
+        switch (log.Count % 2)
+        {
+            case 0:
+                await foreach (int x in source())
+                {
+                    log.Add("even " + x);
+                }
+
+                break;
+            default:
+                log.Add("odd");
+                break;
+        }
+
+        return string.Join(",", log);
+    }
+
+    /// <summary>Each iteration's closure sees its own loop variable.</summary>
+    [Coroutine]
+    public static async Coroutine<string> Captures(IAsyncEnumerable<int> source, Yielder<LoopRequest> co)
+    {
+        var getters = new List<Func<int>>();
+        await foreach (int x in source)
+        {
+            getters.Add(() => x);
+            await co.Sleep(1);
+        }
+
+        return string.Join(",", getters.ConvertAll(g => g()));
+    }
+
     /// <summary>Sleeps inside an await using and an await foreach, to be cancelled there.</summary>
     [Coroutine]
     public static async Coroutine<int> SleepsInside(IAsyncEnumerable<int> source, AsyncResourceLog log, Yielder<LoopRequest> co)

@@ -131,6 +131,26 @@ public class AsyncStreamTests
         Assert.Equal(new[] { "enumerator disposed at 1", "enumerator disposed at 2", "enumerator disposed at 2" }, log);
     }
 
+    [Theory]
+    [InlineData(false, "try,finally 1,finally 2,disposing in finally,disposed in finally,odd", 1)]
+    [InlineData(true, "catch 1 boom,catch 2 boom,finally 1,finally 2,disposing in finally,disposed in finally,even 1,even 2", 3)]
+    public void AwaitForeachAndAwaitUsing_InCatchFinallyAndSwitch(bool fail, string expected, int enumerations)
+    {
+        var log = new AsyncResourceLog();
+        var sourceLog = new List<string>();
+        string r = S.VirtualLoop().Run(AsyncStreamTemplates.InHandlers(() => new ScriptedAsyncEnumerable<int>(new[] { 1, 2 }, true, sourceLog), fail, log));
+        Assert.Equal(expected, r);
+        Assert.All(sourceLog, line => Assert.Equal("enumerator disposed at 2", line));
+        Assert.Equal(enumerations, sourceLog.Count);
+    }
+
+    [Fact]
+    public void AwaitForeach_EachIterationsClosureSeesItsOwnVariable()
+    {
+        var source = new ScriptedAsyncEnumerable<int>(new[] { 4, 5, 6 }, true, new List<string>());
+        Assert.Equal("4,5,6", S.VirtualLoop().Run(AsyncStreamTemplates.Captures(source)));
+    }
+
     [Fact]
     public void AwaitUsing_DisposesEachResourceAtTheEndOfItsScope_InReverseOrder()
     {
