@@ -221,6 +221,20 @@ public static partial class AsyncStreamTemplates
         return string.Join(",", getters.ConvertAll(g => g()));
     }
 
+    /// <summary>Each iteration's closure sees its own deconstructed variables.</summary>
+    [Coroutine]
+    public static async Coroutine<string> CapturesDeconstructed(IAsyncEnumerable<(string, int)> source, Yielder<LoopRequest> co)
+    {
+        var getters = new List<Func<string>>();
+        await foreach (var (name, count) in source)
+        {
+            getters.Add(() => name + count);
+            await co.Sleep(1);
+        }
+
+        return string.Join(",", getters.ConvertAll(g => g()));
+    }
+
     /// <summary>Sleeps inside an await using and an await foreach, to be cancelled there.</summary>
     [Coroutine]
     public static async Coroutine<int> SleepsInside(IAsyncEnumerable<int> source, AsyncResourceLog log, Yielder<LoopRequest> co)

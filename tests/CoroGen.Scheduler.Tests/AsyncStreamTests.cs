@@ -152,6 +152,13 @@ public class AsyncStreamTests
     }
 
     [Fact]
+    public void AwaitForeach_EachIterationsClosureSeesItsOwnDeconstructedVariables()
+    {
+        var source = new ScriptedAsyncEnumerable<(string, int)>(new[] { ("a", 1), ("b", 2) }, true, new List<string>());
+        Assert.Equal("a1,b2", S.VirtualLoop().Run(AsyncStreamTemplates.CapturesDeconstructed(source)));
+    }
+
+    [Fact]
     public void AwaitUsing_DisposesEachResourceAtTheEndOfItsScope_InReverseOrder()
     {
         var log = new AsyncResourceLog();

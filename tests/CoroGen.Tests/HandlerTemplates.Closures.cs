@@ -26,6 +26,27 @@ public static partial class HandlerTemplates
         }
     }
 
+    // Deconstructed loop variables captured per iteration: each iteration's closures see their own boxes (arrays, then an
+    // enumerable, whose loops are lowered differently).
+    [Coroutine]
+    public static async Coroutine Case27_ForeachDeconstructionClosures(List<string> log, Yielder<int> co)
+    {
+        var closures = new List<Func<string>>();
+        foreach (var (k, v) in new[] { ("a", 1), ("b", 2) })
+        {
+            await co.Yield(v);
+            closures.Add(() => k + v);
+        }
+
+        foreach ((string name, int count) in new List<(string, int)> { ("c", 3), ("d", 4) })
+        {
+            closures.Add(() => name + count);
+            await co.Yield(count);
+        }
+
+        log.Add(string.Join(",", closures.Select(c => c())));
+    }
+
     [Coroutine]
     public static async Coroutine Case27_BodyLocalClosures(List<string> log, Yielder<int> co)
     {

@@ -540,6 +540,16 @@ internal sealed partial class BodyLowerer
         {
             var variableStatement = (ForEachVariableStatementSyntax)statement;
             target = Text(variableStatement.Variable);
+
+            // A deconstructed variable that closures capture per iteration gets its iteration's box before the assignment.
+            foreach (SingleVariableDesignationSyntax designation in variableStatement.Variable.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>())
+            {
+                if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is { } local && context.BoxedLocals.ContainsKey(local))
+                {
+                    target = context.AssignLocal(local, null) + " " + target;
+                }
+            }
+
             output.Add(Comment($"{AwaitPrefix(statement)}foreach ({variableStatement.Variable} in {statement.Expression})"));
         }
 
