@@ -206,6 +206,61 @@ public sealed class NameClashTests
     }
 
     [Fact]
+    public void ALocalOrParameterNamedUnderscoreDoesNotCaptureDiscards()
+    {
+        // A field named `_` would turn `_ = "x";` after it into an assignment to it (CS0029 here, a silent write elsewhere).
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run("""
+            using System;
+            using CoroGen;
+
+            public static partial class Host
+            {
+                [Coroutine]
+                public static async Coroutine<string> Locals(Yielder<int> co)
+                {
+                    string log = "";
+                    foreach (var _ in new[] { 1, 2 })
+                    {
+                        log += _;
+                        await co.Yield(_);
+                    }
+
+                    _ = "discarded";
+                    var (_, second) = (1, "b");
+                    int.TryParse("7", out _);
+                    await co.Yield(second.Length);
+                    return log + second;
+                }
+
+                [Coroutine]
+                public static async Coroutine<int> Parameter(int _, int underscore, Yielder<int> co)
+                {
+                    await co.Yield(_ + underscore);
+                    _ = 5; // the parameter, as in C#
+                    return _;
+                }
+
+                public static string Drive()
+                {
+                    var locals = Locals();
+                    string s = "";
+                    while (locals.MoveNext()) s += locals.Current + ";";
+                    var parameter = Parameter(3, 10);
+                    while (parameter.MoveNext()) s += parameter.Current + ";";
+                    return s + locals.Result + ";" + parameter.Result;
+                }
+            }
+            """);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+        using var stream = new MemoryStream();
+        Assert.True(run.Output.Emit(stream).Success);
+        object? result = Assembly.Load(stream.ToArray()).GetType("Host")!.GetMethod("Drive")!.Invoke(null, null);
+        Assert.Equal("1;2;1;13;12b;5", result);
+    }
+
+    [Fact]
     public void AParameterNamedThisIsNotTheTemplatesThis()
     {
         Type instanceType = Load().GetType("Clashes.Instance")!;

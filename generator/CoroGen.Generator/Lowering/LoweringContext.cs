@@ -47,13 +47,14 @@ internal sealed partial class LoweringContext
         var result = new List<string>();
         foreach (string name in names)
         {
-            string field = name;
-            if (ReservedNames.Contains(name) || name == "this" || name == className)
+            string preferred = name == "_" ? "underscore" : name; // a field named `_` would capture Resume's discards (UniqueName)
+            string field = preferred;
+            if (ReservedNames.Contains(name) || name == "this" || name == className || (name == "_" && names.Contains(preferred)))
             {
-                field = name + "_2";
+                field = preferred + "_2";
                 for (int n = 3; !taken.Add(field); n++)
                 {
-                    field = name + "_" + n;
+                    field = preferred + "_" + n;
                 }
             }
 
@@ -371,6 +372,13 @@ internal sealed partial class LoweringContext
     /// </summary>
     public string UniqueName(string preferred)
     {
+        // A member named `_` would capture every discard in Resume (`_ = F();` would assign it, `out _` pass it): a local or
+        // parameter named `_` gets a field with another name.
+        if (preferred == "_")
+        {
+            preferred = "underscore";
+        }
+
         string name = preferred;
         for (int n = 2; !usedNames.Add(name); n++)
         {
