@@ -31,6 +31,14 @@ public class TemplateTests
     }
 
     [Fact]
+    public void DeconstructedVarLocalsTypedByFactoryCalls_LiveAcrossSuspensionPoints()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal("2 18 3 18 3 4 5 False 6", loop.Run(SchedulerTemplates.DeconstructsAroundFactories()));
+        Assert.Equal(TimeSpan.FromSeconds(5), loop.Elapsed); // three gathers of 1 s each, the timed child's 1 s, the sleep
+    }
+
+    [Fact]
     public void VarLocalsTypedByFactoryCalls_LiveAcrossSuspensionPoints()
     {
         // Without the factories, the compiler infers LoopTask<T> with an unbound T for the first local and nothing for the

@@ -74,6 +74,20 @@ public static partial class SchedulerTemplates
         return $"{await page}|{timed.TimedOut}|{string.Join(",", values)}";
     }
 
+    /// <summary>Deconstructed `var` locals typed by awaits of factory calls, the way tuples of results come back.</summary>
+    [Coroutine]
+    public static async Coroutine<string> DeconstructsAroundFactories(Yielder<LoopRequest> co)
+    {
+        var (a, b) = await co.Gather((Child(1), GetPage(new List<string>())));
+        (var c, string d) = await co.Gather((Child(2), GetPage(new List<string>())));
+        var (e, (f, g)) = (3, await co.Gather((Child(4), Child(5))));
+        var (timedOut, value) = (false, 0);
+        var result = await co.MoveOnAfter(TimeSpan.FromSeconds(5), Child(6));
+        (timedOut, value) = (result.TimedOut, result.Value);
+        await co.Sleep(1); // every local lives across a suspension point: a field of the type the factories give
+        return $"{a + 1} {b.Length} {c + 1} {d.Length} {e} {f} {g} {timedOut} {value}";
+    }
+
     [Coroutine]
     public static async Coroutine<int> Child(int value, Yielder<LoopRequest> co)
     {

@@ -161,8 +161,51 @@ internal static class FactoryCalls
             case ForEachStatementSyntax { Type.IsVar: true } forEach when Resolve(forEach.Expression, context) is { } collection:
                 elementType = collection.YieldType;
                 return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+            case SingleVariableDesignationSyntax designation when IncompleteWithoutFactories(local.Type, context):
+                // `var (a, b) = await co.Gather((One(), Two()));`: the tuple element at the designation's position.
+                return DeconstructedType(designation, context)?.ToDisplayString(SymbolFormats.FullyQualified);
             default:
                 return null;
+        }
+    }
+
+    // The type a deconstruction of a tuple (`var (a, (b, c)) = value;`, `(var a, string b) = value;`) gives the variable
+    // <paramref name="designation"/> declares, with the value bound as if the factories existed; null if not a tuple.
+    private static ITypeSymbol? DeconstructedType(SingleVariableDesignationSyntax designation, LoweringContext context)
+    {
+        var path = new List<int>();
+        SyntaxNode node = designation;
+        while (true)
+        {
+            switch (node.Parent)
+            {
+                case ParenthesizedVariableDesignationSyntax parenthesized:
+                    path.Insert(0, parenthesized.Variables.IndexOf((VariableDesignationSyntax)node));
+                    node = parenthesized;
+                    continue;
+                case DeclarationExpressionSyntax declaration:
+                    node = declaration;
+                    continue;
+                case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } argument:
+                    path.Insert(0, tuple.Arguments.IndexOf(argument));
+                    node = tuple;
+                    continue;
+                case AssignmentExpressionSyntax { Left: var left, Right: var right } when left == node:
+                    ITypeSymbol? type = BindWithFactories(right, context, out _);
+                    foreach (int index in path)
+                    {
+                        if (type is not INamedTypeSymbol { IsTupleType: true } tupleType || index >= tupleType.TupleElements.Length)
+                        {
+                            return null;
+                        }
+
+                        type = tupleType.TupleElements[index].Type;
+                    }
+
+                    return type;
+                default:
+                    return null;
+            }
         }
     }
 
