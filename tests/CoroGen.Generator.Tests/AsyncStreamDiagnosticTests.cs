@@ -13,9 +13,10 @@ public sealed class AsyncStreamDiagnosticTests
     private const string Header = "using System;\nusing System.Collections.Generic;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing CoroGen;\nusing CoroGen.Scheduling;\n\npublic static partial class Host\n{\n";
 
     [Theory]
-    [InlineData("await foreach (int x in items) { await co.Yield(x); }", "'await foreach' in a template that yields 'int'", "iterate synchronously")]
-    [InlineData("await using var d = (IAsyncDisposable)null!; await co.Yield(1);", "'await using' in a template that yields 'int'", "dispose synchronously")]
-    [InlineData("await using (IAsyncDisposable d = null!) { await co.Yield(1); }", "'await using' in a template that yields 'int'", "dispose synchronously")]
+    [InlineData("await foreach (int x in items) { await co.Yield(x); }", "'await foreach' (whose MoveNextAsync and DisposeAsync are awaits) in a template that yields 'int'", "iterate synchronously")]
+    [InlineData("await foreach (int x in items) { }", "'await foreach' (whose MoveNextAsync and DisposeAsync are awaits) in a template that yields 'int'", "iterate synchronously")]
+    [InlineData("await using var d = (IAsyncDisposable)null!; await co.Yield(1);", "'await using' (whose DisposeAsync is an await) in a template that yields 'int'", "dispose synchronously")]
+    [InlineData("await using (IAsyncDisposable d = null!) { await co.Yield(1); }", "'await using' (whose DisposeAsync is an await) in a template that yields 'int'", "dispose synchronously")]
     public void OutsideASchedulerCoroutine_IsCOROGEN006_AtTheAwaitKeyword(string statement, string construct, string fix)
     {
         string source = Header + "    [Coroutine]\n    public static async Coroutine F(IAsyncEnumerable<int> items, Yielder<int> co)\n    {\n        " + statement + "\n    }\n}\n";
@@ -63,6 +64,24 @@ public sealed class AsyncStreamDiagnosticTests
         Assert.Null(run.Exception);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
+    // The hidden awaits delegate to LoopRequest.Await, whose coroutines take Unit from Send: a template taking int cannot
+    // delegate to them, as `await LoopRequest.Await(task)` written out cannot (COROGEN009 at build time, not at run time).
+    [Theory]
+    [InlineData("await Task.Delay(1);", "Task.Delay(1)")]
+    [InlineData("await foreach (int x in items) { }", "await")]
+    [InlineData("await using (resource) { }", "await")]
+    public void ATemplateWhoseSendTypeTheAwaitAdapterCannotTake_IsCOROGEN009(string statement, string at)
+    {
+        string source = Header + "    [Coroutine]\n    public static async Coroutine F(IAsyncEnumerable<int> items, IAsyncDisposable resource, Yielder<LoopRequest, int> co)\n    {\n        " + statement + "\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN009", diagnostic.Id);
+        Assert.Equal(at, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Matches("takes? 'CoroGen.Unit' from Send, which cannot hold the 'int' values this coroutine is sent", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN009");
     }
 
     [Fact]

@@ -43,17 +43,33 @@ internal sealed partial class BodyLowerer
                 continue;
             }
 
-            if (awaitsTasks)
+            bool loop = node is CommonForEachStatementSyntax;
+            string construct = loop ? "'await foreach'" : "'await using'";
+            string hidden = loop ? "its MoveNextAsync and DisposeAsync" : "its DisposeAsync";
+            if (!awaitsTasks)
             {
-                context.AsyncStatements.Add((StatementSyntax)node);
+                context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), $"{construct} (whose {(loop ? "MoveNextAsync and DisposeAsync are awaits" : "DisposeAsync is an await")}) in a template that yields '{context.YieldType.ToDisplayString()}'",
+                    $"{hidden} await ValueTasks, which only a template whose yield type awaits tasks can do (a scheduler coroutine, yielding LoopRequest); here {(loop ? "iterate" : "dispose")} synchronously");
                 continue;
             }
 
-            string construct = node is CommonForEachStatementSyntax ? "'await foreach'" : "'await using'";
-            context.Report(DiagnosticDescriptors.UnsupportedConstruct, awaitKeyword.GetLocation(), $"{construct} in a template that yields '{context.YieldType.ToDisplayString()}'",
-                $"its hidden awaits (MoveNextAsync, DisposeAsync) await ValueTasks, which only a template whose yield type awaits tasks can do (a scheduler coroutine, yielding LoopRequest); here {(node is CommonForEachStatementSyntax ? "iterate" : "dispose")} synchronously");
+            // Each hidden await delegates to TYield.Await(...), whose coroutine must take what this coroutine is sent.
+            if (AwaitAdapterSendType(context) is { } adapterSend && !context.Model.Compilation.ClassifyConversion(context.SendType, adapterSend).IsImplicit)
+            {
+                context.Report(DiagnosticDescriptors.DelegationTypeMismatch, awaitKeyword.GetLocation(), $"the awaits of this {construct}",
+                    $"{hidden} delegate to {context.YieldType.ToDisplayString()}.Await, whose coroutines take '{adapterSend.ToDisplayString()}' from Send, which cannot hold the '{context.SendType.ToDisplayString()}' values this coroutine is sent (no implicit conversion)",
+                    context.YieldType.ToDisplayString(), context.SendType.ToDisplayString());
+                continue;
+            }
+
+            context.AsyncStatements.Add((StatementSyntax)node);
         }
     }
+
+    // The send type of the coroutines TYield.Await returns (Unit for LoopRequest); null when they are typed without it.
+    private static ITypeSymbol? AwaitAdapterSendType(LoweringContext context) =>
+        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>()
+            .Select(m => CoroutineTypes.FullCoroutineBase(m.ReturnType)).FirstOrDefault(b => b is not null)?.TypeArguments[1];
 
     // A yield type with Await adapters (TYield.Await(ValueTask) and the like): `await task` is then a suspension point.
     private static bool YieldTypeAwaitsTasks(LoweringContext context) =>
@@ -121,7 +137,7 @@ internal sealed partial class BodyLowerer
             body =>
             {
                 body.Add(new BodyLine(BodyLineKind.Label, next, 0));
-                EmitSuspension("Await", "DelegateTo", $"{context.YieldTypeText}.Await(global::CoroGen.CoroutineCleanup.TrackStep(this.@{enumerator}.{moveNext.Name}(), ref this.@{step}))",
+                EmitSuspension("Await", "DelegateTo", AdaptedAwait(statement, $"{context.YieldTypeText}.Await(global::CoroGen.CoroutineCleanup.TrackStep(this.@{enumerator}.{moveNext.Name}(), ref this.@{step}))", boolean)!,
                     $"the await foreach enumerator of line {line} to move next", delegation: true, boolean, $"if (!{{0}}) goto {end};", line, body);
                 body.Add(Code(target.EndsWith("(", StringComparison.Ordinal) ? $"{target}{cast}this.@{enumerator}.Current);" : $"{target} = {cast}this.@{enumerator}.Current;", line));
                 LowerLoopBody(statement.Statement, end, next, body);
@@ -138,7 +154,7 @@ internal sealed partial class BodyLowerer
                     string disposed = context.Label($"Disposed_Line{line}");
                     finallyBody.Add(Comment("finally: await the enumerator's DisposeAsync, unless a step it began has not finished (left here by a cancellation, a timeout or Close): it is disposed once that step completes"));
                     finallyBody.Add(Code($"if (global::CoroGen.CoroutineCleanup.DisposeAfterPendingStep(this.@{step}, this.@{enumerator}, {later})) goto {disposed};", line));
-                    EmitSuspension("Await", "DelegateTo", $"{context.YieldTypeText}.Await({call})",
+                    EmitSuspension("Await", "DelegateTo", AdaptedAwait(statement, $"{context.YieldTypeText}.Await({call})", null)!,
                         $"the await foreach enumerator of line {line} to be disposed", delegation: true, null, null, line, finallyBody);
                     finallyBody.Add(new BodyLine(BodyLineKind.Label, disposed, 0));
                 }
@@ -188,7 +204,7 @@ internal sealed partial class BodyLowerer
             finallyBody =>
             {
                 finallyBody.Add(Comment($"finally: await the resource's DisposeAsync (skipped when it is null)"));
-                EmitSuspension("Await", "DelegateTo", $"{context.YieldTypeText}.Await({call})",
+                EmitSuspension("Await", "DelegateTo", AdaptedAwait(statement, $"{context.YieldTypeText}.Await({call})", null)!,
                     $"the resource of the await using of line {line} to be disposed", delegation: true, null, null, line, finallyBody);
                 if (type is null || (!type.IsValueType && !resources[0].EndsWith(".Value", StringComparison.Ordinal))) // a boxed resource stays readable by its closures
                 {

@@ -911,7 +911,13 @@ internal sealed partial class BodyLowerer
         }
         else if (awaitedType is not null && HasAwaitAdapter(awaitedType))
         {
-            (kind, suspend, operand, waitsFor, delegation) = ("Await", "DelegateTo", $"{context.YieldTypeText}.Await({Text(awaited)})", $"{awaited} to complete", true);
+            string? sub = AdaptedAwait(awaited, $"{context.YieldTypeText}.Await({Text(awaited)})", resultType);
+            if (sub is null)
+            {
+                return;
+            }
+
+            (kind, suspend, operand, waitsFor, delegation) = ("Await", "DelegateTo", sub, $"{awaited} to complete", true);
         }
         else
         {
@@ -1029,7 +1035,7 @@ internal sealed partial class BodyLowerer
     // API.md section 5: the sub's yield type converts implicitly to this coroutine's and its send type is assignable from
     // this one's. Identity and reference conversions pass along the chain as they are; any other implicit conversion
     // (numeric, nullable, boxing, user-defined) goes through the runtime's ConvertingCoroutine adapter.
-    private string? CheckedSub(ExpressionSyntax awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend, ITypeSymbol? subReturn)
+    private string? CheckedSub(SyntaxNode awaited, string text, ITypeSymbol subYield, ITypeSymbol subSend, ITypeSymbol? subReturn)
     {
         if (Fits(subYield, context.YieldType) && Fits(context.SendType, subSend))
         {
@@ -1060,6 +1066,24 @@ internal sealed partial class BodyLowerer
 
     // Any implicit conversion: what ConvertingCoroutine's lambdas compile to.
     private bool Converts(ITypeSymbol from, ITypeSymbol to) => context.Model.Compilation.ClassifyConversion(from, to).IsImplicit;
+
+    /// <summary>
+    /// The delegation an awaited task or ValueTask (<c>await task</c>, the steps of <c>await foreach</c>, <c>DisposeAsync</c>)
+    /// becomes: <paramref name="text"/>, a <c>TYield.Await(...)</c> call, checked as any sub-coroutine is against the
+    /// template's yield and send types (COROGEN009: a template taking <c>int</c> from Send cannot delegate to a sub
+    /// taking <c>Unit</c>); null when reported.
+    /// </summary>
+    private string? AdaptedAwait(SyntaxNode at, string text, ITypeSymbol? resultType)
+    {
+        INamedTypeSymbol? adapter = context.YieldType.GetMembers("Await").OfType<IMethodSymbol>()
+            .Select(m => CoroutineTypes.FullCoroutineBase(m.ReturnType)).FirstOrDefault(b => b is not null);
+        if (adapter is null)
+        {
+            return text; // an adapter typed only Coroutine or Coroutine<T>: its fit is checked when the await runs
+        }
+
+        return CheckedSub(at, text, adapter.TypeArguments[0], adapter.TypeArguments[1], resultType);
+    }
 
     // The yield type may adapt foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): `TYield.Await(x)`.
     private bool HasAwaitAdapter(ITypeSymbol awaitedType) =>
