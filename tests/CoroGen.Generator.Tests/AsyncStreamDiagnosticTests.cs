@@ -52,6 +52,7 @@ public sealed class AsyncStreamDiagnosticTests
     [InlineData("await foreach (int x in new TaskSteps()) { total += x; }")]
     [InlineData("await using (var r = new Resource()) { await co.Sleep(1); } await using Resource? s = null, t = new Resource(); total++;")]
     [InlineData("await using (resource) { total++; } await using (new ValueResource()) { total++; } await using ValueResource? v = new ValueResource();")]
+    [InlineData("await using (var p = new PatternResource()) { total++; } await using (PatternResource? q = null) { total++; } await using (resource.ConfigureAwait(false)) { total++; }")]
     [InlineData("for (int i = 0; i < 2; i++) { await foreach (int x in items) { if (x > i) continue; if (x < 0) break; if (x == 9) return total; await using var r = new Resource(); total += x; } }")]
     public void InASchedulerCoroutine_CompilesCleanly(string statements)
     {
@@ -60,6 +61,7 @@ public sealed class AsyncStreamDiagnosticTests
             + "        int total = 0;\n        " + statements + "\n        return total;\n    }\n}\n"
             + "public sealed class Resource : IAsyncDisposable { public ValueTask DisposeAsync() => default; }\n"
             + "public struct ValueResource : IAsyncDisposable { ValueTask IAsyncDisposable.DisposeAsync() => default; }\n"
+            + "public sealed class PatternResource { public ValueTask DisposeAsync() => default; }\n"
             + "public sealed class TaskSteps { public TaskSteps GetAsyncEnumerator() => this; public int Current => 1; public Task<bool> MoveNextAsync() => Task.FromResult(false); }\n");
         Assert.Null(run.Exception);
         Assert.Empty(run.GeneratorDiagnostics);

@@ -235,6 +235,21 @@ public static partial class AsyncStreamTemplates
         return string.Join(",", getters.ConvertAll(g => g()));
     }
 
+    /// <summary>Resources configured as code written under CA2007 is (ConfiguredAsyncDisposable: a DisposeAsync pattern).</summary>
+    [Coroutine]
+    public static async Coroutine ConfiguredResources(AsyncResourceLog log, Yielder<LoopRequest> co)
+    {
+        var resource = new AsyncResource("configured", log);
+        await using (resource.ConfigureAwait(false))
+        {
+            log.Add("inside");
+            await co.Sleep(1);
+        }
+
+        await using var declared = new AsyncResource("declared", log).ConfigureAwait(true);
+        log.Add("inside declared");
+    }
+
     /// <summary>Sleeps inside an await using and an await foreach, to be cancelled there.</summary>
     [Coroutine]
     public static async Coroutine<int> SleepsInside(IAsyncEnumerable<int> source, AsyncResourceLog log, Yielder<LoopRequest> co)

@@ -214,6 +214,16 @@ public class AsyncStreamTests
     }
 
     [Fact]
+    public void AwaitUsing_OfConfiguredResources_DisposesThem()
+    {
+        var log = new AsyncResourceLog();
+        var loop = S.VirtualLoop();
+        loop.Run(AsyncStreamTemplates.ConfiguredResources(log));
+        Assert.Equal(new[] { "inside", "disposing configured", "disposed configured", "inside declared", "disposing declared", "disposed declared" }, log);
+        Assert.Equal(TimeSpan.FromSeconds(1), loop.Elapsed);
+    }
+
+    [Fact]
     public void AwaitUsing_OfAnExpression_SkipsNull()
     {
         var log = new AsyncResourceLog();

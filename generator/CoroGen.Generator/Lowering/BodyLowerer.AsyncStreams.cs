@@ -180,18 +180,11 @@ internal sealed partial class BodyLowerer
             type = null; // the compiler reports the resource's type
         }
 
-        string? call = AsyncDisposeCall(resources[0], type);
+        (string? call, bool nullable) = AsyncDisposeCall(resources[0], type);
         if (call is null)
         {
-            Unsupported(statement, $"an await using of '{type?.ToDisplayString()}', which does not implement IAsyncDisposable",
-                "implement IAsyncDisposable, or call its DisposeAsync in a finally block and await the result");
-            return;
-        }
-
-        if (!YieldTypeAwaits(context.Model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")!))
-        {
-            Unsupported(statement, $"an await using, whose DisposeAsync returns a ValueTask that '{context.YieldType.ToDisplayString()}.Await' does not take",
-                "call DisposeAsync in a finally block and await its result in a way the yield type supports");
+            Unsupported(statement, $"an await using of '{type?.ToDisplayString()}', which neither implements IAsyncDisposable nor has a DisposeAsync() whose result '{context.YieldType.ToDisplayString()}.Await' takes",
+                "dispose an IAsyncDisposable (drop a .ConfigureAwait(...) of the resource: the flag changes nothing in a scheduler coroutine), or call its DisposeAsync in a finally block and await the result");
             return;
         }
 
@@ -204,8 +197,20 @@ internal sealed partial class BodyLowerer
             finallyBody =>
             {
                 finallyBody.Add(Comment($"finally: await the resource's DisposeAsync (skipped when it is null)"));
+                string? disposed = null;
+                if (nullable)
+                {
+                    disposed = context.Label($"Disposed_Line{line}");
+                    finallyBody.Add(Code($"if (this.@{resources[0]} is null) goto {disposed};", line));
+                }
+
                 EmitSuspension("Await", "DelegateTo", AdaptedAwait(statement, $"{context.YieldTypeText}.Await({call})", null)!,
                     $"the resource of the await using of line {line} to be disposed", delegation: true, null, null, line, finallyBody);
+                if (disposed is not null)
+                {
+                    finallyBody.Add(new BodyLine(BodyLineKind.Label, disposed, 0));
+                }
+
                 if (type is null || (!type.IsValueType && !resources[0].EndsWith(".Value", StringComparison.Ordinal))) // a boxed resource stays readable by its closures
                 {
                     finallyBody.Add(Code($"this.@{resources[0]} = default;", 0));
@@ -213,21 +218,41 @@ internal sealed partial class BodyLowerer
             });
     }
 
-    // The ValueTask that disposes a resource field: in place for a struct, skipped (completed) for null. Null when the type
-    // is not asynchronously disposable.
-    private static string? AsyncDisposeCall(string field, ITypeSymbol? type)
+    // What disposes a resource field: a ValueTask from CoroutineCleanup.DisposeAsync for an IAsyncDisposable (in place for a
+    // struct, completed at once for null), or the type's own DisposeAsync() (ConfiguredAsyncDisposable, from
+    // `resource.ConfigureAwait(false)`), called directly and, for a class, guarded by a null test (Nullable). Null when
+    // neither exists or the yield type cannot await what DisposeAsync returns.
+    private (string? Call, bool Nullable) AsyncDisposeCall(string field, ITypeSymbol? type)
     {
+        ITypeSymbol valueTask = context.Model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask")!;
+        string helper = $"global::CoroGen.CoroutineCleanup.DisposeAsync(ref this.@{field})";
         if (type is null)
         {
-            return $"global::CoroGen.CoroutineCleanup.DisposeAsyncIfDisposable(this.@{field})"; // the compiler reports the resource's type
+            return (YieldTypeAwaits(valueTask) ? $"global::CoroGen.CoroutineCleanup.DisposeAsyncIfDisposable(this.@{field})" : null, false); // the compiler reports the resource's type
         }
 
-        if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T && type is INamedTypeSymbol nullable)
+        ITypeSymbol disposed = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T && type is INamedTypeSymbol nullable ? nullable.TypeArguments[0] : type;
+        if (ImplementsAsyncDisposable(disposed))
         {
-            return ImplementsAsyncDisposable(nullable.TypeArguments[0]) ? $"global::CoroGen.CoroutineCleanup.DisposeAsync(ref this.@{field})" : null;
+            return (YieldTypeAwaits(valueTask) ? helper : null, false);
         }
 
-        return ImplementsAsyncDisposable(type) ? $"global::CoroGen.CoroutineCleanup.DisposeAsync(ref this.@{field})" : null;
+        IMethodSymbol? pattern = disposed.SpecialType == SpecialType.None && SymbolEqualityComparer.Default.Equals(disposed, type)
+            ? AllMembers(type, "DisposeAsync").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic && m.Parameters.All(p => p.IsOptional || p.IsParams)
+                && m.DeclaredAccessibility == Accessibility.Public)
+            : null;
+        return pattern is not null && YieldTypeAwaits(pattern.ReturnType) ? ($"this.@{field}.{pattern.Name}()", !type.IsValueType) : (null, false);
+    }
+
+    private static IEnumerable<ISymbol> AllMembers(ITypeSymbol type, string name)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            foreach (ISymbol member in t.GetMembers(name))
+            {
+                yield return member;
+            }
+        }
     }
 
     private static bool ImplementsAsyncDisposable(ITypeSymbol type) =>
