@@ -90,7 +90,7 @@ public sealed class AsyncStreamFuzzTests
         Assert.Equal(text, new AsyncStreamWriter(7).WriteClass(200));
         foreach (string construct in new[]
         {
-            "await foreach (int x", "await foreach (var x", "await using (var r", "await using (env.Resource(", "await using var r", "await env.Step(",
+            "await foreach (int x", "await foreach (var x", "await foreach (var (p", "await foreach ((int p", "captured.Add(() => ", "await using (var r", "await using (env.Resource(", "await using var r", "await env.Step(",
             "catch (InvalidOperationException e", "when (", "finally", "break;", "continue;", "return acc", "throw env.Fail(",
         })
         {
@@ -212,6 +212,14 @@ internal sealed class AsyncStreamWriter
                 }
             }
 
+            public async IAsyncEnumerable<(int, int)> Pairs(int k)
+            {
+                await foreach (int x in Source(k))
+                {
+                    yield return (x, x % 10);
+                }
+            }
+
             public Resource Resource(int k)
             {
                 Log.Add("open " + k);
@@ -259,9 +267,9 @@ internal sealed class AsyncStreamWriter
         {
             next = 0;
             var body = new StringBuilder();
-            body.Append("        int acc = 0;\n");
+            body.Append("        int acc = 0;\n        var captured = new List<Func<int>>();\n");
             Block(body, 2, depth: 0, loops: new List<string>(), inLoop: false, inFinally: false, allowDeclaration: true);
-            body.Append("        return acc;\n");
+            body.Append("        env.Log.Add(\"captured \" + string.Join(\",\", captured.ConvertAll(f => f())));\n        return acc;\n");
             Bodies.Add(body.ToString());
             text.Append("    [Coroutine]\n    public static async Coroutine<int> T").Append(i).Append("(Env env, Yielder<LoopRequest> co)\n    {\n").Append(body).Append("    }\n\n");
             text.Append("    public static async Task<int> A").Append(i).Append("(Env env)\n    {\n").Append(body).Append("    }\n\n");
@@ -293,8 +301,12 @@ internal sealed class AsyncStreamWriter
                 s.Append(pad).Append("await env.Step(").Append(k).Append(");\n");
                 break;
             case 2 when loops.Count > 0:
-                s.Append(pad).Append("acc += ").Append(loops[random.Next(loops.Count)]).Append(";\n");
+            {
+                string variable = loops[random.Next(loops.Count)];
+                s.Append(pad).Append(random.Next(2) == 0 ? $"acc += {variable};\n" : $"captured.Add(() => {variable});\n"); // each iteration's closure sees its own variable
                 break;
+            }
+
             case 3 when inLoop: // a loop inside a finally block may be left by break and continue; its finally's own loops are reset
                 s.Append(pad).Append("if (env.Flip(").Append(k).Append(")) ").Append(random.Next(2) == 0 ? "break;" : "continue;").Append('\n');
                 break;
@@ -304,6 +316,17 @@ internal sealed class AsyncStreamWriter
             case 5:
                 s.Append(pad).Append("if (env.Flip(").Append(k).Append(")) throw env.Fail(").Append(k).Append(");\n");
                 break;
+            case 6 when random.Next(3) == 0:
+            {
+                string p = "p" + next, q = "q" + next++;
+                s.Append(pad).Append(random.Next(2) == 0 ? $"await foreach (var ({p}, {q}) in env.Pairs({k}))\n" : $"await foreach ((int {p}, var {q}) in env.Pairs({k}))\n").Append(pad).Append("{\n");
+                var inner = new List<string>(loops) { p, q };
+                s.Append(pad).Append("    acc += ").Append(p).Append(" * ").Append(q).Append(";\n");
+                Block(s, indent + 1, depth + 1, inner, inLoop: true, inFinally, allowDeclaration: true);
+                s.Append(pad).Append("}\n");
+                break;
+            }
+
             case 6:
             case 7:
             {
