@@ -101,6 +101,20 @@ public sealed class AsyncStreamDiagnosticTests
     }
 
     [Fact]
+    public void AYieldTypeThatAwaitsOnlyTasks_IsCOROGEN006_ForAnAwaitForeach()
+    {
+        // A yield type of the user's own with one adapter (Task): the steps are awaited as ValueTask<bool>, which it cannot take.
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header
+            + "    [Coroutine]\n    public static async Coroutine F(Yielder<Request> co)\n    {\n        await foreach (int x in new TaskSteps()) { }\n    }\n}\n"
+            + "public sealed class Request { public static Coroutine<Request, Unit, Unit> Await(Task task) => throw new NotSupportedException(); }\n"
+            + "public sealed class TaskSteps { public TaskSteps GetAsyncEnumerator() => this; public int Current => 1; public Task<bool> MoveNextAsync() => Task.FromResult(false); }\n");
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.True(diagnostic.Id == "COROGEN006", diagnostic.GetMessage());
+        Assert.Contains("an await foreach loop whose 'MoveNextAsync' returns 'System.Threading.Tasks.Task<bool>', which 'Request.Await' does not take", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void ASpanLocalInScopeOfAnAwaitForeach_IsCOROGEN007_NamingIt()
     {
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header

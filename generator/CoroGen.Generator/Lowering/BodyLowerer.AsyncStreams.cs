@@ -113,9 +113,10 @@ internal sealed partial class BodyLowerer
             && stepType.ContainingNamespace.ToDisplayString() is "System.Threading.Tasks" or "System.Runtime.CompilerServices"
             && stepType.Name is "ValueTask" or "Task" or "ConfiguredValueTaskAwaitable";
         INamedTypeSymbol? valueTaskOfT = context.Model.Compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        if (!trackable || valueTaskOfT is null || !YieldTypeAwaits(valueTaskOfT) || (info.DisposeMethod is { } dispose && !YieldTypeAwaits(dispose.ReturnType)))
+        bool disposeAwaited = info.DisposeMethod is not { } dispose || YieldTypeAwaits(dispose.ReturnType);
+        if (!trackable || valueTaskOfT is null || !YieldTypeAwaits(valueTaskOfT) || !disposeAwaited)
         {
-            IMethodSymbol method = trackable ? info.DisposeMethod! : moveNext;
+            IMethodSymbol method = trackable && !disposeAwaited ? info.DisposeMethod! : moveNext;
             Unsupported(statement, $"an await foreach loop whose '{method.Name}' returns '{method.ReturnType.ToDisplayString()}', which '{context.YieldType.ToDisplayString()}.Await' does not take",
                 "enumerate an IAsyncEnumerable<T> (its MoveNextAsync and DisposeAsync return ValueTasks), or call its methods and await their results yourself");
             return;
