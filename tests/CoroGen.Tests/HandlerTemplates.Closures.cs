@@ -47,6 +47,31 @@ public static partial class HandlerTemplates
         log.Add(string.Join(",", closures.Select(c => c())));
     }
 
+    // Const locals whose scope holds suspension points: const members of the generated class, read in expressions, case
+    // labels and lambdas.
+    [Coroutine]
+    public static async Coroutine ConstLocals(List<string> log, Yielder<int> co)
+    {
+        const int Limit = 3;
+        const string Label = "n=";
+        for (int i = 0; i < Limit; i++)
+        {
+            await co.Yield(i);
+            switch (i)
+            {
+                case Limit - 1:
+                    log.Add("last");
+                    break;
+                default:
+                    log.Add(Label + i);
+                    break;
+            }
+        }
+
+        Func<int> twice = () => Limit * 2;
+        await co.Yield(twice());
+    }
+
     [Coroutine]
     public static async Coroutine Case27_BodyLocalClosures(List<string> log, Yielder<int> co)
     {

@@ -101,6 +101,7 @@ public sealed partial class HandlerTests
         CorpusEntry.Of("CheckedSwitchSection", H.CheckedSwitchSection, H.CheckedSwitchSection, 2),
         CorpusEntry.Of("Case27_ForeachClosures", H.Case27_ForeachClosures, H.Case27_ForeachClosures, 7),
         CorpusEntry.Of("Case27_ForeachDeconstructionClosures", H.Case27_ForeachDeconstructionClosures, H.Case27_ForeachDeconstructionClosures, 5),
+        CorpusEntry.Of("ConstLocals", H.ConstLocals, H.ConstLocals, 5),
         CorpusEntry.Of("Case27_BodyLocalClosures", H.Case27_BodyLocalClosures, H.Case27_BodyLocalClosures, 4),
         CorpusEntry.Of("Case27_WhileBodyClosuresThatWrite", H.Case27_WhileBodyClosuresThatWrite, H.Case27_WhileBodyClosuresThatWrite, 4),
         CorpusEntry.Of("Case27_ForVariableIsShared", H.Case27_ForVariableIsShared, H.Case27_ForVariableIsShared, 4),

@@ -131,7 +131,9 @@ internal sealed partial class TemplateRewriter
     // A hoisted local: its field, or the value in its box (inside a lambda, the box the lambda was made with).
     private ExpressionSyntax HoistedAccess(ISymbol symbol, string field)
     {
-        if (context.StepLocals.Contains(symbol))
+        // A step local is a local of Resume; a const local is a const member of the generated class, which is static: read
+        // by its simple name (`this.@Limit` would be CS0176), also in case labels and other constant contexts.
+        if (context.StepLocals.Contains(symbol) || symbol is ILocalSymbol { IsConst: true })
         {
             return IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + field, field, default));
         }
