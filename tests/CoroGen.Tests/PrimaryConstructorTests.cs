@@ -36,6 +36,24 @@ public partial class Pair<T>(T first, T second)
     }
 }
 
+// A parameter named `value`, which a property setter's own `value` would hide.
+public partial class ValueCounter(int value)
+{
+    public int Peek() => value;
+
+    [Coroutine]
+    public async Coroutine Run(Yielder<int> co)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await co.Yield(value);
+            value++;
+        }
+
+        value += 10;
+    }
+}
+
 // In a struct the template works on a copy of the instance, as an async method does.
 public partial struct Cursor(int position)
 {
@@ -76,6 +94,14 @@ public sealed class PrimaryConstructorTests
         Assert.Equal("start=117", count.Result);
         Assert.Equal(117, ledger.Start);
         Assert.Equal(new[] { "a", "b" }, new Pair<string>("a", "b").Both().ToArray());
+    }
+
+    [Fact]
+    public void AParameterNamedValueIsWrittenAsTheTemplateWritesIt()
+    {
+        var counter = new ValueCounter(10);
+        Assert.Equal(new[] { 10, 11, 12 }, counter.Run().ToArray());
+        Assert.Equal(23, counter.Peek());
     }
 
     [Fact]

@@ -334,9 +334,19 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         if (!context.Proxies.ContainsKey(key))
         {
             string escaped = SyntaxFacts.GetKeywordKind(parameter.Name) == SyntaxKind.None ? parameter.Name : "@" + parameter.Name;
-            string setter = constructor.ContainingType is { IsValueType: true, IsReadOnly: true } ? string.Empty : $" set => {escaped} = value;";
+            string type = parameter.Type.ToDisplayString(SymbolFormats.FullyQualified);
+            bool readOnly = constructor.ContainingType is { IsValueType: true, IsReadOnly: true };
+
+            // A parameter named `value` is hidden inside a setter by the setter's own `value`: a method assigns it instead.
+            bool namedValue = parameter.Name == "value";
+            string setter = readOnly ? string.Empty : namedValue ? $" set => {name}_Assign(value);" : $" set => {escaped} = value;";
             context.Proxies[key] = $"/// <summary>Lets the generated class read and write the primary constructor parameter <c>{parameter.Name}</c>, as the template does.</summary>\n"
-                + $"private {parameter.Type.ToDisplayString(SymbolFormats.FullyQualified)} {name} {{ get => {escaped};{setter} }}";
+                + $"private {type} {name} {{ get => {escaped};{setter} }}";
+            if (namedValue && !readOnly)
+            {
+                context.Proxies[key + "_Assign"] = "/// <summary>Assigns the primary constructor parameter <c>value</c>, which a setter's own <c>value</c> would hide.</summary>\n"
+                    + $"private void {name}_Assign({type} assigned) => value = assigned;";
+            }
         }
 
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess("this"), IdentifierName(name)).WithTriviaFrom(node);
