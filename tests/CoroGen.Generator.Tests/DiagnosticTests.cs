@@ -72,6 +72,41 @@ public sealed class DiagnosticTests
     // A refused template keeps its factory and class, so its callers compile: the build's only error is the template's own,
     // at its cause, not a "no argument given for the parameter 'co'" at every call. If the user silences the error anyway,
     // the placeholder says at run time what was not generated and why.
+    // A `file` type of the template's file cannot be named by the generated class, in a file of its own: COROGEN020 at the
+    // first use of each, for every kind of use; a file that declares one the template does not use changes nothing.
+    [Theory]
+    [InlineData("var c = new Counter(); await co.Yield(c.Next());", "Counter", 1)]
+    [InlineData("await co.Yield(Helpers.Answer());", "Helpers", 1)]
+    [InlineData("await co.Yield(3.Twice());", "Twice", 1)]
+    [InlineData("var list = new List<Counter>(); await co.Yield(list.Count); object o = list; if (o is Counter) { }", "Counter", 1)]
+    [InlineData("await co.Yield(Helpers.Answer() + new Counter().Next() + Helpers.Answer());", "Helpers", 2)]
+    [InlineData("Func<int> f = () => Helpers.Answer(); await co.Yield(f());", "Helpers", 1)]
+    public void AFileLocalTypeUsedInATemplate_IsCOROGEN020(string statements, string at, int count)
+    {
+        string source = Header + "file sealed class Counter { private int n; public int Next() => ++n; }\n"
+            + "file static class Helpers { public static int Answer() => 41; public static int Twice(this int x) => 2 * x; }\n\n"
+            + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + statements + "\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Equal(count, run.GeneratorDiagnostics.Length);
+        Microsoft.CodeAnalysis.Diagnostic first = run.GeneratorDiagnostics.OrderBy(d => d.Location.SourceSpan.Start).First();
+        Assert.Equal("COROGEN020", first.Id);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("COROGEN020", d.Id));
+        Assert.Equal(at, source.Substring(first.Location.SourceSpan.Start, first.Location.SourceSpan.Length));
+        Assert.Contains("which is declared 'file' and so cannot be named by the generated class in its own file; make", first.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN020");
+    }
+
+    [Fact]
+    public void AFileLocalTypeTheTemplateDoesNotUse_ChangesNothing()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "file sealed class Unused { }\n\n"
+            + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await co.Yield(1);\n    }\n}\n");
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
     [Fact]
     public void ARefusedTemplateKeepsItsCallersCompilingAndItsPlaceholderSaysWhy()
     {

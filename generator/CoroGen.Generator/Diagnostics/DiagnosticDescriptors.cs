@@ -105,6 +105,11 @@ internal static class DiagnosticDescriptors
         "CoroGen needs C# 10 or later",
         "The [Coroutine] template '{0}' is compiled as C# {1}, but CoroGen generates code for C# 10 or later; set <LangVersion> to 10 or later in the project file (or remove it: net8.0 and later default to C# 12 or newer)");
 
+    public static readonly DiagnosticDescriptor FileLocalTypeUsed = Error(
+        "COROGEN020",
+        "A coroutine template uses a file-local type",
+        "The [Coroutine] template uses '{0}', which is declared 'file' and so cannot be named by the generated class in its own file; make '{0}' internal, or nest it in '{1}' as a private type");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -114,7 +119,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
-        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, InternalError,
+        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -38,6 +38,7 @@ internal sealed partial class BodyLowerer
             .OfType<AwaitExpressionSyntax>());
         CollectAsyncStatements(body, context);
         ReportSuspendingFilters(context);
+        ReportFileLocalTypes(method, body, context);
 
         RenameClashingLocalFunctions(body, context);
         var lowerer = new BodyLowerer(context);
@@ -59,6 +60,47 @@ internal sealed partial class BodyLowerer
         context.Body.Add(new BodyLine(BodyLineKind.Comment, "The first step (state is Running): run from the top.", 0));
         context.Body.AddRange(lines);
     }
+
+    // The generated class lives in a file of its own, where a `file` type of the template's file cannot be named: the code
+    // copied from the template would fail to compile there (CS0246, CS0103), at the template's line. File-local types are
+    // top-level, so whether the template's file declares any is a cheap test that spares every other template the binding.
+    private static void ReportFileLocalTypes(MethodDeclarationSyntax method, SyntaxNode body, LoweringContext context)
+    {
+        if (method.SyntaxTree.GetRoot(context.CancellationToken) is not CompilationUnitSyntax unit || !DeclaresFileLocalTypes(unit.Members))
+        {
+            return;
+        }
+
+        var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (SimpleNameSyntax name in body.DescendantNodes().OfType<SimpleNameSyntax>())
+        {
+            if (name.IsVar)
+            {
+                continue; // the type it stands for is named, or made by a member named, elsewhere in the statement
+            }
+
+            for (ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol; symbol is not null; symbol = symbol.ContainingType)
+            {
+                if (symbol is INamedTypeSymbol { IsFileLocal: true } fileType)
+                {
+                    if (reported.Add(fileType))
+                    {
+                        context.Report(DiagnosticDescriptors.FileLocalTypeUsed, name, fileType.Name, context.Template.ContainingType.Name);
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool DeclaresFileLocalTypes(SyntaxList<MemberDeclarationSyntax> members) => members.Any(member => member switch
+    {
+        BaseNamespaceDeclarationSyntax space => DeclaresFileLocalTypes(space.Members),
+        BaseTypeDeclarationSyntax type => type.Modifiers.Any(SyntaxKind.FileKeyword),
+        DelegateDeclarationSyntax type => type.Modifiers.Any(SyntaxKind.FileKeyword),
+        _ => false,
+    });
 
     // A local function declared in a block that is flattened (the body, or a block with a suspension point) lands in
     // Resume's own scope beside those of sibling blocks and above the locals of copied blocks: when another declaration of
