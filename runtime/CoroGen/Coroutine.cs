@@ -156,6 +156,21 @@ public abstract class Coroutine
 
     private protected static InvalidOperationException AlreadyRunning() =>
         new("The coroutine is already running: a coroutine cannot resume, throw into or close itself (or a coroutine that is delegating to it) from inside its own body.");
+
+    /// <summary>
+    /// Raises what reading <c>Result</c> raises when the coroutine did not complete: an awaited sub that had already ended
+    /// Faulted or Closed has no result, whether or not the <c>await</c>'s value is used (<c>await sub;</c> as a statement).
+    /// </summary>
+    internal void EnsureCompleted()
+    {
+        if (state != CompletedState)
+        {
+            ThrowNoResult();
+        }
+    }
+
+    private protected void ThrowNoResult() =>
+        throw new InvalidOperationException($"The coroutine has no result: it is {State}. Result is available once MoveNext, Send or Throw has returned false (state Completed).");
 }
 
 /// <summary>
@@ -247,7 +262,4 @@ public abstract class Coroutine<TReturn> : Coroutine
 
     /// <summary>Lets templates <c>await</c> a coroutine for its result (delegation). Generated code never calls it.</summary>
     public new CoroutineAwaiter<TReturn> GetAwaiter() => new(this);
-
-    private void ThrowNoResult() =>
-        throw new InvalidOperationException($"The coroutine has no result: it is {State}. Result is available once MoveNext, Send or Throw has returned false (state Completed).");
 }

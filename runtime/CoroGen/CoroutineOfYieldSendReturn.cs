@@ -173,7 +173,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         {
             // Nothing would run: no finally, using or foreach encloses this suspension point.
             state = ClosedState;
-            EndDelegation();
+            ReleaseAwaitedSub();
             return true;
         }
 
@@ -373,20 +373,29 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <summary>Called after <see cref="OnResume"/> at a delegation's resume point: the finished sub's result, the value of the <c>await</c>.</summary>
     protected TResult DelegationResult<TResult>()
     {
-        Coroutine? sub = extras?.AwaitedSub;
-        EndDelegation();
+        Coroutine? sub = ReleaseAwaitedSub();
         return sub is Coroutine<TResult> typed
             ? typed.Result
             : throw new InvalidOperationException($"The awaited coroutine does not produce a {typeof(TResult)}.");
     }
 
-    /// <summary>Called at a delegation's resume point when the await's value is unused: lets go of the finished sub.</summary>
-    protected void EndDelegation()
+    /// <summary>
+    /// Called at a delegation's resume point when the await's value is unused: lets go of the finished sub, and raises, as
+    /// <see cref="DelegationResult{TResult}"/> does, if the sub had already ended without a result (Faulted or Closed).
+    /// </summary>
+    protected void EndDelegation() => ReleaseAwaitedSub()?.EnsureCompleted();
+
+    // Lets go of the sub the body awaited (it is finished, or being closed with the body); returns it.
+    private Coroutine? ReleaseAwaitedSub()
     {
-        if (extras is not null)
+        if (extras is null)
         {
-            extras.AwaitedSub = null;
+            return null;
         }
+
+        Coroutine? sub = extras.AwaitedSub;
+        extras.AwaitedSub = null;
+        return sub;
     }
 
     /// <summary>

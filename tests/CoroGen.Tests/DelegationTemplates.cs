@@ -135,6 +135,29 @@ public static partial class DelegationTemplates
         await co.Yield("end");
     }
 
+    // README, "Awaiting a sub that finished without a result": the await raises whether or not its value is used.
+    [Coroutine]
+    public static async Coroutine<string> AwaitsFinishedWithoutResult(Coroutine sub, bool useValue, Yielder<string> co)
+    {
+        try
+        {
+            if (useValue && sub is Coroutine<Unit> typed)
+            {
+                Unit unused = await typed;
+            }
+            else
+            {
+                await sub;
+            }
+
+            return "returned";
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
     [Coroutine]
     public static async Coroutine Words(Yielder<string> co)
     {

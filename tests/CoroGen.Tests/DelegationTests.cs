@@ -133,6 +133,38 @@ public sealed class DelegationTests
         Assert.Equal(new object[] { 1, "w1", "w2", "end" }, DelegationTemplates.Covariant().ToArray());
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void AwaitingASubThatEndedWithoutAResultRaises_WhetherOrNotTheValueIsUsed(bool closed, bool useValue)
+    {
+        var sub = DelegationTemplates.Words();
+        sub.MoveNext();
+        if (closed)
+        {
+            sub.Close();
+        }
+        else
+        {
+            Assert.Throws<FormatException>(() => sub.Throw(new FormatException("boom")));
+        }
+
+        var awaiting = DelegationTemplates.AwaitsFinishedWithoutResult(sub, useValue);
+        Assert.False(awaiting.MoveNext());
+        string state = closed ? "Closed" : "Faulted";
+        Assert.Equal($"The coroutine has no result: it is {state}. Result is available once MoveNext, Send or Throw has returned false (state Completed).", awaiting.Result);
+        var completed = DelegationTemplates.Words();
+        while (completed.MoveNext())
+        {
+        }
+
+        var fine = DelegationTemplates.AwaitsFinishedWithoutResult(completed, useValue);
+        Assert.False(fine.MoveNext());
+        Assert.Equal("returned", fine.Result);
+    }
+
     [Fact]
     public void FactoryCallsAsArgumentsOfTheAwaitedCall()
     {
