@@ -127,6 +127,7 @@ public sealed class MisuseAnalyzerTests
     [InlineData("co.Yield(1);\n        await co.Yield(2);", "co.Yield(1)", "it makes a value that nothing uses")]
     [InlineData("co.YieldAll(new[] { 1, 2 });", "co.YieldAll(new[] { 1, 2 })", "it makes a value that nothing uses")]
     [InlineData("Other(co);", "Other(co)", "calling a template without 'await' throws InvalidOperationException")]
+    [InlineData("_ = co.Yield(1);", "co.Yield(1)", "it makes a value that nothing uses")] // the fix awaits the value, not the discard
     public void ASuspensionPointThatIsNotAwaitedIsReported(string body, string expression, string why)
     {
         Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Template(body)));

@@ -35,6 +35,16 @@ public sealed class GeneratorRobustnessConformanceTests
         Assert.DoesNotContain(run.CompilationErrors, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
     }
 
+    [Fact]
+    public void AClassClashSaysToRenameOneOfThem_NotToChangeTheParameters()
+    {
+        // The class is named after the template alone: other parameters would not help.
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Go(int n, Yielder<int> co) { await co.Yield(n); }\n    public class GoCoroutine { }\n}");
+        Microsoft.CodeAnalysis.Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN014", d.Id);
+        Assert.EndsWith("would clash with the member 'GoCoroutine'; rename the template or the member 'GoCoroutine' (the class is named after the template, whatever its parameters)", d.GetMessage());
+    }
+
     [Theory]
     // Overloads whose factories differ are fine, and get distinct classes.
     [InlineData("    [Coroutine]\n    public static async Coroutine F(int x, Yielder<int> co) { await co.Yield(x); }\n    [Coroutine]\n    public static async Coroutine F(string s, Yielder<int> co) { await co.Yield(s.Length); }\n    public static void F(long z) { }\n")]

@@ -227,6 +227,12 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeExpressionStatement(OperationAnalysisContext context)
     {
         IOperation expression = ((IExpressionStatementOperation)context.Operation).Operation;
+        if (expression is ISimpleAssignmentOperation { Target: IDiscardOperation, Value: var discarded }
+            && (CoroutineTypes.IsNamed(discarded.Type, "YieldAwaitable") || CoroutineTypes.IsNamed(discarded.Type, "YieldAllAwaitable")))
+        {
+            expression = discarded; // `_ = co.Yield(1);`: the fix is `await co.Yield(1);`, not `await _ = ...` (a discarded template call is COROGEN013's)
+        }
+
         bool yields = CoroutineTypes.IsNamed(expression.Type, "YieldAwaitable") || CoroutineTypes.IsNamed(expression.Type, "YieldAllAwaitable");
         bool templateCall = expression is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition)
             && InsideTemplate(context.ContainingSymbol);

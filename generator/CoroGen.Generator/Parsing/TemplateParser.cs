@@ -130,10 +130,10 @@ internal static class TemplateParser
         }
 
         string className = GeneratedClassName(symbol);
-        if (FactoryClash(symbol, className) is { } clash)
+        if (FactoryClash(symbol, className) is ({ } clash, { } fix))
         {
             // Generating would only add a compile error in generated code (or two outputs with one name): say why instead.
-            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className, clash, "rename the template, or change its other parameters so that its factory's signature differs"));
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className, clash, fix));
         }
 
         // The template's type parameters become the generated class's, and a class cannot declare a member named like one
@@ -312,7 +312,9 @@ internal static class TemplateParser
     // Another member of the containing type that the factory (same name, same parameters once the Yielder is dropped, same
     // number of type parameters) or the generated class (same name) would clash with: a method, or another template whose
     // factory would be the same. Null when there is none.
-    private static string? FactoryClash(IMethodSymbol template, string className)
+    // The clash and what fixes it: a factory clash goes away with another name or other parameters, a class clash (the class
+    // is named after the template alone) only with another name for the template or for the member.
+    private static (string? Clash, string? Fix) FactoryClash(IMethodSymbol template, string className)
     {
         string factory = FactoryKey(template);
         foreach (ISymbol member in template.ContainingType.GetMembers(template.Name))
@@ -320,14 +322,17 @@ internal static class TemplateParser
             if (member is IMethodSymbol other && !SymbolEqualityComparer.Default.Equals(other, template) && FactoryKey(other) == factory)
             {
                 bool otherIsTemplate = other.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute");
-                return otherIsTemplate
+                return (otherIsTemplate
                     ? $"the factory of the template '{other.ToDisplayString(SymbolFormats.Signature)}', which takes the same parameters apart from the Yielder"
-                    : $"the method '{other.ToDisplayString(SymbolFormats.Signature)}'";
+                    : $"the method '{other.ToDisplayString(SymbolFormats.Signature)}'",
+                    "rename the template, or change its other parameters so that its factory's signature differs");
             }
         }
 
         ISymbol? sameName = template.ContainingType.GetMembers(className).FirstOrDefault(m => !m.IsImplicitlyDeclared);
-        return sameName is null ? null : $"the member '{sameName.ToDisplayString(SymbolFormats.Signature)}'";
+        return sameName is null
+            ? (null, null)
+            : ($"the member '{sameName.ToDisplayString(SymbolFormats.Signature)}'", $"rename the template or the member '{sameName.Name}' (the class is named after the template, whatever its parameters)");
     }
 
     // What makes two methods of a type clash: type parameter count, and each parameter's type (method type parameters by
