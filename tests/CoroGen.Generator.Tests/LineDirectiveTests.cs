@@ -91,6 +91,110 @@ public sealed class LineDirectiveTests
         Assert.EndsWith("#line default", directives[directives.Length - 1]);
     }
 
+    // A Debug build keeps a sequence point for labels, closing braces and every member: each one that the debugger can stop
+    // at must be a template line, or it would stop in the generated file (a step returning from a suspension point through
+    // Resume's closing brace, a step into the factory or the constructor).
+    [Theory]
+    [MemberData(nameof(GoldenTemplates))]
+    public void InADebugBuildEveryVisibleSequencePointIsOnTheTemplatesText(string name)
+    {
+        string source = File.ReadAllText(Path.Combine(System.AppContext.BaseDirectory, "Baselines", name + ".cs"));
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, lineDirectives: true);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(OptimizationLevel.Debug, run.Output.Options.OptimizationLevel);
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        Compilation output = WithEncodings(run.Output);
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(pe, pdb, options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb));
+        Assert.Empty(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+        pdb.Position = 0;
+        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(pdb);
+        System.Reflection.Metadata.MetadataReader reader = provider.GetMetadataReader();
+        var wrong = new System.Collections.Generic.List<string>();
+        foreach (System.Reflection.Metadata.MethodDebugInformationHandle handle in reader.MethodDebugInformation)
+        {
+            foreach (System.Reflection.Metadata.SequencePoint point in reader.GetMethodDebugInformation(handle).GetSequencePoints())
+            {
+                if (point.IsHidden)
+                {
+                    continue;
+                }
+
+                string document = reader.GetString(reader.GetDocument(point.Document).Name);
+                if (document != GeneratorHarness.TemplatePath)
+                {
+                    wrong.Add($"{document}({point.StartLine},{point.StartColumn}): a generated line the debugger can stop at");
+                }
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    // A label gets a sequence point of its own in Debug: mapped to the line after the code above it, it named that line in
+    // the frame of an exception rethrown after an await foreach's disposal (the body's '{' instead of the await foreach).
+    [Fact]
+    public void InADebugBuildARethrowAfterAnAwaitForeachNamesTheAwaitForeachLine()
+    {
+        const string template = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using CoroGen;
+            using CoroGen.Scheduling;
+
+            public static partial class Host
+            {
+                private static async IAsyncEnumerable<int> Source() { yield return 1; await Task.Yield(); }
+
+                [Coroutine]
+                public static async Coroutine Each(Yielder<LoopRequest> co)
+                {
+                    await foreach (int x in Source())
+                    {
+                        await co.Sleep(1);
+                        throw new InvalidOperationException("body");
+                    }
+                }
+
+                public static string Run()
+                {
+                    try { new EventLoop(new VirtualTimeProvider()).Run(Each()); return "no exception"; }
+                    catch (InvalidOperationException e) { return e.ToString(); }
+                }
+            }
+            """;
+        string trace = (string)DebugBuild(template).GetType("Host")!.GetMethod("Run")!.Invoke(null, null)!;
+        int[] lines = Regex.Matches(trace, @"Templates\.cs:line (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(new[] { 17, 14, 23 }, lines); // the throw, the rethrow after DisposeAsync at the await foreach, the call in Run
+    }
+
+    // The template compiled as a Debug build with its generated code, loaded with its symbols.
+    private static System.Reflection.Assembly DebugBuild(string source)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, lineDirectives: true);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Compilation output = WithEncodings(run.Output);
+        using var pe = new MemoryStream();
+        using var pdb = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(pe, pdb, options: new Microsoft.CodeAnalysis.Emit.EmitOptions(debugInformationFormat: Microsoft.CodeAnalysis.Emit.DebugInformationFormat.PortablePdb));
+        Assert.Empty(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()));
+        return new System.Runtime.Loader.AssemblyLoadContext("debug-lines", isCollectible: true).LoadFromStream(new MemoryStream(pe.ToArray()), new MemoryStream(pdb.ToArray()));
+    }
+
+    // Debug information needs each source text's encoding: the harness parses the template from a string.
+    private static Compilation WithEncodings(Compilation output)
+    {
+        foreach (SyntaxTree tree in output.SyntaxTrees.Where(t => t.Encoding is null).ToList())
+        {
+            output = output.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(tree.GetText().ToString(), System.Text.Encoding.UTF8)));
+        }
+
+        return output;
+    }
+
+    public static System.Collections.Generic.IEnumerable<object[]> GoldenTemplates() => GoldenFileTests.Inputs();
+
     [Fact]
     public void ThePackagePropsMakeThePropertyVisibleToTheGenerator()
     {

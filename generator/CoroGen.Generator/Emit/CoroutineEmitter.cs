@@ -16,6 +16,11 @@ internal static class CoroutineEmitter
     {
         var w = new IndentedWriter();
         WriteHeader(w, model);
+        if (options.LineDirectives)
+        {
+            // Only the template's own lines (Resume's #line N) are visible to the debugger: stepping never stops in this file.
+            w.Directive("#line hidden");
+        }
 
         var scopes = new Stack<IndentedWriter.BlockScope>();
         if (model.Namespace is not null)
@@ -53,6 +58,11 @@ internal static class CoroutineEmitter
         while (scopes.Count > 0)
         {
             scopes.Pop().Dispose();
+        }
+
+        if (options.LineDirectives)
+        {
+            w.Directive("#line default");
         }
 
         return w.ToString();
@@ -276,6 +286,14 @@ internal static class CoroutineEmitter
             for (int i = 0; i < model.Body.Length; i++)
             {
                 BodyLine line = model.Body[i];
+                if (lineDirectives && line.Kind is BodyLineKind.Label or BodyLineKind.Close && mapped > 0)
+                {
+                    // A label (and a block's closing brace) gets a sequence point of its own in Debug builds: mapped, it would
+                    // stand on the template line after the code above it, and a frame stopped there would name that line.
+                    w.Directive("#line hidden");
+                    mapped = 0;
+                }
+
                 if (lineDirectives && (line.Kind is BodyLineKind.Code or BodyLineKind.Open))
                 {
                     if (line.Line > 0)
@@ -319,9 +337,9 @@ internal static class CoroutineEmitter
                 }
             }
 
-            if (lineDirectives && mapped != -1)
+            if (lineDirectives && mapped > 0)
             {
-                w.Directive("#line default");
+                w.Directive("#line hidden"); // the method's closing brace, where every suspension returns through in Debug builds
             }
         }
     }
