@@ -124,11 +124,7 @@ internal sealed partial class BodyLowerer
 
         string enumerator = context.AddField($"enumerator_Line{line}", enumeratorType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the await foreach enumerator, line {line}");
         string step = context.AddField($"step_Line{line}", "global::System.Threading.Tasks.Task<bool>?", FieldKind.Temporary, $"the await foreach step of line {line} while it has not completed (then the enumerator cannot be disposed yet)");
-        string collection = Text(statement.Expression);
-        string source = getEnumerator.ContainingType.TypeKind == TypeKind.Interface && !getEnumerator.IsExtensionMethod
-            ? $"(({getEnumerator.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)})({collection}))"
-            : $"({collection})";
-        output.Add(Code($"this.@{enumerator} = {source}.{getEnumerator.Name}();", line));
+        output.Add(Code($"this.@{enumerator} = {EnumerableReceiver(getEnumerator, statement.Expression)}.{getEnumerator.Name}();", line));
         output.Add(Comment("try (its finally block awaits DisposeAsync: it runs after the try statement, then rethrows the pending exception or replays the pending exit)"));
         ITypeSymbol boolean = context.Model.Compilation.GetSpecialType(SpecialType.System_Boolean);
         EmitTryWithMovedFinally(

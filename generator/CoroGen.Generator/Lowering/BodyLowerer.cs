@@ -658,13 +658,16 @@ internal sealed partial class BodyLowerer
         }
 
         string enumerator = context.AddField($"enumerator_Line{line}", enumeratorType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach enumerator, line {line}");
-        string collection = Text(statement.Expression);
-        string source = getEnumerator.ContainingType.TypeKind == TypeKind.Interface && !getEnumerator.IsExtensionMethod
-            ? $"(({getEnumerator.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)})({collection}))"
-            : $"({collection})";
-        output.Add(Code($"this.@{enumerator} = {source}.GetEnumerator();", line));
+        output.Add(Code($"this.@{enumerator} = {EnumerableReceiver(getEnumerator, statement.Expression)}.GetEnumerator();", line));
         EmitEnumeratorLoop(statement, enumerator, target, cast, next, end, line, output, DisposeLines(enumerator, enumeratorType));
     }
+
+    // What a foreach (or await foreach) calls GetEnumerator on: the collection, cast to the interface that declares the method
+    // when it does (an explicit implementation is reachable only through it).
+    private string EnumerableReceiver(IMethodSymbol getEnumerator, ExpressionSyntax collection) =>
+        getEnumerator.ContainingType.TypeKind == TypeKind.Interface && !getEnumerator.IsExtensionMethod
+            ? $"(({getEnumerator.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)})({Text(collection)}))"
+            : $"({Text(collection)})";
 
     private static string AwaitPrefix(CommonForEachStatementSyntax statement) => statement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword) ? "await " : string.Empty;
 
