@@ -39,6 +39,14 @@ public class TemplateTests
     }
 
     [Fact]
+    public void AwaitsOfJoinsAndWhenAnysTypedByFactoryCalls()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal("5 7 9 9 19", loop.Run(SchedulerTemplates.JoinsAroundFactories()));
+        Assert.Equal(TimeSpan.FromSeconds(3), loop.Elapsed); // the join, then each WhenAny, 1 s each (the second pair is done by the second)
+    }
+
+    [Fact]
     public void VarLocalsTypedByFactoryCalls_LiveAcrossSuspensionPoints()
     {
         // Without the factories, the compiler infers LoopTask<T> with an unbound T for the first local and nothing for the

@@ -88,6 +88,20 @@ public static partial class SchedulerTemplates
         return $"{a + 1} {b.Length} {c + 1} {d.Length} {e} {f} {g} {timedOut} {value}";
     }
 
+    /// <summary>Awaits whose receiver or arguments are typed by factory calls: a `var` task joined, WhenAny over spawns.</summary>
+    [Coroutine]
+    public static async Coroutine<string> JoinsAroundFactories(Yielder<LoopRequest> co)
+    {
+        var t = co.Spawn(Child(5));
+        int joined = await t.Join();
+        LoopTask<int> first = await co.WhenAny(co.Spawn(Child(7)), co.Spawn(Child(8)));
+        var slow = co.Spawn(Child(9));
+        var fast = co.Spawn(Child(10));
+        LoopTask<int> winner = await co.WhenAny(slow, fast);
+        var either = await co.WhenAny(slow, fast);
+        return $"{joined} {first.Result} {winner.Result} {either.Result} {await slow + await fast}";
+    }
+
     [Coroutine]
     public static async Coroutine<int> Child(int value, Yielder<LoopRequest> co)
     {

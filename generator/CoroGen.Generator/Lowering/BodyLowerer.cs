@@ -894,9 +894,11 @@ internal sealed partial class BodyLowerer
         ITypeSymbol? awaitedType = context.Model.GetTypeInfo(awaited, context.CancellationToken).Type;
         ITypeSymbol? resultType = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
         IMethodSymbol? called = awaited is InvocationExpressionSyntax ? context.Model.GetSymbolInfo(awaited, context.CancellationToken).Symbol as IMethodSymbol : null;
-        if (called is null && FactoryCalls.Resolve(awaited, context) is null && FactoryCalls.BindWithFactories(awaited, context, out IMethodSymbol? boundCall) is { } speculative)
+        if ((called is null || FactoryCalls.IncompleteWithoutFactories(awaitedType, context) || FactoryCalls.IncompleteWithoutFactories(resultType, context))
+            && FactoryCalls.Resolve(awaited, context) is null && FactoryCalls.BindWithFactories(awaited, context, out IMethodSymbol? boundCall) is { } speculative)
         {
-            // Arguments are factory calls (co.Gather(Slow(), Slow())): bound as if the factories existed.
+            // Arguments are factory calls (co.Gather(Slow(), Slow())), or the receiver is a `var` local typed by one
+            // (`var t = co.Spawn(Work()); await t.Join();`, whose T the compiler cannot infer yet): bound as if the factories existed.
             (awaitedType, resultType, called) = (speculative, FactoryCalls.AwaitResult(speculative, context) ?? resultType, boundCall);
         }
         if ((awaitedType is null || CoroutineTypes.ContainsErrorType(awaitedType) || CoroutineTypes.ContainsErrorType(resultType))
