@@ -113,6 +113,18 @@ internal static class CoroutineEmitter
             w.Directive("#pragma warning disable CS0028, CS0402, CS7022 // the factory of a template named Main is no entry point");
         }
 
+        if (model.FactoryAttributes is not null)
+        {
+            w.Line(model.FactoryAttributes);
+        }
+
+        if (model.ObliviousParameters)
+        {
+            // The template's context: a `string?` written there anyway got its warning on the template (CS8632); here CS8669.
+            w.Directive("#nullable disable annotations // the template's parameters are declared without nullable annotations");
+            w.Directive("#pragma warning disable CS8669");
+        }
+
         w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
@@ -122,6 +134,12 @@ internal static class CoroutineEmitter
 
         w.Line($"=> new {classType}({args});");
         w.Dedent();
+        if (model.ObliviousParameters)
+        {
+            w.Directive("#pragma warning restore CS8669");
+            w.Directive("#nullable enable annotations");
+        }
+
         if (entryPointLookalike)
         {
             w.Directive("#pragma warning restore CS0028, CS0402, CS7022");

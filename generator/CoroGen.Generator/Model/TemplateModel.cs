@@ -35,7 +35,9 @@ internal sealed record TemplateModel(
     EquatableArray<StateModel> States,
     EquatableArray<BodyLine> Body,
     EquatableArray<string> ContainingTypeMembers,
-    string? ChannelType);
+    string? ChannelType,
+    bool ObliviousParameters,
+    string? FactoryAttributes);
 
 /// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
 internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);

@@ -258,7 +258,35 @@ internal static class TemplateParser
             States: lowered is not null ? lowered.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
             Body: lowered is not null ? lowered.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
             ContainingTypeMembers: lowered is not null ? lowered.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
-            ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null);
+            ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
+            ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
+            FactoryAttributes: ObsoleteAttribute(symbol));
+    }
+
+    // A parameter type declared where nullable annotations are disabled (`#nullable disable`, or a project without them):
+    // the generated file enables annotations, so the factory declares its parameters in the template's context instead,
+    // or callers passing null would be warned where calls of the template are not.
+    private static bool IsOblivious(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => type.NullableAnnotation == NullableAnnotation.None || IsOblivious(array.ElementType),
+        INamedTypeSymbol named => (named.IsReferenceType && named.NullableAnnotation == NullableAnnotation.None) || named.TypeArguments.Any(IsOblivious),
+        ITypeParameterSymbol parameter => !parameter.HasValueTypeConstraint && parameter.NullableAnnotation == NullableAnnotation.None,
+        _ => false,
+    };
+
+    // The template's [Obsolete], repeated on its factory: callers of the factory get the warning (or error) that callers of
+    // the template would.
+    private static string? ObsoleteAttribute(IMethodSymbol symbol)
+    {
+        AttributeData? obsolete = symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.ObsoleteAttribute");
+        if (obsolete is null)
+        {
+            return null;
+        }
+
+        IEnumerable<string> arguments = obsolete.ConstructorArguments.Select(a => a.ToCSharpString())
+            .Concat(obsolete.NamedArguments.Select(a => a.Key + " = " + a.Value.ToCSharpString()));
+        return "[global::System.Obsolete(" + string.Join(", ", arguments) + ")]";
     }
 
     // A template the lowering refused (COROGEN005-012), or whose lowering failed (COROGEN099), still gets its class and

@@ -1,0 +1,45 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace CoroGen.Generator.Tests;
+
+/// <summary>
+/// The factory is the template's signature without the Yielder (API.md section 2): what the compiler tells a caller of the
+/// template, it tells a caller of the factory. (Default values, params, caller and nullable attributes are copied as the
+/// template writes them; NameClashTests and the corpora run them.)
+/// </summary>
+public sealed class FactorySignatureTests
+{
+    private const string Header = "using System;\nusing System.Collections.Generic;\nusing CoroGen;\n\n";
+
+    [Fact]
+    public void AnObsoleteTemplatesFactoryIsObsoleteToo()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header
+            + "public static partial class Host\n{\n"
+            + "    [Obsolete(\"use Fresh\")]\n    [Coroutine]\n    public static async Coroutine Old(Yielder<int> co) { await co.Yield(1); }\n\n"
+            + "    [Obsolete(\"removed\", true)]\n    [Coroutine]\n    public static async Coroutine Gone(Yielder<int> co) { await co.Yield(1); }\n}\n\n"
+            + "public static class Caller\n{\n    public static void Call()\n    {\n        _ = Host.Old();\n        _ = Host.Gone();\n    }\n}\n");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Diagnostic[] callers = run.Output.GetDiagnostics().Where(d => d.Location.SourceTree?.FilePath == GeneratorHarness.TemplatePath && d.Id is "CS0618" or "CS0619").ToArray();
+        Assert.Equal(new[] { "CS0618", "CS0619" }, callers.OrderBy(d => d.Location.SourceSpan.Start).Select(d => d.Id));
+        Assert.Contains("use Fresh", callers[0].GetMessage());
+        Assert.Empty(run.CompilationErrors.Where(d => d.Id != "CS0619").Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void ATemplateDeclaredWithoutNullableAnnotationsGetsAFactoryWithout()
+    {
+        // The generated file enables annotations: copied as they are, `string s = null` would be non-nullable in the factory,
+        // and a caller passing null would be warned (an error with warnings as errors) where a call of the template is not.
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header
+            + "#nullable disable\npublic static partial class Host\n{\n"
+            + "    [Coroutine]\n    public static async Coroutine ND(Yielder<string> co, string s = null, List<string> items = null) { await co.Yield(s ?? items?[0]); }\n}\n#nullable enable\n\n"
+            + "public static class Caller\n{\n    public static void Call()\n    {\n        string? m = null;\n        _ = Host.ND(m);\n        _ = Host.ND(null, null);\n        _ = Host.ND();\n    }\n}\n");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id.StartsWith("CS86", System.StringComparison.Ordinal)).Select(d => d.ToString()));
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+        Assert.Contains("#nullable disable annotations", run.Sources.Single().SourceText.ToString());
+    }
+}
