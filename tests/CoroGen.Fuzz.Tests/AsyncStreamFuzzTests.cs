@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text;
 using System.Threading.Tasks;
 using CoroGen.Scheduling;
-using Microsoft.CodeAnalysis;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -46,13 +44,13 @@ public sealed class AsyncStreamFuzzTests
             string source = AsyncStreamWriter.Prelude + writer.WriteClass(count);
             run += count;
 
-            Build(source, seed, failures, out Assembly? assembly, out AssemblyLoadContext? context);
-            if (assembly is null)
+            if (!DifferentialRunner.TryBuild(source, out Assembly? assembly, out AssemblyLoadContext? context, out FuzzFailure? failure))
             {
+                failures.Add($"seed {seed}: {failure!.Kind}:\n{failure.Expected}");
                 continue;
             }
 
-            Type host = assembly.GetType("Fuzz.Batch")!;
+            Type host = assembly!.GetType("Fuzz.Batch")!;
             Type env = assembly.GetType("Fuzz.Env")!;
             for (int i = 0; i < count; i++)
             {
@@ -118,38 +116,6 @@ public sealed class AsyncStreamFuzzTests
         object environment = env.GetField("Last")!.GetValue(null)!;
         string log = string.Join(" | ", (List<string>)env.GetField("Log")!.GetValue(environment)!);
         return log + " => " + ending;
-    }
-
-    private static void Build(string source, int seed, List<string> failures, out Assembly? assembly, out AssemblyLoadContext? context)
-    {
-        assembly = null;
-        context = null;
-        Microsoft.CodeAnalysis.CSharp.CSharpCompilation compilation = DifferentialRunner.Compile(source);
-        Diagnostic[] templateErrors = DifferentialRunner.TemplateErrors(compilation);
-        if (templateErrors.Length > 0)
-        {
-            failures.Add($"invalid program (a bug in the random writer), seed {seed}:\n" + string.Join("\n", templateErrors.Take(5)));
-            return;
-        }
-
-        GeneratorRunResult generated = DifferentialRunner.Generate(compilation, out Compilation withGenerated);
-        if (generated.Exception is not null || generated.Diagnostics.Length > 0)
-        {
-            failures.Add($"generator rejected a valid template, seed {seed}:\n{generated.Exception?.ToString() ?? string.Join("\n", generated.Diagnostics)}");
-            return;
-        }
-
-        using var stream = new MemoryStream();
-        var emitted = withGenerated.Emit(stream);
-        if (!emitted.Success)
-        {
-            failures.Add($"generated code does not compile, seed {seed}:\n" + string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
-            return;
-        }
-
-        stream.Position = 0;
-        context = new AssemblyLoadContext("asyncfuzz", isCollectible: true);
-        assembly = context.LoadFromStream(stream);
     }
 }
 

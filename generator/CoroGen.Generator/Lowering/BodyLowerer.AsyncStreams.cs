@@ -54,7 +54,7 @@ internal sealed partial class BodyLowerer
             }
 
             // Each hidden await delegates to TYield.Await(...), whose coroutine must take what this coroutine is sent.
-            if (AwaitAdapterSendType(context) is { } adapterSend && !context.Model.Compilation.ClassifyConversion(context.SendType, adapterSend).IsImplicit)
+            if (AwaitAdapterCoroutine(context)?.TypeArguments[1] is { } adapterSend && !context.Model.Compilation.ClassifyConversion(context.SendType, adapterSend).IsImplicit)
             {
                 context.Report(DiagnosticDescriptors.DelegationTypeMismatch, awaitKeyword.GetLocation(), $"the awaits of this {construct}",
                     $"{hidden} delegate to {context.YieldType.ToDisplayString()}.Await, whose coroutines take '{adapterSend.ToDisplayString()}' from Send, which cannot hold the '{context.SendType.ToDisplayString()}' values this coroutine is sent (no implicit conversion)",
@@ -66,20 +66,21 @@ internal sealed partial class BodyLowerer
         }
     }
 
-    // The send type of the coroutines TYield.Await returns (Unit for LoopRequest); null when they are typed without it.
-    private static ITypeSymbol? AwaitAdapterSendType(LoweringContext context) =>
-        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>()
-            .Select(m => CoroutineTypes.FullCoroutineBase(m.ReturnType)).FirstOrDefault(b => b is not null)?.TypeArguments[1];
+    // The yield type's adapters of foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): static
+    // `TYield.Await(x)` methods returning a coroutine. With any, `await task` is a suspension point that delegates to one.
+    private static IEnumerable<IMethodSymbol> AwaitAdapters(LoweringContext context) =>
+        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>().Where(m => m.IsStatic && m.Parameters.Length == 1 && CoroutineTypes.IsCoroutine(m.ReturnType));
 
-    // A yield type with Await adapters (TYield.Await(ValueTask) and the like): `await task` is then a suspension point.
-    private static bool YieldTypeAwaitsTasks(LoweringContext context) =>
-        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == 1 && CoroutineTypes.IsCoroutine(m.ReturnType));
+    private static bool YieldTypeAwaitsTasks(LoweringContext context) => AwaitAdapters(context).Any();
+
+    // The coroutine type the adapters return (Coroutine<LoopRequest, Unit, T>), whose yield and send types a delegation
+    // to them must fit; null when they are typed only Coroutine or Coroutine<T>.
+    private static INamedTypeSymbol? AwaitAdapterCoroutine(LoweringContext context) =>
+        AwaitAdapters(context).Select(m => CoroutineTypes.FullCoroutineBase(m.ReturnType)).FirstOrDefault(b => b is not null);
 
     // Whether TYield.Await has an overload for `awaitable`'s type (ValueTask<bool>, ConfiguredValueTaskAwaitable, ...).
     private bool YieldTypeAwaits(ITypeSymbol awaitable) =>
-        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == 1
-            && CoroutineTypes.IsCoroutine(m.ReturnType)
-            && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type.OriginalDefinition, awaitable.OriginalDefinition));
+        AwaitAdapters(context).Any(m => SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type.OriginalDefinition, awaitable.OriginalDefinition));
 
     /// <summary>
     /// <c>await foreach</c>: the enumerator in a field, a moved finally that disposes it asynchronously, and a suspension point

@@ -956,7 +956,7 @@ internal sealed partial class BodyLowerer
 
             (kind, suspend, operand, waitsFor, delegation) = ("Delegate", "DelegateTo", sub, $"the sub-coroutine {awaited} to finish", true);
         }
-        else if (awaitedType is not null && HasAwaitAdapter(awaitedType))
+        else if (awaitedType is not null && YieldTypeAwaitsTasks(context))
         {
             string? sub = AdaptedAwait(awaited, $"{context.YieldTypeText}.Await({Text(awaited)})", resultType);
             if (sub is null)
@@ -1122,19 +1122,13 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private string? AdaptedAwait(SyntaxNode at, string text, ITypeSymbol? resultType)
     {
-        INamedTypeSymbol? adapter = context.YieldType.GetMembers("Await").OfType<IMethodSymbol>()
-            .Select(m => CoroutineTypes.FullCoroutineBase(m.ReturnType)).FirstOrDefault(b => b is not null);
-        if (adapter is null)
+        if (AwaitAdapterCoroutine(context) is not { } adapter)
         {
             return text; // an adapter typed only Coroutine or Coroutine<T>: its fit is checked when the await runs
         }
 
         return CheckedSub(at, text, adapter.TypeArguments[0], adapter.TypeArguments[1], resultType);
     }
-
-    // The yield type may adapt foreign awaitables (the scheduler's LoopRequest adapts Task and ValueTask): `TYield.Await(x)`.
-    private bool HasAwaitAdapter(ITypeSymbol awaitedType) =>
-        context.YieldType.GetMembers("Await").OfType<IMethodSymbol>().Any(m => m.IsStatic && m.Parameters.Length == 1 && CoroutineTypes.IsCoroutine(m.ReturnType));
 
     // ---- Helpers ----
 
