@@ -21,6 +21,10 @@ public sealed class ApiShapeConformanceTests
         Assert.Equal(typeof(Attribute), type.BaseType);
         AttributeUsageAttribute usage = type.GetCustomAttribute<AttributeUsageAttribute>()!;
         Assert.Equal(AttributeTargets.Method, usage.ValidOn);
+
+        // API.md declares it `[AttributeUsage(AttributeTargets.Method)]`: the other settings keep their defaults.
+        Assert.True(usage.Inherited);
+        Assert.False(usage.AllowMultiple);
         Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
         Assert.Equal("CoroGen", type.Namespace);
     }

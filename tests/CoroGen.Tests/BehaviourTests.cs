@@ -335,6 +335,24 @@ public sealed class BehaviourTests
     }
 
     [Fact]
+    public void CallingATemplateWithAHandWrittenCoroutinesYielderNamesTheFactory()
+    {
+        // A hand-written subclass can make a real Yielder (README: "A Yielder outside generated code"); the template
+        // still does not run with it.
+        Yielder<int> yielder = (Yielder<int>)new YielderMaker().Make();
+        InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => Templates.Fibonacci(3, yielder));
+        Assert.Contains("Fibonacci", e.Message);
+        Assert.Contains("factory", e.Message);
+    }
+
+    private sealed class YielderMaker : Coroutine<int, Unit, Unit>
+    {
+        public Yielder<int, Unit> Make() => CreateChannel();
+
+        protected override bool Resume() => false;
+    }
+
+    [Fact]
     public void AMillionStepsAllocateNothing()
     {
         var maximum = Templates.Maximum();
