@@ -1128,6 +1128,80 @@ public static partial class ExpressionTemplates
         return r + "," + x;
     }
 
+    // ---- Array elements passed by reference: C# takes the reference, checking the array and index, before the suspension ----
+
+    [Coroutine]
+    public static async Coroutine<string> RefArrayElementBadIndex(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = new int[1];
+        Increment(ref arr[L(log, "i", 5)], await co.Yield(1));
+        return "unreachable";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> RefArrayElementNullArray(List<string> log, Yielder<int, int> co)
+    {
+        int[] arr = L<int[]>(log, "arr", null);
+        Increment(ref arr[0], await co.Yield(1));
+        return "unreachable";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> OutArrayElementBadIndex(List<string> log, Yielder<int, int> co)
+    {
+        string[] arr = new string[2];
+        Fill(out arr[L(log, "i", 2)], await co.Yield(1));
+        return "unreachable";
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> InMultiDimensionalElement(List<string> log, Yielder<int, int> co)
+    {
+        int[,] grid = new int[2, 2];
+        grid[1, 1] = 4;
+        int j = L(log, "j", 1);
+        string inRange = Read(in grid[1, j], await co.Yield(1));
+        return inRange + ";" + Read(in grid[j, L(log, "j", 3)], await co.Yield(2));
+    }
+
+    // ---- Null-conditional assignments as statements (C# 14): nothing after '?.' runs, or suspends, when the receiver is null ----
+
+    [Coroutine]
+    public static async Coroutine<string> ConditionalCompoundStatement(List<string> log, Yielder<int, int> co)
+    {
+        LoggedTarget some = new(log), none = null;
+        some?.Value += await co.Yield(1);
+        none?.Value += await co.Yield(2);
+        L(log, "some", some)?.Name ??= "x" + await co.Yield(3);
+        some?.Name ??= "y" + await co.Yield(4);
+        L(log, "none", none)?.Maybe ??= await co.Yield(5);
+        some?.Maybe ??= await co.Yield(6);
+        some?.Maybe ??= await co.Yield(7);
+        return some.Value + "," + some.Name + "," + some.Maybe;
+    }
+
+    // ---- dynamic: late-bound members and calls are bound after the suspension, on the receiver read before it ----
+
+    [Coroutine]
+    public static async Coroutine<string> DynamicCall(List<string> log, Yielder<int, int> co)
+    {
+        dynamic d = new LoggedTarget(log);
+        dynamic first = d;
+        int r = d.Add(L(log, "a", 1), await co.Yield(Swap(ref d, new LoggedTarget(log))));
+        return r + "," + first.Value + "," + d.Value;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> DynamicMemberAssignments(List<string> log, Yielder<int, int> co)
+    {
+        dynamic d = new LoggedTarget(log);
+        dynamic first = d;
+        d.Value = await co.Yield(Swap(ref d, new LoggedTarget(log)));
+        first.Value += await co.Yield(first.Value);
+        d.Value -= await co.Yield(2);
+        return first.Value + "," + d.Value;
+    }
+
     // ---- Helpers ----
 
     public static T L<T>(List<string> log, string tag, T value)
@@ -1153,6 +1227,10 @@ public static partial class ExpressionTemplates
     public static void Increment(ref int x, int by) => x += by;
 
     public static void Split(out int half, int value) => half = value / 2;
+
+    public static void Fill(out string slot, int value) => slot = value.ToString();
+
+    public static string Read(in int element, int sent) => element + "+" + sent;
 
     public static string Times(this string s, int n) => string.Concat(Enumerable.Repeat(s, Math.Max(n, 0) + 1));
 
@@ -1238,6 +1316,31 @@ public struct Counter
 public struct Holder
 {
     public Counter Inner;
+}
+
+// A class whose setters and method log their use, for receivers of null-conditional and late-bound accesses.
+public sealed class LoggedTarget
+{
+    private readonly List<string> log;
+
+    public LoggedTarget(List<string> log) => this.log = log;
+
+    private int count;
+    private string name;
+    private int? maybe;
+
+    public int Value { get => count; set { log.Add("Value=" + value); count = value; } }
+
+    public string Name { get => name; set { log.Add("Name=" + value); name = value; } }
+
+    public int? Maybe { get => maybe; set { log.Add("Maybe=" + value); maybe = value; } }
+
+    public int Add(int a, int b)
+    {
+        log.Add($"Add({a},{b})");
+        Value += a + b;
+        return Value;
+    }
 }
 
 public struct Point

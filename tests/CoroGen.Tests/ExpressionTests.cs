@@ -18,6 +18,13 @@ public sealed class ExpressionTests
 {
     private static readonly Dictionary<string, (Func<List<string>, Coroutine<int, int, string>> Oracle, Func<List<string>, Coroutine<int, int, string>> Generated)> Corpus = new()
     {
+        ["RefArrayElementBadIndex"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefArrayElementBadIndex(log, co)), log => T.RefArrayElementBadIndex(log)),
+        ["RefArrayElementNullArray"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefArrayElementNullArray(log, co)), log => T.RefArrayElementNullArray(log)),
+        ["OutArrayElementBadIndex"] = (log => TemplateOracle.Run<int, int, string>(co => T.OutArrayElementBadIndex(log, co)), log => T.OutArrayElementBadIndex(log)),
+        ["InMultiDimensionalElement"] = (log => TemplateOracle.Run<int, int, string>(co => T.InMultiDimensionalElement(log, co)), log => T.InMultiDimensionalElement(log)),
+        ["ConditionalCompoundStatement"] = (log => TemplateOracle.Run<int, int, string>(co => T.ConditionalCompoundStatement(log, co)), log => T.ConditionalCompoundStatement(log)),
+        ["DynamicCall"] = (log => TemplateOracle.Run<int, int, string>(co => T.DynamicCall(log, co)), log => T.DynamicCall(log)),
+        ["DynamicMemberAssignments"] = (log => TemplateOracle.Run<int, int, string>(co => T.DynamicMemberAssignments(log, co)), log => T.DynamicMemberAssignments(log)),
         ["ArgumentSecond"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentSecond(log, co)), log => T.ArgumentSecond(log)),
         ["ArgumentFirst"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentFirst(log, co)), log => T.ArgumentFirst(log)),
         ["ArgumentLast"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentLast(log, co)), log => T.ArgumentLast(log)),

@@ -47,9 +47,19 @@ internal sealed class ExpressionSpiller
 
     private enum Mode
     {
+        /// <summary>Kept by value.</summary>
         Value,
+
+        /// <summary>An assignment or increment target: its location is kept, and used (checked) after the suspension.</summary>
         Location,
+
+        /// <summary>A struct receiver used in place: an array element's array and index are checked before the suspension.</summary>
         Receiver,
+
+        /// <summary>A <c>ref</c>, <c>out</c> or <c>in</c> argument: C# takes the reference first, so an array element is checked before.</summary>
+        Reference,
+
+        /// <summary>A collection expression's spread.</summary>
         Spread,
     }
 
@@ -171,11 +181,8 @@ internal sealed class ExpressionSpiller
             case Mode.Value:
                 SaveValue(child.Node, child.Role);
                 break;
-            case Mode.Location:
-                SaveLocation(child.Node, child.Role, asReceiver: false);
-                break;
-            case Mode.Receiver:
-                SaveLocation(child.Node, child.Role, asReceiver: true);
+            case Mode.Location or Mode.Receiver or Mode.Reference:
+                SaveLocation(child.Node, child.Role, child.Mode);
                 break;
             case Mode.Spread:
                 SaveSpread(child.Node, child.Role);
@@ -382,6 +389,22 @@ internal sealed class ExpressionSpiller
     private void AddCallee(InvocationExpressionSyntax invocation, List<Child> children)
     {
         IMethodSymbol? method = context.Model.GetSymbolInfo(invocation, context.CancellationToken).Symbol as IMethodSymbol;
+        if (method is null && context.Model.GetOperation(invocation, context.CancellationToken) is IDynamicInvocationOperation { Operation: var callee })
+        {
+            // A late-bound call (`d.M(1, await x)`): C# evaluates its receiver, then the arguments, and binds the name at
+            // the call; a method of this type or of a type (`M(d, ...)`, `Type.M(d, ...)`) has nothing to keep.
+            if (callee is IDynamicMemberReferenceOperation { Instance: not null } && invocation.Expression is MemberAccessExpressionSyntax dynamicAccess)
+            {
+                children.Add(new Child(dynamicAccess.Expression, ReceiverMode(dynamicAccess.Expression), "receiver"));
+            }
+            else if (callee is not IDynamicMemberReferenceOperation)
+            {
+                children.Add(new Child(invocation.Expression, Mode.Value, "delegate"));
+            }
+
+            return;
+        }
+
         bool delegateCall = method is null || method.MethodKind == MethodKind.DelegateInvoke;
         switch (invocation.Expression)
         {
@@ -434,7 +457,7 @@ internal sealed class ExpressionSpiller
         for (int i = 0; i < arguments.Count; i++)
         {
             ArgumentSyntax argument = arguments[i];
-            Mode mode = argument.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Location;
+            Mode mode = argument.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference;
             children.Add(new Child(argument.Expression, mode, role + (i + 1)));
         }
     }
@@ -627,13 +650,27 @@ internal sealed class ExpressionSpiller
             Replace(binding, access + Text(binding));
         }
 
+        if (result is null && ReferenceEquals(node, statementExpression))
+        {
+            // `a?.P += await x;`, `a?.Q ??= await y;` as statements: what follows the '?.' is the statement, with no value.
+            statementExpression = Unparenthesize(node.WhenNotNull);
+        }
+
         Visit(node.WhenNotNull);
         if (failed)
         {
             return;
         }
 
-        Emit(result is null ? Text(node.WhenNotNull) + ";" : $"{result} = {Checked(node.WhenNotNull, Text(node.WhenNotNull))};", node.WhenNotNull);
+        if (result is not null)
+        {
+            Emit($"{result} = {Checked(node.WhenNotNull, Text(node.WhenNotNull))};", node.WhenNotNull);
+        }
+        else if (!IsFullyEvaluated(context, node.WhenNotNull))
+        {
+            Emit(Text(node.WhenNotNull) + ";", node.WhenNotNull);
+        }
+
         Label(end);
         Replace(node, result ?? string.Empty);
     }
@@ -711,7 +748,7 @@ internal sealed class ExpressionSpiller
         }
 
         Visit(node.Left);
-        SaveLocation(node.Left, "target", asReceiver: false);
+        SaveLocation(node.Left, "target", Mode.Location);
         if (failed)
         {
             return;
@@ -814,7 +851,7 @@ internal sealed class ExpressionSpiller
     {
         if (node.ArgumentList is not null)
         {
-            Sequence(node.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Location, "argument" + (i + 1))).ToList());
+            Sequence(node.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference, "argument" + (i + 1))).ToList());
         }
 
         ITypeSymbol? type = TypeOf(node);
@@ -1053,7 +1090,7 @@ internal sealed class ExpressionSpiller
     }
 
     // Keeps what a variable's location depends on (reference receivers, arrays, indices), not its value.
-    private void SaveLocation(ExpressionSyntax node, string role, bool asReceiver)
+    private void SaveLocation(ExpressionSyntax node, string role, Mode mode)
     {
         if (failed || context.Replacements.ContainsKey(node))
         {
@@ -1076,9 +1113,13 @@ internal sealed class ExpressionSpiller
             case TupleExpressionSyntax tuple:
                 foreach (ArgumentSyntax element in tuple.Arguments)
                 {
-                    SaveLocation(element.Expression, role, asReceiver: false);
+                    SaveLocation(element.Expression, role, Mode.Location);
                 }
 
+                return;
+            case MemberAccessExpressionSyntax dynamicAccess when symbol is null
+                && context.Model.GetOperation(inner, context.CancellationToken) is IDynamicMemberReferenceOperation:
+                SaveValue(dynamicAccess.Expression, "receiver"); // `d.F = await x`: the member is bound at the store
                 return;
             case MemberAccessExpressionSyntax access when symbol is IFieldSymbol or IPropertySymbol or IEventSymbol:
                 if (symbol.IsStatic)
@@ -1095,7 +1136,7 @@ internal sealed class ExpressionSpiller
                 // A field of a struct variable is part of that variable; a member of a reference is reached through the reference.
                 if (ReceiverMode(access.Expression) == Mode.Receiver)
                 {
-                    SaveLocation(access.Expression, "receiver", asReceiver: true);
+                    SaveLocation(access.Expression, "receiver", Mode.Receiver);
                 }
                 else
                 {
@@ -1119,9 +1160,10 @@ internal sealed class ExpressionSpiller
                         SaveValue(element.ArgumentList.Arguments[i].Expression, element.ArgumentList.Arguments.Count == 1 ? "index" : "index" + (i + 1));
                     }
 
-                    if (asReceiver && array.ElementType.IsValueType && !failed)
+                    if ((mode == Mode.Reference || (mode == Mode.Receiver && array.ElementType.IsValueType)) && !failed)
                     {
-                        // The element is used in place after the suspension: check the array and index now, as C# does (case 19).
+                        // C# takes the element's reference before the suspension (a ref argument, a struct receiver used in
+                        // place), so a null array or an index out of range throws there (case 19): check them now.
                         Emit($"_ = {Text(element)};", element);
                     }
 
@@ -1130,7 +1172,7 @@ internal sealed class ExpressionSpiller
 
                 if (ReceiverMode(element.Expression) == Mode.Receiver)
                 {
-                    SaveLocation(element.Expression, "receiver", asReceiver: true);
+                    SaveLocation(element.Expression, "receiver", Mode.Receiver);
                 }
                 else
                 {
