@@ -84,7 +84,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return node;
         }
 
-        ISymbol? symbol = context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol;
+        ISymbol? symbol = SymbolOrInstanceCallee(node);
         if (symbol is null)
         {
             return node;
@@ -164,7 +164,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return visited;
         }
 
-        ISymbol? symbol = context.Model.GetSymbolInfo(node, context.CancellationToken).Symbol;
+        ISymbol? symbol = SymbolOrInstanceCallee(node);
         if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction })
         {
             return RenamedLocalFunction(visited, symbol);
@@ -508,6 +508,25 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     }
 
     // An unqualified reference to an instance member of the containing type now needs the hoisted 'this'.
+    // The name's symbol; for the callee of a call that binds to no method, such as an instance template's factory
+    // (`await Other();`, which the template's own compilation does not have yet), the method it must be, when every
+    // candidate is an instance method of the template's types: the call then goes through the hoisted 'this' like any
+    // instance call (inside the generated class, a simple name would be CS0120).
+    private ISymbol? SymbolOrInstanceCallee(SimpleNameSyntax node)
+    {
+        SymbolInfo info = context.Model.GetSymbolInfo(node, context.CancellationToken);
+        if (info.Symbol is { } symbol)
+        {
+            return symbol;
+        }
+
+        return node.Parent is InvocationExpressionSyntax invocation && invocation.Expression == node
+            && info.CandidateSymbols.Length > 0
+            && info.CandidateSymbols.All(c => c is IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary, ContainingType: not null })
+            ? info.CandidateSymbols[0]
+            : null;
+    }
+
     private ExpressionSyntax? ImplicitThisMember(SimpleNameSyntax node, ISymbol symbol)
     {
         if (symbol.ContainingType is null || symbol.Kind is not (SymbolKind.Field or SymbolKind.Property or SymbolKind.Method or SymbolKind.Event))
