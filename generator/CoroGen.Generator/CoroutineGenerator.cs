@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Emit;
 using CoroGen.Generator.Helpers;
@@ -35,10 +37,20 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
                 KeepStackFrames: IsSet(options, "CoroGenKeepStackFrames", "true")))
             .WithTrackingName(TrackingNames.EmitOptions);
 
+        // The file names that two templates would share: the compiler takes file names without regard to case, and rejects
+        // a second file of a name, which would fail the whole generator. Templates named 'Run' and 'run', or in types 'Foo'
+        // and 'FOO', get their file's name from their own namespace, types and name, which may coincide; those files are told
+        // apart by a suffix (HintNames.Unique). The set changes only when templates come, go or are renamed.
+        IncrementalValueProvider<EquatableArray<string>> sharedHintNames = templates
+            .Select(static (result, _) => result.Model?.HintName)
+            .Collect()
+            .Select(static (names, _) => HintNames.Shared(names))
+            .WithTrackingName(TrackingNames.SharedHintNames);
+
         // Runs only for templates whose model or the switches changed.
-        context.RegisterSourceOutput(templates.Combine(emitOptions).WithTrackingName(TrackingNames.TemplatesWithOptions), static (spc, pair) =>
+        context.RegisterSourceOutput(templates.Combine(emitOptions).WithTrackingName(TrackingNames.TemplatesWithOptions).Combine(sharedHintNames), static (spc, input) =>
         {
-            (TemplateResult result, EmitOptions options) = pair;
+            ((TemplateResult result, EmitOptions options), EquatableArray<string> shared) = input;
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
                 spc.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -46,7 +58,7 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
 
             if (result.Model is { } model)
             {
-                spc.AddSource(model.HintName, EmitOrPlaceholder(spc, model, options));
+                spc.AddSource(HintNames.Unique(model, shared), EmitOrPlaceholder(spc, model, options));
             }
         });
     }
@@ -86,4 +98,35 @@ internal static class TrackingNames
     public const string Templates = nameof(Templates);
     public const string EmitOptions = nameof(EmitOptions);
     public const string TemplatesWithOptions = nameof(TemplatesWithOptions);
+    public const string SharedHintNames = nameof(SharedHintNames);
+}
+
+/// <summary>Gives each generated file a name of its own (the compiler compares file names ignoring case).</summary>
+internal static class HintNames
+{
+    /// <summary>The names that more than one template's file would have, in lower case.</summary>
+    public static EquatableArray<string> Shared(IEnumerable<string?> names) =>
+        names.Where(n => n is not null).GroupBy(n => n!.ToLowerInvariant()).Where(g => g.Count() > 1).Select(g => g.Key)
+            .OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray();
+
+    /// <summary>
+    /// The template's file name, with a suffix when another template's file would have the same name: a hash of the
+    /// template's documentation ID (distinct for overloads and for names differing in case), its file and its line
+    /// (distinct for a template written twice), stable from one build to the next.
+    /// </summary>
+    public static string Unique(TemplateModel model, EquatableArray<string> shared)
+    {
+        if (!shared.Contains(model.HintName.ToLowerInvariant()))
+        {
+            return model.HintName;
+        }
+
+        uint hash = 2166136261; // FNV-1a: string.GetHashCode differs from one process to the next
+        foreach (char c in model.TemplateId + "|" + model.FilePath + "|" + model.TemplateLine)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return model.HintName.Substring(0, model.HintName.Length - ".g.cs".Length) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+    }
 }

@@ -12,6 +12,7 @@ internal sealed record TemplateResult(TemplateModel? Model, EquatableArray<Diagn
 /// <summary>Everything the emitter needs to write one generated class and its factory.</summary>
 internal sealed record TemplateModel(
     string HintName,
+    string TemplateId,
     string FilePath,
     string? Namespace,
     EquatableArray<string> FileUsings,

@@ -233,6 +233,7 @@ internal static class TemplateParser
 
         return new TemplateModel(
             HintName: HintName(symbol, className),
+            TemplateId: symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString(),
             FilePath: tree.FilePath,
             Namespace: ns.IsGlobalNamespace ? null : ns.ToDisplayString(),
             FileUsings: FileUsings(method).ToEquatableArray(),
@@ -332,10 +333,34 @@ internal static class TemplateParser
             return symbol.Name + "Coroutine";
         }
 
-        IEnumerable<string> parts = symbol.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => Identifier(p.Type.ToDisplayString(SymbolFormats.Minimal)));
-        string suffix = string.Join("_", parts);
-        return symbol.Name + (suffix.Length == 0 ? string.Empty : "_" + suffix) + "Coroutine";
+        // Named after the parameter types as written (`F_int_stringCoroutine`); where two overloads' types read the same
+        // (`N1.Foo` and `N2.Foo`, or a type named `int_string` beside `int, string`), after their full names, and failing
+        // that after their position among the overloads.
+        List<IMethodSymbol> overloads = Templates(symbol.ContainingType.GetMembers(symbol.Name)).ToList();
+        SymbolDisplayFormat full = SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+        string Named(IMethodSymbol overload)
+        {
+            string minimal = OverloadName(overload, SymbolFormats.Minimal);
+            return overloads.Count(o => OverloadName(o, SymbolFormats.Minimal) == minimal) == 1 ? minimal : OverloadName(overload, full);
+        }
+
+        string name = Named(symbol);
+        if (overloads.Count(o => Named(o) == name) > 1)
+        {
+            name += "_" + (overloads.FindIndex(o => SymbolEqualityComparer.Default.Equals(o, symbol)) + 1);
+        }
+
+        return name + "Coroutine";
     }
+
+    private static string OverloadName(IMethodSymbol symbol, SymbolDisplayFormat format)
+    {
+        string suffix = string.Join("_", symbol.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => Identifier(p.Type.ToDisplayString(format))));
+        return symbol.Name + (suffix.Length == 0 ? string.Empty : "_" + suffix);
+    }
+
+    private static IEnumerable<IMethodSymbol> Templates(IEnumerable<ISymbol> members) =>
+        members.OfType<IMethodSymbol>().Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute"));
 
     // Another member of the containing type that the factory (same name, same parameters once the Yielder is dropped, same
     // number of type parameters) or the generated class (same name) would clash with: a method, or another template whose
@@ -388,9 +413,7 @@ internal static class TemplateParser
         + "(" + string.Join(", ", template.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => p.Type.ToDisplayString(SymbolFormats.Minimal))) + ")";
 
     // True when the containing type has another template with the same name.
-    private static bool IsOverloaded(IMethodSymbol symbol) =>
-        symbol.ContainingType.GetMembers(symbol.Name).OfType<IMethodSymbol>()
-            .Count(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "CoroGen.CoroutineAttribute")) > 1;
+    private static bool IsOverloaded(IMethodSymbol symbol) => Templates(symbol.ContainingType.GetMembers(symbol.Name)).Count() > 1;
 
     private static string Identifier(string text) => new(text.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 
