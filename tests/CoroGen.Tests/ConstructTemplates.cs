@@ -15,6 +15,20 @@ public static partial class ConstructTemplates
 {
     // ---- Switch expressions and patterns ----
 
+    // Attributes on a local function and a lambda: their names bind to the attributes' constructors and stay as written.
+    [Coroutine]
+    public static async Coroutine<string> AttributedLocalFunctionAndLambda(List<string> log, Yielder<int, int> co)
+    {
+        [System.Diagnostics.DebuggerStepThrough]
+        int Twice(int v) => v * 2;
+
+        Func<int, int> addOne = [Obsolete("only in tests")] (int v) => v + 1;
+        int got = await co.Yield(Twice(3));
+        [return: System.Diagnostics.CodeAnalysis.NotNull]
+        static string Text(int v) => v.ToString();
+        return Text(addOne(got));
+    }
+
     [Coroutine]
     public static async Coroutine<string> SwitchArmsPatterns(List<string> log, Yielder<int, int> co)
     {

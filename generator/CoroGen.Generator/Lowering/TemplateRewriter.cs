@@ -569,10 +569,13 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseTypeName(symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)), node.WithoutTrivia()).WithTriviaFrom(node);
     }
 
+    // Also an attribute's name (`[Obsolete] int F() => 1;` on a local function or lambda), which binds to the attribute's
+    // constructor and is no expression to rewrite.
     private static bool IsNameOfMemberAccess(SimpleNameSyntax node) =>
         node.Parent is MemberAccessExpressionSyntax access && access.Name == node
         || node.Parent is QualifiedNameSyntax qualified && qualified.Right == node
-        || node.Parent is MemberBindingExpressionSyntax;
+        || node.Parent is MemberBindingExpressionSyntax
+        || node.Parent is AttributeSyntax attribute && attribute.Name == node;
 
     private static MemberAccessExpressionSyntax FieldAccess(string field) =>
         MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ThisExpression(), IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + field, field, default)));
