@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 
 namespace CoroGen.Generator.Emit;
@@ -81,8 +82,8 @@ internal static class CoroutineEmitter
         w.Directive("#pragma warning disable CS0162, CS0164");
         w.Line("// CS0169, CS0414, CS0649: hoisted locals become fields, which the template may assign and never read (or the reverse).");
         w.Directive("#pragma warning disable CS0169, CS0414, CS0649");
-        w.Line("// CS0612, CS0618: uses of obsolete members were already reported on the template.");
-        w.Directive("#pragma warning disable CS0612, CS0618");
+        w.Line("// CS0612, CS0618, CS8981: uses of obsolete members, and type names of small letters only, were already reported on the template.");
+        w.Directive("#pragma warning disable CS0612, CS0618, CS8981");
         w.Line();
         foreach (string u in model.FileUsings)
         {
@@ -125,7 +126,7 @@ internal static class CoroutineEmitter
             w.Directive("#pragma warning disable CS8669");
         }
 
-        w.Line($"{modifiers} {classType} {model.TemplateName}{model.TypeParameters}({model.FactoryParameters})");
+        w.Line($"{modifiers} {classType} {SymbolFormats.Identifier(model.TemplateName)}{model.TypeParameters}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
         {

@@ -243,7 +243,7 @@ internal static class TemplateParser
             TemplateDisplay: symbol.ToDisplayString(SymbolFormats.Signature),
             TemplateLine: method.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1,
             ClassName: className,
-            TypeParameters: symbol.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", symbol.TypeParameters.Select(t => t.Name)) + ">",
+            TypeParameters: symbol.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", symbol.TypeParameters.Select(t => SymbolFormats.Identifier(t.Name))) + ">",
             ConstraintClauses: method.ConstraintClauses.Select(c => c.ToString()).ToEquatableArray(),
             Accessibility: AccessibilityText(symbol.DeclaredAccessibility),
             IsStatic: symbol.IsStatic,
@@ -456,8 +456,8 @@ internal static class TemplateParser
                 TypeKind.Interface => "interface",
                 _ => t.IsRecord ? "record" : "class",
             };
-            string typeParameters = t.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
-            declarations.Insert(0, $"partial {kind} {t.Name}{typeParameters}");
+            string typeParameters = t.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", t.TypeParameters.Select(p => SymbolFormats.Identifier(p.Name))) + ">";
+            declarations.Insert(0, $"partial {kind} {SymbolFormats.Identifier(t.Name)}{typeParameters}");
         }
 
         return declarations;
