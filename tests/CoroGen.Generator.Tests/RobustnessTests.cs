@@ -102,6 +102,21 @@ public sealed class RobustnessTests
         Assert.Equal(generated, GeneratorHarness.Run(source).Sources.Any());
     }
 
+    // A signature being typed, with the editor's closing '>' already there: the compiler's CS7003 is the only error, and no
+    // generated code names Coroutine's or Yielder's own type parameters (TReturn, TYield).
+    [Theory]
+    [InlineData("async Coroutine<> F(Yielder<int> co)")]
+    [InlineData("async Coroutine F(Yielder<> co)")]
+    [InlineData("async Coroutine F(Yielder<int, > co)")]
+    public void HalfTypedSignatures(string signature)
+    {
+        string source = "using System;\nusing CoroGen;\n\npublic partial class Host\n{\n    [Coroutine]\n    public static " + signature + " { await co.Yield(1); }\n}\n";
+        AssertSurvives(source);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.Sources);
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
     // Code the compiler cannot bind (an undefined name, as while typing): the generated file parses. A local that the
     // lowering needs to keep in a field, whose type the undefined name leaves unresolved, gets no COROGEN diagnostic (the
     // compiler's error at the name is the one to fix) and the template its placeholder; a construct CoroGen refuses

@@ -114,6 +114,13 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // `Coroutine<>` or `Yielder<>` half typed (an editor closes the '<' at once): the compiler reports CS7003, and the
+        // types' own type parameters (TReturn, TYield) would stand in the generated code.
+        if (method.ReturnType.DescendantNodesAndSelf().Concat(method.ParameterList.DescendantNodes()).OfType<OmittedTypeArgumentSyntax>().Any())
+        {
+            return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         // Signature mistakes (COROGEN001-004: not partial, not async, wrong return type, not one Yielder) are reported by
         // TemplateSignatureAnalyzer while the user types; the generator skips such templates silently, so no one sees a
         // diagnostic twice.
