@@ -42,4 +42,29 @@ public sealed class FactorySignatureTests
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
         Assert.Contains("#nullable disable annotations", run.Sources.Single().SourceText.ToString());
     }
+
+    [Fact]
+    public void AFactoryThatHidesAnInheritedMemberIsDeclaredNew()
+    {
+        // Factories named like a base method with the same parameters, a base property, or object's own methods: without
+        // 'new' each is CS0108 or CS0114, an error with warnings as errors. A base method with other parameters is an
+        // overload, and a private base member hides nothing: those factories stay as they are.
+        Compilation output = GeneratorHarness.RunFiles(OutputKind.DynamicallyLinkedLibrary, ("Host.cs", Header
+            + "public class Base\n{\n    public void Run() { }\n    public int Walk => 1;\n    public void Jump(int height) { }\n    private void Hide() { }\n}\n\n"
+            + "public partial class Host : Base\n{\n"
+            + "    [Coroutine]\n    public async Coroutine Run(Yielder<int> co) { await co.Yield(1); }\n\n"
+            + "    [Coroutine]\n    public new async Coroutine Walk(Yielder<int> co) { await co.Yield(2); }\n\n"
+            + "    [Coroutine]\n    public async Coroutine Jump(Yielder<int> co) { await co.Yield(3); }\n\n"
+            + "    [Coroutine]\n    public async Coroutine Hide(Yielder<int> co) { await co.Yield(4); }\n\n"
+            + "    [Coroutine]\n    public async Coroutine ToString(Yielder<int> co) { await co.Yield(5); }\n\n"
+            + "    [Coroutine]\n    public static async Coroutine GetHashCode(Yielder<int> co) { await co.Yield(6); }\n}\n"));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
+        string generated = string.Concat(output.SyntaxTrees.Where(t => t.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal)).Select(t => t.ToString()));
+        Assert.Contains("public new RunCoroutine Run()", generated);
+        Assert.Contains("public new WalkCoroutine Walk()", generated);
+        Assert.Contains("public new ToStringCoroutine ToString()", generated);
+        Assert.Contains("public new static GetHashCodeCoroutine GetHashCode()", generated);
+        Assert.Contains("public JumpCoroutine Jump()", generated);
+        Assert.Contains("public HideCoroutine Hide()", generated);
+    }
 }

@@ -103,7 +103,7 @@ internal static class CoroutineEmitter
         w.Line($"/// Creates the coroutine of the template <c>{Xml(model.TemplateDisplay)}</c>, ready to be started with <c>MoveNext()</c>.");
         w.Line("/// No code of the template runs until then.");
         w.Line("/// </summary>");
-        string modifiers = model.Accessibility + (model.IsStatic ? " static" : string.Empty);
+        string modifiers = model.Accessibility + (model.FactoryHides ? " new" : string.Empty) + (model.IsStatic ? " static" : string.Empty);
         string args = model.FactoryArguments;
 
         // A static factory named Main is an entry point candidate to the compiler, which warns that it is not one (wrong

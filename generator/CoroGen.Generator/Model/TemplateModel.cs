@@ -26,6 +26,7 @@ internal sealed record TemplateModel(
     EquatableArray<string> ConstraintClauses,
     string Accessibility,
     bool IsStatic,
+    bool FactoryHides,
     string ContainingTypeName,
     string YieldType,
     string SendType,

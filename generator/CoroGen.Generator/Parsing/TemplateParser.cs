@@ -254,6 +254,7 @@ internal static class TemplateParser
             ConstraintClauses: method.ConstraintClauses.Select(c => c.ToString()).ToEquatableArray(),
             Accessibility: AccessibilityText(symbol.DeclaredAccessibility),
             IsStatic: symbol.IsStatic,
+            FactoryHides: FactoryHidesInherited(symbol),
             ContainingTypeName: symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified),
             YieldType: yieldText,
             SendType: sendText,
@@ -393,6 +394,27 @@ internal static class TemplateParser
         return sameName is null
             ? (null, null)
             : ($"the member '{sameName.ToDisplayString(SymbolFormats.Signature)}'", $"rename the template or the member '{sameName.Name}' (the class is named after the template, whatever its parameters)");
+    }
+
+    // Whether the factory hides a member of a base type: a method taking the same parameters (`ToString()`, a base's `Run()`)
+    // or a property, field, event or type of its name. It is declared `new` then, as the template's author means it to be
+    // called by that name (CS0108, CS0114 otherwise, errors with TreatWarningsAsErrors).
+    private static bool FactoryHidesInherited(IMethodSymbol template)
+    {
+        string factory = FactoryKey(template);
+        for (INamedTypeSymbol? type = template.ContainingType.BaseType; type is not null; type = type.BaseType)
+        {
+            foreach (ISymbol member in type.GetMembers(template.Name))
+            {
+                if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private
+                    && (member is not IMethodSymbol method || FactoryKey(method) == factory))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // What makes two methods of a type clash: type parameter count, and each parameter's type (method type parameters by
