@@ -67,4 +67,36 @@ public sealed class FactorySignatureTests
         Assert.Contains("public JumpCoroutine Jump()", generated);
         Assert.Contains("public HideCoroutine Hide()", generated);
     }
+
+    [Fact]
+    public void ADocumentedTemplatesFactoryInheritsItsDocumentation()
+    {
+        // As with <GenerateDocumentationFile> and warnings as errors: every public member needs a comment (CS1591), and
+        // every cref must resolve (CS1574). The documented template's factory inherits its comment by ID; the other keeps
+        // CoroGen's summary.
+        var parseOptions = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest, DocumentationMode.Diagnose);
+        const string source = Header
+            + "/// <summary>Templates.</summary>\npublic static partial class Host\n{\n"
+            + "    /// <summary>Counts down from <paramref name=\"from\"/>.</summary>\n    /// <typeparam name=\"T\">The tag's type.</typeparam>\n    /// <param name=\"from\">The first value.</param>\n    /// <param name=\"tag\">A tag.</param>\n"
+            + "    /// <param name=\"co\">The yielder.</param>\n    /// <returns>The number of steps.</returns>\n"
+            + "    [Coroutine]\n    public static async Coroutine<int> Down<T>(int from, T tag, Yielder<int?> co) { await co.Yield(from); return from; }\n\n"
+            + "    /// <summary>Not a template.</summary>\n    public static void Other() { }\n\n"
+            + "#pragma warning disable CS1591\n    [Coroutine]\n    public static async Coroutine Undocumented(Yielder<int> co) { await co.Yield(1); }\n#pragma warning restore CS1591\n}\n";
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Docs",
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, parseOptions, "Host.cs") }, GeneratorHarness.MetadataReferences,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, generalDiagnosticOption: ReportDiagnostic.Error, warningLevel: 9999));
+        Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: parseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+
+        using var assembly = new System.IO.MemoryStream();
+        using var documentation = new System.IO.MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(assembly, xmlDocumentationStream: documentation);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        Assert.Empty(emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
+        string xml = System.Text.Encoding.UTF8.GetString(documentation.ToArray());
+        Assert.Contains("<member name=\"M:Host.Down``1(System.Int32,``0)\">", xml);
+        Assert.Contains("<inheritdoc cref=\"M:Host.Down``1(System.Int32,``0,CoroGen.Yielder{System.Nullable{System.Int32}})\"/>", xml);
+        Assert.Contains("<member name=\"M:Host.Undocumented\">", xml);
+        Assert.Contains("Creates the coroutine of the template", xml);
+    }
 }

@@ -99,10 +99,19 @@ internal static class CoroutineEmitter
     private static void WriteFactory(IndentedWriter w, TemplateModel model)
     {
         string classType = model.ClassName + model.TypeParameters;
-        w.Line("/// <summary>");
-        w.Line($"/// Creates the coroutine of the template <c>{Xml(model.TemplateDisplay)}</c>, ready to be started with <c>MoveNext()</c>.");
-        w.Line("/// No code of the template runs until then.");
-        w.Line("/// </summary>");
+        if (model.TemplateDocumented)
+        {
+            // The template's own documentation (summary, parameters, returns, remarks) is what callers of the factory read
+            // in the IDE and in the documentation file; an ID cref is passed through as written, and names the template exactly.
+            w.Line($"/// <inheritdoc cref=\"{Xml(model.TemplateId)}\"/>");
+        }
+        else
+        {
+            w.Line("/// <summary>");
+            w.Line($"/// Creates the coroutine of the template <c>{Xml(model.TemplateDisplay)}</c>, ready to be started with <c>MoveNext()</c>.");
+            w.Line("/// No code of the template runs until then.");
+            w.Line("/// </summary>");
+        }
         string modifiers = model.Accessibility + (model.FactoryHides ? " new" : string.Empty) + (model.IsStatic ? " static" : string.Empty);
         string args = model.FactoryArguments;
 

@@ -13,6 +13,7 @@ internal sealed record TemplateResult(TemplateModel? Model, EquatableArray<Diagn
 internal sealed record TemplateModel(
     string HintName,
     string TemplateId,
+    bool TemplateDocumented,
     string FilePath,
     string? Namespace,
     EquatableArray<string> FileUsings,

@@ -241,6 +241,8 @@ internal static class TemplateParser
         return new TemplateModel(
             HintName: HintName(symbol, className),
             TemplateId: symbol.GetDocumentationCommentId() ?? symbol.ToDisplayString(),
+            TemplateDocumented: method.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || t.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia))
+                && symbol.GetDocumentationCommentId() is not null,
             FilePath: tree.FilePath,
             Namespace: ns.IsGlobalNamespace ? null : ns.ToDisplayString(),
             FileUsings: FileUsings(method).ToEquatableArray(),
