@@ -34,7 +34,8 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
         IncrementalValueProvider<EmitOptions> emitOptions = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
             new EmitOptions(
                 LineDirectives: !IsSet(options, "CoroGenLineDirectives", "false"),
-                KeepStackFrames: IsSet(options, "CoroGenKeepStackFrames", "true")))
+                KeepStackFrames: IsSet(options, "CoroGenKeepStackFrames", "true"),
+                PathMap: options.GlobalOptions.TryGetValue("build_property.PathMap", out string? pathMap) ? pathMap ?? string.Empty : string.Empty))
             .WithTrackingName(TrackingNames.EmitOptions);
 
         // The file names that two templates would share: the compiler takes file names without regard to case, and rejects

@@ -204,6 +204,31 @@ public sealed class LineDirectiveTests
         Assert.Contains(document.Descendants("CoroGenLineDirectives"), e => e.Value == "true");
     }
 
+    [Theory]
+    [InlineData("/home/ci/repo/src/Templates.cs", null, "/home/ci/repo/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo/=/_/", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/elsewhere/=/x/,/home/ci/=/_/", "/_/repo/src/Templates.cs")]
+    [InlineData("C:\\build\\repo\\src\\Templates.cs", "C:\\build\\repo\\=/_/", "/_/src/Templates.cs")]
+    public void LineDirectivesNameTheFileThroughThePathMap(string path, string? pathMap, string expected)
+    {
+        // A deterministic build maps source paths in the PDB (PathMap): the #line directives, which the PDB and the embedded
+        // generated files carry, must not keep the checkout's directory either.
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: new BuildProperties(("CoroGenLineDirectives", "true"), ("PathMap", pathMap)));
+        driver = driver.RunGenerators(GeneratorHarness.Compile(Source, path));
+        string text = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+        string escaped = expected.Replace("\\", "\\\\");
+        Assert.Contains($" \"{escaped}\"\n", text.Replace("\r\n", "\n")); // #line N "file"
+        Assert.DoesNotContain(pathMap is null ? "\"/_/" : path.Replace("\\", "\\\\"), text);
+    }
+
+    [Fact]
+    public void ThePackagePropsPassThePathMapToTheGenerator()
+    {
+        XDocument document = XDocument.Load(Path.Combine(RepositoryRoot(), "runtime", "CoroGen", "build", "CoroGen.props"));
+        Assert.Contains(document.Descendants("CompilerVisibleProperty"), e => (string?)e.Attribute("Include") == "PathMap");
+    }
+
     internal static string Generate(AnalyzerConfigOptionsProvider options, string source = Source)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions, optionsProvider: options);

@@ -309,7 +309,7 @@ internal static class CoroutineEmitter
                 }
             }
 
-            string file = model.FilePath.Replace("\\", "\\\\").Replace("\"", "\\\"");
+            string file = options.MapPath(model.FilePath).Replace("\\", "\\\\").Replace("\"", "\\\"");
             int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
             for (int i = 0; i < model.Body.Length; i++)
             {
