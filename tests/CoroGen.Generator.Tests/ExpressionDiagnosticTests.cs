@@ -65,6 +65,22 @@ public sealed class ExpressionDiagnosticTests
         Assert.True(!run.CompilationErrors.Any(), string.Join("\n", run.CompilationErrors) + "\n" + string.Join("\n", run.Sources.Select(s => s.SourceText.ToString())));
     }
 
+    [Theory]
+    [InlineData("&&")]
+    [InlineData("||")]
+    public void AUserDefinedShortCircuitSaysHowToKeepItConditional(string op)
+    {
+        // Moving the await out of `a && await ...` would suspend whatever a is: the advice is an if statement instead.
+        string source = "using CoroGen;\n\npublic struct Tri\n{\n    public bool V;\n    public static bool operator true(Tri t) => t.V;\n    public static bool operator false(Tri t) => !t.V;\n"
+            + "    public static Tri operator &(Tri a, Tri b) => new() { V = a.V & b.V };\n    public static Tri operator |(Tri a, Tri b) => new() { V = a.V | b.V };\n}\n\n"
+            + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Tri a, Yielder<Tri, Tri> co)\n    {\n        Tri r = a " + op + " await co.Yield(a);\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Contains($"user-defined '{op}' operator; write the '{op}' as an 'if' statement that tests the left operand first", diagnostic.GetMessage());
+        Assert.DoesNotContain("its own statement", diagnostic.GetMessage());
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

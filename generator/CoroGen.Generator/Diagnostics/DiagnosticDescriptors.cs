@@ -33,7 +33,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SuspensionInExpression = Error(
         "COROGEN005",
         "Suspension point inside an expression CoroGen cannot split",
-        "This suspension point stands inside an expression whose earlier parts CoroGen cannot keep across it: {0}; move the suspension point into its own statement before the expression, for example 'var value = await co.Yield(x);', and use 'value' in the expression");
+        "This suspension point stands inside an expression whose earlier parts CoroGen cannot keep across it: {0}; {1}");
+
+    /// <summary>COROGEN005's usual advice: what to write instead.</summary>
+    public const string MoveSuspensionIntoItsOwnStatement =
+        "move the suspension point into its own statement before the expression, for example 'var value = await co.Yield(x);', and use 'value' in the expression";
 
     public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
         "COROGEN006",

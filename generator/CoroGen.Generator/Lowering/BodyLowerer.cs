@@ -1139,12 +1139,12 @@ internal sealed partial class BodyLowerer
             return false;
         }
 
-        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), where);
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), where, DiagnosticDescriptors.MoveSuspensionIntoItsOwnStatement);
         return true;
     }
 
     private void ReportInExpression(SyntaxNode node) =>
-        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), DescribeParent(FirstSuspension(node)));
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, FirstSuspension(node), DescribeParent(FirstSuspension(node)), DiagnosticDescriptors.MoveSuspensionIntoItsOwnStatement);
 
     private SyntaxNode FirstSuspension(SyntaxNode node) => context.Suspensions.First(a => node.Span.Contains(a.Span));
 

@@ -523,7 +523,9 @@ internal sealed class ExpressionSpiller
         if (context.Model.GetOperation(node, context.CancellationToken) is not IBinaryOperation { OperatorMethod: null } operation
             || operation.Type?.SpecialType != SpecialType.System_Boolean)
         {
-            Fail(node.Right, $"the right operand of a user-defined '{node.OperatorToken.Text}' operator");
+            // Moving the suspension out of the expression would make it run whatever the left operand: say how to keep it conditional.
+            Fail(node.Right, $"the right operand of a user-defined '{node.OperatorToken.Text}' operator",
+                $"write the '{node.OperatorToken.Text}' as an 'if' statement that tests the left operand first and suspends only when the right operand is needed");
             return;
         }
 
@@ -1488,7 +1490,7 @@ internal sealed class ExpressionSpiller
 
     private void Label(string label) => output.Add(new BodyLine(BodyLineKind.Label, label, 0));
 
-    private void Fail(SyntaxNode node, string what)
+    private void Fail(SyntaxNode node, string what, string advice = DiagnosticDescriptors.MoveSuspensionIntoItsOwnStatement)
     {
         if (failed)
         {
@@ -1497,7 +1499,7 @@ internal sealed class ExpressionSpiller
 
         failed = true;
         SyntaxNode at = context.Suspensions.FirstOrDefault(a => node.Span.Contains(a.Span)) ?? node;
-        context.Report(DiagnosticDescriptors.SuspensionInExpression, at, what);
+        context.Report(DiagnosticDescriptors.SuspensionInExpression, at, what, advice);
     }
 
     private static string Describe(ExpressionSyntax node) =>
