@@ -1180,6 +1180,20 @@ public static partial class ExpressionTemplates
         return some.Value + "," + some.Name + "," + some.Maybe;
     }
 
+    // What follows '?.' before the suspension point is evaluated once, before it, as C# does (the B read, the index computed).
+    [Coroutine]
+    public static async Coroutine<string> ConditionalAccessPartsReadOnce(List<string> log, Yielder<int, int> co)
+    {
+        Chain a = new(log, "n1"), none = null;
+        a?.B.Value += await co.Yield(a.Rewire("n2"));
+        a?.B.Value = await co.Yield(a.Rewire("n3"));
+        a?[L(log, "k", 1)] += await co.Yield(a.Rewire("n4"));
+        a?.B.Items[L(log, "j", 0)] -= await co.Yield(a.Rewire("n5"));
+        int sum = (a?.B.Value + await co.Yield(a.Rewire("n6"))) ?? -1;
+        none?.B.Value += await co.Yield(99);
+        return sum + ";" + string.Join(",", log.Where(e => !e.StartsWith("k:") && !e.StartsWith("j:")).Count());
+    }
+
     // ---- dynamic: late-bound members and calls are bound after the suspension, on the receiver read before it ----
 
     [Coroutine]
@@ -1316,6 +1330,37 @@ public struct Counter
 public struct Holder
 {
     public Counter Inner;
+}
+
+// A node whose B can be swapped while a coroutine is suspended; its reads and writes log.
+public sealed class Chain
+{
+    private readonly List<string> log;
+    private readonly string name;
+    private Chain b;
+    private int value;
+
+    public Chain(List<string> log, string name)
+    {
+        this.log = log;
+        this.name = name;
+    }
+
+    public Chain B { get { log.Add("get " + name + ".B"); return b ??= new Chain(log, name + ".b"); } }
+
+    public int Value { get { log.Add("get " + name + ".Value"); return value; } set { log.Add("set " + name + ".Value=" + value); this.value = value; } }
+
+    public int[] Items { get; } = { 10, 20 };
+
+    public int this[int k] { get { log.Add($"get {name}[{k}]"); return k * 100; } set => log.Add($"set {name}[{k}]={value}"); }
+
+    // Replaces B while the coroutine is suspended in the middle of an expression that read it; returns a value to yield.
+    public int Rewire(string next)
+    {
+        log.Add("rewire " + next);
+        b = new Chain(log, next);
+        return 1;
+    }
 }
 
 // A class whose setters and method log their use, for receivers of null-conditional and late-bound accesses.

@@ -38,6 +38,11 @@ internal sealed class ExpressionSpiller
     private ExpressionSyntax? statementExpression;
     private bool failed;
 
+    // The `.B` or `[k]` right of a `?.` whose suspending part follows, with the kept receiver they stand on: their text is
+    // rewritten onto that receiver, but they are still to be evaluated, and kept, like any other part (`a?.B.C += await x`
+    // reads B once, before the suspension; `a?[Next()] += await x` calls Next once).
+    private readonly Dictionary<SyntaxNode, string> conditionalBindings = new();
+
     public ExpressionSpiller(LoweringContext context, SuspendEmitter suspend, List<BodyLine> output)
     {
         this.context = context;
@@ -78,6 +83,7 @@ internal sealed class ExpressionSpiller
             context.Replacements.Remove(stale);
         }
 
+        conditionalBindings.Clear();
         Visit(expression);
         return !failed;
     }
@@ -650,6 +656,7 @@ internal sealed class ExpressionSpiller
             }
 
             Replace(binding, access + Text(binding));
+            conditionalBindings[binding] = access;
         }
 
         if (result is null && ReferenceEquals(node, statementExpression))
@@ -1064,7 +1071,7 @@ internal sealed class ExpressionSpiller
 
     private void SaveValue(ExpressionSyntax node, string role)
     {
-        if (failed || context.Replacements.ContainsKey(node) || IsInvariant(node))
+        if (failed || (context.Replacements.ContainsKey(node) && !conditionalBindings.ContainsKey(node)) || IsInvariant(node))
         {
             return;
         }
@@ -1089,12 +1096,13 @@ internal sealed class ExpressionSpiller
 
         EmitAssign(temp, node);
         Replace(node, temp);
+        conditionalBindings.Remove(node);
     }
 
     // Keeps what a variable's location depends on (reference receivers, arrays, indices), not its value.
     private void SaveLocation(ExpressionSyntax node, string role, Mode mode)
     {
-        if (failed || context.Replacements.ContainsKey(node))
+        if (failed || (context.Replacements.ContainsKey(node) && !conditionalBindings.ContainsKey(node)))
         {
             return;
         }
@@ -1103,6 +1111,19 @@ internal sealed class ExpressionSpiller
         ISymbol? symbol = context.Model.GetSymbolInfo(inner, context.CancellationToken).Symbol;
         switch (inner)
         {
+            case MemberBindingExpressionSyntax when conditionalBindings.ContainsKey(inner):
+                conditionalBindings.Remove(inner); // `a?.F = await x`: a member of the kept receiver, reached through it
+                return;
+            case ElementBindingExpressionSyntax elementBinding when conditionalBindings.TryGetValue(inner, out string? receiver):
+                // `a?[k] += await x`: the element of the kept receiver at the index read before the suspension.
+                for (int i = 0; i < elementBinding.ArgumentList.Arguments.Count; i++)
+                {
+                    SaveValue(elementBinding.ArgumentList.Arguments[i].Expression, elementBinding.ArgumentList.Arguments.Count == 1 ? "index" : "index" + (i + 1));
+                }
+
+                Replace(elementBinding, receiver + Text(elementBinding.ArgumentList));
+                conditionalBindings.Remove(inner);
+                return;
             case DeclarationExpressionSyntax or ThisExpressionSyntax or BaseExpressionSyntax:
                 return;
             case IdentifierNameSyntax when symbol is ILocalSymbol { IsRef: true }:
