@@ -47,6 +47,13 @@ public class TemplateTests
     }
 
     [Fact]
+    public void VarLocalsHoldingFactoryCoroutinesPassedToSpawnGatherAndForeach()
+    {
+        var loop = S.VirtualLoop();
+        Assert.Equal("2 7 11", loop.Run(SchedulerTemplates.VarCoroutinesPassedOn()));
+    }
+
+    [Fact]
     public void VarLocalsTypedByFactoryCalls_LiveAcrossSuspensionPoints()
     {
         // Without the factories, the compiler infers LoopTask<T> with an unbound T for the first local and nothing for the

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
@@ -100,6 +101,24 @@ public static partial class SchedulerTemplates
         LoopTask<int> winner = await co.WhenAny(slow, fast);
         var either = await co.WhenAny(slow, fast);
         return $"{joined} {first.Result} {winner.Result} {either.Result} {await slow + await fast}";
+    }
+
+    /// <summary>`var` locals holding a factory's coroutine passed on (spawned, gathered), and a foreach over spawned tasks.</summary>
+    [Coroutine]
+    public static async Coroutine<string> VarCoroutinesPassedOn(Yielder<LoopRequest> co)
+    {
+        var w = Child(2);
+        var t = co.Spawn(w);
+        var other = Child(3);
+        int[] gathered = await co.Gather(other, Child(4));
+        var tasks = Enumerable.Range(5, 2).Select(v => co.Spawn(Child(v))).ToArray();
+        int sum = 0;
+        foreach (var task in tasks)
+        {
+            sum += await task;
+        }
+
+        return $"{await t} {gathered[0] + gathered[1]} {sum}";
     }
 
     [Coroutine]

@@ -553,6 +553,19 @@ internal sealed partial class BodyLowerer
         int line = Line(statement);
         ForEachStatementInfo info = context.Model.GetForEachStatementInfo(statement);
         ITypeSymbol? collectionType = context.Model.GetTypeInfo(statement.Expression, context.CancellationToken).Type;
+        IMethodSymbol? getEnumerator = info.GetEnumeratorMethod;
+        ITypeSymbol? speculative = FactoryCalls.IncompleteWithoutFactories(collectionType, context) && FactoryCalls.Resolve(statement.Expression, context) is null
+            ? FactoryCalls.BindWithFactories(statement.Expression, context, out _)
+            : null;
+        bool typedByFactories = speculative is not null;
+        if (typedByFactories)
+        {
+            // A collection typed through factory calls (`var tasks = ids.Select(i => co.Spawn(Work(i))).ToArray();`): its
+            // type, and the pattern's GetEnumerator, as if the factories existed; the loop variable is typed the same way.
+            collectionType = speculative;
+            getEnumerator = collectionType?.GetMembers("GetEnumerator").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty && !m.IsStatic);
+        }
+
         string target;
         string cast = string.Empty;
         bool foreachBoxed = false; // target is "this.@x = new StrongBox<T>(": the element closes the parenthesis
@@ -571,7 +584,7 @@ internal sealed partial class BodyLowerer
                 foreachBoxed = true;
             }
 
-            if (!info.ElementConversion.IsIdentity)
+            if (!info.ElementConversion.IsIdentity && !typedByFactories)
             {
                 cast = $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})";
             }
@@ -642,7 +655,7 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        if (info.GetEnumeratorMethod is not { } getEnumerator || info.MoveNextMethod is null || info.CurrentProperty is null)
+        if (getEnumerator is null || (typedByFactories ? getEnumerator.ReturnType.GetMembers("MoveNext").IsEmpty : info.MoveNextMethod is null || info.CurrentProperty is null))
         {
             Unsupported(statement, "a foreach loop over this collection", "iterate an array, a string or an IEnumerable<T>");
             return;

@@ -65,8 +65,9 @@ internal static class FactoryCalls
             }
 
             string? stand = null;
-            if (node is InvocationExpressionSyntax call && node != expression && Resolve(call, context) is { } factory)
+            if (node is InvocationExpressionSyntax or IdentifierNameSyntax && node != expression && Resolve((ExpressionSyntax)node, context) is { } factory)
             {
+                // A factory call, or a `var` local holding one's coroutine (`var w = Work(); co.Spawn(w)`).
                 string result = factory.ResultType?.ToDisplayString(SymbolFormats.FullyQualified) ?? "global::CoroGen.Unit";
                 stand = $"((global::CoroGen.Coroutine<{factory.YieldType.ToDisplayString(SymbolFormats.FullyQualified)}, {factory.SendType.ToDisplayString(SymbolFormats.FullyQualified)}, {result}>)null!)";
             }
@@ -138,13 +139,24 @@ internal static class FactoryCalls
         _ => false,
     };
 
-    // The type of a `var` local that the compiler could infer only with the factories; null for any other local.
-    private static ITypeSymbol? InferredFromFactories(ILocalSymbol local, LoweringContext context, int depth) =>
-        IncompleteWithoutFactories(local.Type, context)
-        && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } }
-        && Resolve(initializer.Value, context) is null
-            ? BindWithFactories(initializer.Value, context, depth + 1, out _)
-            : null;
+    // The type of a `var` local that the compiler could infer only with the factories (a declared local, or a foreach
+    // variable over such a collection); null for any other local.
+    private static ITypeSymbol? InferredFromFactories(ILocalSymbol local, LoweringContext context, int depth)
+    {
+        if (!IncompleteWithoutFactories(local.Type, context))
+        {
+            return null;
+        }
+
+        return local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) switch
+        {
+            VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } } when Resolve(initializer.Value, context) is null =>
+                BindWithFactories(initializer.Value, context, depth + 1, out _),
+            ForEachStatementSyntax { Type.IsVar: true, AwaitKeyword.RawKind: 0 } forEach when Resolve(forEach.Expression, context) is null =>
+                ElementType(BindWithFactories(forEach.Expression, context, depth + 1, out _)),
+            _ => null,
+        };
+    }
 
     /// <summary>The type of a local whose declared type is a not-yet-generated coroutine class.</summary>
     public static string? LocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType)
@@ -161,6 +173,10 @@ internal static class FactoryCalls
             case ForEachStatementSyntax { Type.IsVar: true } forEach when Resolve(forEach.Expression, context) is { } collection:
                 elementType = collection.YieldType;
                 return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
+            case ForEachStatementSyntax { Type.IsVar: true } forEach when IncompleteWithoutFactories(local.Type, context):
+                // `foreach (var t in tasks)` over a collection typed through factories (`var tasks = ... co.Spawn(Work()) ...`).
+                elementType = ElementType(BindWithFactories(forEach.Expression, context, out _));
+                return elementType?.ToDisplayString(SymbolFormats.FullyQualified);
             case SingleVariableDesignationSyntax designation when IncompleteWithoutFactories(local.Type, context):
                 // `var (a, b) = await co.Gather((One(), Two()));`: the tuple element at the designation's position.
                 return DeconstructedType(designation, context)?.ToDisplayString(SymbolFormats.FullyQualified);
@@ -208,6 +224,16 @@ internal static class FactoryCalls
             }
         }
     }
+
+    // What a foreach over a value of <paramref name="collection"/> gives: an array's element, the pattern's Current.
+    private static ITypeSymbol? ElementType(ITypeSymbol? collection) => collection switch
+    {
+        IArrayTypeSymbol array => array.ElementType,
+        null => null,
+        _ => collection.GetMembers("GetEnumerator").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty)?.ReturnType
+                .GetMembers("Current").OfType<IPropertySymbol>().FirstOrDefault()?.Type
+            ?? collection.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0],
+    };
 
     private static FactoryCall? ResolveLocal(ILocalSymbol local, LoweringContext context, int depth)
     {
