@@ -29,6 +29,56 @@ public class TaskTests
         Assert.Contains("TaskCompletionSource", message);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void JoiningOrWaitingForAFinishedTaskOfAnotherLoop_IsRefusedToo(bool join)
+    {
+        var other = S.VirtualLoop();
+        var foreign = other.Spawn(S.SleepThen(1, 7));
+        other.Run(S.SleepThen(2, 0));
+        Assert.True(foreign.IsFinished);
+        string message = S.VirtualLoop().Run(S.Of<string>(async s =>
+        {
+            try
+            {
+                if (join)
+                {
+                    await s.Call(foreign.Join());
+                }
+                else
+                {
+                    await s.Call(foreign.Wait());
+                }
+
+                return "no exception";
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
+        }));
+        Assert.StartsWith($"{(join ? "Join" : "Wait")} waits only for tasks of the loop running it; task {foreign.Id} belongs to another event loop.", message);
+    }
+
+    [Fact]
+    public void RunningAnotherLoopInsideATask_IsRefusedSayingWhatToDoInstead()
+    {
+        string message = S.VirtualLoop().Run(S.Of<string>(async s =>
+        {
+            try
+            {
+                S.VirtualLoop().Run(S.SleepThen(1, 1));
+                return "no exception";
+            }
+            catch (InvalidOperationException e)
+            {
+                return e.Message;
+            }
+        }));
+        Assert.StartsWith("Another event loop is running on this thread; Run cannot be nested. Spawn the coroutine on the running loop instead", message);
+    }
+
     [Fact]
     public void Run_ReturnsMainsResult()
     {

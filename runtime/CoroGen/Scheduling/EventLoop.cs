@@ -141,7 +141,8 @@ public sealed class EventLoop
         {
             if (current is not null)
             {
-                throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested.");
+                throw new InvalidOperationException("Another event loop is running on this thread; Run cannot be nested. Spawn the "
+                    + "coroutine on the running loop instead (co.Spawn(...) or EventLoop.Current.Spawn(...)), or run this loop on another thread.");
             }
 
             shuttingDown = false;

@@ -150,6 +150,13 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
             }
         }
 
+        // A task of another loop is refused whether or not it has finished yet, so that a program does not work or fail
+        // depending on which loop got further first (scheduler.md §4).
+        if (waiter is null && LoopTask.Current is { } caller && caller.Loop != target.Loop)
+        {
+            throw LoopContext.ForeignTask(typed is null ? "Wait" : "Join", target);
+        }
+
         if (!target.IsFinished)
         {
             if (waiter is null || waiter.Queue is null)
@@ -158,11 +165,6 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
                 if (current == target)
                 {
                     throw new InvalidOperationException("A task cannot join itself: it would wait forever.");
-                }
-
-                if (current.Loop != target.Loop)
-                {
-                    throw LoopContext.ForeignTask("Join", target);
                 }
 
                 waiter = new Waiter(current);
