@@ -33,6 +33,22 @@ public class TimeoutTests
     }
 
     [Fact]
+    public void MoveOnAfter_AroundAJoin_StopsTheWaitAndLeavesTheJoinedTaskRunning()
+    {
+        // scheduler.md §5: the scope bounds the waiting task only, as trio's scopes do.
+        var loop = S.VirtualLoop();
+        string outcome = loop.Run(S.Of<string>(async s =>
+        {
+            LoopTask<int> child = s.Co.Spawn(SleepThen(5, 7));
+            TimeoutResult<int> r = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), child.Join()));
+            string during = $"{r.TimedOut} {child.IsFinished} {s.Co.Now().TotalSeconds}";
+            int value = await s.Call(child.Join());
+            return $"{during} {value} {s.Co.Now().TotalSeconds}";
+        }));
+        Assert.Equal("True False 1 7 5", outcome);
+    }
+
+    [Fact]
     public void MoveOnAfter_DeadlinePasses_BodyIsCancelledInnermostFirst_ScopeMovesOn()
     {
         var log = new List<string>();
