@@ -1194,6 +1194,27 @@ public static partial class ExpressionTemplates
         return sum + ";" + string.Join(",", log.Where(e => !e.StartsWith("k:") && !e.StartsWith("j:")).Count());
     }
 
+    // A receiver of a type parameter reassigned by a later argument: C# calls the object read first when T is a class, and
+    // the variable itself when T is a struct (whose mutation then stays in it).
+    [Coroutine]
+    public static async Coroutine<string> TypeParameterReceiverReassigned(List<string> log, Yielder<int, int> co)
+    {
+        string classes = await Reassign(new AddBox("a"), new AddBox("b"), co);
+        string structs = await Reassign(new AddCell("a"), new AddCell("b"), co);
+        return classes + ";" + structs;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> Reassign<TAdd>(TAdd t, TAdd other, Yielder<int, int> co)
+        where TAdd : IAdd
+    {
+        TAdd first = t;
+        t.Add(await co.Yield((t = other) is null ? 0 : 1));
+        TAdd[] slots = { first, other };
+        slots[0].Add(await co.Yield(Swap(ref slots[0], other)));
+        return first.Describe() + "," + t.Describe() + "," + slots[0].Describe();
+    }
+
     // ---- dynamic: late-bound members and calls are bound after the suspension, on the receiver read before it ----
 
     [Coroutine]
@@ -1330,6 +1351,41 @@ public struct Counter
 public struct Holder
 {
     public Counter Inner;
+}
+
+public interface IAdd
+{
+    void Add(int value);
+
+    string Describe();
+}
+
+public sealed class AddBox : IAdd
+{
+    private readonly string name;
+    private int total;
+
+    public AddBox(string name) => this.name = name;
+
+    public void Add(int value) => total += value;
+
+    public string Describe() => name + total;
+}
+
+public struct AddCell : IAdd
+{
+    private readonly string name;
+    private int total;
+
+    public AddCell(string name)
+    {
+        this.name = name;
+        total = 0;
+    }
+
+    public void Add(int value) => total += value;
+
+    public string Describe() => name + total;
 }
 
 // A node whose B can be swapped while a coroutine is suspended; its reads and writes log.

@@ -26,6 +26,7 @@ public sealed class ExpressionTests
         ["DynamicCall"] = (log => TemplateOracle.Run<int, int, string>(co => T.DynamicCall(log, co)), log => T.DynamicCall(log)),
         ["DynamicMemberAssignments"] = (log => TemplateOracle.Run<int, int, string>(co => T.DynamicMemberAssignments(log, co)), log => T.DynamicMemberAssignments(log)),
         ["ConditionalAccessPartsReadOnce"] = (log => TemplateOracle.Run<int, int, string>(co => T.ConditionalAccessPartsReadOnce(log, co)), log => T.ConditionalAccessPartsReadOnce(log)),
+        ["TypeParameterReceiverReassigned"] = (log => TemplateOracle.Run<int, int, string>(co => T.TypeParameterReceiverReassigned(log, co)), log => T.TypeParameterReceiverReassigned(log)),
         ["ArgumentSecond"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentSecond(log, co)), log => T.ArgumentSecond(log)),
         ["ArgumentFirst"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentFirst(log, co)), log => T.ArgumentFirst(log)),
         ["ArgumentLast"] = (log => TemplateOracle.Run<int, int, string>(co => T.ArgumentLast(log, co)), log => T.ArgumentLast(log)),

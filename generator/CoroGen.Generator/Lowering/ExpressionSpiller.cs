@@ -187,13 +187,44 @@ internal sealed class ExpressionSpiller
             case Mode.Value:
                 SaveValue(child.Node, child.Role);
                 break;
-            case Mode.Location or Mode.Receiver or Mode.Reference:
+            case Mode.Location or Mode.Reference:
                 SaveLocation(child.Node, child.Role, child.Mode);
+                break;
+            case Mode.Receiver:
+                SaveLocation(child.Node, child.Role, child.Mode);
+                KeepReferenceTypeReceiver(child.Node);
                 break;
             case Mode.Spread:
                 SaveSpread(child.Node, child.Role);
                 break;
         }
+    }
+
+    // A receiver whose type is a type parameter that may be a class or a struct (`t.Add(await x)` with `where T : IAdd`): C#
+    // uses the variable itself when T is a struct (its mutations stay), but the object it refers to when T is a class, read
+    // before the arguments, so a later argument that assigns the variable does not change the object called. The generated
+    // code keeps that object and calls through a ref conditional that the JIT folds for each T.
+    private void KeepReferenceTypeReceiver(ExpressionSyntax node)
+    {
+        ExpressionSyntax inner = Unparenthesize(node);
+        bool variable = context.Model.GetSymbolInfo(inner, context.CancellationToken).Symbol is ILocalSymbol { IsRef: false } or IParameterSymbol { RefKind: RefKind.None } or IFieldSymbol
+            || inner is ElementAccessExpressionSyntax element && TypeOf(element.Expression) is IArrayTypeSymbol;
+        if (failed || !variable || TypeOf(node) is not ITypeParameterSymbol { IsValueType: false, IsReferenceType: false } parameter
+            || context.Replacements.TryGetValue(node, out string? kept) && kept.StartsWith("(default(", System.StringComparison.Ordinal))
+        {
+            return; // any other receiver (a property's value, a call's result) is a value C# itself calls on a copy of
+        }
+
+        string? temp = AddTemp(node, "receiver", parameter);
+        if (temp is null)
+        {
+            return;
+        }
+
+        string type = TypeText(parameter);
+        string location = Text(node);
+        Emit($"if (default({type}) is null) {temp} = {location};", node);
+        Replace(node, $"(default({type}) is null ? ref {temp} : ref {location})");
     }
 
     // A spread before a suspension point: C# (Roslyn's lowering, which the oracle runs) enumerates it before the suspension
