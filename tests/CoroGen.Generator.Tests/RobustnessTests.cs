@@ -117,6 +117,23 @@ public sealed class RobustnessTests
         Assert.Empty(run.GeneratorDiagnostics);
     }
 
+    // A template that delegates to one that gets no factory (a clash, or a signature mistake the analyzer reports): its
+    // generated code could only add an error of its own ("no argument given for 'co'") to the one that matters; it gets
+    // its placeholder and no diagnostic.
+    [Theory]
+    [InlineData("[Coroutine] public static async Coroutine<int> CountDown(int from, Yielder<int> co) { await co.Yield(from); return from; }\n    public class CountDownCoroutine { }", "COROGEN014")]
+    [InlineData("[Coroutine] public static Coroutine<int> CountDown(int from, Yielder<int> co) => throw null!;", null)]
+    public void ADelegationToATemplateWithoutAFactoryAddsNoErrorOfItsOwn(string callee, string? calleeId)
+    {
+        string source = "using System;\nusing CoroGen;\n\npublic static partial class Host\n{\n    " + callee
+            + "\n\n    [Coroutine]\n    public static async Coroutine Launch(Yielder<int> co) { int s = await CountDown(3, co); await co.Yield(s); }\n}\n";
+        AssertSurvives(source);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Equal(calleeId, run.GeneratorDiagnostics.SingleOrDefault()?.Id);
+        run.AssertPlaceholder("Launch", "the error reported on the template 'CountDown' it delegates to");
+        Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS7036");
+    }
+
     // Code the compiler cannot bind (an undefined name, as while typing): the generated file parses. A local that the
     // lowering needs to keep in a field, whose type the undefined name leaves unresolved, gets no COROGEN diagnostic (the
     // compiler's error at the name is the one to fix) and the template its placeholder; a construct CoroGen refuses

@@ -4,6 +4,7 @@ using System.Linq;
 using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
+using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -1058,6 +1059,11 @@ internal sealed partial class BodyLowerer
             && called.Parameters.FirstOrDefault(p => CoroutineTypes.IsYielder(p.Type)) is { } subYielder
             && awaited is InvocationExpressionSyntax { ArgumentList: { } argumentList })
         {
+            if (!TemplateParser.GetsAFactory(called, context.CancellationToken))
+            {
+                context.DeferToTheCalledTemplatesDiagnostic(called);
+            }
+
             CoroutineTypes.YielderTypes(subYielder.Type, out ITypeSymbol y, out ITypeSymbol s);
             (subYield, subSend) = (y, s);
             subReturn = CoroutineTypes.TemplateResultType(called.ReturnType, out _);

@@ -316,6 +316,19 @@ internal sealed partial class LoweringContext
 
     private bool? bindsAsInTheBuild;
 
+    /// <summary>
+    /// Leaves the template to a diagnostic reported elsewhere: it delegates to a template that gets no factory (a mistake in
+    /// that template's signature, a clash), so its generated code could only add an error of its own; it gets its placeholder.
+    /// </summary>
+    public void DeferToTheCalledTemplatesDiagnostic(IMethodSymbol called)
+    {
+        DeferredToCompiler = true;
+        DeferralReason ??= $"the error reported on the template '{called.Name}' it delegates to";
+    }
+
+    /// <summary>What the placeholder of a template left to another error names: null for a compiler error in it.</summary>
+    public string? DeferralReason { get; private set; }
+
     // Whether the template binds while the generator runs as it will in the build: it names no factory (they are the
     // generator's own output: here a factory call binds to its template, or to nothing, and the code using its value may
     // get errors that the build will not have) and no generated class. A template called with the Yielder, as an argument

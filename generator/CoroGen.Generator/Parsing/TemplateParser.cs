@@ -97,7 +97,7 @@ internal static class TemplateParser
 
         BodyLowerer.Lower(method, context);
         var diagnostics = new List<DiagnosticInfo>(context.Diagnostics);
-        return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 && !context.DeferredToCompiler ? context : null, diagnostics), diagnostics.ToEquatableArray());
+        return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 && !context.DeferredToCompiler ? context : null, diagnostics, context.DeferralReason), diagnostics.ToEquatableArray());
     }
 
     // The result of a template that gets no generated code (null when it does): broken syntax, a signature the analyzer
@@ -155,6 +155,14 @@ internal static class TemplateParser
 
         return null;
     }
+
+    /// <summary>
+    /// Whether another template, which this one calls, gets its factory and class: false when it is skipped for a mistake
+    /// already reported on it (its signature, a clash). A template compiled in another assembly has them.
+    /// </summary>
+    internal static bool GetsAFactory(IMethodSymbol template, CancellationToken cancellationToken) =>
+        template.OriginalDefinition.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration
+        || Skip(declaration, template.OriginalDefinition) is null;
 
     private static bool HasSyntaxErrors(SyntaxNode node) =>
         node.ContainsDiagnostics && node.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
@@ -229,7 +237,7 @@ internal static class TemplateParser
 
     // The model of the generated class: the lowered body when <paramref name="lowered"/> is given, else the placeholder
     // naming the diagnostics.
-    private static TemplateModel Model(MethodDeclarationSyntax method, IMethodSymbol symbol, Shell shell, LoweringContext? lowered, List<DiagnosticInfo> diagnostics)
+    private static TemplateModel Model(MethodDeclarationSyntax method, IMethodSymbol symbol, Shell shell, LoweringContext? lowered, List<DiagnosticInfo> diagnostics, string? deferralReason = null)
     {
         string className = GeneratedClassName(symbol);
         SyntaxTree tree = method.SyntaxTree;
@@ -267,7 +275,7 @@ internal static class TemplateParser
             // locals of Resume to the shell's list, which the throwing body would leave unused (CS0219 under warnings as errors).
             Fields: lowered is not null ? lowered.Fields.ToEquatableArray() : shell.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToEquatableArray(),
             States: lowered is not null ? lowered.States.ToEquatableArray() : EquatableArray<StateModel>.Empty,
-            Body: lowered is not null ? lowered.Body.ToEquatableArray() : PlaceholderBody(symbol, diagnostics),
+            Body: lowered is not null ? lowered.Body.ToEquatableArray() : PlaceholderBody(symbol.ToDisplayString(SymbolFormats.Signature), diagnostics.Select(d => d.DescriptorId), deferralReason),
             ContainingTypeMembers: lowered is not null ? lowered.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
             ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
             ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
@@ -304,8 +312,6 @@ internal static class TemplateParser
     // factory, with a body that only throws: the build fails with the diagnostic at its cause, and the code that calls the
     // factory compiles instead of adding an error at every call ("no argument given for the parameter 'co'") that would
     // send the user looking in the wrong place. The body never runs unless the user silenced the error, and then it says so.
-    private static EquatableArray<BodyLine> PlaceholderBody(IMethodSymbol symbol, List<DiagnosticInfo> diagnostics) =>
-        PlaceholderBody(symbol.ToDisplayString(SymbolFormats.Signature), diagnostics.Select(d => d.DescriptorId));
 
     /// <summary>The placeholder of a template whose lowered class could not be emitted: the same shell, the throwing body.</summary>
     internal static TemplateModel Placeholder(TemplateModel lowered, string diagnosticId) => lowered with
@@ -317,12 +323,12 @@ internal static class TemplateParser
         ChannelType = null,
     };
 
-    internal static EquatableArray<BodyLine> PlaceholderBody(string templateDisplay, IEnumerable<string> diagnosticIds)
+    internal static EquatableArray<BodyLine> PlaceholderBody(string templateDisplay, IEnumerable<string> diagnosticIds, string? deferralReason = null)
     {
         string ids = string.Join(", ", diagnosticIds.Distinct().OrderBy(id => id, StringComparer.Ordinal));
         if (ids.Length == 0)
         {
-            ids = "a compiler error in it"; // DeferToCompiler
+            ids = deferralReason ?? "a compiler error in it"; // LoweringContext.DeferToCompiler
         }
 
         string message = $"The [Coroutine] template {templateDisplay} was not generated because of {ids}: fix the template as the build's error says.";
