@@ -49,6 +49,18 @@ public sealed class MisuseAnalyzerTests
     }
 
     [Fact]
+    public void AMethodMarkedWithAnotherCoroutineAttributeIsToldItIsNotCoroGens()
+    {
+        // A user type named CoroutineAttribute takes [Coroutine] in its namespace: the method is marked, just not as a template.
+        const string source = Usings + "namespace App\n{\n    public sealed class CoroutineAttribute : Attribute { }\n\n    public static partial class Host\n    {\n"
+            + "        [Coroutine]\n        public static async Coroutine Marked(Yielder<int> co) { await co.Yield(1); }\n    }\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN016", d.Id);
+        Assert.Contains("its [Coroutine] attribute is 'App.CoroutineAttribute', not CoroGen's: write [CoroGen.Coroutine], or rename that type", d.GetMessage());
+        Assert.DoesNotContain("mark it [Coroutine]", d.GetMessage());
+    }
+
+    [Fact]
     public void AnAsyncMethodReturningCoroutineWithoutTheAttributeIsReported()
     {
         const string source = Usings + "public static partial class Host\n{\n    public static async Coroutine<int> Twice(int k) { return k * 2; }\n\n    public static async Coroutine Forgot(Yielder<int> co) { await co.Yield(1); }\n}\n";

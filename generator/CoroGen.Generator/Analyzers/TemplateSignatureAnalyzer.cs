@@ -74,8 +74,13 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         {
             if (method.IsAsync && TemplateSignature.ReturnsCoroutine(method))
             {
+                // Marked with an attribute named Coroutine that is not CoroGen's (a type of the user's own, or another library's).
+                AttributeData? lookalike = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "CoroutineAttribute" } type
+                    && type.ContainingNamespace?.ToDisplayString() != "CoroGen");
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, $"The method '{method.Name}'", method.ReturnType.ToDisplayString(),
-                    TemplateSignature.YielderCount(method) == 0
+                    lookalike is not null
+                        ? $"its [Coroutine] attribute is '{lookalike.AttributeClass!.ToDisplayString()}', not CoroGen's: write [CoroGen.Coroutine], or rename that type"
+                        : TemplateSignature.YielderCount(method) == 0
                         ? "mark it [Coroutine] and give it a Yielder parameter (for example 'Yielder<int> co') for its suspension points"
                         : "mark it [Coroutine]: it has a Yielder parameter, so it is a template without its attribute"));
             }
