@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace CoroGen.Analyzers.Tests;
@@ -48,5 +49,62 @@ public sealed class SuppressionTests
         Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source), d => d.Id == "COROGEN001");
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.True(d.IsSuppressed);
+    }
+}
+
+/// <summary>
+/// CA1062 ("validate parameter 'co' is non-null") on a template's Yielder parameter is suppressed: no caller passes it (the
+/// factory has no such parameter). The rule is stood in for by an analyzer that reports it, as the .NET analyzers do, at
+/// each use of a parameter of an externally visible method.
+/// </summary>
+public sealed class YielderParameterSuppressorTests
+{
+    private const string Source = """
+        using System.Collections.Generic;
+        using CoroGen;
+
+        public static partial class Examples
+        {
+            [Coroutine]
+            public static async Coroutine Each(List<int> items, Yielder<int> co)
+            {
+                foreach (int item in items)
+                    await co.Yield(item);
+            }
+
+            public static int Count(List<int> items, Yielder<int> other) => items.Count + (other is null ? 0 : 1);
+        }
+        """;
+
+    [Fact]
+    public void OnlyTheTemplatesYielderIsExempt()
+    {
+        Microsoft.CodeAnalysis.CSharp.CSharpCompilation compilation = AnalyzerHarness.Compile(Source);
+        var options = new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+            new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(System.Collections.Immutable.ImmutableArray<AdditionalText>.Empty), null, false, false, reportSuppressedDiagnostics: true);
+        Diagnostic[] found = compilation
+            .WithAnalyzers(System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new ParameterUseReporter(), new CoroGen.Generator.Analyzers.YielderParameterSuppressor()), options)
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
+            .Where(d => d.Id == "CA1062").OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+
+        Assert.Equal(new[] { "items", "co", "items", "other" }, found.Select(d => d.GetMessage()));
+        Assert.Equal(new[] { false, true, false, false }, found.Select(d => d.IsSuppressed));
+    }
+
+    [Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class ParameterUseReporter : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Rule = new("CA1062", "Validate arguments of public methods", "{0}", "Design", DiagnosticSeverity.Warning, true);
+
+        public override System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => System.Collections.Immutable.ImmutableArray.Create(Rule);
+
+        public override void Initialize(Microsoft.CodeAnalysis.Diagnostics.AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(Microsoft.CodeAnalysis.Diagnostics.GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationAction(
+                c => c.ReportDiagnostic(Diagnostic.Create(Rule, c.Operation.Syntax.GetLocation(), ((Microsoft.CodeAnalysis.Operations.IParameterReferenceOperation)c.Operation).Parameter.Name)),
+                OperationKind.ParameterReference);
+        }
     }
 }
