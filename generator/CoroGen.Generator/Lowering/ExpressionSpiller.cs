@@ -58,7 +58,7 @@ internal sealed class ExpressionSpiller
         /// <summary>An assignment or increment target: its location is kept, and used (checked) after the suspension.</summary>
         Location,
 
-        /// <summary>A struct receiver used in place: an array element's array and index are checked before the suspension.</summary>
+        /// <summary>A receiver that is or may be a struct, used in place: an array element's array and index are checked before the suspension.</summary>
         Receiver,
 
         /// <summary>A <c>ref</c>, <c>out</c> or <c>in</c> argument: C# takes the reference first, so an array element is checked before.</summary>
@@ -209,8 +209,8 @@ internal sealed class ExpressionSpiller
         ExpressionSyntax inner = Unparenthesize(node);
         bool variable = context.Model.GetSymbolInfo(inner, context.CancellationToken).Symbol is ILocalSymbol { IsRef: false } or IParameterSymbol { RefKind: RefKind.None } or IFieldSymbol
             || inner is ElementAccessExpressionSyntax element && TypeOf(element.Expression) is IArrayTypeSymbol;
-        if (failed || !variable || TypeOf(node) is not ITypeParameterSymbol { IsValueType: false, IsReferenceType: false } parameter
-            || context.Replacements.TryGetValue(node, out string? kept) && kept.StartsWith("(default(", System.StringComparison.Ordinal))
+        if (failed || !variable || context.Replacements.ContainsKey(node)
+            || TypeOf(node) is not ITypeParameterSymbol { IsValueType: false, IsReferenceType: false } parameter)
         {
             return; // any other receiver (a property's value, a call's result) is a value C# itself calls on a copy of
         }
