@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,7 @@ public static class CoroutineCleanup
     /// Disposes a resource held in a field, in place: a struct is disposed on the original instance (never a boxed copy),
     /// a null reference is skipped, as C#'s <c>using</c> and <c>foreach</c> do.
     /// </summary>
+    [StackTraceHidden] // a resource's failing Dispose is called from the template's line, as C#'s using calls it
     public static void Dispose<T>(ref T resource)
         where T : IDisposable?
     {
@@ -132,5 +134,6 @@ public static class CoroutineCleanup
     }
 
     /// <summary>Disposes <paramref name="resource"/> if it is <see cref="IDisposable"/> (an enumerator whose static type does not say).</summary>
+    [StackTraceHidden]
     public static void DisposeIfDisposable(object? resource) => (resource as IDisposable)?.Dispose();
 }

@@ -16,6 +16,7 @@ public static class CoroutineLowering
     /// <c>throw;</c> in a catch block that was moved after its try statement: raises <paramref name="exception"/> again,
     /// keeping its stack trace. Written <c>throw CoroutineLowering.Rethrow(e);</c>; it never returns.
     /// </summary>
+    [System.Diagnostics.StackTraceHidden] // a trace names the template's line, not this helper
     public static Exception Rethrow(Exception exception)
     {
         ExceptionDispatchInfo.Capture(exception).Throw();
@@ -26,6 +27,7 @@ public static class CoroutineLowering
     /// The end of a finally block that was moved after its try statement: raises the exception that left the try (kept in
     /// <paramref name="pending"/>, which is cleared) again, keeping its stack trace. It never returns.
     /// </summary>
+    [System.Diagnostics.StackTraceHidden]
     public static Exception RethrowPending(ref Exception? pending)
     {
         Exception exception = pending ?? throw new InvalidOperationException("No pending exception.");

@@ -36,6 +36,36 @@ public static partial class StackTraceTemplates
         }
     }
 
+    // The exception that leaves a try whose finally suspends is raised again after it, and a resource's failing Dispose is
+    // called by generated cleanup: neither shows a frame of the runtime's helpers.
+    [Coroutine]
+    public static async Coroutine FailsThroughASuspendingFinally(Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+            throw new InvalidOperationException("left the try"); // line: left the try
+        }
+        finally
+        {
+            await co.Yield(2);
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine FailsInDispose(Yielder<int> co)
+    {
+        using (new FailingDisposable())
+        {
+            await co.Yield(1);
+        }
+    }
+
+    private sealed class FailingDisposable : IDisposable
+    {
+        public void Dispose() => throw new ObjectDisposedException("resource");
+    }
+
     [Coroutine]
     public static async Coroutine FailsInAHelper(Yielder<int> co)
     {

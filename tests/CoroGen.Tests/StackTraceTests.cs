@@ -115,6 +115,26 @@ public sealed class StackTraceTests
     }
 
     [Fact]
+    public void ExceptionsRaisedAgainOrThrownByCleanupShowNoFrameOfTheRuntimesHelpers()
+    {
+        var pending = StackTraceTemplates.FailsThroughASuspendingFinally();
+        Assert.True(pending.MoveNext());
+        Assert.True(pending.MoveNext()); // the throw, then the finally's yield
+        var left = Assert.Throws<InvalidOperationException>(() => pending.MoveNext());
+        Assert.Contains(Line("left the try"), TemplateFrames(left).Select(f => f.Line));
+
+        var disposing = StackTraceTemplates.FailsInDispose();
+        Assert.True(disposing.MoveNext());
+        var disposed = Assert.Throws<ObjectDisposedException>(() => disposing.MoveNext());
+
+        foreach (Exception e in new Exception[] { left, disposed })
+        {
+            Assert.DoesNotContain("CoroutineLowering", e.StackTrace);
+            Assert.DoesNotContain("CoroutineCleanup", e.StackTrace);
+        }
+    }
+
+    [Fact]
     public void BreakpointsOnTemplateLinesBindInTheGeneratedClasses()
     {
         // A breakpoint binds where the PDB has a sequence point for that document and line. The generated Resume()

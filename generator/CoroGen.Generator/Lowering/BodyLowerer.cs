@@ -55,7 +55,11 @@ internal sealed partial class BodyLowerer
             lowerer.LowerExpressionBody(method.ExpressionBody!.Expression, lines);
         }
 
-        lines.Add(Code("return false; // the end of the template: the coroutine has finished", 0));
+        if (!(lines.LastOrDefault() is { Kind: BodyLineKind.Code } last && !last.Text.Contains('\n')
+            && (last.Text.StartsWith("return ", StringComparison.Ordinal) || last.Text.StartsWith("throw ", StringComparison.Ordinal))))
+        {
+            lines.Add(Code("return false; // the end of the template: the coroutine has finished", 0)); // unless the template ended in a return or throw
+        }
         List<(string State, string Target)> frame = context.DispatchFrames.Pop();
         context.Body.AddRange(lowerer.Dispatch(frame));
         context.Body.Add(new BodyLine(BodyLineKind.Comment, "The first step (state is Running): run from the top.", 0));
