@@ -49,7 +49,7 @@ public static partial class StackTraceTemplates
         finally
         {
             await co.Yield(2);
-        }
+        } // line: finally end
     }
 
     [Coroutine]

@@ -60,7 +60,8 @@ internal sealed partial class BodyLowerer
                     LowerStatement(statement.Block, body);
                 }
             },
-            finallyBody => LowerStatement(finallyClause.Block, finallyBody));
+            finallyBody => LowerStatement(finallyClause.Block, finallyBody),
+            finallyClause.Block.CloseBraceToken.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
     }
 
     /// <summary>
@@ -69,7 +70,11 @@ internal sealed partial class BodyLowerer
     /// block follows as flattened code, then rethrows it; every exit leaving the try (break, continue, goto, return) stores
     /// a branch number and jumps to the finally, whose end replays it one level further out.
     /// </summary>
-    private void EmitTryWithMovedFinally(int line, int finallyLine, List<BodyLine> output, Action<List<BodyLine>> tryBody, Action<List<BodyLine>> finallyBody)
+    /// <param name="rethrowLine">
+    /// The template line the rethrow of the pending exception maps to: the finally block's closing brace, where C# reports a
+    /// frame that rethrows at the end of a finally (0: hidden, for the finally of a construct with no brace of its own).
+    /// </param>
+    private void EmitTryWithMovedFinally(int line, int finallyLine, List<BodyLine> output, Action<List<BodyLine>> tryBody, Action<List<BodyLine>> finallyBody, int rethrowLine = 0)
     {
         string pendingException = context.AddField($"pendingException_Line{line}", "global::System.Exception?", FieldKind.Temporary, $"the exception leaving the try of line {line}, rethrown when its finally ends");
         string pendingBranch = context.AddField($"pendingBranch_Line{line}", "int", FieldKind.Temporary, $"the exit leaving the try of line {line}, replayed when its finally ends (0: none)");
@@ -107,7 +112,7 @@ internal sealed partial class BodyLowerer
         output.Add(Comment("finally"));
         output.Add(new BodyLine(BodyLineKind.Label, finallyLabel, 0));
         finallyBody(output);
-        output.Add(Code($"if (this.@{pendingException} is not null) throw global::CoroGen.CoroutineLowering.RethrowPending(ref this.@{pendingException});", 0));
+        output.Add(Code($"if (this.@{pendingException} is not null) throw global::CoroGen.CoroutineLowering.RethrowPending(ref this.@{pendingException});", rethrowLine));
         if (frame.Branches.Count > 0)
         {
             output.Add(new BodyLine(BodyLineKind.Open, $"switch (this.@{pendingBranch}) // the exit that left the try, now taken (through the finally blocks further out)", 0));
