@@ -48,15 +48,20 @@ public sealed class CoroutineGenerator : IIncrementalGenerator
             .Select(static (names, _) => HintNames.Shared(names))
             .WithTrackingName(TrackingNames.SharedHintNames);
 
+        // The diagnostics, reported at their place in the compilation's syntax trees (so that #pragma and .editorconfig
+        // apply to them); only templates that have diagnostics depend on the compilation, which changes at every keystroke.
+        context.RegisterSourceOutput(templates.Where(static result => result.Diagnostics.Length > 0).Combine(context.CompilationProvider), static (spc, input) =>
+        {
+            foreach (DiagnosticInfo diagnostic in input.Left.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic(input.Right));
+            }
+        });
+
         // Runs only for templates whose model or the switches changed.
         context.RegisterSourceOutput(templates.Combine(emitOptions).WithTrackingName(TrackingNames.TemplatesWithOptions).Combine(sharedHintNames), static (spc, input) =>
         {
             ((TemplateResult result, EmitOptions options), EquatableArray<string> shared) = input;
-            foreach (DiagnosticInfo diagnostic in result.Diagnostics)
-            {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-
             if (result.Model is { } model)
             {
                 spc.AddSource(HintNames.Unique(model, shared), EmitOrPlaceholder(spc, model, options));

@@ -134,6 +134,20 @@ public sealed class RobustnessTests
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS7036");
     }
 
+    // The generator's diagnostics are located in the template's syntax tree, not only at its path and line: only such a
+    // location lets '#pragma warning disable COROGENnnn' and a file's .editorconfig severity apply to them in a build.
+    [Fact]
+    public void GeneratorDiagnosticsAreLocatedInTheSourceTree()
+    {
+        string source = "using System.Threading.Tasks;\nusing CoroGen;\n\npublic static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        await Task.Delay(1);\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN008", diagnostic.Id);
+        Assert.True(diagnostic.Location.IsInSource);
+        Assert.Equal(GeneratorHarness.TemplatePath, diagnostic.Location.SourceTree!.FilePath);
+        Assert.Equal("await Task.Delay(1)", diagnostic.Location.SourceTree.ToString().Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
     // Code the compiler cannot bind (an undefined name, as while typing): the generated file parses. A local that the
     // lowering needs to keep in a field, whose type the undefined name leaves unresolved, gets no COROGEN diagnostic (the
     // compiler's error at the name is the one to fix) and the template its placeholder; a construct CoroGen refuses

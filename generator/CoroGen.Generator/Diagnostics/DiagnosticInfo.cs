@@ -18,10 +18,17 @@ internal sealed record DiagnosticInfo(string DescriptorId, string FilePath, Text
         return new DiagnosticInfo(descriptor.Id, span.Path ?? string.Empty, location.SourceSpan, span.Span, arguments.ToEquatableArray());
     }
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>
+    /// The diagnostic, located in its syntax tree of <paramref name="compilation"/> when it has one: a location in source is
+    /// what lets <c>#pragma warning disable</c> and a file's <c>.editorconfig</c> severity apply to it, as to the compiler's own.
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation? compilation = null)
     {
         DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(DescriptorId);
-        Location location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        SyntaxTree? tree = FilePath.Length == 0 ? null : compilation?.SyntaxTrees.FirstOrDefault(t => t.FilePath == FilePath);
+        Location location = tree is not null && Span.End <= tree.Length ? Location.Create(tree, Span)
+            : FilePath.Length == 0 ? Location.None
+            : Location.Create(FilePath, Span, LineSpan);
         return Diagnostic.Create(descriptor, location, Arguments.AsImmutableArray().Cast<object>().ToArray());
     }
 }
