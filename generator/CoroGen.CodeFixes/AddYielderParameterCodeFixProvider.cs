@@ -14,9 +14,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace CoroGen.CodeFixes;
 
 /// <summary>
-/// COROGEN002 when the template has no Yielder: appends one. Its name and yield type come from the body's first
-/// <c>await name.Yield(value)</c> when there is one (the usual case: the template was written before its parameter);
-/// otherwise it is <c>Yielder&lt;object&gt; co</c>.
+/// COROGEN002 when the template has no Yielder: adds one, before any optional or <c>params</c> parameter (which must come
+/// last). Its name and yield type come from the body's first <c>await name.Yield(value)</c> when there is one (the usual
+/// case: the template was written before its parameter), and its send type from a yield whose value is stored in a
+/// variable of a declared type (<c>int n = await co.Yield(x);</c>); otherwise it is <c>Yielder&lt;object&gt; co</c>. A
+/// parameter that already has the name (a misspelled Yielder type, say) gets the Yielder's type instead of a second one.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddYielderParameterCodeFixProvider)), Shared]
 public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
@@ -53,12 +55,14 @@ public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
         SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         string name = "co";
         string yieldType = "object";
+        string? sendType = null;
 
         // The first 'await x.Yield(value)' whose 'x' binds to nothing yet names the parameter and gives the yield type.
         foreach (AwaitExpressionSyntax awaited in method.DescendantNodes().OfType<AwaitExpressionSyntax>())
         {
             if (awaited.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Yield" or "YieldAll", Expression: IdentifierNameSyntax receiver } } call
-                && model?.GetSymbolInfo(receiver, cancellationToken).Symbol is null)
+                && model?.GetSymbolInfo(receiver, cancellationToken).Symbol is null or IParameterSymbol) // unbound, or a parameter of another type
+
             {
                 name = receiver.Identifier.ValueText;
                 if (call.ArgumentList.Arguments.Count == 1 && model?.GetTypeInfo(call.ArgumentList.Arguments[0].Expression, cancellationToken).Type is { TypeKind: not TypeKind.Error } type)
@@ -75,15 +79,48 @@ public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
             }
         }
 
+        // A yield of that name whose value is stored in a variable of a declared type: the type it takes from Send.
+        foreach (AwaitExpressionSyntax awaited in method.DescendantNodes().OfType<AwaitExpressionSyntax>())
+        {
+            if (awaited.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Yield", Expression: IdentifierNameSyntax receiver } }
+                && receiver.Identifier.ValueText == name
+                && awaited.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: { IsVar: false } declared } } }
+                && model?.GetTypeInfo(declared, cancellationToken).Type is { TypeKind: not TypeKind.Error } sent)
+            {
+                sendType = sent.ToMinimalDisplayString(model, method.SpanStart);
+                break;
+            }
+        }
+
         // 'Yielder' when 'using CoroGen;' is in scope, the qualified name otherwise.
         bool inScope = model is not null && model.LookupNamespacesAndTypes(method.SpanStart, name: "Yielder")
             .Any(s => s.ContainingNamespace is { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true });
-        string typeText = (inScope ? "Yielder" : "global::CoroGen.Yielder") + "<" + yieldType + ">";
-        ParameterSyntax parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name)).WithType(SyntaxFactory.ParseTypeName(typeText).WithTrailingTrivia(SyntaxFactory.Space));
-        ParameterListSyntax parameters = method.ParameterList.Parameters.Count == 0
-            ? method.ParameterList.AddParameters(parameter)
-            : method.ParameterList.WithParameters(method.ParameterList.Parameters.Add(parameter.WithLeadingTrivia(SyntaxFactory.Space)));
-        return document.WithSyntaxRoot(root.ReplaceNode(method.ParameterList, parameters));
+        string typeText = (inScope ? "Yielder" : "global::CoroGen.Yielder") + "<" + yieldType + (sendType is null ? string.Empty : ", " + sendType) + ">";
+        TypeSyntax yielderType = SyntaxFactory.ParseTypeName(typeText);
+        SeparatedSyntaxList<ParameterSyntax> list = method.ParameterList.Parameters;
+        if (list.FirstOrDefault(p => p.Identifier.ValueText == name) is { Type: { } mistyped } named)
+        {
+            // `Yield<int> co`, `Yielder co`: the parameter meant to be the Yielder gets its type, keeping its place.
+            ParameterSyntax fixedParameter = named.WithModifiers(default).WithDefault(null).WithType(yielderType.WithTriviaFrom(mistyped)).WithLeadingTrivia(named.GetLeadingTrivia());
+            return document.WithSyntaxRoot(root.ReplaceNode(named, fixedParameter));
+        }
+
+        ParameterSyntax parameter = SyntaxFactory.Parameter(SyntaxFactory.Identifier(name)).WithType(yielderType.WithTrailingTrivia(SyntaxFactory.Space));
+        int index = list.IndexOf(p => p.Default is not null || p.Modifiers.Any(SyntaxKind.ParamsKeyword));
+        if (index < 0)
+        {
+            ParameterListSyntax appended = list.Count == 0
+                ? method.ParameterList.AddParameters(parameter)
+                : method.ParameterList.WithParameters(list.Add(parameter.WithLeadingTrivia(SyntaxFactory.Space)));
+            return document.WithSyntaxRoot(root.ReplaceNode(method.ParameterList, appended));
+        }
+
+        // Before the first optional or params parameter: the separator after it is new, and gets the space the others have.
+        SeparatedSyntaxList<ParameterSyntax> inserted = list.Insert(index, parameter.WithLeadingTrivia(list[index].GetLeadingTrivia()));
+        SyntaxToken separator = inserted.GetSeparator(index);
+        inserted = inserted.ReplaceSeparator(separator, SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space));
+        inserted = inserted.Replace(inserted[index + 1], inserted[index + 1].WithoutLeadingTrivia());
+        return document.WithSyntaxRoot(root.ReplaceNode(method.ParameterList, method.ParameterList.WithParameters(inserted)));
     }
 
     private static ITypeSymbol? ElementType(ITypeSymbol type)

@@ -86,6 +86,24 @@ public sealed class CodeFixTests
         Assert.Equal(before.Replace("Nothing()", "Nothing(global::CoroGen.Yielder<object> co)"), fixedText);
     }
 
+    [Theory]
+    [InlineData("Many(string sep, params int[] xs)", "Many(string sep, Yielder<int> co, params int[] xs)")]
+    [InlineData("Opt(int n = 3)", "Opt(Yielder<int> co, int n = 3)")]
+    [InlineData("Named(int n, [System.Runtime.CompilerServices.CallerMemberName] string name = \"\")", "Named(int n, Yielder<int> co, [System.Runtime.CompilerServices.CallerMemberName] string name = \"\")")]
+    [InlineData("Sent(int n)", "Sent(int n, Yielder<long, int> co)", "int got = await co.Yield(n * 1L);")]
+    [InlineData("Mistyped(int n, Yield<int> co)", "Mistyped(int n, Yielder<int> co)")]
+    [InlineData("Bare(Yielder co, int n)", "Bare(Yielder<int> co, int n)")]
+    public async Task AddYielderGivesAParameterListThatCompiles(string signature, string expected, string body = "await co.Yield(1);")
+    {
+        // Optional and params parameters must come last, a yield's stored value gives the send type, and a parameter that
+        // was meant to be the Yielder gets its type rather than a second 'co' beside it.
+        string before = "using CoroGen;\n\npublic static partial class Examples\n{\n    [Coroutine]\n    public static async Coroutine " + signature + "\n    {\n        " + body + "\n    }\n}\n";
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new AddYielderParameterCodeFixProvider(), "COROGEN002");
+        Assert.Equal(before.Replace(signature, expected), fixedText);
+        Assert.Empty(AnalyzerHarness.Analyze(fixedText));
+        Assert.Empty(AnalyzerHarness.Compile(fixedText).GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.ToString()));
+    }
+
     [Fact]
     public async Task AFileLocalTypeGetsNoFix()
     {
