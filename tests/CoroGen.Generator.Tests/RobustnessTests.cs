@@ -134,6 +134,20 @@ public sealed class RobustnessTests
         Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS7036");
     }
 
+    // Mistakes the compiler already reports get no second error from CoroGen: a forgotten 'static' in a static class
+    // (CS0708), an await of a call that does not bind (CS1061).
+    [Theory]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public async Coroutine F(Yielder<int> co) { await co.Yield(1); }\n}\n", "CS0708")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co) { await co?.Yield(1); }\n}\n", "CS1061")]
+    public void AMistakeTheCompilerReportsIsReportedOnce(string source, string compilerError)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run("using CoroGen;\n\n" + source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains(run.CompilationErrors, d => d.Id == compilerError && d.Location.SourceTree?.FilePath == GeneratorHarness.TemplatePath);
+        Assert.Empty(run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).Select(d => d.ToString()));
+    }
+
     // The generator's diagnostics are located in the template's syntax tree, not only at its path and line: only such a
     // location lets '#pragma warning disable COROGENnnn' and a file's .editorconfig severity apply to them in a build.
     [Fact]

@@ -986,7 +986,12 @@ internal sealed partial class BodyLowerer
         }
         else
         {
-            context.Report(DiagnosticDescriptors.UnknownAwait, node, awaited.ToString(), awaitedType?.ToDisplayString() ?? "?");
+            // An await the compiler reports an error in (`await co?.Yield(1)`: CS1061) is that error's to explain.
+            if (!context.DeferToCompiler(node))
+            {
+                context.Report(DiagnosticDescriptors.UnknownAwait, node, awaited.ToString(), awaitedType?.ToDisplayString() ?? "?");
+            }
+
             return;
         }
 

@@ -129,6 +129,13 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // An instance template of a static class (a forgotten 'static'): the compiler reports CS0708 on it; an instance factory
+        // and a class keeping the static type's 'this' would only repeat it in generated code (CS0708, CS0721, CS0723).
+        if (!symbol.IsStatic && symbol.ContainingType.IsStatic)
+        {
+            return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
         // The generated code uses C# 9 patterns ('is A or B', 'is not null') and #nullable directives, and is verified with C# 10
         // (GeneratedCodeCompatibilityTests): below that it would only fail with a wall of errors in generated code.
         if (method.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp10 and var version })
