@@ -180,6 +180,38 @@ public sealed class SignatureAnalyzerTests
     }
 
     [Fact]
+    public void AnIteratorTemplateIsToldItsReturnTypeOnly()
+    {
+        // Made async as it is, it would not compile either: the return type is the mistake to fix first.
+        Diagnostic d = Single("""
+            using System.Collections.Generic;
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static IEnumerable<int> Ones(Yielder<int> co) { yield return 1; }
+            }
+            """, "COROGEN004");
+        Assert.Contains("returns 'System.Collections.Generic.IEnumerable<int>'", d.GetMessage());
+    }
+
+    [Fact]
+    public void AMissingReturnTypeIsReportedAsTheReturnType()
+    {
+        // `async A(...)`: the compiler takes 'async' for the return type's name; "declare it async" would give 'async async'.
+        Diagnostic d = Single("""
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Ones(Yielder<int> co) { await co.Yield(1); }
+            }
+            """, "COROGEN004");
+        Assert.Equal("async", Text(d));
+        Assert.Contains("returns 'async'; return 'Coroutine'", d.GetMessage());
+    }
+
+    [Fact]
     public void UnresolvedReturnTypeIsLeftToTheCompiler() =>
         Assert.DoesNotContain(AnalyzerHarness.Analyze("""
             using CoroGen;

@@ -93,15 +93,21 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverridableTemplate, at, method.Name, modifier));
         }
 
-        if (!method.IsAsync && !method.IsAbstract) // an abstract method cannot be async: COROGEN017 says what to do
+        // 'async' is asked for only once the return type is a coroutine's: an iterator or a method of another return type
+        // gets COROGEN004 alone, whose fix comes first (made async as it is, it would not compile either).
+        bool returnsCoroutine = TemplateSignature.ReturnsCoroutine(method);
+        if (!method.IsAsync && !method.IsAbstract && returnsCoroutine) // an abstract method cannot be async: COROGEN017 says what to do
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name));
         }
 
-        // An unresolved return type is the compiler's to report.
-        if (method.ReturnType.TypeKind != TypeKind.Error && !TemplateSignature.ReturnsCoroutine(method))
+        // An unresolved return type is the compiler's to report, except 'async A(...)', whose return type is missing: the
+        // compiler reads 'async' as the return type's name.
+        bool missingReturnType = declaration.ReturnType is IdentifierNameSyntax { Identifier.ValueText: "async" } && !method.IsAsync;
+        if ((method.ReturnType.TypeKind != TypeKind.Error || missingReturnType) && !returnsCoroutine)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WrongReturnType, declaration.ReturnType.GetLocation(), method.Name, method.ReturnType.ToDisplayString()));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WrongReturnType, declaration.ReturnType.GetLocation(), method.Name,
+                missingReturnType ? "async" : method.ReturnType.ToDisplayString()));
         }
 
         int yielders = TemplateSignature.YielderCount(method);
