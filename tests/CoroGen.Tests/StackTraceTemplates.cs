@@ -58,7 +58,7 @@ public static partial class StackTraceTemplates
         using (new FailingDisposable())
         {
             await co.Yield(1);
-        }
+        } // line: using end
     }
 
     private sealed class FailingDisposable : IDisposable

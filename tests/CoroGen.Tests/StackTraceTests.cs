@@ -127,6 +127,7 @@ public sealed class StackTraceTests
         var disposing = StackTraceTemplates.FailsInDispose();
         Assert.True(disposing.MoveNext());
         var disposed = Assert.Throws<ObjectDisposedException>(() => disposing.MoveNext());
+        Assert.Equal(new[] { Line("using end") }, TemplateFrames(disposed).Select(f => f.Line).ToArray()); // as C# reports a failing Dispose
 
         foreach (Exception e in new Exception[] { left, disposed })
         {

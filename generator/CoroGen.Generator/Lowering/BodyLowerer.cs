@@ -212,7 +212,7 @@ internal sealed partial class BodyLowerer
                 }
                 else
                 {
-                    EmitUsingRegions(resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner));
+                    EmitUsingRegions(resources, type, Line(usingDeclaration), output, inner => LowerStatements(rest, inner), EndLine(usingDeclaration.Parent!));
                 }
 
                 return;
@@ -801,11 +801,13 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        EmitUsingRegions(resources, type, line, output, body => LowerStatement(statement.Statement, body));
+        EmitUsingRegions(resources, type, line, output, body => LowerStatement(statement.Statement, body), EndLine(statement));
     }
 
     // Resources are disposed in reverse order: each one's region encloses the next.
-    private void EmitUsingRegions(List<string> resources, ITypeSymbol? type, int line, List<BodyLine> output, Action<List<BodyLine>> body)
+    // The disposals map to the end of the resource's scope (the using's or the block's closing brace), where C# reports a
+    // frame whose Dispose throws.
+    private void EmitUsingRegions(List<string> resources, ITypeSymbol? type, int line, List<BodyLine> output, Action<List<BodyLine>> body, int disposeLine)
     {
         if (resources.Count == 0)
         {
@@ -816,32 +818,32 @@ internal sealed partial class BodyLowerer
         EmitRegion(
             $"Using_Line{line}",
             output,
-            inner => EmitUsingRegions(resources.Skip(1).ToList(), type, line, inner, body),
-            DisposeLines(resources[0], type));
+            inner => EmitUsingRegions(resources.Skip(1).ToList(), type, line, inner, body, disposeLine),
+            DisposeLines(resources[0], type, disposeLine));
     }
 
     // A using resource as a field expression (after "this.@"): the value in its box when closures capture it per iteration.
     private string ResourceAccess(ISymbol local) =>
         context.BoxedLocals.ContainsKey(local) ? context.FieldOf[local] + ".Value" : context.FieldOf[local];
 
-    private List<BodyLine> DisposeLines(string field, ITypeSymbol? type)
+    private List<BodyLine> DisposeLines(string field, ITypeSymbol? type, int line = 0)
     {
         var lines = new List<BodyLine>();
         if (type is null)
         {
-            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", 0));
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", line));
         }
         else if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
         {
-            lines.Add(Code($"if (this.@{field}.HasValue) ((global::System.IDisposable)this.@{field}.Value).Dispose();", 0));
+            lines.Add(Code($"if (this.@{field}.HasValue) ((global::System.IDisposable)this.@{field}.Value).Dispose();", line));
         }
         else if (type.SpecialType == SpecialType.System_IDisposable || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable))
         {
-            lines.Add(Code($"global::CoroGen.CoroutineCleanup.Dispose(ref this.@{field});", 0));
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.Dispose(ref this.@{field});", line));
         }
         else if (!type.IsSealed && !type.IsValueType)
         {
-            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", 0));
+            lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", line));
         }
 
         if ((!type?.IsValueType ?? true) && !field.EndsWith(".Value", System.StringComparison.Ordinal)) // a boxed resource stays readable by its closures
@@ -1224,6 +1226,8 @@ internal sealed partial class BodyLowerer
     private string Text(SyntaxNode node) => TemplateRewriter.Text(context, node);
 
     private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    private static int EndLine(SyntaxNode node) => node.GetLocation().GetLineSpan().EndLinePosition.Line + 1;
 
     private static string FirstLine(SyntaxNode node)
     {
