@@ -24,4 +24,15 @@ public class StackTraceTests
         Assert.True(machinery.All(f => f.StartsWith("at CoroGen.Coroutine`3.MoveNext()", StringComparison.Ordinal) || f.StartsWith("at CoroGen.Scheduling.EventLoop.Run", StringComparison.Ordinal)),
             "expected no frame of the runtime's stepping methods; stack trace:\n" + e.StackTrace);
     }
+
+    [Fact]
+    public void AFailureThroughGatherShowsTheChildAndTheGatheringTemplate()
+    {
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<InvalidOperationException>(() => loop.Run(SchedulerTemplates.GathersAFailure()));
+        string trace = e.StackTrace ?? string.Empty;
+        Assert.Contains("FailsAfterSleepCoroutine.Resume() in ", trace);
+        Assert.Contains("GathersAFailureCoroutine.Resume() in ", trace);
+        Assert.DoesNotContain("GatherCoroutineBase", trace);
+    }
 }

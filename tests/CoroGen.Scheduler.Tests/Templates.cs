@@ -21,6 +21,9 @@ public static partial class SchedulerTemplates
     }
 
     [Coroutine]
+    public static async Coroutine<int[]> GathersAFailure(Yielder<LoopRequest> co) => await co.Gather(FailsAfterSleep(), Child(1));
+
+    [Coroutine]
     public static async Coroutine<string> GetPage(List<string> output, Yielder<LoopRequest> co)
     {
         output.Add("Starting to download page");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
@@ -298,6 +299,7 @@ internal abstract class GatherCoroutineBase<TResult> : CoroutineWithResult<LoopR
     /// <summary>The result, once every child in <paramref name="tasks"/> has completed.</summary>
     private protected abstract TResult Results(LoopTask[] tasks);
 
+    [StackTraceHidden] // a child's failure, raised again here, reads as the child's and the gathering template's frames
     protected sealed override bool Resume()
     {
         if (tasks is null)
