@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CoroGen.Generator.Analyzers;
 using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -68,7 +69,7 @@ public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
                 if (call.ArgumentList.Arguments.Count == 1 && model?.GetTypeInfo(call.ArgumentList.Arguments[0].Expression, cancellationToken).Type is { TypeKind: not TypeKind.Error } type)
                 {
                     bool all = ((MemberAccessExpressionSyntax)call.Expression).Name.Identifier.ValueText == "YieldAll";
-                    ITypeSymbol? element = all ? ElementType(type) : type;
+                    ITypeSymbol? element = all ? CoroutineTypes.ForEachElementType(type) : type;
                     if (element is not null)
                     {
                         yieldType = element.ToMinimalDisplayString(model, method.SpanStart);
@@ -121,18 +122,5 @@ public sealed class AddYielderParameterCodeFixProvider : CodeFixProvider
         inserted = inserted.ReplaceSeparator(separator, SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space));
         inserted = inserted.Replace(inserted[index + 1], inserted[index + 1].WithoutLeadingTrivia());
         return document.WithSyntaxRoot(root.ReplaceNode(method.ParameterList, method.ParameterList.WithParameters(inserted)));
-    }
-
-    private static ITypeSymbol? ElementType(ITypeSymbol type)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        INamedTypeSymbol? enumerable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Collections_Generic_IEnumerable_T } named
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
-        return enumerable?.TypeArguments[0];
     }
 }

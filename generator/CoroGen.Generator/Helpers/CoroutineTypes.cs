@@ -6,6 +6,37 @@ namespace CoroGen.Generator.Helpers;
 /// <summary>Recognises CoroGen's runtime types by name (the generator never loads the runtime assembly).</summary>
 internal static class CoroutineTypes
 {
+    /// <summary>The type foreach gives the elements of a collection: an array's, a string's, the GetEnumerator pattern's Current, IEnumerable&lt;T&gt;'s T.</summary>
+    public static ITypeSymbol? ForEachElementType(ITypeSymbol? type)
+    {
+        switch (type)
+        {
+            case null or IErrorTypeSymbol:
+                return null;
+            case IArrayTypeSymbol array:
+                return array.ElementType;
+            case { SpecialType: SpecialType.System_String }:
+                return type.ContainingAssembly?.GetTypeByMetadataName("System.Char") ?? null;
+        }
+
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            foreach (IMethodSymbol getEnumerator in t.GetMembers("GetEnumerator").OfType<IMethodSymbol>())
+            {
+                if (!getEnumerator.IsStatic && getEnumerator.Parameters.Length == 0 && getEnumerator.DeclaredAccessibility == Accessibility.Public
+                    && getEnumerator.ReturnType.GetMembers("Current").OfType<IPropertySymbol>().FirstOrDefault() is { } current)
+                {
+                    return current.Type;
+                }
+            }
+        }
+
+        INamedTypeSymbol? enumerable = (type as INamedTypeSymbol) is { } named && named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T
+            ? named
+            : type.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
+        return enumerable?.TypeArguments[0];
+    }
+
     public static bool IsYielder(ITypeSymbol type) => YielderBase(type) is not null;
 
     /// <summary>The Yielder&lt;TYield, TSend&gt; a type is or derives from (Yielder&lt;T&gt; derives from Yielder&lt;T, Unit&gt;).</summary>

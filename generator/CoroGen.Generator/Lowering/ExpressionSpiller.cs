@@ -241,7 +241,7 @@ internal sealed class ExpressionSpiller
         }
 
         if (node.Parent is not SpreadElementSyntax { Parent: CollectionExpressionSyntax collection }
-            || ElementTypeOf(TypeOf(node)) is not { } elementType)
+            || CoroutineTypes.ForEachElementType(TypeOf(node)) is not { } elementType)
         {
             Fail(node, $"the spread '..{Short(node)}', whose elements must be enumerated before the suspension point and whose element type is unknown");
             return;
@@ -254,7 +254,7 @@ internal sealed class ExpressionSpiller
             return;
         }
 
-        if (ElementTypeOf(target) is { } targetElement
+        if (CoroutineTypes.ForEachElementType(target) is { } targetElement
             && context.Model.Compilation.ClassifyConversion(elementType, targetElement) is { IsUserDefined: true } conversion)
         {
             Fail(node, $"the spread '..{Short(node)}', whose elements go through the user-defined conversion '{conversion.MethodSymbol?.ToDisplayString()}' before the suspension point");
@@ -1431,37 +1431,6 @@ internal sealed class ExpressionSpiller
                 yield return b;
             }
         }
-    }
-
-    // The type foreach would give the elements of a collection (an array, a string, a GetEnumerator pattern, IEnumerable<T>).
-    private static ITypeSymbol? ElementTypeOf(ITypeSymbol? type)
-    {
-        switch (type)
-        {
-            case null or IErrorTypeSymbol:
-                return null;
-            case IArrayTypeSymbol array:
-                return array.ElementType;
-            case { SpecialType: SpecialType.System_String }:
-                return type.ContainingAssembly?.GetTypeByMetadataName("System.Char") ?? null;
-        }
-
-        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
-        {
-            foreach (IMethodSymbol getEnumerator in t.GetMembers("GetEnumerator").OfType<IMethodSymbol>())
-            {
-                if (!getEnumerator.IsStatic && getEnumerator.Parameters.Length == 0 && getEnumerator.DeclaredAccessibility == Accessibility.Public
-                    && getEnumerator.ReturnType.GetMembers("Current").OfType<IPropertySymbol>().FirstOrDefault() is { } current)
-                {
-                    return current.Type;
-                }
-            }
-        }
-
-        INamedTypeSymbol? enumerable = (type as INamedTypeSymbol) is { } named && named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T
-            ? named
-            : type.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
-        return enumerable?.TypeArguments[0];
     }
 
     private bool Nameable(ITypeSymbol type, SyntaxNode node)

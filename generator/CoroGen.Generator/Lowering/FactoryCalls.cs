@@ -153,7 +153,7 @@ internal static class FactoryCalls
             VariableDeclaratorSyntax { Initializer: { } initializer, Parent: VariableDeclarationSyntax { Type.IsVar: true } } when Resolve(initializer.Value, context) is null =>
                 BindWithFactories(initializer.Value, context, depth + 1, out _),
             ForEachStatementSyntax { Type.IsVar: true, AwaitKeyword.RawKind: 0 } forEach when Resolve(forEach.Expression, context) is null =>
-                ElementType(BindWithFactories(forEach.Expression, context, depth + 1, out _)),
+                CoroutineTypes.ForEachElementType(BindWithFactories(forEach.Expression, context, depth + 1, out _)),
             _ => null,
         };
     }
@@ -175,7 +175,7 @@ internal static class FactoryCalls
                 return collection.YieldType.ToDisplayString(SymbolFormats.FullyQualified);
             case ForEachStatementSyntax { Type.IsVar: true } forEach when IncompleteWithoutFactories(local.Type, context):
                 // `foreach (var t in tasks)` over a collection typed through factories (`var tasks = ... co.Spawn(Work()) ...`).
-                elementType = ElementType(BindWithFactories(forEach.Expression, context, out _));
+                elementType = CoroutineTypes.ForEachElementType(BindWithFactories(forEach.Expression, context, out _));
                 return elementType?.ToDisplayString(SymbolFormats.FullyQualified);
             case SingleVariableDesignationSyntax designation when IncompleteWithoutFactories(local.Type, context):
                 // `var (a, b) = await co.Gather((One(), Two()));`: the tuple element at the designation's position.
@@ -224,16 +224,6 @@ internal static class FactoryCalls
             }
         }
     }
-
-    // What a foreach over a value of <paramref name="collection"/> gives: an array's element, the pattern's Current.
-    private static ITypeSymbol? ElementType(ITypeSymbol? collection) => collection switch
-    {
-        IArrayTypeSymbol array => array.ElementType,
-        null => null,
-        _ => collection.GetMembers("GetEnumerator").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty)?.ReturnType
-                .GetMembers("Current").OfType<IPropertySymbol>().FirstOrDefault()?.Type
-            ?? collection.AllInterfaces.FirstOrDefault(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0],
-    };
 
     private static FactoryCall? ResolveLocal(ILocalSymbol local, LoweringContext context, int depth)
     {
