@@ -64,6 +64,14 @@ internal static class AnalyzerHarness
         return (Analyze(output), generatorDiagnostics, driver.GetRunResult());
     }
 
+    /// <summary>The compiler's errors in a build with the generator's output: what the user sees besides CoroGen's own diagnostics.</summary>
+    public static ImmutableArray<Diagnostic> CompilerErrors(string source)
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(Compile(source), out Compilation output, out _);
+        return output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
+    }
+
     private static AnalyzerOptions AnalyzerOptions() => new(ImmutableArray<AdditionalText>.Empty);
 
     /// <summary>Applies the code fix that <paramref name="provider"/> offers for the first <paramref name="id"/> diagnostic, and returns the new text.</summary>

@@ -154,6 +154,78 @@ public sealed class MisuseAnalyzerTests
     [InlineData("_ = Other();")] // a factory call: makes a coroutine that is not driven, which is allowed
     public void NearMissesOfCorogen018AreClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));
 
+    // ---- COROGEN021: a partial method template ----
+
+    [Theory]
+    [InlineData("    [Coroutine]\n    public static partial Coroutine<int> M(Yielder<int> co);\n\n    public static async partial Coroutine<int> M(Yielder<int> co) { await co.Yield(1); return 1; }\n")]
+    [InlineData("    public static partial Coroutine<int> M(Yielder<int> co);\n\n    [Coroutine]\n    public static async partial Coroutine<int> M(Yielder<int> co) { await co.Yield(1); return 1; }\n")]
+    public void APartialMethodTemplateIsReportedOnceAtItsBodyAndNotGenerated(string members)
+    {
+        string source = Usings + "public static partial class Host\n{\n" + members + "}\n";
+        var (analyzer, generator, run) = AnalyzerHarness.Build(source);
+        Diagnostic d = Assert.Single(analyzer); // no COROGEN003 on the part without a body, no COROGEN014 against the other part
+        Assert.Equal("COROGEN021", d.Id);
+        Assert.Equal("M", Text(d));
+        Assert.Contains("async partial", d.Location.SourceTree!.GetText().Lines[d.Location.GetLineSpan().StartLinePosition.Line].ToString());
+        Assert.Equal("The [Coroutine] template 'M' is a partial method, but CoroGen generates from one declaration with the body and adds a factory beside it; remove the declaration without a body, and 'partial' from the one with the body", d.GetMessage());
+        Assert.Empty(generator);
+        Assert.Empty(run.Results.SelectMany(r => r.GeneratedSources));
+        Assert.Empty(AnalyzerHarness.CompilerErrors(source));
+    }
+
+    [Fact]
+    public void APartialMethodThatIsNotATemplateIsClean() =>
+        Assert.Empty(AnalyzerHarness.Analyze(Usings + "public static partial class Host\n{\n    static partial void Log(string s);\n    static partial void Log(string s) { }\n}\n"));
+
+    // ---- COROGEN022: a delegation that passes a Yielder other than the template's own ----
+
+    private const string Delegations =
+        "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine<int> Sum(int n, Yielder<int> co) { await co.Yield(n); return n; }\n\n"
+        + "    [Coroutine]\n    public static async Coroutine<int> Twice(this Yielder<int> co, int n) { await co.Yield(n); await co.Yield(n); return n; }\n\n"
+        + "    [Coroutine]\n    public static async Coroutine G(Yielder<int> co)\n    {\n        await co.Yield(0);\n        BODY\n    }\n}\n";
+
+    [Theory]
+    [InlineData("await Sum(3, null!);", "null!", "Sum(3, null!)", "Sum")]
+    [InlineData("var y = co;\n        await Sum(3, y);", "y", "Sum(3, y)", "Sum")]
+    [InlineData("int r = await (Sum(co: null!, n: 3));", "null!", "Sum(co: null!, n: 3)", "Sum")]
+    [InlineData("Yielder<int> y = null!;\n        await y.Twice(2);", "y", "y.Twice(2)", "Twice")]
+    public void ADelegationPassingAnotherYielderIsReportedAndGetsThePlaceholder(string body, string passed, string call, string called)
+    {
+        string source = Usings + Delegations.Replace("BODY", body);
+        var (analyzer, generator, run) = AnalyzerHarness.Build(source);
+        Diagnostic d = Assert.Single(analyzer);
+        Assert.Equal("COROGEN022", d.Id);
+        Assert.Equal(passed, Text(d));
+        Assert.Equal($"'{call}' passes '{passed}' as the Yielder of '{called}', but a template delegates through its own Yielder: the delegated template yields to this template's caller, and its factory takes no Yielder; pass 'co'", d.GetMessage());
+        Assert.Empty(generator); // the analyzer's error alone: the generator does not also fail on it
+        string g = Assert.Single(run.Results.SelectMany(r => r.GeneratedSources), s => s.HintName.Contains(".G")).SourceText.ToString();
+        Assert.Contains($"was not generated because of COROGEN022 on its delegation to '{called}'", g);
+        Assert.Empty(AnalyzerHarness.CompilerErrors(source)); // no CS1503 in generated code
+    }
+
+    [Theory]
+    [InlineData("await Sum(3, co);")]
+    [InlineData("int r = await (Sum(co: co, n: 3));\n        await co.Yield(r);")]
+    [InlineData("await co.Twice(2);")]
+    [InlineData("await Sum(3, co);\n        await co.Twice(await Sum(1, co));")]
+    public void ADelegationPassingItsOwnYielderIsClean(string body)
+    {
+        string source = Usings + Delegations.Replace("BODY", body);
+        var (analyzer, generator, _) = AnalyzerHarness.Build(source);
+        Assert.Empty(analyzer);
+        Assert.Empty(generator);
+        Assert.Empty(AnalyzerHarness.CompilerErrors(source));
+    }
+
+    [Fact]
+    public void ATemplateWithTwoYieldersGetsCorogen002AndNoCorogen022()
+    {
+        string source = Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine<int> Sum(int n, Yielder<int> co) { await co.Yield(n); return n; }\n\n"
+            + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> other, Yielder<int> co) { await Sum(3, other); }\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source)); // which Yielder is its own is COROGEN002's question
+        Assert.Equal("COROGEN002", d.Id);
+    }
+
     private static string Template(string body) =>
         Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Other(Yielder<int> co) { await co.Yield(0); }\n\n    public static Coroutine<int, Unit, Unit> Other() => throw new NotImplementedException(); // stands for the generated factory\n\n"
         + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";

@@ -746,6 +746,15 @@ public static partial class ConstructTemplates
 
     // ---- More shapes ----
 
+    // A delegation in parentheses, with named arguments in another order: the same delegation as without them.
+    [Coroutine]
+    public static async Coroutine<string> ParenthesizedDelegation(List<string> log, Yielder<int, int> co)
+    {
+        int a = await (Twice(co: co, x: L(log, "x", 3)));
+        int b = await ((Twice(a, co)));
+        return $"{a},{b}";
+    }
+
     [Coroutine]
     public static async Coroutine<string> DelegationInPatternsAndSwitches(List<string> log, Yielder<int, int> co)
     {

@@ -35,7 +35,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SuspensionInNestedFunction,
         DiagnosticDescriptors.CoroutineWithoutTemplate,
         DiagnosticDescriptors.OverridableTemplate,
-        DiagnosticDescriptors.SuspensionNotAwaited);
+        DiagnosticDescriptors.SuspensionNotAwaited,
+        DiagnosticDescriptors.PartialTemplate,
+        DiagnosticDescriptors.ForeignYielder);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -85,6 +87,21 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                         : "mark it [Coroutine]: it has a Yielder parameter, so it is a template without its attribute"));
             }
 
+            return;
+        }
+
+        // A partial method: its declaring part has no body and is not async, so the rules below would mislead (COROGEN003
+        // on the part that cannot be async); one error, at the part with the body.
+        if (TemplateSignature.IsPartialMethod(declaration))
+        {
+            if (method.PartialDefinitionPart is not null)
+            {
+                return; // the implementing part's symbol: reported once, through the defining part's
+            }
+
+            SyntaxNode? withBody = (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PartialTemplate,
+                (withBody as MethodDeclarationSyntax ?? declaration).Identifier.GetLocation(), method.Name));
             return;
         }
 
@@ -297,9 +314,28 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol target = invocation.TargetMethod.OriginalDefinition;
         // A local function marked [Coroutine] has no factory to suggest: COROGEN016 is reported at its declaration.
-        if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction
-            || context.ContainingSymbol is IMethodSymbol caller && TemplateSignature.IsTemplate(caller) && DelegatesOrIsAStatement(invocation.Syntax))
+        if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction)
         {
+            return;
+        }
+
+        if (context.ContainingSymbol is IMethodSymbol caller && TemplateSignature.IsTemplate(caller) && DelegatesOrIsAStatement(invocation.Syntax))
+        {
+            // COROGEN022: a delegation passes its own Yielder on, which the generated code drops for the factory's call.
+            // One inside a lambda is COROGEN015's.
+            if (OutsideParentheses(invocation.Syntax) is AwaitExpressionSyntax && NestedFunction(invocation) is null
+                && caller.Parameters.Where(p => CoroutineTypes.IsYielder(p.Type)).ToList() is { Count: 1 } yielders && yielders[0] is var own
+                && !TemplateSignature.PassesOwnYielder(invocation, own)
+                && invocation.Arguments.First(a => a.Parameter is { } p && CoroutineTypes.IsYielder(p.Type)).Syntax is var passed)
+            {
+                // The argument as written ('null!': the operation tree has no node for '!'), or an extension call's receiver.
+                SyntaxNode written = passed.FirstAncestorOrSelf<ArgumentSyntax>() is { Parent.Parent: var call } argument && call == invocation.Syntax
+                    ? argument.Expression
+                    : passed;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForeignYielder, written.GetLocation(),
+                    invocation.Syntax.ToString(), written.ToString(), target.Name, own.Name));
+            }
+
             return;
         }
 
@@ -307,14 +343,17 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TemplateCalledDirectly, invocation.Syntax.GetLocation(), target.Name, factory));
     }
 
-    private static bool DelegatesOrIsAStatement(SyntaxNode call)
+    private static bool DelegatesOrIsAStatement(SyntaxNode call) => OutsideParentheses(call) is AwaitExpressionSyntax or ExpressionStatementSyntax;
+
+    // The node that holds the expression, past any parentheses around it.
+    private static SyntaxNode? OutsideParentheses(SyntaxNode expression)
     {
-        SyntaxNode? parent = call.Parent;
+        SyntaxNode? parent = expression.Parent;
         while (parent is ParenthesizedExpressionSyntax)
         {
             parent = parent.Parent;
         }
 
-        return parent is AwaitExpressionSyntax or ExpressionStatementSyntax;
+        return parent;
     }
 }

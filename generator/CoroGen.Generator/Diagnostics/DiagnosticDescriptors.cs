@@ -114,6 +114,16 @@ internal static class DiagnosticDescriptors
         "A coroutine template uses a file-local type",
         "The [Coroutine] template uses '{0}', which is declared 'file' and so cannot be named by the generated class in its own file; make '{0}' internal, or nest it in '{1}' as a private type");
 
+    public static readonly DiagnosticDescriptor PartialTemplate = Error(
+        "COROGEN021",
+        "A coroutine template cannot be a partial method",
+        "The [Coroutine] template '{0}' is a partial method, but CoroGen generates from one declaration with the body and adds a factory beside it; remove the declaration without a body, and 'partial' from the one with the body");
+
+    public static readonly DiagnosticDescriptor ForeignYielder = Error(
+        "COROGEN022",
+        "A delegation passes a Yielder other than the template's own",
+        "'{0}' passes '{1}' as the Yielder of '{2}', but a template delegates through its own Yielder: the delegated template yields to this template's caller, and its factory takes no Yielder; pass '{3}'");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -123,7 +133,8 @@ internal static class DiagnosticDescriptors
     {
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
-        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed, InternalError,
+        FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed,
+        PartialTemplate, ForeignYielder, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

@@ -2,11 +2,12 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace CoroGen.Generator.Helpers;
 
 /// <summary>
-/// The signature rules of a template (COROGEN001–004), in one place: the analyzer reports them and the generator skips
+/// The signature rules of a template (COROGEN001–004, 017, 021), in one place: the analyzer reports them and the generator skips
 /// the templates that break them, so the two always agree on which templates get generated code.
 /// </summary>
 internal static class TemplateSignature
@@ -44,12 +45,36 @@ internal static class TemplateSignature
         : null;
 
     /// <summary>
+    /// Whether the template is declared as a partial method (COROGEN021). The generator lowers one declaration, with its
+    /// body, and the factory it adds beside it would clash with the other part.
+    /// </summary>
+    public static bool IsPartialMethod(MethodDeclarationSyntax declaration) => declaration.Modifiers.Any(SyntaxKind.PartialKeyword);
+
+    /// <summary>
+    /// Whether a call of a template passes <paramref name="ownYielder"/> (the calling template's Yielder parameter) as the
+    /// called template's Yielder, as a delegation must (COROGEN022). For an extension template called on a receiver, the
+    /// receiver is the call's first argument.
+    /// </summary>
+    public static bool PassesOwnYielder(IInvocationOperation call, ISymbol ownYielder)
+    {
+        IArgumentOperation? argument = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && CoroutineTypes.IsYielder(p.Type));
+        IOperation? value = argument?.Value;
+        while (value is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return argument is null || value is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, ownYielder);
+    }
+
+    /// <summary>
     /// True when the template breaks none of the signature rules, so the generator can lower it. A parameter that C# does
     /// not allow in an async method (ref, in or out: CS1988; a ref struct: CS4012) already gets the compiler's error on the
     /// template, which generated code would only repeat in worse words.
     /// </summary>
     public static bool IsValid(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
         OverridableModifier(method, declaration) is null
+        && !IsPartialMethod(declaration)
         && method.Parameters.All(p => p.RefKind == RefKind.None && !p.Type.IsRefLikeType && !AllowsRefStruct(p.Type))
         && method.IsAsync
         && ReturnsCoroutine(method)

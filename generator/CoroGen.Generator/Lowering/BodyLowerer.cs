@@ -911,6 +911,11 @@ internal sealed partial class BodyLowerer
         int line = Line(node);
         output.Add(Comment(FirstLine(statement)));
         ExpressionSyntax awaited = node.Expression;
+        while (awaited is ParenthesizedExpressionSyntax parenthesized)
+        {
+            awaited = parenthesized.Expression; // `await (Sub(co))` delegates as `await Sub(co)` does
+        }
+
         ITypeSymbol? awaitedType = context.Model.GetTypeInfo(awaited, context.CancellationToken).Type;
         ITypeSymbol? resultType = context.Model.GetTypeInfo(node, context.CancellationToken).Type;
         IMethodSymbol? called = awaited is InvocationExpressionSyntax ? context.Model.GetSymbolInfo(awaited, context.CancellationToken).Symbol as IMethodSymbol : null;
@@ -1057,6 +1062,15 @@ internal sealed partial class BodyLowerer
         // the reduced method, whose parameters no longer hold the Yielder, and its factory, which has no Yielder to extend,
         // is a plain static method of the declaring class.
         string? staticTarget = null;
+        if ((called?.ReducedFrom ?? called) is { } template && TemplateSignature.IsTemplate(template.OriginalDefinition)
+            && context.Model.GetOperation(awaited, context.CancellationToken) is IInvocationOperation call
+            && !TemplateSignature.PassesOwnYielder(call, context.Yielder))
+        {
+            // `await Sub(3, other)`: the analyzer reports COROGEN022 there, and the factory call could not pass 'other' on.
+            context.DeferToAnotherDiagnostic($"COROGEN022 on its delegation to '{template.Name}'");
+            return Text(awaited);
+        }
+
         if (called?.ReducedFrom is not null
             && awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var receiver, Name: var name } }
             && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(receiver, context.CancellationToken).Symbol, context.Yielder)

@@ -320,10 +320,17 @@ internal sealed partial class LoweringContext
     /// Leaves the template to a diagnostic reported elsewhere: it delegates to a template that gets no factory (a mistake in
     /// that template's signature, a clash), so its generated code could only add an error of its own; it gets its placeholder.
     /// </summary>
-    public void DeferToTheCalledTemplatesDiagnostic(IMethodSymbol called)
+    public void DeferToTheCalledTemplatesDiagnostic(IMethodSymbol called) =>
+        DeferToAnotherDiagnostic($"the error reported on the template '{called.Name}' it delegates to");
+
+    /// <summary>
+    /// Leaves the template to a diagnostic the analyzer reports (COROGEN022 on a delegation that passes another Yielder):
+    /// its generated code could only repeat that mistake as a worse compiler error; it gets its placeholder naming <paramref name="reason"/>.
+    /// </summary>
+    public void DeferToAnotherDiagnostic(string reason)
     {
         DeferredToCompiler = true;
-        DeferralReason ??= $"the error reported on the template '{called.Name}' it delegates to";
+        DeferralReason ??= reason;
     }
 
     /// <summary>What the placeholder of a template left to another error names: null for a compiler error in it.</summary>
