@@ -155,7 +155,8 @@ public abstract class Coroutine
                 "The coroutine is being awaited by another coroutine (delegation): resume, throw into or close the outermost coroutine of the chain instead.");
 
     private protected static InvalidOperationException AlreadyRunning() =>
-        new("The coroutine is already running: a coroutine cannot resume, throw into or close itself (or a coroutine that is delegating to it) from inside its own body.");
+        new("The coroutine is already running: a coroutine cannot resume, throw into or close itself (or a coroutine that is delegating to it) from inside its own body, "
+            + "and it is not thread-safe: drive each coroutine from one thread at a time.");
 
     /// <summary>
     /// Raises what reading <c>Result</c> raises when the coroutine did not complete: an awaited sub that had already ended

@@ -410,14 +410,40 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         : new ChannelYielder(this);
 
     /// <summary>Suspends at an awaited <see cref="YieldAwaitable{TSend}"/> made by a helper on the yielder from <see cref="CreateChannel"/>: the helper's <c>Yield</c> already set <see cref="Current"/>.</summary>
-    protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => true;
+    protected bool YieldedThrough(YieldAwaitable<TSend> awaitable) => IsOwnChannel(awaitable.Source) ? true : throw ForeignYielder();
 
     /// <summary>Suspends the body at <paramref name="resumePoint"/> after a helper yielded through the yielder; the resume point is stored last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected bool YieldedThrough(int resumePoint, YieldAwaitable<TSend> awaitable)
     {
+        if (!IsOwnChannel(awaitable.Source))
+        {
+            throw ForeignYielder();
+        }
+
         state = resumePoint;
         return true;
+    }
+
+    // Whether a helper's Yield went through this coroutine's own channel: one kept from another coroutine set that one's
+    // Current (its OnYield refuses it unless that coroutine is running: this one, which awaits, would then yield nothing).
+    private bool IsOwnChannel(object? source) =>
+        source is ChannelYielder channel ? channel.Owner == this : source is UnitChannelYielder unit && unit.Owner == this;
+
+    private static InvalidOperationException ForeignYielder() => new(
+        "A coroutine awaited a Yield made through the Yielder of another coroutine: a template suspends only through its own Yielder (its 'co' parameter). "
+        + "Pass 'co' to helpers as an argument, and do not keep a Yielder in a field or a closure for later.");
+
+    // A channel's Yield sets its owner's Current, which is right only while the owner's body runs: called on a Yielder kept
+    // from another coroutine (suspended or finished), it would change that coroutine's Current behind its driver's back.
+    private static void RequireRunning(Coroutine<TYield, TSend, TReturn> owner)
+    {
+        if (owner.state != Running)
+        {
+            throw new InvalidOperationException(
+                "Yield was called on the Yielder of a coroutine that is not running: a Yielder belongs to the coroutine it was given to, and only that coroutine's body "
+                + "can suspend through it. Pass 'co' to helpers as an argument, and do not keep a Yielder in a field or a closure for later.");
+        }
     }
 
     /// <summary>Suspends to delegate to what a helper's <c>YieldAll</c> on the yielder from <see cref="CreateChannel"/> returned.</summary>
@@ -428,24 +454,40 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     private sealed class ChannelYielder : Yielder<TYield, TSend>
     {
-        private readonly Coroutine<TYield, TSend, TReturn> owner;
+        internal readonly Coroutine<TYield, TSend, TReturn> Owner;
 
-        internal ChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => this.owner = owner;
+        internal ChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => Owner = owner;
 
-        internal override void OnYield(TYield value) => owner.current = value;
+        internal override void OnYield(TYield value)
+        {
+            RequireRunning(Owner);
+            Owner.current = value;
+        }
 
-        internal override object OnYieldAll(IEnumerable<TYield> items) => new YieldAllCoroutine<TYield, TSend>(items);
+        internal override object OnYieldAll(IEnumerable<TYield> items)
+        {
+            RequireRunning(Owner);
+            return new YieldAllCoroutine<TYield, TSend>(items);
+        }
     }
 
     private sealed class UnitChannelYielder : Yielder<TYield>
     {
-        private readonly Coroutine<TYield, TSend, TReturn> owner;
+        internal readonly Coroutine<TYield, TSend, TReturn> Owner;
 
-        internal UnitChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => this.owner = owner;
+        internal UnitChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => Owner = owner;
 
-        internal override void OnYield(TYield value) => owner.current = value;
+        internal override void OnYield(TYield value)
+        {
+            RequireRunning(Owner);
+            Owner.current = value;
+        }
 
-        internal override object OnYieldAll(IEnumerable<TYield> items) => new YieldAllCoroutine<TYield, TSend>(items);
+        internal override object OnYieldAll(IEnumerable<TYield> items)
+        {
+            RequireRunning(Owner);
+            return new YieldAllCoroutine<TYield, TSend>(items);
+        }
     }
 
     // ---- Stepping and the delegation trampoline ----

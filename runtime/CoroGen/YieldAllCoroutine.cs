@@ -15,7 +15,9 @@ public sealed class YieldAllCoroutine<TYield, TSend> : Coroutine<TYield, TSend, 
     private IEnumerator<TYield>? enumerator;
 
     /// <summary>Creates the sub-coroutine over <paramref name="items"/>; generated code calls it for <c>await co.YieldAll(items)</c>.</summary>
-    public YieldAllCoroutine(IEnumerable<TYield> items) => this.items = items;
+    /// <exception cref="ArgumentNullException"><paramref name="items"/> is null, as <see cref="Yielder{TYield, TSend}.YieldAll"/> says.</exception>
+    public YieldAllCoroutine(IEnumerable<TYield> items) =>
+        this.items = items ?? throw new ArgumentNullException(nameof(items), "co.YieldAll was given null: pass a sequence (an empty one yields nothing).");
 
     /// <inheritdoc/>
     protected override bool IsSuspendedInCleanupRegion => enumerator is not null;

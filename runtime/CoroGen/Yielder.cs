@@ -30,7 +30,7 @@ public class Yielder<TYield, TSend>
     {
         if (items is null)
         {
-            throw new ArgumentNullException(nameof(items));
+            throw new ArgumentNullException(nameof(items), "co.YieldAll was given null: pass a sequence (an empty one yields nothing).");
         }
 
         return new YieldAllAwaitable(OnYieldAll(items));

@@ -23,6 +23,18 @@ public class EdgeCaseTests
         return run.GetAwaiter().GetResult();
     }
 
+    [Fact]
+    public void ASleepForeverWithNothingLeftToCancelIt_IsADeadlockThatSaysSo()
+    {
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<InvalidOperationException>(() => RunGuarded(loop, S.Do(async s =>
+        {
+            await s.Y(s.Co.Sleep(Timeout.InfiniteTimeSpan));
+            return default;
+        })));
+        Assert.StartsWith("Deadlock: 1 task(s) wait on events, channels, joins or gathers, or sleep forever (Timeout.InfiniteTimeSpan)", e.Message);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -868,3 +868,48 @@ public class AwaitOutsideLoopTests
         Assert.Equal(1, loop.Run(S.Of<int>(async s => await s.Call(t.Join()))));
     }
 }
+
+/// <summary>Templates that misuse a Yielder: one kept from another task's coroutine.</summary>
+public static partial class YielderMisuseTemplates
+{
+    public static Yielder<LoopRequest>? Kept;
+
+    [Coroutine]
+    public static async Coroutine<int> KeepsItsYielder(Yielder<LoopRequest> co)
+    {
+        Kept = co;
+        await co.Sleep(TimeSpan.FromSeconds(10));
+        return 1;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> SleepsThroughAnother(Yielder<LoopRequest> co)
+    {
+        LoopTask<int> other = co.Spawn(KeepsItsYielder());
+        await co.Sleep(TimeSpan.FromSeconds(1)); // the other task runs, keeps its Yielder and sleeps
+        string refused;
+        try
+        {
+            await Kept!.Sleep(TimeSpan.FromSeconds(5));
+            refused = "slept through the other task's Yielder";
+        }
+        catch (InvalidOperationException e)
+        {
+            refused = e.Message;
+        }
+
+        int result = await other.Join();
+        return $"{refused}|{result}@{co.Now().TotalSeconds}";
+    }
+}
+
+public class YielderMisuseTests
+{
+    [Fact]
+    public void ASleepThroughAnotherTasksYielderIsRefused_AndThatTaskSleepsOnUndisturbed()
+    {
+        string[] got = new EventLoop(new VirtualTimeProvider()).Run(YielderMisuseTemplates.SleepsThroughAnother()).Split('|');
+        Assert.StartsWith("Yield was called on the Yielder of a coroutine that is not running", got[0]);
+        Assert.Equal("1@10", got[1]);
+    }
+}

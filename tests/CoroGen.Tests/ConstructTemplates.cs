@@ -746,6 +746,20 @@ public static partial class ConstructTemplates
 
     // ---- More shapes ----
 
+    // `using` on a type parameter constrained to a disposable struct: its Dispose runs on the variable, as C# calls it.
+    [Coroutine]
+    public static async Coroutine<string> UsingOnStructTypeParameter<TRes>(List<string> log, TRes resource, Yielder<int, int> co)
+        where TRes : struct, IDisposable
+    {
+        using (TRes held = resource)
+        {
+            L(log, "body", await co.Yield(1));
+        }
+
+        using TRes last = resource;
+        return "got " + await co.Yield(2);
+    }
+
     // A delegation in parentheses, with named arguments in another order: the same delegation as without them.
     [Coroutine]
     public static async Coroutine<string> ParenthesizedDelegation(List<string> log, Yielder<int, int> co)

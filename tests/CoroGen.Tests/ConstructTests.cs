@@ -20,6 +20,7 @@ public sealed class ConstructTests
     private static readonly Dictionary<string, (Func<List<string>, Coroutine<int, int, string>> Oracle, Func<List<string>, Coroutine<int, int, string>> Generated)> Corpus = new()
     {
         ["AttributedLocalFunctionAndLambda"] = (log => TemplateOracle.Run<int, int, string>(co => T.AttributedLocalFunctionAndLambda(log, co)), log => T.AttributedLocalFunctionAndLambda(log)),
+        ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
         ["ParenthesizedDelegation"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParenthesizedDelegation(log, co)), log => T.ParenthesizedDelegation(log)),
         ["SwitchArmsPatterns"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchArmsPatterns(log, co)), log => T.SwitchArmsPatterns(log)),
         ["SwitchGoverningRelational"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchGoverningRelational(log, co)), log => T.SwitchGoverningRelational(log)),

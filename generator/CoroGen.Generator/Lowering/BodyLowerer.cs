@@ -837,7 +837,7 @@ internal sealed partial class BodyLowerer
         {
             lines.Add(Code($"if (this.@{field}.HasValue) ((global::System.IDisposable)this.@{field}.Value).Dispose();", line));
         }
-        else if (type.SpecialType == SpecialType.System_IDisposable || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable))
+        else if (ImplementsDisposable(type))
         {
             lines.Add(Code($"global::CoroGen.CoroutineCleanup.Dispose(ref this.@{field});", line));
         }
@@ -853,6 +853,12 @@ internal sealed partial class BodyLowerer
 
         return lines;
     }
+
+    // IDisposable itself, a type that implements it, or a type parameter constrained to one (`where T : struct, IDisposable`,
+    // whose AllInterfaces is empty): its Dispose is called in place, as C# calls it on the variable.
+    private static bool ImplementsDisposable(ITypeSymbol type) =>
+        type.SpecialType == SpecialType.System_IDisposable || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable)
+        || (type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(ImplementsDisposable));
 
     /// <summary>
     /// A real try statement entered through a label: states inside it dispatch to the label from the enclosing switch, then

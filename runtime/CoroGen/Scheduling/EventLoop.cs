@@ -712,7 +712,7 @@ public sealed class EventLoop
 
         // Run throws it once the loop has stopped, with the failures nobody observed before (which a throw from here lost).
         var stuckTasks = new InvalidOperationException(
-            $"Deadlock: {stuck} task(s) wait on events, channels, joins or gathers that nothing can complete any more (no task is ready, none sleeps, no awaited Task is pending). Their coroutines were closed.");
+            $"Deadlock: {stuck} task(s) wait on events, channels, joins or gathers, or sleep forever (Timeout.InfiniteTimeSpan), and nothing can wake them any more (no task is ready, none sleeps until a deadline, no awaited Task is pending). Their coroutines were closed.");
         deadlock = closeFailures.Count > 0 ? new AggregateException(stuckTasks.Message, closeFailures.ToArray()) : stuckTasks;
     }
 

@@ -162,7 +162,7 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
         {
             if (waiter is null || waiter.Queue is null)
             {
-                LoopTask current = LoopContext.RequireTask("Joining a task");
+                LoopTask current = LoopContext.RequireTask(typed is null ? "Waiting for a task" : "Joining a task");
                 if (current == target)
                 {
                     throw new InvalidOperationException("A task cannot join itself: it would wait forever.");

@@ -17,6 +17,9 @@ public readonly struct YieldAwaitable<TSend>
 
     internal YieldAwaitable(object source) => this.source = source;
 
+    /// <summary>The Yielder that made it (null for a default value).</summary>
+    internal object? Source => source;
+
     /// <summary>Part of the await pattern.</summary>
     public Awaiter GetAwaiter() => new(source);
 
