@@ -746,6 +746,146 @@ public static partial class ConstructTemplates
 
     // ---- More shapes ----
 
+    // ---- Expression variables of loop headers, and closures over them ----
+
+    // A while condition's variables are new in each iteration: each closure sees its own.
+    [Coroutine]
+    public static async Coroutine<string> WhileConditionVariablesPerIteration(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        int i = 0;
+        while (L(log, "i", i++) is var k && k < 3 && int.TryParse((k * 10).ToString(), out var tenfold))
+        {
+            fs.Add(() => k + tenfold);
+            int got = await co.Yield(k);
+            k += got;
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    // A for condition's variables are new in each iteration too; its initializer's are one for the whole loop.
+    [Coroutine]
+    public static async Coroutine<string> ForHeaderVariables(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        int last = 0;
+        for (int i = Init(out var once); i < 3 && (i * 2) is var twice; i++)
+        {
+            fs.Add(() => twice * 100 + once);
+            once += await co.Yield(twice);
+            last = once;
+        }
+
+        return string.Join(",", fs.Select(f => f())) + "|" + last;
+    }
+
+    // A variable declared in a foreach collection or a using resource is one variable for the whole statement.
+    [Coroutine]
+    public static async Coroutine<string> CollectionAndResourceVariables(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        foreach (var x in Make(out var arr))
+        {
+            fs.Add(() => arr.Length);
+            await co.Yield(x);
+            arr = new int[x + 5];
+        }
+
+        int sum = 0;
+        foreach (var x in MakePair(out var n))
+        {
+            sum += n + await co.Yield(x);
+            n *= 10;
+        }
+
+        using (var r = new Res(log, "r" + Init(out var z)))
+        {
+            z += await co.Yield(z);
+            sum += L(log, "z", z);
+        }
+
+        return string.Join(",", fs.Select(f => f())) + "|" + sum;
+    }
+
+    // A multi-dimensional array is enumerated through IEnumerator, whose Current is an object.
+    [Coroutine]
+    public static async Coroutine<string> ForeachMultiDimensionalArray(List<string> log, Yielder<int, int> co)
+    {
+        int[,] m = { { 1, 2 }, { 3, 4 } };
+        int sum = 0;
+        foreach (var x in m)
+        {
+            sum += x * await co.Yield(x);
+        }
+
+        foreach (long y in new int[,,] { { { 5 } } })
+        {
+            sum += (int)y + await co.Yield((int)y);
+        }
+
+        return sum.ToString();
+    }
+
+    // A local function that only calls another one capturing a per-iteration variable passes that iteration's box on.
+    [Coroutine]
+    public static async Coroutine<string> LocalFunctionCallsACapturingOne(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        foreach (var x in new[] { 1, 2 })
+        {
+            int v = x;
+            int B() => v;
+            int A() => B() + 1;
+            int C() => A() * 10;
+            fs.Add(A);
+            fs.Add(() => C());
+            await co.Yield(A());
+            v += 100;
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    // A foreach variable typed by a factory (`var` over a coroutine this generator writes), captured per iteration.
+    [Coroutine]
+    public static async Coroutine<string> ForeachOverAFactoryCaptured(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        foreach (var v in Counted(3))
+        {
+            fs.Add(() => v);
+            await co.Yield(v);
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    [Coroutine]
+    public static async Coroutine Counted(int n, Yielder<int> co)
+    {
+        for (int i = 0; i < n; i++)
+            await co.Yield(i * 7);
+    }
+
+    private static int Init(out int value)
+    {
+        value = 1;
+        return 0;
+    }
+
+    private static int[] Make(out int[] arr)
+    {
+        arr = new[] { 1, 2, 3 };
+        return arr;
+    }
+
+    private static int[] MakePair(out int n)
+    {
+        n = 7;
+        return new[] { 1, 2 };
+    }
+
     // `using` on a type parameter constrained to a disposable struct: its Dispose runs on the variable, as C# calls it.
     [Coroutine]
     public static async Coroutine<string> UsingOnStructTypeParameter<TRes>(List<string> log, TRes resource, Yielder<int, int> co)

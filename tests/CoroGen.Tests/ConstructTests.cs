@@ -20,6 +20,12 @@ public sealed class ConstructTests
     private static readonly Dictionary<string, (Func<List<string>, Coroutine<int, int, string>> Oracle, Func<List<string>, Coroutine<int, int, string>> Generated)> Corpus = new()
     {
         ["AttributedLocalFunctionAndLambda"] = (log => TemplateOracle.Run<int, int, string>(co => T.AttributedLocalFunctionAndLambda(log, co)), log => T.AttributedLocalFunctionAndLambda(log)),
+        ["WhileConditionVariablesPerIteration"] = (log => TemplateOracle.Run<int, int, string>(co => T.WhileConditionVariablesPerIteration(log, co)), log => T.WhileConditionVariablesPerIteration(log)),
+        ["ForHeaderVariables"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForHeaderVariables(log, co)), log => T.ForHeaderVariables(log)),
+        ["CollectionAndResourceVariables"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionAndResourceVariables(log, co)), log => T.CollectionAndResourceVariables(log)),
+        ["ForeachMultiDimensionalArray"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachMultiDimensionalArray(log, co)), log => T.ForeachMultiDimensionalArray(log)),
+        ["LocalFunctionCallsACapturingOne"] = (log => TemplateOracle.Run<int, int, string>(co => T.LocalFunctionCallsACapturingOne(log, co)), log => T.LocalFunctionCallsACapturingOne(log)),
+        ["ForeachOverAFactoryCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachOverAFactoryCaptured(log, co)), log => T.ForeachOverAFactoryCaptured(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
         ["ParenthesizedDelegation"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParenthesizedDelegation(log, co)), log => T.ParenthesizedDelegation(log)),
         ["SwitchArmsPatterns"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchArmsPatterns(log, co)), log => T.SwitchArmsPatterns(log)),

@@ -482,13 +482,23 @@ internal sealed partial class BodyLowerer
     // (declarations and foreach variables make theirs when they assign it).
     private void EmitBoxes(StatementSyntax statement, List<BodyLine> output)
     {
-        if (context.BoxedLocals.Count == 0 || statement is not (ExpressionStatementSyntax or LocalDeclarationStatementSyntax or ReturnStatementSyntax or IfStatementSyntax))
+        if (statement is ExpressionStatementSyntax or LocalDeclarationStatementSyntax or ReturnStatementSyntax or IfStatementSyntax)
+        {
+            EmitBoxesIn(statement, output);
+        }
+    }
+
+    // The new boxes of the `out var` and deconstruction variables declared in a statement or loop header: a while or for
+    // condition makes its own each time it is evaluated, as C# makes those variables new in each iteration.
+    private void EmitBoxesIn(SyntaxNode node, List<BodyLine> output)
+    {
+        if (context.BoxedLocals.Count == 0)
         {
             return;
         }
 
-        IEnumerable<SingleVariableDesignationSyntax> designations = statement
-            .DescendantNodes(n => n == statement || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax))
+        IEnumerable<SingleVariableDesignationSyntax> designations = node
+            .DescendantNodes(n => n == node || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax))
             .OfType<SingleVariableDesignationSyntax>()
             .Where(d => d.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax).Any(a => a is DeclarationExpressionSyntax));
         foreach (SingleVariableDesignationSyntax designation in designations)

@@ -466,6 +466,7 @@ internal sealed partial class BodyLowerer
         string head = context.Label($"While_Line{line}");
         string end = context.Label($"EndWhile_Line{line}");
         output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        EmitBoxesIn(statement.Condition, output);
         if (!SpillExpression(statement.Condition, statement, output))
         {
             return;
@@ -527,6 +528,11 @@ internal sealed partial class BodyLowerer
         string next = context.Label($"ForNext_Line{line}");
         string end = context.Label($"EndFor_Line{line}");
         output.Add(new BodyLine(BodyLineKind.Label, head, 0));
+        if (statement.Condition is not null)
+        {
+            EmitBoxesIn(statement.Condition, output);
+        }
+
         if (statement.Condition is not null && !SpillExpression(statement.Condition, statement.Condition, output))
         {
             return;
@@ -541,6 +547,7 @@ internal sealed partial class BodyLowerer
         output.Add(new BodyLine(BodyLineKind.Label, next, 0));
         foreach (ExpressionSyntax incrementor in statement.Incrementors)
         {
+            EmitBoxesIn(incrementor, output);
             LowerStatementExpression(incrementor, incrementor, output);
         }
 
@@ -571,6 +578,8 @@ internal sealed partial class BodyLowerer
             getEnumerator = collectionType?.GetMembers("GetEnumerator").OfType<IMethodSymbol>().FirstOrDefault(m => m.Parameters.IsEmpty && !m.IsStatic);
         }
 
+        // Arrays and strings: an index loop, as the C# compiler lowers them; nothing to dispose.
+        bool indexLoop = collectionType is IArrayTypeSymbol { Rank: 1 } || collectionType?.SpecialType == SpecialType.System_String;
         string target;
         string cast = string.Empty;
         bool foreachBoxed = false; // target is "this.@x = new StrongBox<T>(": the element closes the parenthesis
@@ -589,9 +598,17 @@ internal sealed partial class BodyLowerer
                 foreachBoxed = true;
             }
 
-            if (!info.ElementConversion.IsIdentity && !typedByFactories)
+            // A conversion from the element type, or from the enumerator's Current when that differs (a multi-dimensional
+            // array is enumerated through IEnumerator, whose Current is an object).
+            if (!typedByFactories && (!info.ElementConversion.IsIdentity
+                || !indexLoop && info.CurrentProperty is { } current && !SymbolEqualityComparer.Default.Equals(current.Type, local.Type)))
             {
                 cast = $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})";
+                if (!indexLoop && info.CurrentProperty is { } objectCurrent && info.ElementType is { } element
+                    && !SymbolEqualityComparer.Default.Equals(objectCurrent.Type, element) && !SymbolEqualityComparer.Default.Equals(element, local.Type))
+                {
+                    cast += $"({element.ToDisplayString(SymbolFormats.FullyQualified)})"; // `foreach (long y in int[,])`: unbox the int, then convert
+                }
             }
 
             output.Add(Comment($"{AwaitPrefix(statement)}foreach ({single.Type} {single.Identifier.ValueText} in {statement.Expression})"));
@@ -625,9 +642,8 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        if (collectionType is IArrayTypeSymbol { Rank: 1 } || collectionType?.SpecialType == SpecialType.System_String)
+        if (indexLoop && collectionType is not null)
         {
-            // Arrays and strings: an index loop, as the C# compiler lowers them; nothing to dispose.
             string array = context.AddField($"collection_Line{line}", collectionType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach collection, line {line}");
             string index = context.AddField($"index_Line{line}", "int", FieldKind.Temporary, $"the foreach position, line {line}");
             output.Add(Code($"this.@{array} = {Text(statement.Expression)};", line));

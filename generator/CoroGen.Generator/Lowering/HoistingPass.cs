@@ -110,7 +110,8 @@ internal static class HoistingPass
 
                 break;
             case WhileStatementSyntax whileStatement:
-                HoistDesignations(whileStatement.Condition, context, insideLoweredLoop);
+                // C# makes a while condition's expression variables new in each iteration, like the body's locals.
+                HoistDesignations(whileStatement.Condition, context, perIteration: true);
                 Visit(whileStatement.Statement, context, insideLoweredLoop: true);
                 break;
             case DoStatementSyntax doStatement:
@@ -118,28 +119,38 @@ internal static class HoistingPass
                 Visit(doStatement.Statement, context, insideLoweredLoop: true);
                 break;
             case ForStatementSyntax forStatement:
+                // The initializer's variables (declared, or `out var` in it) are one for the whole loop; the condition's and
+                // the incrementors' expression variables are new in each iteration, as C# scopes them.
                 if (forStatement.Declaration is not null)
                 {
                     HoistDeclarators(forStatement.Declaration, context, insideLoweredLoop);
+                    HoistDesignations(forStatement.Declaration, context, insideLoweredLoop);
                 }
 
-                foreach (ExpressionSyntax e in forStatement.Initializers.Concat(forStatement.Incrementors))
+                foreach (ExpressionSyntax e in forStatement.Initializers)
                 {
                     HoistDesignations(e, context, insideLoweredLoop);
                 }
 
+                foreach (ExpressionSyntax e in forStatement.Incrementors)
+                {
+                    HoistDesignations(e, context, perIteration: true);
+                }
+
                 if (forStatement.Condition is not null)
                 {
-                    HoistDesignations(forStatement.Condition, context, insideLoweredLoop);
+                    HoistDesignations(forStatement.Condition, context, perIteration: true);
                 }
 
                 Visit(forStatement.Statement, context, insideLoweredLoop: true);
                 break;
             case ForEachStatementSyntax forEach:
+                HoistDesignations(forEach.Expression, context, insideLoweredLoop); // `Make(out var a)`: one variable for the loop
                 Hoist(context.Model.GetDeclaredSymbol(forEach, context.CancellationToken), forEach.Identifier.GetLocation(), context, perIteration: true);
                 Visit(forEach.Statement, context, insideLoweredLoop: true);
                 break;
             case ForEachVariableStatementSyntax forEachVariable:
+                HoistDesignations(forEachVariable.Expression, context, insideLoweredLoop);
                 HoistDesignations(forEachVariable.Variable, context, perIteration: true);
                 Visit(forEachVariable.Statement, context, insideLoweredLoop: true);
                 break;
@@ -147,6 +158,11 @@ internal static class HoistingPass
                 if (usingStatement.Declaration is not null)
                 {
                     HoistDeclarators(usingStatement.Declaration, context, insideLoweredLoop);
+                    HoistDesignations(usingStatement.Declaration, context, insideLoweredLoop); // `using (var r = Open(out var n))`
+                }
+                else if (usingStatement.Expression is not null)
+                {
+                    HoistDesignations(usingStatement.Expression, context, insideLoweredLoop);
                 }
 
                 Visit(usingStatement.Statement, context, insideLoweredLoop);
@@ -554,11 +570,59 @@ internal static class HoistingPass
                     continue;
                 }
 
-                string boxType = $"global::System.Runtime.CompilerServices.StrongBox<{local.Type.ToDisplayString(SymbolFormats.FullyQualified)}>";
+                // The field's type, worked out when it was hoisted: a foreach variable over a factory's coroutine has no
+                // type of its own yet (the factory is this generator's output), and its field's is the factory's yield type.
                 string field = context.FieldOf[local];
                 int index = context.Fields.FindIndex(f => f.Name == field);
+                string boxType = $"global::System.Runtime.CompilerServices.StrongBox<{context.Fields[index].Type}>";
                 context.Fields[index] = context.Fields[index] with { Type = boxType, Origin = context.Fields[index].Origin + ", boxed: each iteration's closures capture their own" };
                 context.BoxedLocals[local] = boxType;
+            }
+        }
+
+        PassBoxesOn(body, context);
+    }
+
+    // A local function that calls or converts another one taking boxes (`int A() => B() + 1;` beside `int B() => v;`)
+    // takes them too, to pass its caller's iteration on: until no function gains a box.
+    private static void PassBoxesOn(BlockSyntax body, LoweringContext context)
+    {
+        if (context.BoxedLocalFunctions.Count == 0)
+        {
+            return;
+        }
+
+        var functions = body.DescendantNodes().OfType<LocalFunctionStatementSyntax>()
+            .Select(f => (Syntax: f, Symbol: context.Model.GetDeclaredSymbol(f, context.CancellationToken) as IMethodSymbol))
+            .Where(f => f.Symbol is not null && !f.Symbol.IsStatic)
+            .ToList();
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            foreach ((LocalFunctionStatementSyntax syntax, IMethodSymbol? symbol) in functions)
+            {
+                foreach (IdentifierNameSyntax name in syntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is not IMethodSymbol { MethodKind: MethodKind.LocalFunction } callee
+                        || SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, symbol)
+                        || !context.BoxedLocalFunctions.TryGetValue(callee.OriginalDefinition, out List<ISymbol>? calleeBoxes))
+                    {
+                        continue;
+                    }
+
+                    if (!context.BoxedLocalFunctions.TryGetValue(symbol!, out List<ISymbol>? boxes))
+                    {
+                        context.BoxedLocalFunctions[symbol!] = boxes = new List<ISymbol>();
+                    }
+
+                    foreach (ISymbol box in calleeBoxes.Where(b => !boxes.Contains(b, SymbolEqualityComparer.Default)).ToList())
+                    {
+                        boxes.Add(box);
+                        changed = true;
+                    }
+
+                    boxes.Sort((a, b) => string.CompareOrdinal(context.FieldOf[a], context.FieldOf[b]));
+                }
             }
         }
     }
