@@ -196,7 +196,7 @@ public sealed class MisuseAnalyzerTests
         Diagnostic d = Assert.Single(analyzer);
         Assert.Equal("COROGEN022", d.Id);
         Assert.Equal(passed, Text(d));
-        Assert.Equal($"'{call}' passes '{passed}' as the Yielder of '{called}', but a template delegates through its own Yielder: the delegated template yields to this template's caller, and its factory takes no Yielder; pass 'co'", d.GetMessage());
+        Assert.Equal($"'{call}' passes '{passed}' as the Yielder of '{called}', but a template suspends only through its own Yielder parameter 'co', as it was given: pass 'co' (the delegated template yields to this template's caller, and its factory takes no Yielder)", d.GetMessage());
         Assert.Empty(generator); // the analyzer's error alone: the generator does not also fail on it
         string g = Assert.Single(run.Results.SelectMany(r => r.GeneratedSources), s => s.HintName.Contains(".G")).SourceText.ToString();
         Assert.Contains($"was not generated because of COROGEN022 on its delegation to '{called}'", g);
@@ -215,6 +215,36 @@ public sealed class MisuseAnalyzerTests
         Assert.Empty(analyzer);
         Assert.Empty(generator);
         Assert.Empty(AnalyzerHarness.CompilerErrors(source));
+    }
+
+    [Theory]
+    [InlineData("co = Kept!;\n        await co.Yield(1);", "co = Kept!", "'co = Kept!' assigns the Yielder parameter")]
+    [InlineData("(co, int n) = (Kept!, 2);\n        await co.Yield(n);", "(co, int n) = (Kept!, 2)", "'(co, int n) = (Kept!, 2)' assigns the Yielder parameter")]
+    [InlineData("Swap(ref co);\n        await co.Yield(1);", "ref co", "'ref co' passes the Yielder parameter by reference")]
+    [InlineData("await co.Yield(1);\n        Action reset = () => co = null!;", "co = null!", "'co = null!' assigns the Yielder parameter")]
+    public void AWriteToTheYielderParameterIsReportedAndGetsThePlaceholder(string body, string at, string what)
+    {
+        string source = Usings + "public static partial class Host\n{\n    public static Yielder<int>? Kept;\n\n    private static void Swap(ref Yielder<int> y) { }\n\n"
+            + "    [Coroutine]\n    public static async Coroutine G(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
+        var (analyzer, generator, run) = AnalyzerHarness.Build(source);
+        Diagnostic d = Assert.Single(analyzer);
+        Assert.Equal("COROGEN022", d.Id);
+        Assert.Equal(at, Text(d));
+        Assert.Equal($"{what}, but a template suspends only through its own Yielder parameter 'co', as it was given: leave 'co' as it is, and keep any other value in a local of its own", d.GetMessage());
+        Assert.Empty(generator);
+        string g = Assert.Single(run.Results.SelectMany(r => r.GeneratedSources)).SourceText.ToString();
+        Assert.Contains("was not generated because of COROGEN022 on line", g);
+        Assert.Empty(AnalyzerHarness.CompilerErrors(source)); // no CS0200 on the generated class's Channel property
+    }
+
+    [Theory]
+    [InlineData("Yielder<int> y = co;\n        await y.Yield(1);")] // reading it into a local is no write
+    [InlineData("await co.Yield(1);\n        Kept = co;")]
+    public void ReadingTheYielderParameterIsNoWrite(string body)
+    {
+        string source = Usings + "public static partial class Host\n{\n    public static Yielder<int>? Kept;\n\n"
+            + "    [Coroutine]\n    public static async Coroutine G(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
+        Assert.Empty(AnalyzerHarness.Analyze(source));
     }
 
     [Fact]

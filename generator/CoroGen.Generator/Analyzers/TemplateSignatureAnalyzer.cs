@@ -59,6 +59,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(AnalyzeAwait, OperationKind.Await);
             start.RegisterOperationAction(AnalyzeNestedFunction, OperationKind.LocalFunction, OperationKind.AnonymousFunction);
             start.RegisterOperationAction(AnalyzeExpressionStatement, OperationKind.ExpressionStatement);
+            start.RegisterOperationAction(AnalyzeParameterReference, OperationKind.ParameterReference);
         });
     }
 
@@ -271,6 +272,22 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    // COROGEN022 on a write to a template's Yielder parameter (`co = other;`, `F(ref co)`): the generated class reads it from
+    // a property, so the write would not compile there (CS0200), and the template could only suspend through its own anyway.
+    private static void AnalyzeParameterReference(OperationAnalysisContext context)
+    {
+        var reference = (IParameterReferenceOperation)context.Operation;
+        if (!CoroutineTypes.IsYielder(reference.Parameter.Type) || reference.Parameter.ContainingSymbol is not IMethodSymbol template
+            || !TemplateSignature.IsTemplate(template) || TemplateSignature.YielderCount(template) != 1 || TemplateSignature.Write(reference) is not { Syntax: var write } writing)
+        {
+            return;
+        }
+
+        string what = writing is IArgumentOperation ? $"'{write}' passes the Yielder parameter by reference" : $"'{write}' assigns the Yielder parameter";
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForeignYielder, write.GetLocation(), what, reference.Parameter.Name,
+            $"leave '{reference.Parameter.Name}' as it is, and keep any other value in a local of its own"));
+    }
+
     // The lambda or local function the operation stands in, if any (the innermost).
     private static IOperation? NestedFunction(IOperation operation)
     {
@@ -333,7 +350,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                     ? argument.Expression
                     : passed;
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForeignYielder, written.GetLocation(),
-                    invocation.Syntax.ToString(), written.ToString(), target.Name, own.Name));
+                    $"'{invocation.Syntax}' passes '{written}' as the Yielder of '{target.Name}'", own.Name,
+                    $"pass '{own.Name}' (the delegated template yields to this template's caller, and its factory takes no Yielder)"));
             }
 
             return;

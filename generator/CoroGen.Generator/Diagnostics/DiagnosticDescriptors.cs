@@ -121,8 +121,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ForeignYielder = Error(
         "COROGEN022",
-        "A delegation passes a Yielder other than the template's own",
-        "'{0}' passes '{1}' as the Yielder of '{2}', but a template delegates through its own Yielder: the delegated template yields to this template's caller, and its factory takes no Yielder; pass '{3}'");
+        "A template suspends only through its own Yielder parameter",
+        "{0}, but a template suspends only through its own Yielder parameter '{1}', as it was given: {2}");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",

@@ -68,6 +68,27 @@ internal static class TemplateSignature
     }
 
     /// <summary>
+    /// The operation that writes the referenced parameter, if one does (COROGEN022 for a template's Yielder): an
+    /// assignment or a deconstruction it is the target of, or the argument that passes it by <c>ref</c> or <c>out</c>.
+    /// The generated class reads the Yielder from a property.
+    /// </summary>
+    public static IOperation? Write(IParameterReferenceOperation reference)
+    {
+        IOperation target = reference;
+        while (target.Parent is ITupleOperation tuple)
+        {
+            target = tuple; // `(co, x) = ...`
+        }
+
+        return target.Parent switch
+        {
+            IAssignmentOperation assignment when assignment.Target == target => assignment,
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument,
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// True when the template breaks none of the signature rules, so the generator can lower it. A parameter that C# does
     /// not allow in an async method (ref, in or out: CS1988; a ref struct: CS4012) already gets the compiler's error on the
     /// template, which generated code would only repeat in worse words.

@@ -9,6 +9,7 @@ using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace CoroGen.Generator.Parsing;
 
@@ -95,7 +96,15 @@ internal static class TemplateParser
             throw new InvalidOperationException("a fault injected by a test");
         }
 
-        BodyLowerer.Lower(method, context);
+        if (WritesItsYielder(method, shell.Yielder, model, ct) is { } write)
+        {
+            context.DeferToAnotherDiagnostic($"COROGEN022 on line {write.GetLocation().GetLineSpan().StartLinePosition.Line + 1}, which writes its Yielder parameter");
+        }
+        else
+        {
+            BodyLowerer.Lower(method, context);
+        }
+
         var diagnostics = new List<DiagnosticInfo>(context.Diagnostics);
         return new TemplateResult(Model(method, symbol, shell, diagnostics.Count == 0 && !context.DeferredToCompiler ? context : null, diagnostics, context.DeferralReason), diagnostics.ToEquatableArray());
     }
@@ -345,6 +354,14 @@ internal static class TemplateParser
             new BodyLine(BodyLineKind.Code, $"throw new global::System.NotSupportedException({SymbolDisplay.FormatLiteral(message, quote: true)});", 0),
         }.ToEquatableArray();
     }
+
+    // A write to the template's Yielder parameter (`co = other;`), which the analyzer reports (COROGEN022): the generated
+    // class reads the Yielder from a property, so its copy of the statement could only add a compiler error.
+    private static SyntaxNode? WritesItsYielder(MethodDeclarationSyntax method, IParameterSymbol yielder, SemanticModel model, CancellationToken ct) =>
+        method.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == yielder.Name)
+            .FirstOrDefault(n => model.GetOperation(n, ct) is IParameterReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Parameter, yielder) && TemplateSignature.Write(reference) is not null);
 
     private static TemplateResult Fail(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
 
