@@ -41,9 +41,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         // The hot path: a coroutine not started yet, or suspended at a resume point it recorded, that has no side object
         // (it never delegated, was awaited, thrown into or closed) runs its body directly; once an exit may escape it
         // (user code made a CoroutineExitException, or Close left one pending in a body), through the step that can tell
-        // one (EscapingExits). A hand-written subclass that keeps
-        // its resume point elsewhere (SuspendedWithoutResumePoint) takes the checked step, whose finally does not rely on
-        // OnResume having marked the body Running. Send keeps `state > 0`: a coroutine not started yet refuses a value.
+        // one (EscapingExits). A hand-written subclass that keeps its resume point elsewhere (SuspendedWithoutResumePoint)
+        // takes the checked step, whose finally does not rely on OnResume having marked the body Running. Send keeps
+        // `state > 0`: a coroutine not started yet refuses a value.
         if ((uint)state < (uint)SuspendedWithoutResumePoint && extras is null)
         {
             return EscapingExits.Possible ? StepWatchingExits(default!) : StepDirect(default!);
