@@ -10,6 +10,7 @@ namespace CoroGen;
 /// (numeric, nullable, boxing, user-defined; identity and reference conversions need no adapter). It is one more level
 /// of the chain: each value the sub yields is converted on its way out and each sent value on its way in, <c>Throw</c> is
 /// forwarded to the sub, <c>Close</c> closes the sub first (PEP 380), and the sub's result is this coroutine's result.
+/// A conversion that throws closes the sub (its finally blocks run) before its exception reaches the delegator's await.
 /// Generated code passes the conversions as lambdas (<c>y =&gt; y</c>), which the C# compiler compiles to the implicit
 /// conversions themselves.
 /// </summary>
@@ -52,7 +53,7 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
         else if (IsLeavingForClose())
         {
             // Close, which nothing here could catch: close the sub first; if that throws, its exception escapes.
-            sub.Close();
+            sub.CloseAsSub();
             return false;
         }
         else
@@ -65,7 +66,7 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
             catch (CoroutineExitException)
             {
                 // Close (or a thrown exit): close the sub first; if that throws, its exception replaces the exit.
-                sub.Close();
+                sub.CloseAsSub();
                 throw;
             }
             catch (Exception exception)
@@ -74,7 +75,18 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
                 return Settle(sub.Throw(exception));
             }
 
-            yielded = sub.Send(convertSent(sent));
+            TSubSend converted;
+            try
+            {
+                converted = convertSent(sent);
+            }
+            catch
+            {
+                CloseSubAfterFailedConversion();
+                throw;
+            }
+
+            yielded = sub.Send(converted);
         }
 
         return Settle(yielded);
@@ -93,10 +105,28 @@ public sealed class ConvertingCoroutine<TYield, TSend, TSubYield, TSubSend, TRet
     {
         if (yielded)
         {
-            state = Delegating;
-            return Yielded(convertYielded(sub.Current));
+            TYield converted;
+            try
+            {
+                converted = convertYielded(sub.Current);
+            }
+            catch
+            {
+                CloseSubAfterFailedConversion();
+                throw;
+            }
+
+            // The resume point is stored once the value is converted: until then the body is Running, so that a failure
+            // leaves this level Faulted whichever step runs it.
+            return Yielded(Delegating, converted);
         }
 
         return Complete(sub.Result);
     }
+
+    // A conversion threw: the conversion's exception is raised at the delegator's await, and a delegator never leaves a live
+    // sub behind, so the sub (suspended where it yielded) is closed first, its finally blocks running. If closing it throws,
+    // that exception replaces the conversion's (PEP 380: a failing close() propagates), as when the delegator is closed.
+    [StackTraceHidden]
+    private void CloseSubAfterFailedConversion() => sub.CloseAsSub();
 }

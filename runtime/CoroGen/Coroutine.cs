@@ -120,6 +120,15 @@ public abstract class Coroutine
 
     internal void TakePendingSub() => extras!.PendingSub = null;
 
+    // This level yielded a value, or ignored the exit that was closing it: it is no longer being closed (ClosingThroughDelegation).
+    internal void StopClosingThroughDelegation()
+    {
+        if (extras is { ClosingThroughDelegation: true } x)
+        {
+            x.ClosingThroughDelegation = false;
+        }
+    }
+
     private protected static CoroutineState LifeOf(int state) => state switch
     {
         > 0 => CoroutineState.Suspended,
@@ -218,6 +227,12 @@ internal sealed class CoroutineExtras
     // returns instead of raising it (IsLeavingForClose), and the step ends Closed. It lives here, not in the coroutine,
     // because a bool there would take the padding after `state` that the generated class's first int field fills.
     internal bool LeavingForClose;
+
+    // Set when an exit that closes this level (Close's, or any exit raised into a level of a chain: see Step) made its body
+    // suspend to delegate (`catch (CoroutineExitException) { await Cleanup(co); return 8; }`): the level is still being
+    // closed while that cleanup runs, so a body that returns once it is over ends Closed, as one that returns at once does.
+    // Cleared when the step that returns, or fails, ends, and when the level yields a value instead (it ignored the exit).
+    internal bool ClosingThroughDelegation;
 }
 
 /// <summary>The return type of templates that produce a result of type <typeparamref name="TReturn"/>.</summary>

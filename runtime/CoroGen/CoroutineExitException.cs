@@ -21,7 +21,9 @@ public sealed class CoroutineExitException : Exception
         EscapingExits.StartWatching();
     }
 
-    // The exit that Close and the delegation trampoline raise: the runtime always raises those through the checked step.
+    // The exit that Close and the delegation trampoline raise: the runtime raises those through the checked step. Such an
+    // exit can still escape a body that MoveNext/Send runs directly later (a body that yielded while being closed and then
+    // finishes re-raises it; user code may catch it, keep it and throw it again): see EscapingExits.
     private CoroutineExitException(bool raisedByRuntime)
         : base(ExitMessage)
     {
@@ -32,38 +34,61 @@ public sealed class CoroutineExitException : Exception
     // A body that catches an exit passed to Throw and returns has finished normally (Completed, with a Result).
     internal bool IsCloseRequest { get; }
 
-    internal static CoroutineExitException ForClose() => new(raisedByRuntime: true);
+    internal static CoroutineExitException ForClose()
+    {
+        // Rare (a Close that must raise its exit): from now on, a body's direct step that ends with an exit escaping knows it.
+        EscapingExits.StartRecording();
+        return new CoroutineExitException(raisedByRuntime: true);
+    }
 }
 
 /// <summary>
 /// Keeps the direct step (which has a finally but, to stay inlinable, no catch clause or filter) from having to tell an
-/// escaping <see cref="CoroutineExitException"/> from other exceptions. The runtime raises its own exits only through the
-/// checked step; once user code has made an exit, <see cref="Possible"/> is true and <c>MoveNext</c>/<c>Send</c> run the
-/// checked step (not inlined), whose exception filter sees the escaping exception itself. Processes that never make one
-/// pay one static read per step.
+/// escaping <see cref="CoroutineExitException"/> from other exceptions. <see cref="Possible"/> turns true once user code
+/// has made an exit, or once an exit the runtime raised is left pending in a body (<see cref="Coroutine.Close"/> found that
+/// the body yielded while being closed: whatever finishes that body later re-raises the exit, possibly out of another
+/// body that <c>MoveNext</c>/<c>Send</c> runs directly). From then on <c>MoveNext</c>/<c>Send</c> run the checked step
+/// (not inlined), whose exception filter sees the escaping exception itself. Processes that do neither pay one static
+/// read per step.
 /// </summary>
 /// <remarks>
-/// The step that is running when user code makes the process's first exit has already taken the direct path. For it, a
-/// first-chance handler records per thread whether the last exception thrown was an exit, and the direct step reads that
-/// when an exception escapes: right unless the body's own finally blocks throw and catch other exceptions on the way.
+/// The step that is running when <see cref="Possible"/> turns true has already taken the direct path, and an exit the
+/// runtime raised that user code caught and keeps can be thrown again from any body. For those, a first-chance handler,
+/// subscribed as soon as the process makes any exit (its own, or one that Close must raise), records per thread whether
+/// the last exception thrown was an exit, and the direct step reads that when an exception escapes: right unless the
+/// body's own finally blocks throw and catch other exceptions on the way.
 /// </remarks>
 internal static class EscapingExits
 {
     private static int watching;
 
+    private static int recording;
+
     [ThreadStatic]
     private static bool lastThrownIsExit;
 
-    // True once user code has made an exit (a plain read: a thread that sees it late is the case the remarks describe).
+    // True once user code has made an exit or a runtime exit was left pending in a body (a plain read: a thread that sees
+    // it late is the case the remarks describe).
     internal static bool Possible => watching != 0;
 
     // True when the exception most recently thrown on this thread (the one escaping, when called from a finally that an
     // exception is unwinding) is an exit.
-    internal static bool LastThrownIsExit => Volatile.Read(ref watching) != 0 && lastThrownIsExit;
+    internal static bool LastThrownIsExit => Volatile.Read(ref recording) != 0 && lastThrownIsExit;
 
+    // MoveNext and Send take the checked step from now on (and the first-chance record is kept).
     internal static void StartWatching()
     {
-        if (Volatile.Read(ref watching) == 0 && Interlocked.Exchange(ref watching, 1) == 0)
+        StartRecording();
+        if (Volatile.Read(ref watching) == 0)
+        {
+            Volatile.Write(ref watching, 1);
+        }
+    }
+
+    // Only the first-chance record: the direct step stays, and tells an escaping exit by the last exception thrown.
+    internal static void StartRecording()
+    {
+        if (Volatile.Read(ref recording) == 0 && Interlocked.Exchange(ref recording, 1) == 0)
         {
             AppDomain.CurrentDomain.FirstChanceException += Record;
         }

@@ -39,10 +39,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     public bool MoveNext()
     {
         // The hot path: a coroutine not started yet, or suspended at a resume point it recorded, that has no side object
-        // (it never delegated, was awaited, thrown into or closed) runs its body directly; once user code has made a
-        // CoroutineExitException, through the step that can tell one (EscapingExits). A hand-written subclass that keeps
-        // its resume point elsewhere (SuspendedWithoutResumePoint) takes the checked step, whose finally does not rely on
-        // OnResume having marked the body Running. Send keeps `state > 0`: a coroutine not started yet refuses a value.
+        // (it never delegated, was awaited, thrown into or closed) runs its body directly; once an exit may escape it
+        // (user code made a CoroutineExitException, or Close left one pending in a body), through the step that can tell
+        // one (EscapingExits). A hand-written subclass that keeps its resume point elsewhere (SuspendedWithoutResumePoint)
+        // takes the checked step, whose finally does not rely on OnResume having marked the body Running. Send keeps
+        // `state > 0`: a coroutine not started yet refuses a value.
         if ((uint)state < (uint)SuspendedWithoutResumePoint && extras is null)
         {
             return EscapingExits.Possible ? StepWatchingExits(default!) : StepDirect(default!);
@@ -102,7 +103,15 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
     // Coroutine.Close (API.md section 3 declares it there, not virtual).
     [StackTraceHidden]
-    internal sealed override void CloseCore()
+    internal sealed override void CloseCore() => CloseCore(awaited: false);
+
+    // Closes a sub that an adapter level (ConvertingCoroutine) drives for its delegator: as Close, but a sub that yields while
+    // being closed is reported as the trampoline reports one ("The sub-coroutine ignored ..."), since the delegator sees it.
+    [StackTraceHidden]
+    internal void CloseAsSub() => CloseCore(awaited: true);
+
+    [StackTraceHidden]
+    private void CloseCore(bool awaited)
     {
         if (IsRunning)
         {
@@ -152,7 +161,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
         if (yielded)
         {
-            throw IgnoredExitOnClose();
+            // The exit stays pending in the body, which re-raises it when it finishes: possibly out of a MoveNext/Send that
+            // another body runs directly, which must then end Closed (EscapingExits).
+            StopClosingThroughDelegation();
+            EscapingExits.StartWatching();
+            throw awaited ? IgnoredExit() : IgnoredExitOnClose();
         }
 
         state = ClosedState;
@@ -505,11 +518,13 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // which runs after the body's own finally blocks, tests `state` and needs no flag of its own (two stores and a stack
     // slot less per step; the JIT also clones the finally into the normal path, where the test is a compare with the
     // state just stored). Hand-written subclasses that keep their resume point elsewhere never come here (MoveNext).
-    // It cannot be an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
-    // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit
-    // MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the escaping exception itself. Only
-    // the step during which user code makes the process's first exit can end here with one: EscapingExits then tells
-    // from the last exception thrown on the thread.
+    // It is rarely an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
+    // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit,
+    // or Close has left one pending in a body that yielded while being closed (finishing that body re-raises it, out of
+    // whatever body resumes it), MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the
+    // escaping exception itself. Only the step during which that first happens, or a body that throws an exit of Close's
+    // that user code caught and kept, can end here with one: EscapingExits then tells from the last exception thrown on
+    // the thread.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [StackTraceHidden]
     private bool StepDirect(TSend value)
@@ -601,13 +616,27 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                     state = SuspendedWithoutResumePoint;
                 }
 
+                if (exception is not null && extras!.PendingSub is not null && ClosesThisLevel(exception))
+                {
+                    // The exit made the body delegate (a cleanup coroutine awaited in its catch or finally): it is still
+                    // being closed when it resumes after the cleanup.
+                    extras.ClosingThroughDelegation = true;
+                }
+
                 return true;
             }
 
-            // The body left for Close (IsLeavingForClose), or caught an exit and returned: Closed if it was being closed (by
-            // Close, or as a sub of a chain that an exit closes sub first, API.md section 5); a Throw of an exit into the
-            // coroutine itself has finished normally.
-            state = extras is { LeavingForClose: true } || (exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null)) ? ClosedState : CompletedState;
+            // The body left for Close (IsLeavingForClose), or caught an exit and returned (at once, or after awaiting a
+            // cleanup coroutine: ClosingThroughDelegation): Closed if it was being closed (by Close, or as a sub of a chain
+            // that an exit closes sub first, API.md section 5); a Throw of an exit into the coroutine itself has finished normally.
+            if (extras is { } ended && (ended.LeavingForClose || ended.ClosingThroughDelegation))
+            {
+                ended.ClosingThroughDelegation = false;
+                state = ClosedState;
+                return false;
+            }
+
+            state = exception is not null && ClosesThisLevel(exception) ? ClosedState : CompletedState;
             return false;
         }
         catch (Exception escaped) when (IsExit(escaped, out exitEscaped))
@@ -622,12 +651,18 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 {
                     x.PendingException = null;
                     x.PendingDispatch = null;
+                    x.ClosingThroughDelegation = false;
                 }
 
                 state = exitEscaped ? ClosedState : FaultedState;
             }
         }
     }
+
+    // Whether `exception`, raised into this level, closes it: Close's own exit, or any exit raised into a level of a chain
+    // (API.md section 5: the chain is closed sub first). A body that catches such an exit and returns ends Closed.
+    private bool ClosesThisLevel(Exception exception) =>
+        exception is CoroutineExitException exit && (exit.IsCloseRequest || Delegator is not null);
 
     // An exception filter that records whether an exit is escaping and never catches: filters run before the body's finally
     // blocks, so it must not touch `state` (those blocks test it).
@@ -737,12 +772,17 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                 if (closing && level.PendingSub is null && ClosingLevel(level, opened) is var closingLevel && closingLevel != this)
                 {
                     // closingLevel ignored the exit: it stays suspended where it is (with what it awaits), out of the chain.
+                    // The exit stays pending in it, and finishing it later re-raises the exit, possibly out of a MoveNext/Send
+                    // that another body runs directly, which must then end Closed (EscapingExits).
+                    closingLevel.StopClosingThroughDelegation();
+                    EscapingExits.StartWatching();
                     level = closingLevel;
                     opened = 0;
                     escaped = IgnoredExit();
                 }
                 else if (level.PendingSub is null)
                 {
+                    level.StopClosingThroughDelegation(); // a level that yields a value is not being closed any more
                     if (level == this)
                     {
                         chain.LeafLevel = null;

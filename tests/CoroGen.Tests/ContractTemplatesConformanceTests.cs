@@ -577,8 +577,116 @@ public sealed class TrackedItems : IEnumerable<int>
 
 // API.md section 5: a sub-coroutine whose TYield2 converts implicitly to TYield and whose TSend2 is assignable from TSend,
 // by conversions that are not reference conversions (numeric, nullable, boxing).
+// A yield type that an int converts to by a user-defined conversion, which fails for 11.
+public readonly struct Meters
+{
+    public readonly int V;
+
+    public Meters(int v) => V = v;
+
+    public static implicit operator Meters(int x) => x == 11 ? throw new FormatException("no " + x + " m") : new Meters(x);
+}
+
+// A send type that converts to int by a user-defined conversion, which fails for 13.
+public readonly struct Feet
+{
+    public readonly int V;
+
+    public Feet(int v) => V = v;
+
+    public static implicit operator int(Feet f) => f.V == 13 ? throw new FormatException("no " + f.V + " ft") : f.V;
+}
+
 public static partial class ConvertingTemplates
 {
+    [Coroutine]
+    public static async Coroutine<int> CountsWithFinally(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            int a = await co.Yield(10);
+            log.Add("sub got " + a);
+            await co.Yield(11);
+            await co.Yield(12);
+        }
+        finally
+        {
+            log.Add("sub finally");
+        }
+
+        return 0;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> FinallyThrows(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(10);
+            await co.Yield(11);
+        }
+        finally
+        {
+            if (log.Count >= 0)
+            {
+                throw new ArgumentException("from sub finally");
+            }
+        }
+
+        return 0;
+    }
+
+    // int values along a chain of Meters: the conversion of 11 fails.
+    [Coroutine]
+    public static async Coroutine<int> InMeters(Coroutine<int, int, int> sub, List<string> log, Yielder<Meters, int> co)
+    {
+        try
+        {
+            await sub;
+        }
+        catch (FormatException e)
+        {
+            log.Add("delegator caught " + e.Message);
+            await co.Yield(new Meters(99));
+        }
+
+        return 0;
+    }
+
+    // Feet sent into a sub that takes int: the conversion of 13 fails.
+    [Coroutine]
+    public static async Coroutine<int> InFeet(Coroutine<int, int, int> sub, List<string> log, Yielder<int, Feet> co)
+    {
+        try
+        {
+            await sub;
+        }
+        catch (FormatException e)
+        {
+            log.Add("delegator caught " + e.Message);
+            await co.Yield(99);
+        }
+
+        return 0;
+    }
+
+    // A sub that ignores the exit, behind a conversion (int values along a chain of long).
+    [Coroutine]
+    public static async Coroutine<string> OverStubbornInLongs(List<string> log, Yielder<long> co)
+    {
+        try
+        {
+            await ExitIntoDelegationTemplates.StubbornSub(log);
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add("delegator caught InvalidOperationException: " + e.Message);
+            return "ioe";
+        }
+
+        return "normal";
+    }
+
     [Coroutine]
     public static async Coroutine<int> Ints(List<string> log, Yielder<int, int> co)
     {
@@ -784,6 +892,73 @@ public static partial class StaticNameTemplates
 // API.md section 5: Throw(new CoroutineExitException()) into a delegator behaves like Close: the sub is closed first.
 public static partial class ExitIntoDelegationTemplates
 {
+    // A cleanup coroutine that finishes at once.
+    [Coroutine]
+    public static async Coroutine<int> CleanupAtOnce(List<string> log, Yielder<int, int> co)
+    {
+        log.Add("cleanup ran");
+        return 1;
+    }
+
+    // Catches the exit, awaits a cleanup coroutine, then returns.
+    [Coroutine]
+    public static async Coroutine<int> CleansUpAndReturns(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(10);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("sub caught exit");
+            await CleanupAtOnce(log, co);
+            return 8;
+        }
+
+        return 0;
+    }
+
+    // Catches the exit, awaits a cleanup coroutine, then yields (it ignores the exit).
+    [Coroutine]
+    public static async Coroutine<int> CleansUpAndYields(List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(10);
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("sub caught exit");
+            await CleanupAtOnce(log, co);
+            await co.Yield(11);
+            log.Add("sub resumed after ignoring the exit");
+            return 8;
+        }
+
+        return 0;
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> OverStoredSub(Coroutine<int, int, int> sub, List<string> log, Yielder<int, int> co)
+    {
+        try
+        {
+            await sub;
+        }
+        catch (CoroutineExitException)
+        {
+            log.Add("delegator caught exit");
+            return 4;
+        }
+        catch (InvalidOperationException e)
+        {
+            log.Add("delegator caught InvalidOperationException: " + e.Message);
+            return 6;
+        }
+
+        return 0;
+    }
+
     // A sub that ignores the exit: it yields when it catches it.
     [Coroutine]
     public static async Coroutine StubbornSub(List<string> log, Yielder<int> co)
@@ -899,6 +1074,54 @@ public static partial class EnumerationTemplates
 // API.md section 4: whenever CoroutineExitException escapes the body, the coroutine ends Closed, not Faulted.
 public static partial class EscapingExitTemplates
 {
+    // Yields in a finally: closed at the first yield, it ignores the exit, which stays pending until the finally ends.
+    [Coroutine]
+    public static async Coroutine<int> YieldsInFinally(Yielder<int, int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        finally
+        {
+            await co.Yield(2);
+        }
+
+        return 5;
+    }
+
+    // Drives another coroutine by hand from its body: what escapes that coroutine's MoveNext escapes this body.
+    [Coroutine]
+    public static async Coroutine<int> DrivesByHand(Coroutine<int, int, int> other, Yielder<int, int> co)
+    {
+        await co.Yield(1);
+        other.MoveNext();
+        await co.Yield(2);
+        return 0;
+    }
+
+    // Catches Close's exit and keeps it.
+    [Coroutine]
+    public static async Coroutine KeepsTheExit(List<CoroutineExitException> kept, Yielder<int> co)
+    {
+        try
+        {
+            await co.Yield(1);
+        }
+        catch (CoroutineExitException e)
+        {
+            kept.Add(e);
+        }
+    }
+
+    // Throws an exit that another coroutine kept.
+    [Coroutine]
+    public static async Coroutine ThrowsAKeptExit(List<CoroutineExitException> kept, Yielder<int> co)
+    {
+        await co.Yield(1);
+        throw kept[0];
+    }
+
     // The exit escapes through a finally that throws and catches another exception on its way.
     [Coroutine]
     public static async Coroutine ExitThroughABusyFinally(List<string> log, Yielder<int> co)

@@ -134,4 +134,64 @@ public sealed class ConvertingDelegationConformanceTests
         Assert.Equal(new object[] { 1, 2, "done" }, C.Boxing(log).ToArray());
         Assert.Equal(new[] { "ints got 0", "ints got 0", "ints finally" }, log);
     }
+
+    [Fact]
+    public void AYieldedValueWhoseConversionThrowsClosesTheSubThenRaisesAtTheAwait()
+    {
+        var log = new List<string>();
+        var sub = C.CountsWithFinally(log);
+        var co = C.InMeters(sub, log);
+        Assert.True(co.MoveNext());
+        Assert.Equal(10, co.Current.V);
+        Assert.True(co.MoveNext()); // the sub yields 11, which does not convert: it is closed, the await raises
+        Assert.Equal(99, co.Current.V);
+        Assert.Equal(new[] { "sub got 0", "sub finally", "delegator caught no 11 m" }, log);
+        Assert.Equal(CoroutineState.Closed, sub.State);
+        Assert.False(co.MoveNext());
+        Assert.Equal(0, co.Result);
+    }
+
+    [Fact]
+    public void ASentValueWhoseConversionThrowsClosesTheSubThenRaisesAtTheAwait()
+    {
+        var log = new List<string>();
+        var sub = C.CountsWithFinally(log);
+        var co = C.InFeet(sub, log);
+        Assert.True(co.MoveNext());
+        Assert.Equal(10, co.Current);
+        Assert.True(co.Send(new Feet(13)));
+        Assert.Equal(99, co.Current);
+        Assert.Equal(new[] { "sub finally", "delegator caught no 13 ft" }, log);
+        Assert.Equal(CoroutineState.Closed, sub.State);
+    }
+
+    [Fact]
+    public void WhenClosingTheSubAfterAFailedConversionThrowsThatExceptionIsRaisedAtTheAwait()
+    {
+        // README, "Delegation conversions": as a failing sub.Close() replaces the exit (API.md section 5, PEP 380).
+        var sub = C.FinallyThrows(new List<string>());
+        var co = C.InMeters(sub, new List<string>());
+        Assert.True(co.MoveNext());
+        Assert.Equal("from sub finally", Assert.Throws<ArgumentException>(() => co.MoveNext()).Message);
+        Assert.Equal(CoroutineState.Faulted, sub.State);
+        Assert.Equal(CoroutineState.Faulted, co.State);
+    }
+
+    [Fact]
+    public void ASubThatIgnoresTheExitIsReportedAsWithoutAConversion()
+    {
+        var log = new List<string>();
+        var co = C.OverStubbornInLongs(log);
+        Assert.True(co.MoveNext());
+        co.Close();
+        Assert.Equal(
+            new[] { "sub caught exit", "delegator caught InvalidOperationException: The sub-coroutine ignored CoroutineExitException: it yielded while being closed." },
+            log);
+
+        var plainLog = new List<string>();
+        var plain = ExitIntoDelegationTemplates.OverStubborn(plainLog);
+        plain.MoveNext();
+        plain.Close();
+        Assert.Equal(log, plainLog);
+    }
 }

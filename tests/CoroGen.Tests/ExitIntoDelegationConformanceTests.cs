@@ -74,4 +74,48 @@ public sealed class ExitIntoDelegationConformanceTests
         Assert.Equal(new[] { "sub caught exit", "delegator caught exit", "outer caught exit", "outer finally" }, log);
         Assert.Equal(CoroutineState.Closed, co.State);
     }
+
+    [Fact]
+    public void ASubThatCatchesTheExitAwaitsACleanupAndReturnsIsClosedWithoutAResult()
+    {
+        // README, "Decisions": a body that catches the exit and returns is Closed; awaiting a cleanup first changes nothing.
+        var log = new List<string>();
+        var sub = X.CleansUpAndReturns(log);
+        var co = X.OverStoredSub(sub, log);
+        Assert.True(co.MoveNext());
+        co.Close();
+        Assert.Equal(new[] { "sub caught exit", "cleanup ran", "delegator caught exit" }, log);
+        Assert.Equal(CoroutineState.Closed, sub.State);
+        Assert.Throws<InvalidOperationException>(() => sub.Result);
+        Assert.Equal(CoroutineState.Closed, co.State);
+
+        var thrownLog = new List<string>();
+        var thrownSub = X.CleansUpAndReturns(thrownLog);
+        var thrown = X.OverStoredSub(thrownSub, thrownLog);
+        thrown.MoveNext();
+        Assert.False(thrown.Throw(new CoroutineExitException()));
+        Assert.Equal(new[] { "sub caught exit", "cleanup ran", "delegator caught exit" }, thrownLog);
+        Assert.Equal(CoroutineState.Closed, thrownSub.State);
+        Assert.Throws<InvalidOperationException>(() => thrownSub.Result);
+    }
+
+    [Fact]
+    public void ASubThatAwaitsACleanupThenYieldsIgnoredTheExitAndCompletesWhenItReturnsLater()
+    {
+        var log = new List<string>();
+        var sub = X.CleansUpAndYields(log);
+        var co = X.OverStoredSub(sub, log);
+        Assert.True(co.MoveNext());
+        co.Close();
+        Assert.Equal(3, log.Count);
+        Assert.Equal("delegator caught InvalidOperationException: The sub-coroutine ignored CoroutineExitException: it yielded while being closed.", log[2]);
+        Assert.Equal(CoroutineState.Suspended, sub.State);
+        Assert.Equal(11, sub.Current);
+
+        // Left out of the chain, it is an ordinary suspended coroutine: finishing later is a normal end, as when a body
+        // that ignored the exit without awaiting anything returns later.
+        Assert.False(sub.MoveNext());
+        Assert.Equal(CoroutineState.Completed, sub.State);
+        Assert.Equal(8, sub.Result);
+    }
 }
