@@ -808,6 +808,34 @@ public static partial class ConstructTemplates
         return string.Join(",", fs.Select(f => f())) + "|" + sum;
     }
 
+    // A block entered again by a backward goto makes its variables anew, as a loop body does; a backward goto within one
+    // block keeps them.
+    [Coroutine]
+    public static async Coroutine<string> BlockReenteredByGoto(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        int i = 0;
+    again:
+        {
+            int x = L(log, "x", i * 10);
+            fs.Add(() => x);
+            await co.Yield(x);
+            x++;
+        }
+
+        if (++i < 3)
+            goto again;
+
+        int y = 0;
+    inner:
+        fs.Add(() => y);
+        y += await co.Yield(y) + 1;
+        if (y < 3)
+            goto inner;
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
     // A multi-dimensional array is enumerated through IEnumerator, whose Current is an object.
     [Coroutine]
     public static async Coroutine<string> ForeachMultiDimensionalArray(List<string> log, Yielder<int, int> co)

@@ -78,9 +78,11 @@ internal static class HoistingPass
         switch (statement)
         {
             case BlockSyntax block:
+                // A block that a backward goto can enter again makes its locals anew each time, as a loop's body does.
+                bool reentered = insideLoweredLoop || ReenteredByGoto(block, context);
                 foreach (StatementSyntax s in block.Statements)
                 {
-                    Visit(s, context, insideLoweredLoop);
+                    Visit(s, context, reentered);
                 }
 
                 break;
@@ -213,6 +215,16 @@ internal static class HoistingPass
                 break;
         }
     }
+
+    // Whether a goto can jump back to a label before the block, from the block or after it, so that running on from the label
+    // enters the block once more (`again: { int x = ...; } if (...) goto again;`). A backward goto within the block, to a
+    // label of its own, does not enter it again: C# keeps its variables then.
+    private static bool ReenteredByGoto(BlockSyntax block, LoweringContext context) =>
+        context.Root!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<GotoStatementSyntax>()
+            .Where(g => g.IsKind(SyntaxKind.GotoStatement) && g.SpanStart > block.SpanStart)
+            .Select(g => context.Model.GetSymbolInfo(g.Expression!, context.CancellationToken).Symbol?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken))
+            .Any(label => label is LabeledStatementSyntax && label.SpanStart <= block.SpanStart && !block.Span.Contains(label.Span));
 
     private static void HoistDeclarators(VariableDeclarationSyntax declaration, LoweringContext context, bool perIteration)
     {
