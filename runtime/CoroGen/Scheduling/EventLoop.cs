@@ -55,10 +55,10 @@ public sealed class EventLoop
     private bool runningWoken;
 
     // Every unfinished task is running, in the ready queue, asleep in the timer heap, or waiting (parked); only the parked
-    // ones would be out of reach, so they are listed here when they park (shutdown and deadlock handling enumerate them).
-    // Entries are not removed when a task wakes: they are skipped unless the task still waits, and dropped in bulk.
+    // ones would be out of reach, so they are listed here while they wait (shutdown and deadlock handling enumerate them).
+    // A waiting task keeps its index here in the bits that hold its timer slot while it sleeps, and leaves by a swap with
+    // the last entry when it wakes: the list never holds a finished task (and the coroutine and locals it would keep alive).
     private readonly List<LoopTask> parked = new();
-    private int parkedCompactAt = 1024;
     private int liveCount;
     private int externalPending;
     private int nextId;
@@ -321,7 +321,7 @@ public sealed class EventLoop
             }
         }
 
-        // A task parked twice since the last compaction is listed twice.
+        // Deadlock handling closes tasks while they wait: one finished meanwhile can still be listed.
         var seen = new HashSet<LoopTask>(live.Count, ReferenceEqualityComparer.Instance);
         live.RemoveAll(t => t.IsFinished || !seen.Add(t));
         live.Sort(static (a, b) => b.Id.CompareTo(a.Id));
@@ -434,6 +434,17 @@ public sealed class EventLoop
         ready.Enqueue(task);
     }
 
+    // Wakes a waiting task: out of the parked list, into the ready queue.
+    private void Unpark(LoopTask task)
+    {
+        int slot = task.TimerSlot;
+        LoopTask last = parked[parked.Count - 1];
+        parked[slot] = last;
+        last.TimerSlot = slot;
+        parked.RemoveAt(parked.Count - 1);
+        MakeReady(task);
+    }
+
     // Puts a task that has just run to sleep until a deadline in the future.
     private void Sleep(LoopTask task, long deadline)
     {
@@ -450,14 +461,8 @@ public sealed class EventLoop
     private void Park(LoopTask task)
     {
         task.Status = LoopTaskStatus.Waiting;
+        task.TimerSlot = parked.Count; // its place in the list, for Unpark
         parked.Add(task);
-        if (parked.Count >= parkedCompactAt)
-        {
-            // Keep each still-waiting task once; amortized over the parks since the last compaction.
-            var seen = new HashSet<LoopTask>(ReferenceEqualityComparer.Instance);
-            parked.RemoveAll(t => t.Status != LoopTaskStatus.Waiting || !seen.Add(t));
-            parkedCompactAt = Math.Max(1024, parked.Count * 2);
-        }
     }
 
     /// <summary>The loop's clock, in ticks since the loop was created (<see cref="Elapsed"/>).</summary>
@@ -742,7 +747,7 @@ public sealed class EventLoop
         }
         else if (task.Status == LoopTaskStatus.Waiting)
         {
-            MakeReady(task);
+            Unpark(task);
         }
     }
 
@@ -770,7 +775,7 @@ public sealed class EventLoop
                 MakeReady(task);
                 break;
             case LoopTaskStatus.Waiting:
-                MakeReady(task);
+                Unpark(task);
                 break;
         }
     }
@@ -838,6 +843,8 @@ public sealed class EventLoop
             waiter.Done = true;
             externalPending--;
         }
+
+        waiter.Task = null;
     }
 
     private void DrainInbox()
@@ -857,7 +864,7 @@ public sealed class EventLoop
             {
                 w.Done = true;
                 externalPending--;
-                Schedule(w.Task);
+                Schedule(w.Task!); // not abandoned, so still set
             }
         }
 
@@ -869,7 +876,11 @@ public sealed class EventLoop
 internal sealed class ExternalWaiter
 {
     internal readonly EventLoop Loop;
-    internal readonly LoopTask Task;
+
+    // The waiting task; null once abandoned (its await was cancelled or timed out): the .NET task keeps this waiter as its
+    // continuation until it completes, which for a task that never does is forever, and must not keep the loop task, its
+    // coroutine and their locals alive with it.
+    internal LoopTask? Task;
     internal bool Done; // loop thread only
 
     internal ExternalWaiter(EventLoop loop, LoopTask task)
@@ -888,8 +899,8 @@ internal sealed class TimeoutScope
     internal readonly int Depth;
     internal bool Armed; // its entry is in the timer heap, at TimerSlot
     internal int TimerSlot;
-    internal int FiredAt; // once its deadline passed: the task's ScopeFires then (0 before)
-    internal int FiresAtEntry; // the task's ScopeFires when the scope began
+    internal long FiredAt; // once its deadline passed: the task's ScopeFires then (0 before)
+    internal long FiresAtEntry; // the task's ScopeFires when the scope began
     internal int CancelsAtEntry; // the task's CancelsRaised when the scope began
     internal TimeoutScope? Outer; // the scope around this one in the same task
 

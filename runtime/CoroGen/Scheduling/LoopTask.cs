@@ -64,7 +64,7 @@ public abstract class LoopTask
         {
             if (value > int.MaxValue >> StatusBits)
             {
-                throw new InvalidOperationException($"More than {int.MaxValue >> StatusBits} tasks and timeout scopes are in the loop's timer heap at once.");
+                throw new InvalidOperationException($"More than {int.MaxValue >> StatusBits} tasks and timeout scopes sleep, wait or are armed in one loop at once.");
             }
 
             statusAndSlot = (value << StatusBits) | (statusAndSlot & StatusMask);
@@ -86,7 +86,7 @@ public abstract class LoopTask
         internal TimeoutScope? InnermostScope;
 
         // How many of its timeout scopes' deadlines have passed (numbering them: TimeoutScope.FiredAt).
-        internal int ScopeFires;
+        internal long ScopeFires; // 64 bits: a task firing a timeout every microsecond would wrap 32 in about an hour
 
         // How many cancellations (priority 0: Cancel(), the loop's shutdown) were raised in the task, and the last one: a
         // timeout scope that catches its own timeout after one was raised inside it raises that cancellation instead.
