@@ -808,6 +808,38 @@ public static partial class ConstructTemplates
         return string.Join(",", fs.Select(f => f())) + "|" + sum;
     }
 
+    // String literals that span lines keep their exact text in generated code, which indents what it copies.
+    [Coroutine]
+    public static async Coroutine<string> MultiLineStringLiterals(List<string> log, Yielder<int, int> co)
+    {
+        var parts = new List<string>();
+        string raw = """
+              indented
+            flush { braces }
+            """;
+        parts.Add(raw);
+        await co.Yield(1);
+        for (int i = 0; i < 2; i++)
+        {
+            string verbatim = @"A
+      ""B""
+C";
+            parts.Add(verbatim + i);
+            int got = await co.Yield(i);
+            parts.Add($@"got {got,3}
+    then {i:D2} {{x}}");
+            parts.Add($"""
+                raw {await co.Yield(10 + i)}
+                  kept "quoted"
+                """);
+            parts.Add($$"""
+                {"json": {{got + await co.Yield(20 + i)}}}
+                """);
+        }
+
+        return string.Join("|", parts);
+    }
+
     // A block entered again by a backward goto makes its variables anew, as a loop body does; a backward goto within one
     // block keeps them.
     [Coroutine]

@@ -26,6 +26,7 @@ public sealed class ConstructTests
         ["ForeachMultiDimensionalArray"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachMultiDimensionalArray(log, co)), log => T.ForeachMultiDimensionalArray(log)),
         ["LocalFunctionCallsACapturingOne"] = (log => TemplateOracle.Run<int, int, string>(co => T.LocalFunctionCallsACapturingOne(log, co)), log => T.LocalFunctionCallsACapturingOne(log)),
         ["ForeachOverAFactoryCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachOverAFactoryCaptured(log, co)), log => T.ForeachOverAFactoryCaptured(log)),
+        ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
         ["BlockReenteredByGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.BlockReenteredByGoto(log, co)), log => T.BlockReenteredByGoto(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
         ["ParenthesizedDelegation"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParenthesizedDelegation(log, co)), log => T.ParenthesizedDelegation(log)),
