@@ -808,6 +808,29 @@ public static partial class ConstructTemplates
         return string.Join(",", fs.Select(f => f())) + "|" + sum;
     }
 
+    // An object initializer that sets init-only and required members, with suspension points among its values.
+    [Coroutine]
+    public static async Coroutine<string> InitOnlyAndRequiredMembers(List<string> log, Yielder<int, int> co)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            var member = new Member(L(log, "arg", i)) { Name = L(log, "name", "n" + i), Age = await co.Yield(i) + L(log, "age", 1) };
+            parts.Add(member.ToString());
+            var point = new InitPoint { X = await co.Yield(10 + i), Y = L(log, "y", 2) };
+            parts.Add(point.ToString());
+        }
+
+        return string.Join(",", parts);
+    }
+
+    [Coroutine]
+    public static async Coroutine<int> InitOnlyWithLoggingConstructor(List<string> log, Yielder<int, int> co)
+    {
+        var made = new LoggedInit(log) { Value = L(log, "value", await co.Yield(1)) };
+        return made.Value;
+    }
+
     // String literals that span lines keep their exact text in generated code, which indents what it copies.
     [Coroutine]
     public static async Coroutine<string> MultiLineStringLiterals(List<string> log, Yielder<int, int> co)
@@ -1463,6 +1486,35 @@ public sealed class LoggingArray
         }
         set => log.Add("set[" + i + "]=" + value);
     }
+}
+
+public sealed class Member
+{
+    public Member(int id) => Id = id;
+
+    public int Id { get; }
+
+    public required string Name { get; init; }
+
+    public int Age { get; init; }
+
+    public override string ToString() => $"{Id}:{Name}:{Age}";
+}
+
+public readonly record struct InitPoint(int X, int Y)
+{
+    public InitPoint()
+        : this(0, 0)
+    {
+    }
+}
+
+// Its constructor logs, to show when it runs.
+public sealed class LoggedInit
+{
+    public LoggedInit(List<string> log) => log.Add("constructor");
+
+    public int Value { get; init; }
 }
 
 public sealed class Res : IDisposable

@@ -26,6 +26,7 @@ public sealed class ConstructTests
         ["ForeachMultiDimensionalArray"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachMultiDimensionalArray(log, co)), log => T.ForeachMultiDimensionalArray(log)),
         ["LocalFunctionCallsACapturingOne"] = (log => TemplateOracle.Run<int, int, string>(co => T.LocalFunctionCallsACapturingOne(log, co)), log => T.LocalFunctionCallsACapturingOne(log)),
         ["ForeachOverAFactoryCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachOverAFactoryCaptured(log, co)), log => T.ForeachOverAFactoryCaptured(log)),
+        ["InitOnlyAndRequiredMembers"] = (log => TemplateOracle.Run<int, int, string>(co => T.InitOnlyAndRequiredMembers(log, co)), log => T.InitOnlyAndRequiredMembers(log)),
         ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
         ["BlockReenteredByGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.BlockReenteredByGoto(log, co)), log => T.BlockReenteredByGoto(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
@@ -96,6 +97,20 @@ public sealed class ConstructTests
         ["InstanceInGenericNestedType"] = (log => TemplateOracle.Run<int, int, string>(co => new ConstructOuter<string>.Host<int>(log, 2).Track("tag", new[] { 1, 5, 3 }, co)), log => new ConstructOuter<string>.Host<int>(log, 2).Track("tag", new[] { 1, 5, 3 })),
         ["InstanceInGenericNestedTypeNulls"] = (log => TemplateOracle.Run<int, int, string>(co => new ConstructOuter<int>.Host<string>(log, "b").Track(7, new[] { "a", null, "c" }, co)), log => new ConstructOuter<int>.Host<string>(log, "b").Track(7, new[] { "a", null, "c" })),
     };
+
+    // README, "Decisions": an object whose initializer sets init-only or required members is made after the initializer's
+    // values, since only an initializer may set them; C# runs the constructor first.
+    [Fact]
+    public void AnInitOnlyInitializerWithASuspensionPointRunsTheConstructorAfterTheValues()
+    {
+        var log = new List<string>();
+        var c = T.InitOnlyWithLoggingConstructor(log);
+        Assert.True(c.MoveNext());
+        Assert.Empty(log); // C# would have run the constructor before suspending
+        Assert.False(c.Send(5));
+        Assert.Equal(5, c.Result);
+        Assert.Equal(new[] { "constructor", "value:5" }, log);
+    }
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });
 

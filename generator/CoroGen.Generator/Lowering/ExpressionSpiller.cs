@@ -889,12 +889,18 @@ internal sealed class ExpressionSpiller
     // member, element by element, in order (case 25); the initialized object is the temporary.
     private void VisitInitializedCreation(BaseObjectCreationExpressionSyntax node, InitializerExpressionSyntax initializer)
     {
-        if (node.ArgumentList is not null)
+        ITypeSymbol? type = TypeOf(node);
+        if (SetsInitOnlyMembers(initializer))
         {
-            Sequence(node.ArgumentList.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference, "argument" + (i + 1))).ToList());
+            CreateWithValues(node, initializer, type);
+            return;
         }
 
-        ITypeSymbol? type = TypeOf(node);
+        if (node.ArgumentList is not null)
+        {
+            Sequence(ArgumentChildren(node.ArgumentList));
+        }
+
         string? created = AddTemp(node, "created", type);
         if (created is null)
         {
@@ -904,6 +910,49 @@ internal sealed class ExpressionSpiller
         string arguments = node.ArgumentList is null ? "()" : Text(node.ArgumentList);
         Emit($"{created} = {Checked(node, $"new {TypeText(type!)}{arguments}")};", node);
         Fill(created, initializer);
+        Replace(node, created);
+    }
+
+    private static List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
+        arguments.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference, "argument" + (i + 1))).ToList();
+
+    // Whether an object initializer sets an init-only or required member, which only an object initializer may set.
+    private bool SetsInitOnlyMembers(InitializerExpressionSyntax initializer) =>
+        initializer.IsKind(SyntaxKind.ObjectInitializerExpression)
+        && initializer.Expressions.OfType<AssignmentExpressionSyntax>().Any(member =>
+            context.Model.GetSymbolInfo(member.Left, context.CancellationToken).Symbol switch
+            {
+                IPropertySymbol property => property.SetMethod is { IsInitOnly: true } || property.IsRequired,
+                IFieldSymbol field => field.IsRequired,
+                _ => false,
+            });
+
+    // `new R { Name = x, Age = await y }` where Name or Age is init-only or required: the values are evaluated in order (kept
+    // across the suspension points), then the object is made with an initializer of those values. The constructor runs
+    // after the values, not before them as in C# (README, "Decisions"): it cannot run first, since only an initializer may
+    // set such members.
+    private void CreateWithValues(BaseObjectCreationExpressionSyntax node, InitializerExpressionSyntax initializer, ITypeSymbol? type)
+    {
+        if (initializer.Expressions.Any(e => e is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax, Right: not InitializerExpressionSyntax }))
+        {
+            Fail(initializer, "an object initializer that sets init-only or required members and also an indexer or a nested initializer");
+            return;
+        }
+
+        // The arguments, then the values, as one sequence: the arguments are kept across the values' suspension points.
+        var members = initializer.Expressions.Cast<AssignmentExpressionSyntax>().ToList();
+        List<Child> parts = node.ArgumentList is null ? new List<Child>() : ArgumentChildren(node.ArgumentList);
+        parts.AddRange(members.Select(m => new Child(m.Right, Mode.Value, ((IdentifierNameSyntax)m.Left).Identifier.ValueText)));
+        Sequence(parts);
+        string? created = failed ? null : AddTemp(node, "created", type);
+        if (created is null)
+        {
+            return;
+        }
+
+        string arguments = node.ArgumentList is null ? "()" : Text(node.ArgumentList);
+        string values = string.Join(", ", members.Select(m => $"{m.Left.ToString().Trim()} = {Checked(m.Right, Text(m.Right))}"));
+        Emit($"{created} = {Checked(node, $"new {TypeText(type!)}{arguments} {{ {values} }}")};", node);
         Replace(node, created);
     }
 
