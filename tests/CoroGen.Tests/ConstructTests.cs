@@ -27,6 +27,7 @@ public sealed class ConstructTests
         ["LocalFunctionCallsACapturingOne"] = (log => TemplateOracle.Run<int, int, string>(co => T.LocalFunctionCallsACapturingOne(log, co)), log => T.LocalFunctionCallsACapturingOne(log)),
         ["ForeachOverAFactoryCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachOverAFactoryCaptured(log, co)), log => T.ForeachOverAFactoryCaptured(log)),
         ["InitOnlyAndRequiredMembers"] = (log => TemplateOracle.Run<int, int, string>(co => T.InitOnlyAndRequiredMembers(log, co)), log => T.InitOnlyAndRequiredMembers(log)),
+        ["UserDefinedCompoundAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.UserDefinedCompoundAssignment(log, co)), log => T.UserDefinedCompoundAssignment(log)),
         ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
         ["BlockReenteredByGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.BlockReenteredByGoto(log, co)), log => T.BlockReenteredByGoto(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),

@@ -813,8 +813,14 @@ internal sealed class ExpressionSpiller
             return;
         }
 
-        // `x op= await y` reads x before suspending (cases 15 to 17), then stores `(T)(old op y)` after.
         ITypeSymbol? targetType = TypeOf(node.Left);
+        if (compound.OperatorMethod is { IsStatic: false })
+        {
+            VisitInstanceCompoundOperator(node, targetType);
+            return;
+        }
+
+        // `x op= await y` reads x before suspending (cases 15 to 17), then stores `(T)(old op y)` after.
         string? old = AddTemp(node.Left, "old", targetType);
         if (old is null)
         {
@@ -847,6 +853,30 @@ internal sealed class ExpressionSpiller
         Emit($"{result} = {value};", node);
         Emit($"{Text(node.Left)} = {result};", node);
         Replace(node, result);
+    }
+
+    // `x += await y` where x's type declares the compound operator itself (C# 14: `public void operator +=(int v)`): the
+    // operator is called on the target, not `x = x + y`. C# evaluates x before y: a class's reference is kept across the
+    // suspension (a reassignment meanwhile does not change which object is added to); a struct's location already is, and
+    // the operator changes the variable in place there.
+    private void VisitInstanceCompoundOperator(AssignmentExpressionSyntax node, ITypeSymbol? targetType)
+    {
+        string? kept = null;
+        if (targetType is { IsReferenceType: true })
+        {
+            kept = AddTemp(node.Left, "old", targetType);
+            if (kept is null)
+            {
+                return;
+            }
+
+            Emit($"{kept} = {Text(node.Left)};", node.Left);
+        }
+
+        Visit(node.Right);
+        string target = kept ?? Text(node.Left);
+        Emit($"{target} {node.OperatorToken.Text} {Checked(node.Right, Text(node.Right))};", node);
+        Replace(node, ReferenceEquals(node, statementExpression) ? string.Empty : target);
     }
 
     // `x ??= await y`: y only runs (and suspends) when x is null (case 23); x is read once and stored at most once.
