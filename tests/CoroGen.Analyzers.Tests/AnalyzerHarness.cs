@@ -65,11 +65,15 @@ internal static class AnalyzerHarness
     }
 
     /// <summary>The compiler's errors in a build with the generator's output: what the user sees besides CoroGen's own diagnostics.</summary>
-    public static ImmutableArray<Diagnostic> CompilerErrors(string source)
+    public static ImmutableArray<Diagnostic> CompilerErrors(string source) =>
+        CompilerDiagnostics(source).Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
+
+    /// <summary>The compiler's warnings and errors in a build with the generator's output, without those a #pragma suppressed.</summary>
+    public static ImmutableArray<Diagnostic> CompilerDiagnostics(string source)
     {
         GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
         driver.RunGeneratorsAndUpdateCompilation(Compile(source), out Compilation output, out _);
-        return output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
+        return output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && !d.IsSuppressed).ToImmutableArray();
     }
 
     private static AnalyzerOptions AnalyzerOptions() => new(ImmutableArray<AdditionalText>.Empty);

@@ -50,7 +50,47 @@ public sealed class SuppressionTests
         Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.True(d.IsSuppressed);
     }
+
+    // A warning or an [Experimental] error the template suppresses with #pragma is not reported again from its copy in
+    // generated code, where the directive does not stand.
+    [Theory]
+    [InlineData("AUDIT001", "        var e = new Exp();\n", "e.V")]
+    [InlineData("AUDIT002", "        int e = OldApi.Legacy(1);\n", "e")]
+    [InlineData("CS0168", "        int e = 7;\n        int unused;\n", "e")]
+    public void AWarningSuppressedOnTheTemplateIsNotReportedFromItsCopy(string id, string declaration, string use)
+    {
+        string source = $$"""
+            using System.Diagnostics.CodeAnalysis;
+            using CoroGen;
+
+            [Experimental("AUDIT001")]
+            public sealed class Exp { public int V => 8; }
+
+            public static class OldApi
+            {
+                [System.Obsolete("use New", DiagnosticId = "AUDIT002")]
+                public static int Legacy(int x) => x + 100;
+            }
+
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Uses(Yielder<int> co)
+                {
+                    await co.Yield(0);
+            #pragma warning disable {{id}}
+            {{declaration}}
+            #pragma warning restore {{id}}
+                    await co.Yield(1);
+                    await co.Yield({{use}});
+                }
+            }
+            """;
+        Assert.Empty(AnalyzerHarness.CompilerDiagnostics(source));
+        Assert.NotEmpty(AnalyzerHarness.CompilerDiagnostics(source.Replace($"#pragma warning disable {id}", string.Empty)));
+    }
 }
+
 
 /// <summary>
 /// CA1062 ("validate parameter 'co' is non-null") on a template's Yielder parameter is suppressed: no caller passes it (the

@@ -831,21 +831,6 @@ public static partial class ConstructTemplates
         return made.Value;
     }
 
-    // C# 14 compound assignment operators declared by the type itself: called on the target, in place for a struct.
-    [Coroutine]
-    public static async Coroutine<string> UserDefinedCompoundAssignment(List<string> log, Yielder<int, int> co)
-    {
-        var acc = new Accumulator(log, "a");
-        var first = acc;
-        acc += await co.Yield(1);
-        acc = new Accumulator(log, "b");
-        first += await co.Yield(2) + 1;
-        var tally = new CompoundTally();
-        tally += await co.Yield(3);
-        tally += await co.Yield(4);
-        return $"{first.Total},{acc.Total},{tally.Count}";
-    }
-
     // String literals that span lines keep their exact text in generated code, which indents what it copies.
     [Coroutine]
     public static async Coroutine<string> MultiLineStringLiterals(List<string> log, Yielder<int, int> co)
@@ -1501,36 +1486,6 @@ public sealed class LoggingArray
         }
         set => log.Add("set[" + i + "]=" + value);
     }
-}
-
-public sealed class Accumulator
-{
-    private readonly List<string> log;
-    private readonly string name;
-
-    public Accumulator(List<string> log, string name)
-    {
-        this.log = log;
-        this.name = name;
-    }
-
-    public int Total { get; private set; }
-
-    // Both: C# 14 picks the compound one for `+=`.
-    public static Accumulator operator +(Accumulator a, int v) => new(a.log, a.name + "+") { Total = a.Total + v };
-
-    public void operator +=(int v)
-    {
-        log.Add(name + "+=" + v);
-        Total += v * 10;
-    }
-}
-
-public struct CompoundTally
-{
-    public int Count;
-
-    public void operator +=(int v) => Count += v + 100;
 }
 
 public sealed class Member

@@ -84,6 +84,12 @@ internal static class CoroutineEmitter
         w.Directive("#pragma warning disable CS0169, CS0414, CS0649");
         w.Line("// CS0612, CS0618, CS8981: uses of obsolete members, and type names of small letters only, were already reported on the template.");
         w.Directive("#pragma warning disable CS0612, CS0618, CS8981");
+        if (model.SuppressedWarnings.Length > 0)
+        {
+            w.Line("// Warnings the template's file disables where the template stands: not reported again from this copy of it.");
+            w.Directive(model.SuppressedWarnings.Contains("*") ? "#pragma warning disable" : "#pragma warning disable " + string.Join(", ", model.SuppressedWarnings));
+        }
+
         w.Line();
         foreach (string u in model.FileUsings)
         {

@@ -40,7 +40,8 @@ internal sealed record TemplateModel(
     EquatableArray<string> ContainingTypeMembers,
     string? ChannelType,
     bool ObliviousParameters,
-    string? FactoryAttributes);
+    string? FactoryAttributes,
+    EquatableArray<string> SuppressedWarnings);
 
 /// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
 internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);

@@ -295,7 +295,53 @@ internal static class TemplateParser
             ContainingTypeMembers: lowered is not null ? lowered.Proxies.Values.OrderBy(p => p, System.StringComparer.Ordinal).ToEquatableArray() : EquatableArray<string>.Empty,
             ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
             ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
-            FactoryAttributes: ObsoleteAttribute(symbol));
+            FactoryAttributes: ObsoleteAttribute(symbol),
+            SuppressedWarnings: SuppressedWarnings(method).ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The warnings the template's file disables (<c>#pragma warning disable</c>) where the template stands: disabled at its
+    /// start, or by a directive inside it. Generated code disables them too, so that a warning the user suppressed on the
+    /// template (an [Experimental] type, an obsolete API with its own diagnostic ID) is not reported again from its copy.
+    /// "*" when a directive disables every warning.
+    /// </summary>
+    private static IEnumerable<string> SuppressedWarnings(MethodDeclarationSyntax method)
+    {
+        var atStart = new HashSet<string>(StringComparer.Ordinal);
+        var within = new HashSet<string>(StringComparer.Ordinal);
+        for (DirectiveTriviaSyntax? d = method.SyntaxTree.GetRoot().GetFirstDirective(); d is not null && d.SpanStart < method.Span.End; d = d.GetNextDirective())
+        {
+            if (d is not PragmaWarningDirectiveTriviaSyntax pragma || !pragma.IsActive)
+            {
+                continue;
+            }
+
+            List<string> ids = pragma.ErrorCodes.Count == 0
+                ? new List<string> { "*" }
+                : pragma.ErrorCodes.Select(code => code is LiteralExpressionSyntax number ? "CS" + number.Token.ValueText.PadLeft(4, '0') : code.ToString().Trim()).ToList();
+            bool disable = pragma.DisableOrRestoreKeyword.IsKind(SyntaxKind.DisableKeyword);
+            if (d.SpanStart >= method.SpanStart)
+            {
+                if (disable)
+                {
+                    within.UnionWith(ids);
+                }
+            }
+            else if (disable)
+            {
+                atStart.UnionWith(ids);
+            }
+            else if (pragma.ErrorCodes.Count == 0)
+            {
+                atStart.Clear();
+            }
+            else
+            {
+                atStart.ExceptWith(ids);
+            }
+        }
+
+        return atStart.Concat(within).Distinct().OrderBy(id => id, StringComparer.Ordinal);
     }
 
     // A parameter type declared where nullable annotations are disabled (`#nullable disable`, or a project without them):
