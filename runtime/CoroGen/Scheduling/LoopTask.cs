@@ -154,7 +154,10 @@ public abstract class LoopTask
     /// <summary>The loop that runs this task.</summary>
     public EventLoop Loop { get; }
 
-    /// <summary>A number unique within the loop, in spawn order (the main task is the first one <see cref="EventLoop.Run{T}"/> spawns).</summary>
+    /// <summary>
+    /// A number unique within the loop, in spawn order (the main task is the first one <see cref="EventLoop.Run{T}"/> spawns).
+    /// It is 32 bits, to keep a task small: after 2^31 spawns in one loop the numbers wrap around and repeat.
+    /// </summary>
     public int Id { get; }
 
     /// <summary>Where the task is in its life.</summary>
