@@ -164,7 +164,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             // The exit stays pending in the body, which re-raises it when it finishes: possibly out of a MoveNext/Send that
             // another body runs directly, which must then end Closed (EscapingExits).
             StopClosingThroughDelegation();
-            EscapingExits.StartWatching();
+            EscapingExits.StartRecording(); // not StartWatching: that would slow every later step of the process
             throw awaited ? IgnoredExit() : IgnoredExitOnClose();
         }
 
@@ -775,7 +775,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                     // The exit stays pending in it, and finishing it later re-raises the exit, possibly out of a MoveNext/Send
                     // that another body runs directly, which must then end Closed (EscapingExits).
                     closingLevel.StopClosingThroughDelegation();
-                    EscapingExits.StartWatching();
+                    EscapingExits.StartRecording(); // not StartWatching: that would slow every later step of the process
                     level = closingLevel;
                     opened = 0;
                     escaped = IgnoredExit();

@@ -863,6 +863,100 @@ C";
         return string.Join("|", parts);
     }
 
+    // A captured loop-body variable is new in each iteration however the iteration runs: declared in one switch section and
+    // assigned in another, or behind a goto that skips its declaration.
+    [Coroutine]
+    public static async Coroutine<string> PerIterationVariablesWithoutTheirDeclaration(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        for (int i = 0; i < 3; i++)
+        {
+            switch (i % 2)
+            {
+                case 0:
+                    int z = i * 10;
+                    fs.Add(() => z);
+                    await co.Yield(z);
+                    z++;
+                    break;
+                default:
+                    z = -i;
+                    fs.Add(() => z);
+                    await co.Yield(z);
+                    break;
+            }
+        }
+
+        for (int i = 1; i < 3; i++)
+        {
+            switch (i)
+            {
+                case 0:
+                    int w = 5;
+                    fs.Add(() => w);
+                    break;
+                default:
+                    w = i * 100;
+                    fs.Add(() => w);
+                    await co.Yield(w);
+                    break;
+            }
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            if (i > 0)
+                goto assign;
+            int v = 100;
+            fs.Add(() => v + 1000);
+        assign:
+            v = i;
+            fs.Add(() => v);
+            await co.Yield(v);
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    // Variables declared by a catch filter or a case label's when clause, captured in a loop.
+    [Coroutine]
+    public static async Coroutine<string> FilterAndWhenVariablesCaptured(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        for (int i = 0; i < 3; i++)
+        {
+            try
+            {
+                throw new FormatException(i.ToString());
+            }
+            catch (FormatException e) when (int.TryParse(e.Message, out var q))
+            {
+                fs.Add(() => q);
+                await co.Yield(q);
+                q += 10;
+            }
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            switch (i)
+            {
+                case var n when Twice(n, out var m) > 2:
+                    fs.Add(() => m);
+                    await co.Yield(m);
+                    m = 0;
+                    break;
+                case var n2:
+                    await co.Yield(-n2);
+                    break;
+            }
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    private static int Twice(int n, out int doubled) => doubled = n * 2;
+
     // A block entered again by a backward goto makes its variables anew, as a loop body does; a backward goto within one
     // block keeps them.
     [Coroutine]

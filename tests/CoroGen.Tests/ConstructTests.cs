@@ -29,6 +29,8 @@ public sealed class ConstructTests
         ["InitOnlyAndRequiredMembers"] = (log => TemplateOracle.Run<int, int, string>(co => T.InitOnlyAndRequiredMembers(log, co)), log => T.InitOnlyAndRequiredMembers(log)),
         ["UserDefinedCompoundAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.UserDefinedCompoundAssignment(log, co)), log => T.UserDefinedCompoundAssignment(log)),
         ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
+        ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),
+        ["FilterAndWhenVariablesCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.FilterAndWhenVariablesCaptured(log, co)), log => T.FilterAndWhenVariablesCaptured(log)),
         ["BlockReenteredByGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.BlockReenteredByGoto(log, co)), log => T.BlockReenteredByGoto(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
         ["ParenthesizedDelegation"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParenthesizedDelegation(log, co)), log => T.ParenthesizedDelegation(log)),

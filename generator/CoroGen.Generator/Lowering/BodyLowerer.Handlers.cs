@@ -325,6 +325,7 @@ internal sealed partial class BodyLowerer
                 {
                     var variables = patternLabel.Pattern.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax)
                         .OfType<SingleVariableDesignationSyntax>()
+                        .Where(d => !IsOutVariable(d))
                         .Select(d => context.Model.GetDeclaredSymbol(d, context.CancellationToken))
                         .Where(s => s is not null)
                         .ToList();
@@ -401,6 +402,7 @@ internal sealed partial class BodyLowerer
                     default:
                         var variables = label.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax)
                             .OfType<SingleVariableDesignationSyntax>()
+                            .Where(d => !IsOutVariable(d)) // `when F(out var m)` writes its field (or box) itself
                             .Select(d => context.Model.GetDeclaredSymbol(d, context.CancellationToken))
                             .Where(s => s is not null)
                             .ToList();
@@ -476,6 +478,59 @@ internal sealed partial class BodyLowerer
     {
         context.NotStatements.Add(line);
         return line;
+    }
+
+    // Per-iteration locals that closures capture get their new box when their scope is entered, as C# makes such a variable
+    // anew each time, whichever path then runs: a switch section's local assigned in another section, a declaration a goto
+    // skips, a variable a catch filter declares. (Their declarations make one again, for the same iteration.)
+    private void EmitScopeBoxes(StatementSyntax scope, List<BodyLine> output)
+    {
+        foreach (ISymbol local in context.BoxedLocals.Keys.Where(l => ScopeEntryOf(l) == scope && MaySkipItsDeclaration(l, scope)).OrderBy(l => context.FieldOf[l], StringComparer.Ordinal).ToList())
+        {
+            output.Add(Code(context.AssignLocal(local, null), Line(scope)));
+        }
+    }
+
+    // Whether a path from the scope's entry can reach a use of the local without running its declaration. In a block only a
+    // goto to a label after the declaration can (C# allows no jump into a block from outside it); in a switch block, another
+    // section; for a catch filter's variable, the filter runs no declaration statement at all.
+    private static bool MaySkipItsDeclaration(ISymbol local, StatementSyntax scope)
+    {
+        if (scope is not BlockSyntax block)
+        {
+            return true;
+        }
+
+        int declaredAt = local.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0;
+        return block.Statements.Any(s => s is LabeledStatementSyntax && s.SpanStart > declaredAt);
+    }
+
+    // `out var m` (or a deconstruction's variable): declared by an expression, which the rewriter points at the field.
+    private static bool IsOutVariable(SingleVariableDesignationSyntax designation) =>
+        designation.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax).Any(a => a is DeclarationExpressionSyntax);
+
+    // The statement whose entry makes a local anew: its block, the switch statement for a switch section's locals (their
+    // scope is the whole switch block), the try statement for a catch filter's; null inside a loop header or a function.
+    private SyntaxNode? ScopeEntryOf(ISymbol local)
+    {
+        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+        for (SyntaxNode? n = declaration?.Parent; n is not null; n = n.Parent)
+        {
+            switch (n)
+            {
+                case BlockSyntax block:
+                    return block;
+                case SwitchSectionSyntax section:
+                    return section.Parent;
+                case CatchFilterClauseSyntax filter:
+                    return filter.Parent?.Parent;
+                case WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax or UsingStatementSyntax
+                    or CatchClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     // Per-iteration locals that closures capture get a new box where they are declared by `out var` or deconstruction

@@ -232,6 +232,11 @@ internal sealed partial class BodyLowerer
             return;
         }
 
+        if (statement is BlockSyntax or SwitchStatementSyntax or TryStatementSyntax)
+        {
+            EmitScopeBoxes(statement, output);
+        }
+
         switch (statement)
         {
             case BlockSyntax block:
