@@ -207,6 +207,7 @@ public sealed class MisuseAnalyzerTests
     [InlineData("await Sum(3, co);")]
     [InlineData("int r = await (Sum(co: co, n: 3));\n        await co.Yield(r);")]
     [InlineData("await co.Twice(2);")]
+    [InlineData("await Sum(3, (Yielder<int>)co);")] // an identity cast of its own Yielder is still its own
     [InlineData("await Sum(3, co);\n        await co.Twice(await Sum(1, co));")]
     public void ADelegationPassingItsOwnYielderIsClean(string body)
     {
@@ -222,6 +223,7 @@ public sealed class MisuseAnalyzerTests
     [InlineData("(co, int n) = (Kept!, 2);\n        await co.Yield(n);", "(co, int n) = (Kept!, 2)", "'(co, int n) = (Kept!, 2)' assigns the Yielder parameter")]
     [InlineData("Swap(ref co);\n        await co.Yield(1);", "ref co", "'ref co' passes the Yielder parameter by reference")]
     [InlineData("await co.Yield(1);\n        Action reset = () => co = null!;", "co = null!", "'co = null!' assigns the Yielder parameter")]
+    [InlineData("ref Yielder<int> r = ref co;\n        await r.Yield(1);", "r = ref co", "'r = ref co' takes a reference to the Yielder parameter")]
     public void AWriteToTheYielderParameterIsReportedAndGetsThePlaceholder(string body, string at, string what)
     {
         string source = Usings + "public static partial class Host\n{\n    public static Yielder<int>? Kept;\n\n    private static void Swap(ref Yielder<int> y) { }\n\n"

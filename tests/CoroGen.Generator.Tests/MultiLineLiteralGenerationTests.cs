@@ -23,4 +23,16 @@ public sealed class MultiLineLiteralGenerationTests
         Assert.Contains("this.@raw = \"C\\r\\n  D\";", generated);
         Assert.Contains("$\"{this.@verbatim}\\r\\n{this.@raw}\"", generated);
     }
+
+    // C# 10 allows no line break inside a hole of a regular interpolated string, which the literal becomes: the hole's
+    // line breaks and comments are written as spaces.
+    [Fact]
+    public void AHoleSpanningLinesCompilesAsCSharp10()
+    {
+        const string source = "using System;\nusing CoroGen;\n\npublic static partial class T\n{\n    [Coroutine]\n    public static async Coroutine Text(Yielder<string> co)\n    {\n"
+            + "        int x = 1;\n        await co.Yield($@\"a\n{ Math.Max(x, // the larger\n                  2) } b\");\n        await co.Yield(\"\");\n    }\n}\n";
+        var run = GeneratorHarness.Run(source, languageVersion: Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+    }
 }

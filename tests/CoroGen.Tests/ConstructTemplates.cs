@@ -957,6 +957,59 @@ C";
 
     private static int Twice(int n, out int doubled) => doubled = n * 2;
 
+    // A do-while condition's variables are new each time it is evaluated; a deconstructing foreach over a multi-dimensional
+    // array; a using resource that closures read after its statement, and one a backward goto runs again.
+    [Coroutine]
+    public static async Coroutine<string> MoreLoopHeaderShapes(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        int i = 0;
+        do
+        {
+            await co.Yield(i);
+            i++;
+        }
+        while (Take(i, out var v) && Add(fs, () => v));
+
+        var pairs = new (int, int)[2, 1] { { (1, 2) }, { (3, 4) } };
+        int sum = 0;
+        foreach (var (a, b) in pairs)
+        {
+            sum += a * await co.Yield(b);
+        }
+
+        using (var r = new Res(log, "kept"))
+        {
+            fs.Add(() => r.ToString().Length);
+            await co.Yield(5);
+        }
+
+        int n = 0;
+    again:
+        using (var g = new Res(log, "g" + n))
+        {
+            fs.Add(() => g.GetHashCode() == 0 ? -1 : n);
+            await co.Yield(6 + n);
+        }
+
+        if (++n < 2)
+            goto again;
+
+        return sum + ":" + string.Join(",", fs.Select(f => f()));
+    }
+
+    private static bool Take(int i, out int v)
+    {
+        v = i;
+        return i < 3;
+    }
+
+    private static bool Add(List<Func<int>> fs, Func<int> f)
+    {
+        fs.Add(f);
+        return true;
+    }
+
     // A block entered again by a backward goto makes its variables anew, as a loop body does; a backward goto within one
     // block keeps them.
     [Coroutine]

@@ -31,6 +31,7 @@ public sealed class ConstructTests
         ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
         ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),
         ["FilterAndWhenVariablesCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.FilterAndWhenVariablesCaptured(log, co)), log => T.FilterAndWhenVariablesCaptured(log)),
+        ["MoreLoopHeaderShapes"] = (log => TemplateOracle.Run<int, int, string>(co => T.MoreLoopHeaderShapes(log, co)), log => T.MoreLoopHeaderShapes(log)),
         ["BlockReenteredByGoto"] = (log => TemplateOracle.Run<int, int, string>(co => T.BlockReenteredByGoto(log, co)), log => T.BlockReenteredByGoto(log)),
         ["UsingOnStructTypeParameter"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingOnStructTypeParameter(log, new StructRes(log), co)), log => T.UsingOnStructTypeParameter(log, new StructRes(log))),
         ["ParenthesizedDelegation"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParenthesizedDelegation(log, co)), log => T.ParenthesizedDelegation(log)),

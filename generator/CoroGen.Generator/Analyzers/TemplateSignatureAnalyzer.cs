@@ -283,7 +283,12 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        string what = writing is IArgumentOperation ? $"'{write}' passes the Yielder parameter by reference" : $"'{write}' assigns the Yielder parameter";
+        string what = writing switch
+        {
+            IArgumentOperation => $"'{write}' passes the Yielder parameter by reference",
+            IVariableDeclaratorOperation or ISimpleAssignmentOperation { IsRef: true } => $"'{write}' takes a reference to the Yielder parameter",
+            _ => $"'{write}' assigns the Yielder parameter",
+        };
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForeignYielder, write.GetLocation(), what, reference.Parameter.Name,
             $"leave '{reference.Parameter.Name}' as it is, and keep any other value in a local of its own"));
     }

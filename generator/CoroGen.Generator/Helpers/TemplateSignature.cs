@@ -59,9 +59,9 @@ internal static class TemplateSignature
     {
         IArgumentOperation? argument = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && CoroutineTypes.IsYielder(p.Type));
         IOperation? value = argument?.Value;
-        while (value is IConversionOperation { IsImplicit: true } conversion)
+        while (value is IConversionOperation conversion && (conversion.IsImplicit || conversion.Conversion.IsIdentity || conversion.Conversion.IsReference))
         {
-            value = conversion.Operand;
+            value = conversion.Operand; // `(Yielder<int>)co` is still co
         }
 
         return argument is null || value is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, ownYielder);
@@ -83,6 +83,8 @@ internal static class TemplateSignature
         return target.Parent switch
         {
             IAssignmentOperation assignment when assignment.Target == target => assignment,
+            ISimpleAssignmentOperation { IsRef: true } refAssignment => refAssignment, // `r = ref co;`
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: not RefKind.None } declarator } => declarator, // `ref var r = ref co;`
             IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument,
             _ => null,
         };

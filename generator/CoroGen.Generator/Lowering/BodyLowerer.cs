@@ -498,6 +498,7 @@ internal sealed partial class BodyLowerer
         LowerLoopBody(statement.Statement, end, condition, output);
         output.Add(Comment($"while ({statement.Condition})"));
         output.Add(new BodyLine(BodyLineKind.Label, condition, 0));
+        EmitBoxesIn(statement.Condition, output);
         if (!SpillExpression(statement.Condition, statement.Condition, output))
         {
             return;
@@ -630,6 +631,13 @@ internal sealed partial class BodyLowerer
                 {
                     target = context.AssignLocal(local, null) + " " + target;
                 }
+            }
+
+            // Deconstructed from the element: a multi-dimensional array's enumerator gives it as an object.
+            if (!typedByFactories && !indexLoop && info.CurrentProperty is { } current && info.ElementType is { } element
+                && !SymbolEqualityComparer.Default.Equals(current.Type, element))
+            {
+                cast = $"({element.ToDisplayString(SymbolFormats.FullyQualified)})";
             }
 
             output.Add(Comment($"{AwaitPrefix(statement)}foreach ({variableStatement.Variable} in {statement.Expression})"));
@@ -867,7 +875,9 @@ internal sealed partial class BodyLowerer
             lines.Add(Code($"global::CoroGen.CoroutineCleanup.DisposeIfDisposable(this.@{field});", line));
         }
 
-        if ((!type?.IsValueType ?? true) && !field.EndsWith(".Value", System.StringComparison.Ordinal)) // a boxed resource stays readable by its closures
+        // Let go of the disposed resource, unless closures can still read it (C# keeps a captured variable): in its box, or
+        // in the field of a local that a lambda or local function of the template names.
+        if ((!type?.IsValueType ?? true) && !field.EndsWith(".Value", System.StringComparison.Ordinal) && !CapturedByAClosure(field))
         {
             lines.Add(Code($"this.@{field} = default;", 0));
         }
@@ -880,6 +890,15 @@ internal sealed partial class BodyLowerer
     private static bool ImplementsDisposable(ITypeSymbol type) =>
         type.SpecialType == SpecialType.System_IDisposable || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_IDisposable)
         || (type is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(ImplementsDisposable));
+
+    private bool CapturedByAClosure(string field)
+    {
+        ISymbol? local = context.FieldOf.FirstOrDefault(p => p.Value == field && p.Key is ILocalSymbol).Key;
+        return local is not null && context.Root!.DescendantNodes()
+            .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            .SelectMany(f => f.DescendantNodes().OfType<IdentifierNameSyntax>())
+            .Any(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
+    }
 
     /// <summary>
     /// A real try statement entered through a label: states inside it dispatch to the label from the enclosing switch, then

@@ -117,7 +117,7 @@ internal static class HoistingPass
                 Visit(whileStatement.Statement, context, insideLoweredLoop: true);
                 break;
             case DoStatementSyntax doStatement:
-                HoistDesignations(doStatement.Condition, context, insideLoweredLoop);
+                HoistDesignations(doStatement.Condition, context, perIteration: true); // evaluated anew after each iteration
                 Visit(doStatement.Statement, context, insideLoweredLoop: true);
                 break;
             case ForStatementSyntax forStatement:
@@ -159,8 +159,10 @@ internal static class HoistingPass
             case UsingStatementSyntax usingStatement:
                 if (usingStatement.Declaration is not null)
                 {
-                    HoistDeclarators(usingStatement.Declaration, context, insideLoweredLoop);
-                    HoistDesignations(usingStatement.Declaration, context, insideLoweredLoop); // `using (var r = Open(out var n))`
+                    // Its resources are made anew each time it runs: in a loop, or entered again by a backward goto.
+                    bool again = insideLoweredLoop || ReenteredByGoto(usingStatement, context);
+                    HoistDeclarators(usingStatement.Declaration, context, again);
+                    HoistDesignations(usingStatement.Declaration, context, again); // `using (var r = Open(out var n))`
                 }
                 else if (usingStatement.Expression is not null)
                 {
@@ -216,15 +218,21 @@ internal static class HoistingPass
         }
     }
 
-    // Whether a goto can jump back to a label before the block, from the block or after it, so that running on from the label
-    // enters the block once more (`again: { int x = ...; } if (...) goto again;`). A backward goto within the block, to a
-    // label of its own, does not enter it again: C# keeps its variables then.
-    private static bool ReenteredByGoto(BlockSyntax block, LoweringContext context) =>
-        context.Root!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+    // Whether a goto can jump back to a label before the statement, from within it or after it, so that running on from the
+    // label enters it once more (`again: { int x = ...; } if (...) goto again;`). A backward goto within a block, to a label
+    // of its own, does not enter it again: C# keeps its variables then.
+    private static bool ReenteredByGoto(StatementSyntax statement, LoweringContext context) =>
+        GotoTargets(context).Any(g => g.GotoStart > statement.SpanStart && g.Label.SpanStart <= statement.SpanStart && !statement.Span.Contains(g.Label.Span));
+
+    // Every goto of the template's body (outside lambdas and local functions) with the labeled statement it jumps to, found once.
+    private static List<(int GotoStart, LabeledStatementSyntax Label)> GotoTargets(LoweringContext context) =>
+        context.GotoTargets ??= context.Root!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<GotoStatementSyntax>()
-            .Where(g => g.IsKind(SyntaxKind.GotoStatement) && g.SpanStart > block.SpanStart)
-            .Select(g => context.Model.GetSymbolInfo(g.Expression!, context.CancellationToken).Symbol?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken))
-            .Any(label => label is LabeledStatementSyntax && label.SpanStart <= block.SpanStart && !block.Span.Contains(label.Span));
+            .Where(g => g.IsKind(SyntaxKind.GotoStatement))
+            .Select(g => (g.SpanStart, Label: context.Model.GetSymbolInfo(g.Expression!, context.CancellationToken).Symbol?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) as LabeledStatementSyntax))
+            .Where(g => g.Label is not null)
+            .Select(g => (g.SpanStart, g.Label!))
+            .ToList();
 
     private static void HoistDeclarators(VariableDeclarationSyntax declaration, LoweringContext context, bool perIteration)
     {

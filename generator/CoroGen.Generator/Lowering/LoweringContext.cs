@@ -213,6 +213,9 @@ internal sealed partial class LoweringContext
     /// <summary>Hoisted locals declared once per iteration of a lowered loop (a closure over one would share it).</summary>
     public HashSet<ISymbol> PerIterationLocals { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The template's gotos with the labeled statements they jump to (HoistingPass, found once).</summary>
+    public List<(int GotoStart, LabeledStatementSyntax Label)>? GotoTargets { get; set; }
+
     /// <summary>The await expressions that are the template's own suspension points (not those of nested lambdas).</summary>
     public List<AwaitExpressionSyntax> Suspensions { get; } = new();
 

@@ -51,10 +51,10 @@ internal sealed partial class TemplateRewriter
             }
             else if (content is InterpolationSyntax hole)
             {
-                text.Append('{').Append(hole.Expression.ToFullString());
+                text.Append('{').Append(OnOneLine(hole.Expression));
                 if (hole.AlignmentClause is { } alignment)
                 {
-                    text.Append(',').Append(alignment.Value.ToFullString());
+                    text.Append(',').Append(OnOneLine(alignment.Value));
                 }
 
                 if (hole.FormatClause is { } format)
@@ -75,6 +75,12 @@ internal sealed partial class TemplateRewriter
             return raw ? escaped.Replace("{", "{{").Replace("}", "}}") : escaped;
         }
     }
+
+    // A hole's text without line breaks or comments (C# 10 allows no line break inside a regular interpolated string's hole).
+    private static string OnOneLine(ExpressionSyntax expression) =>
+        expression.ReplaceTrivia(
+            expression.DescendantTrivia(descendIntoTrivia: true).Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia) || t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)),
+            (_, _) => Space).ToFullString();
 
     private static bool SpansLines(SyntaxToken token) => token.Text.IndexOf('\n') >= 0 || token.Text.IndexOf('\r') >= 0;
 }
