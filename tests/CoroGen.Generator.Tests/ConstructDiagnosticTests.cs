@@ -71,6 +71,18 @@ public sealed class ConstructDiagnosticTests
         Assert.Contains("end its use before the await, or recompute it after the await", diagnostic.GetMessage());
     }
 
+    // A span declared by a statement that suspends in its own initializer: awaiting into locals first is the way out.
+    [Theory]
+    [InlineData("Span<int> s = stackalloc int[] { await co.Yield(1), 2 };\n        slots[0] = s[0];")]
+    [InlineData("Span<int> s = new int[await co.Yield(1) + 1];\n        slots[0] = s.Length;")]
+    public void ASpanDeclaredByASuspendingStatementIsAdvisedToAwaitIntoLocalsFirst(string statement)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Template(statement));
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN007");
+        Assert.Contains("it is declared by a statement that suspends", diagnostic.GetMessage());
+        Assert.Contains("await into ordinary locals in statements of their own first ('int first = await co.Yield(1);'), then declare it from them", diagnostic.GetMessage());
+    }
+
     // A ref or ref struct local dead at every suspension point in its scope is a local of Resume, declared where the template
     // declares it: the generated code compiles (ConstructTests runs such templates against the oracle). This harness's
     // compiler knows C# 12 at most, where such locals in an async method are the template's own errors (CS4012, CS8177),

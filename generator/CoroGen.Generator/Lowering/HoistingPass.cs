@@ -342,7 +342,9 @@ internal static class HoistingPass
 
             context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(),
                 (local.IsRef ? "it is a ref local" : "its type is a ref struct") + ", which cannot be a field, and " + live,
-                "end its use before the await, or recompute it after the await (a new local or a reassignment there)");
+                live.StartsWith(DeclaredBySuspendingStatement, System.StringComparison.Ordinal)
+                    ? "await into ordinary locals in statements of their own first ('int first = await co.Yield(1);'), then declare it from them"
+                    : "end its use before the await, or recompute it after the await (a new local or a reassignment there)");
             return;
         }
 
@@ -424,7 +426,7 @@ internal static class HoistingPass
 
         if (context.ContainsSuspension(declaration))
         {
-            return "it is declared by a statement that suspends (at " + SuspensionText(declaration, context) + ")";
+            return DeclaredBySuspendingStatement + " (at " + SuspensionText(declaration, context) + ")";
         }
 
         // The awaits of `await foreach` and `await using` have no await expression to follow in the analysis below.
@@ -527,6 +529,8 @@ internal static class HoistingPass
         bool b => b ? "true" : "false",
         object value => $"({local.Type.ToDisplayString(SymbolFormats.FullyQualified)})({System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)})",
     };
+
+    private const string DeclaredBySuspendingStatement = "it is declared by a statement that suspends";
 
     private static bool ContainsAnonymousType(ITypeSymbol type) => type switch
     {
