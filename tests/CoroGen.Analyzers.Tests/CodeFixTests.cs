@@ -186,4 +186,50 @@ public sealed class CodeFixTests
         string fixedText = await AnalyzerHarness.ApplyFix(before, new CallFactoryCodeFixProvider(), "COROGEN013");
         Assert.Equal(before.Replace("Count(1, co);", "Count(1);"), fixedText);
     }
+
+    [Theory]
+    [InlineData("int total = await Sum(3, null!);", "int total = await Sum(3, me);")]
+    [InlineData("Yielder<int> other = null!;\n            int total = await other.Twice(2);", "Yielder<int> other = null!;\n            int total = await me.Twice(2);")]
+    public async Task PassTheOwnYielderReplacesTheOtherOne(string call, string expected)
+    {
+        string before = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine<int> Sum(int n, Yielder<int> co) { await co.Yield(n); return n; }
+
+                [Coroutine]
+                public static async Coroutine<int> Twice(this Yielder<int> co, int n) { await co.Yield(n); return n; }
+
+                [Coroutine]
+                public static async Coroutine Report(Yielder<int> me)
+                {
+                    CALL
+                    await me.Yield(total);
+                }
+            }
+            """.Replace("CALL", call);
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new PassOwnYielderCodeFixProvider(), "COROGEN022");
+        Assert.Equal(before.Replace(call, expected), fixedText);
+        Assert.DoesNotContain(AnalyzerHarness.Analyze(fixedText), d => d.Id == "COROGEN022");
+    }
+
+    [Fact]
+    public async Task AWriteToTheYielderParameterGetsNoFix()
+    {
+        const string source = """
+            using CoroGen;
+            public static partial class Examples
+            {
+                [Coroutine]
+                public static async Coroutine Report(Yielder<int> co)
+                {
+                    co = null!;
+                    await co.Yield(1);
+                }
+            }
+            """;
+        Assert.Empty(await AnalyzerHarness.Actions(source, new PassOwnYielderCodeFixProvider(), "COROGEN022", out _));
+    }
 }

@@ -25,6 +25,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     /// <summary>Set on a COROGEN001 that 'partial' would not fix (a file-local type, an extension block): the code fix skips it.</summary>
     public const string PartialDoesNotFixProperty = "PartialDoesNotFix";
 
+    /// <summary>Set on a COROGEN022 at a delegation's Yielder argument: the name of the template's own Yielder, which the code fix passes instead.</summary>
+    public const string OwnYielderProperty = "OwnYielder";
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ContainingTypeNotPartial,
@@ -355,6 +358,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                     ? argument.Expression
                     : passed;
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForeignYielder, written.GetLocation(),
+                    ImmutableDictionary<string, string?>.Empty.Add(OwnYielderProperty, own.Name),
                     $"'{invocation.Syntax}' passes '{written}' as the Yielder of '{target.Name}'", own.Name,
                     $"pass '{own.Name}' (the delegated template yields to this template's caller, and its factory takes no Yielder)"));
             }
