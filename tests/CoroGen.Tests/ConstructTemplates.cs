@@ -918,6 +918,58 @@ C";
         return string.Join(",", fs.Select(f => f()));
     }
 
+    // One variable per entry into its scope, however often its declaration runs: a closure made before the declaration
+    // (in another switch section) and one made after it see the same; a backward goto within the block keeps it.
+    [Coroutine]
+    public static async Coroutine<string> OneVariablePerScopeEntry(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        for (int it = 0; it < 2; it++)
+        {
+            switch (it + 1)
+            {
+                case 0:
+                    int x = 7;
+                    fs.Add(() => x);
+                    await co.Yield(0);
+                    break;
+                case 1:
+                    x = 5;
+                    fs.Add(() => x);
+                    goto case 0;
+            }
+        }
+
+        for (int it = 0; it < 2; it++)
+        {
+            int n = 0;
+        again:
+            n++;
+            int y = n * 10;
+            fs.Add(() => y);
+            await co.Yield(y);
+            if (n < 3)
+                goto again;
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    // A using resource a deferred query reads after the statement. (In a loop, a query over a per-iteration variable is
+    // COROGEN010's.)
+    [Coroutine]
+    public static async Coroutine<string> UsingResourceReadByAQuery(List<string> log, Yielder<int, int> co)
+    {
+        var queries = new List<IEnumerable<string>>();
+        using (var single = new Res(log, "single"))
+        {
+            queries.Add(from k in new[] { 2 } select single.ToString());
+            await co.Yield(9);
+        }
+
+        return string.Join(",", queries.Select(q => q.First()));
+    }
+
     // Variables declared by a catch filter or a case label's when clause, captured in a loop.
     [Coroutine]
     public static async Coroutine<string> FilterAndWhenVariablesCaptured(List<string> log, Yielder<int, int> co)

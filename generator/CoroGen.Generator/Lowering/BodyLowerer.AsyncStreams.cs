@@ -209,7 +209,7 @@ internal sealed partial class BodyLowerer
                     finallyBody.Add(new BodyLine(BodyLineKind.Label, disposed, 0));
                 }
 
-                if (type is null || (!type.IsValueType && !resources[0].EndsWith(".Value", StringComparison.Ordinal))) // a boxed resource stays readable by its closures
+                if ((type is null || (!type.IsValueType && !resources[0].EndsWith(".Value", StringComparison.Ordinal))) && !CapturedByAClosure(resources[0])) // closures still read it
                 {
                     finallyBody.Add(Code($"this.@{resources[0]} = default;", 0));
                 }

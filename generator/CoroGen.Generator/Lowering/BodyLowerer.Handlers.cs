@@ -482,28 +482,21 @@ internal sealed partial class BodyLowerer
 
     // Per-iteration locals that closures capture get their new box when their scope is entered, as C# makes such a variable
     // anew each time, whichever path then runs: a switch section's local assigned in another section, a declaration a goto
-    // skips, a variable a catch filter declares. (Their declarations make one again, for the same iteration.)
+    // skips or runs again, a variable a catch filter declares. Their declarations then store into that box.
     private void EmitScopeBoxes(StatementSyntax scope, List<BodyLine> output)
     {
         foreach (ISymbol local in context.BoxedLocals.Keys.Where(l => ScopeEntryOf(l) == scope && MaySkipItsDeclaration(l, scope)).OrderBy(l => context.FieldOf[l], StringComparer.Ordinal).ToList())
         {
             output.Add(Code(context.AssignLocal(local, null), Line(scope)));
+            context.BoxedAtScopeEntry.Add(local);
         }
     }
 
-    // Whether a path from the scope's entry can reach a use of the local without running its declaration. In a block only a
-    // goto to a label after the declaration can (C# allows no jump into a block from outside it); in a switch block, another
-    // section; for a catch filter's variable, the filter runs no declaration statement at all.
-    private static bool MaySkipItsDeclaration(ISymbol local, StatementSyntax scope)
-    {
-        if (scope is not BlockSyntax block)
-        {
-            return true;
-        }
-
-        int declaredAt = local.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0;
-        return block.Statements.Any(s => s is LabeledStatementSyntax && s.SpanStart > declaredAt);
-    }
+    // Whether a path from the scope's entry can skip the local's declaration or run it twice. In a block only a goto to one
+    // of its labels can (C# allows no jump into a block from outside it); in a switch block, another section; for a catch
+    // filter's variable, the filter runs no declaration statement at all.
+    private static bool MaySkipItsDeclaration(ISymbol local, StatementSyntax scope) =>
+        scope is not BlockSyntax block || block.Statements.Any(s => s is LabeledStatementSyntax);
 
     // `out var m` (or a deconstruction's variable): declared by an expression, which the rewriter points at the field.
     private static bool IsOutVariable(SingleVariableDesignationSyntax designation) =>

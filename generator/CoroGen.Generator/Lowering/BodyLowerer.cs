@@ -895,7 +895,7 @@ internal sealed partial class BodyLowerer
     {
         ISymbol? local = context.FieldOf.FirstOrDefault(p => p.Value == field && p.Key is ILocalSymbol).Key;
         return local is not null && context.Root!.DescendantNodes()
-            .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax)
             .SelectMany(f => f.DescendantNodes().OfType<IdentifierNameSyntax>())
             .Any(n => n.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
     }

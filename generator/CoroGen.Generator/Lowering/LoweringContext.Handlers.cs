@@ -30,6 +30,12 @@ internal sealed partial class LoweringContext
     /// <summary>Per-iteration locals captured by a lambda: their field holds a StrongBox made afresh for every iteration.</summary>
     public Dictionary<ISymbol, string> BoxedLocals { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// Boxed locals whose box is made when their scope is entered (BodyLowerer.EmitScopeBoxes): their declarations, `out var`
+    /// and patterns store into that box, as C# has one variable per entry however often the declaration runs.
+    /// </summary>
+    public HashSet<ISymbol> BoxedAtScopeEntry { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary>Pattern variables written as locals of the code being rewritten (a lowered switch's case labels), not as fields.</summary>
     public HashSet<ISymbol> KeptAsLocals { get; } = new(SymbolEqualityComparer.Default);
 
@@ -100,7 +106,7 @@ internal sealed partial class LoweringContext
 
     /// <summary>The statement that gives a hoisted local its value where it is declared: a boxed one gets a new box (its iteration's variable).</summary>
     public string AssignLocal(ISymbol local, string? value) =>
-        BoxedLocals.TryGetValue(local, out string? boxType)
+        BoxedLocals.TryGetValue(local, out string? boxType) && !BoxedAtScopeEntry.Contains(local)
             ? $"this.@{FieldOf[local]} = new {boxType}({value});"
             : value is null ? string.Empty : $"{LocalAccess(local)} = {value};";
 
