@@ -35,6 +35,22 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", id); // the class and factory, with a body that only throws, so that callers compile
     }
 
+    // In a scheduler coroutine, an awaitable the loop has no adapter for is COROGEN008 at the await (it was CS1503 in
+    // generated code); one that also converts to Task<T> is too, since C# awaits it through its own GetAwaiter.
+    [Theory]
+    [InlineData("public struct Custom { public System.Runtime.CompilerServices.TaskAwaiter<int> GetAwaiter() => Task.FromResult(1).GetAwaiter(); }")]
+    [InlineData("public struct Custom { public System.Runtime.CompilerServices.TaskAwaiter<int> GetAwaiter() => Task.FromResult(1).GetAwaiter(); public static implicit operator Task<int>(Custom c) => Task.FromResult(2); }")]
+    public void ACustomAwaitableInASchedulerTemplateIsCOROGEN008(string awaitable)
+    {
+        string source = Header + "using CoroGen.Scheduling;\n\n" + awaitable + "\n\npublic static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine<int> F(Yielder<LoopRequest> co)\n    {\n        int x = await new Custom();\n        await Task.Delay(1);\n        return x;\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN008", diagnostic.Id);
+        Assert.Contains("'await' on 'new Custom()' (of type 'Custom') is not a CoroGen suspension point", diagnostic.GetMessage());
+        Assert.Contains("or, in a scheduler coroutine, a Task or ValueTask", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN008");
+    }
+
     // A template refused after its lowering began: the placeholder keeps only the fields of the parameters, not the
     // hoisted locals or the locals of Resume the lowering had added (an unused local is CS0219, an error under
     // TreatWarningsAsErrors, in generated code).

@@ -441,6 +441,34 @@ public class EdgeCaseTests
     }
 
     [Fact]
+    public void OrdinaryAsyncCode_AwaitedFromATemplate_DoesNotPostToTheContextOfTheThreadRunningTheLoop()
+    {
+        var context = new BlockedContext();
+        int r = 0;
+        var run = new Thread(() =>
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+            r = new EventLoop().Run(ConfiguredAwaitTemplates.AwaitsOrdinaryAsyncCode());
+            Assert.Same(context, SynchronizationContext.Current); // given back when Run returns
+        });
+        run.IsBackground = true;
+        run.Start();
+        Assert.True(run.Join(TimeSpan.FromSeconds(20)), "the loop hung: a continuation went to the blocked context");
+        Assert.Equal(42, r);
+        Assert.Equal(0, context.Posts);
+    }
+
+    [Fact]
+    public void ConfiguredAwaits_InALoopRunFromATaskOnAnExclusiveScheduler_DoNotWaitForThatScheduler()
+    {
+        var pair = new ConcurrentExclusiveSchedulerPair();
+        Task<int> running = Task.Factory.StartNew(() => new EventLoop().Run(ConfiguredAwaitTemplates.AwaitsOrdinaryAsyncCode()),
+            CancellationToken.None, TaskCreationOptions.LongRunning, pair.ExclusiveScheduler);
+        Assert.True(running.Wait(TimeSpan.FromSeconds(20)), "the loop hung: ConfigureAwait(true) waited for the blocked scheduler");
+        Assert.Equal(42, running.Result);
+    }
+
+    [Fact]
     public void AwaitingConfiguredFaultedOrCancelledTasks_RaisesWhatAwaitingTheTaskRaises()
     {
         var boom = new ApplicationException("boom");

@@ -372,6 +372,24 @@ public static partial class SchedulerTemplates
 /// <summary>Templates that await configured tasks (<c>task.ConfigureAwait(false)</c>), as code written under CA2007 does.</summary>
 public static partial class ConfiguredAwaitTemplates
 {
+    // An ordinary async method awaited from a template, and a configured await: neither may depend on the context or the
+    // task scheduler of the thread that runs the loop, which the loop blocks.
+    [Coroutine]
+    public static async Coroutine<int> AwaitsOrdinaryAsyncCode(Yielder<LoopRequest> co)
+    {
+        int a = await Helper();
+        await Task.Delay(1).ConfigureAwait(true);
+        await new ValueTask(Task.Delay(1)).ConfigureAwait(true);
+        return a + 1;
+    }
+
+    private static async Task<int> Helper()
+    {
+        await Task.Delay(1);
+        await Task.Yield();
+        return 41;
+    }
+
     [Coroutine]
     public static async Coroutine<int> AwaitConfigured(Task<int> t, Task u, ValueTask<int> v, ValueTask w, bool flag, Yielder<LoopRequest> co)
     {

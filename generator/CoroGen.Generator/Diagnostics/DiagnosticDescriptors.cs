@@ -52,7 +52,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownAwait = Error(
         "COROGEN008",
         "Awaiting something that is not a suspension point",
-        "'await' on '{0}' (of type '{1}') is not a CoroGen suspension point; await co.Yield(...), co.YieldAll(...), another coroutine, or a helper that returns what co.Yield returns");
+        "'await' on '{0}' (of type '{1}') is not a CoroGen suspension point; await co.Yield(...), co.YieldAll(...), another coroutine, a helper that returns what co.Yield returns, or, in a scheduler coroutine, a Task or ValueTask (wrap any other awaitable in an async method that returns one)");
 
     public static readonly DiagnosticDescriptor DelegationTypeMismatch = Error(
         "COROGEN009",

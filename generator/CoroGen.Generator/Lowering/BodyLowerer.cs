@@ -1027,7 +1027,7 @@ internal sealed partial class BodyLowerer
 
             (kind, suspend, operand, waitsFor, delegation) = ("Delegate", "DelegateTo", sub, $"the sub-coroutine {awaited} to finish", true);
         }
-        else if (awaitedType is not null && YieldTypeAwaitsTasks(context))
+        else if (awaitedType is not null && YieldTypeAwaitsTasks(context) && AwaitsThroughAnAdapter(awaitedType))
         {
             string? sub = AdaptedAwait(awaited, $"{context.YieldTypeText}.Await({Text(awaited)})", resultType);
             if (sub is null)
@@ -1210,6 +1210,22 @@ internal sealed partial class BodyLowerer
     /// template's yield and send types (COROGEN009: a template taking <c>int</c> from Send cannot delegate to a sub
     /// taking <c>Unit</c>); null when reported.
     /// </summary>
+    // Whether TYield.Await takes the awaited value as what it is (a Task, a ValueTask, a configured one, or a type deriving
+    // from one): not through a conversion (a custom awaitable that converts to Task<T> would be awaited through it, not
+    // through its own GetAwaiter, as C# awaits it), nor an awaitable it has no overload for (CS1503 in generated code).
+    private bool AwaitsThroughAnAdapter(ITypeSymbol awaited)
+    {
+        for (ITypeSymbol? t = awaited; t is not null; t = t.BaseType)
+        {
+            if (YieldTypeAwaits(t))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private string? AdaptedAwait(SyntaxNode at, string text, ITypeSymbol? resultType)
     {
         if (AwaitAdapterCoroutine(context) is not { } adapter)

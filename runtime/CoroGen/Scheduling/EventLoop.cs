@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.Intrinsics.X86;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace CoroGen.Scheduling;
 
@@ -155,12 +156,30 @@ public sealed class EventLoop
         }
 
         current = this;
+
+        // The calling thread's SynchronizationContext (a UI thread's) would be current in every task: an ordinary async
+        // method a template awaits would post its continuations there, to a thread the loop blocks, and never finish.
+        SynchronizationContext? callersContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            RunLoop(mainTask);
+            if (TaskScheduler.Current == TaskScheduler.Default)
+            {
+                RunLoop(mainTask);
+            }
+            else
+            {
+                // Called from a task on a scheduler of its own (a ConcurrentExclusiveSchedulerPair's, say), whose thread the
+                // loop blocks: async code a template awaits would queue its continuations there and never finish. The loop
+                // runs inline in a task of the default scheduler instead, where they go to the thread pool.
+                var onDefault = new Task(() => RunLoop(mainTask));
+                onDefault.RunSynchronously(TaskScheduler.Default);
+                onDefault.GetAwaiter().GetResult();
+            }
         }
         finally
         {
+            SynchronizationContext.SetSynchronizationContext(callersContext);
             current = null;
             thread = null;
             stepping = false;

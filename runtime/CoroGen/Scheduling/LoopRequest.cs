@@ -148,7 +148,9 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     // A configured awaitable does not give its task back, so an async method awaits it and the loop awaits that method's Task,
     // which completes (or faults, or is cancelled) as the awaitable does, with the same exception. It is started without a
     // SynchronizationContext: ConfigureAwait(true) on a thread that has one (a UI thread running the loop) would post the
-    // completion to that context, which the loop blocks, where a plain `await task` in a template captures nothing.
+    // completion to that context, which the loop blocks, where a plain `await task` in a template captures nothing. (Run
+    // clears the context of the thread it runs on, and runs on the default task scheduler; this covers a template's
+    // coroutine driven some other way.)
     private static TTask Detached<TAwaitable, TTask>(TAwaitable awaitable, Func<TAwaitable, TTask> start)
     {
         SynchronizationContext? context = SynchronizationContext.Current;
