@@ -39,9 +39,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     public bool MoveNext()
     {
         // The hot path: a coroutine not started yet, or suspended at a resume point it recorded, that has no side object
-        // (it never delegated, was awaited, thrown into or closed) runs its body directly; once an exit may escape it
-        // (user code made a CoroutineExitException, or Close left one pending in a body), through the step that can tell
-        // one (EscapingExits). A hand-written subclass that keeps its resume point elsewhere (SuspendedWithoutResumePoint)
+        // (it never delegated, was awaited, thrown into or closed) runs its body directly; once user code has made a
+        // CoroutineExitException, through the step that can tell one escaping (EscapingExits). A hand-written subclass that keeps its resume point elsewhere (SuspendedWithoutResumePoint)
         // takes the checked step, whose finally does not rely on OnResume having marked the body Running. Send keeps
         // `state > 0`: a coroutine not started yet refuses a value.
         if ((uint)state < (uint)SuspendedWithoutResumePoint && extras is null)
@@ -520,11 +519,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     // state just stored). Hand-written subclasses that keep their resume point elsewhere never come here (MoveNext).
     // It is rarely an exit, whose escape ends the coroutine Closed: an exit that the runtime raised into the
     // body sets StepsChecked, which sends the coroutine to the checked Step for good, and once user code has made an exit,
-    // or Close has left one pending in a body that yielded while being closed (finishing that body re-raises it, out of
-    // whatever body resumes it), MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the
-    // escaping exception itself. Only the step during which that first happens, or a body that throws an exit of Close's
-    // that user code caught and kept, can end here with one: EscapingExits then tells from the last exception thrown on
-    // the thread.
+    // MoveNext and Send run the checked Step (StepWatchingExits), whose filter sees the escaping exception itself. Three
+    // cases can still end here with one: the step during which user code makes its first exit, a body that throws an exit
+    // of Close's that user code caught and kept, and a body that resumes another one which yielded while being closed
+    // (finishing that one re-raises Close's exit): EscapingExits then tells from the last exception thrown on the thread.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [StackTraceHidden]
     private bool StepDirect(TSend value)
