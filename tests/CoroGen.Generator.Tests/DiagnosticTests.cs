@@ -51,6 +51,18 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", "COROGEN008");
     }
 
+    // Near misses: a Task subclass, and a type parameter constrained to a Task type, are awaited as tasks.
+    [Theory]
+    [InlineData("public static async Coroutine<int> F<TT>(TT t, Yielder<LoopRequest> co) where TT : Task<int> => await t;")]
+    [InlineData("public static async Coroutine F<TT>(TT t, Yielder<LoopRequest> co) where TT : Task { await t; }")]
+    public void ATaskTypedByATypeParameterIsNoCOROGEN008(string template)
+    {
+        string source = Header + "using CoroGen.Scheduling;\n\npublic static partial class Host\n{\n    [Coroutine]\n    " + template + "\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+    }
+
     // A template refused after its lowering began: the placeholder keeps only the fields of the parameters, not the
     // hoisted locals or the locals of Resume the lowering had added (an unused local is CS0219, an error under
     // TreatWarningsAsErrors, in generated code).

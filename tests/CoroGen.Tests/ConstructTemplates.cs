@@ -955,6 +955,32 @@ C";
         return string.Join(",", fs.Select(f => f()));
     }
 
+    // An if's embedded statement is a scope of its own, run anew by a backward goto in a labeled block: its out var is new
+    // each time.
+    [Coroutine]
+    public static async Coroutine<string> EmbeddedStatementVariableInALabeledBlock(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<int>>();
+        for (int i = 0; i < 1; i++)
+        {
+            int k = 0;
+        again:
+            if (k >= 0)
+                _ = Twice(k, out var z) >= 0 && AddTo(fs, () => z + 0 * 0) && await co.Yield(k) >= 0;
+            k++;
+            if (k < 3)
+                goto again;
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    private static bool AddTo(List<Func<int>> fs, Func<int> f)
+    {
+        fs.Add(f);
+        return true;
+    }
+
     // A using resource a deferred query reads after the statement. (In a loop, a query over a per-iteration variable is
     // COROGEN010's.)
     [Coroutine]

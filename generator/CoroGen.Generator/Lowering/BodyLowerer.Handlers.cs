@@ -509,6 +509,13 @@ internal sealed partial class BodyLowerer
         SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
         for (SyntaxNode? n = declaration?.Parent; n is not null; n = n.Parent)
         {
+            // An embedded statement that is not a block (an if's or else's) is a scope of its own, run anew each time, and
+            // holds no label: its declaration makes the box. So is a switch expression's arm.
+            if (n is StatementSyntax { Parent: IfStatementSyntax or ElseClauseSyntax } and not BlockSyntax || n is SwitchExpressionArmSyntax)
+            {
+                return null;
+            }
+
             switch (n)
             {
                 case BlockSyntax block:

@@ -1223,7 +1223,8 @@ internal sealed partial class BodyLowerer
             }
         }
 
-        return false;
+        // A type parameter constrained to a Task type (`where T : Task<int>`) is awaited as that type.
+        return awaited is ITypeParameterSymbol parameter && parameter.ConstraintTypes.Any(AwaitsThroughAnAdapter);
     }
 
     private string? AdaptedAwait(SyntaxNode at, string text, ITypeSymbol? resultType)

@@ -172,7 +172,7 @@ public sealed class EventLoop
                 // Called from a task on a scheduler of its own (a ConcurrentExclusiveSchedulerPair's, say), whose thread the
                 // loop blocks: async code a template awaits would queue its continuations there and never finish. The loop
                 // runs inline in a task of the default scheduler instead, where they go to the thread pool.
-                var onDefault = new Task(() => RunLoop(mainTask));
+                var onDefault = new Task(() => RunOnThisThread(mainTask), TaskCreationOptions.DenyChildAttach);
                 onDefault.RunSynchronously(TaskScheduler.Default);
                 onDefault.GetAwaiter().GetResult();
             }
@@ -322,6 +322,18 @@ public sealed class EventLoop
     }
 
     /// <summary>Every unfinished task, the most recently spawned first (the order shutdown and deadlock handling use).</summary>
+    // RunLoop, from the task that puts it on the default scheduler, which runs inline unless the stack is too deep to: the
+    // loop's thread-affinity checks and EventLoop.Current hold for the thread that called Run.
+    private void RunOnThisThread(LoopTask mainTask)
+    {
+        if (Thread.CurrentThread != thread)
+        {
+            throw new InvalidOperationException("The event loop could not run on the thread that called Run (its stack was too deep to run the loop inline); call Run with a shallower stack.");
+        }
+
+        RunLoop(mainTask);
+    }
+
     private List<LoopTask> LiveTasks()
     {
         var live = new List<LoopTask>(liveCount);
