@@ -464,23 +464,17 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     /// <summary>Suspends the body at <paramref name="resumePoint"/> to delegate to what a helper's <c>YieldAll</c> returned; the resume point is stored last.</summary>
     protected bool DelegateTo(int resumePoint, YieldAllAwaitable awaitable) => DelegateTo(resumePoint, (Coroutine)awaitable.Source);
 
+    // The two shapes of the channel (a Yielder<TYield> when TSend is Unit, so that helpers declared on either accept it) share
+    // what a Yield or YieldAll through them does.
     private sealed class ChannelYielder : Yielder<TYield, TSend>
     {
         internal readonly Coroutine<TYield, TSend, TReturn> Owner;
 
         internal ChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => Owner = owner;
 
-        internal override void OnYield(TYield value)
-        {
-            RequireRunning(Owner);
-            Owner.current = value;
-        }
+        internal override void OnYield(TYield value) => Owner.YieldThroughChannel(value);
 
-        internal override object OnYieldAll(IEnumerable<TYield> items)
-        {
-            RequireRunning(Owner);
-            return new YieldAllCoroutine<TYield, TSend>(items);
-        }
+        internal override object OnYieldAll(IEnumerable<TYield> items) => Owner.YieldAllThroughChannel(items);
     }
 
     private sealed class UnitChannelYielder : Yielder<TYield>
@@ -489,17 +483,21 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
 
         internal UnitChannelYielder(Coroutine<TYield, TSend, TReturn> owner) => Owner = owner;
 
-        internal override void OnYield(TYield value)
-        {
-            RequireRunning(Owner);
-            Owner.current = value;
-        }
+        internal override void OnYield(TYield value) => Owner.YieldThroughChannel(value);
 
-        internal override object OnYieldAll(IEnumerable<TYield> items)
-        {
-            RequireRunning(Owner);
-            return new YieldAllCoroutine<TYield, TSend>(items);
-        }
+        internal override object OnYieldAll(IEnumerable<TYield> items) => Owner.YieldAllThroughChannel(items);
+    }
+
+    private void YieldThroughChannel(TYield value)
+    {
+        RequireRunning(this);
+        current = value;
+    }
+
+    private object YieldAllThroughChannel(IEnumerable<TYield> items)
+    {
+        RequireRunning(this);
+        return new YieldAllCoroutine<TYield, TSend>(items);
     }
 
     // ---- Stepping and the delegation trampoline ----
