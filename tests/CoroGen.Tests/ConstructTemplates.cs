@@ -955,6 +955,35 @@ C";
         return string.Join(",", fs.Select(f => f()));
     }
 
+    // `goto case` back to the section that holds a block or a using statement enters it again: new variables.
+    [Coroutine]
+    public static async Coroutine<string> GotoCaseReentersABlock(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<string>>();
+        int n = 0;
+        switch (n)
+        {
+            case 0:
+                {
+                    int x = n;
+                    fs.Add(() => "x" + x);
+                    await co.Yield(x);
+                }
+
+                using (var r = new Res(log, "r" + n))
+                {
+                    fs.Add(() => r.GetHashCode() == 0 ? "?" : "r" + n);
+                    await co.Yield(10 + n);
+                }
+
+                if (++n < 3)
+                    goto case 0;
+                break;
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
     // An if's embedded statement is a scope of its own, run anew by a backward goto in a labeled block: its out var is new
     // each time.
     [Coroutine]

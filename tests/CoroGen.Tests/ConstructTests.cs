@@ -32,6 +32,7 @@ public sealed class ConstructTests
         ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),
         ["FilterAndWhenVariablesCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.FilterAndWhenVariablesCaptured(log, co)), log => T.FilterAndWhenVariablesCaptured(log)),
         ["MoreLoopHeaderShapes"] = (log => TemplateOracle.Run<int, int, string>(co => T.MoreLoopHeaderShapes(log, co)), log => T.MoreLoopHeaderShapes(log)),
+        ["GotoCaseReentersABlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoCaseReentersABlock(log, co)), log => T.GotoCaseReentersABlock(log)),
         ["EmbeddedStatementVariableInALabeledBlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.EmbeddedStatementVariableInALabeledBlock(log, co)), log => T.EmbeddedStatementVariableInALabeledBlock(log)),
         ["OneVariablePerScopeEntry"] = (log => TemplateOracle.Run<int, int, string>(co => T.OneVariablePerScopeEntry(log, co)), log => T.OneVariablePerScopeEntry(log)),
         ["UsingResourceReadByAQuery"] = (log => TemplateOracle.Run<int, int, string>(co => T.UsingResourceReadByAQuery(log, co)), log => T.UsingResourceReadByAQuery(log)),

@@ -219,20 +219,40 @@ internal static class HoistingPass
     }
 
     // Whether a goto can jump back to a label before the statement, from within it or after it, so that running on from the
-    // label enters it once more (`again: { int x = ...; } if (...) goto again;`). A backward goto within a block, to a label
-    // of its own, does not enter it again: C# keeps its variables then.
+    // label enters it once more (`again: { int x = ...; } if (...) goto again;`, or `goto case 0;` back to the section that
+    // holds it). A backward goto within a block, to a label of its own, does not enter it again: C# keeps its variables then.
     private static bool ReenteredByGoto(StatementSyntax statement, LoweringContext context) =>
-        GotoTargets(context).Any(g => g.GotoStart > statement.SpanStart && g.Label.SpanStart <= statement.SpanStart && !statement.Span.Contains(g.Label.Span));
+        GotoTargets(context).Any(g => g.GotoStart > statement.SpanStart && g.Target.Start <= statement.SpanStart && !statement.Span.Contains(g.Target));
 
-    // Every goto of the template's body (outside lambdas and local functions) with the labeled statement it jumps to, found once.
-    private static List<(int GotoStart, LabeledStatementSyntax Label)> GotoTargets(LoweringContext context) =>
+    // Every goto of the template's body (outside lambdas and local functions) with the span it jumps to, found once: a
+    // labeled statement, or the label of the switch section a `goto case` or `goto default` names.
+    private static List<(int GotoStart, TextSpan Target)> GotoTargets(LoweringContext context) =>
         context.GotoTargets ??= context.Root!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<GotoStatementSyntax>()
-            .Where(g => g.IsKind(SyntaxKind.GotoStatement))
-            .Select(g => (g.SpanStart, Label: context.Model.GetSymbolInfo(g.Expression!, context.CancellationToken).Symbol?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) as LabeledStatementSyntax))
-            .Where(g => g.Label is not null)
-            .Select(g => (g.SpanStart, g.Label!))
+            .Select(g => (g.SpanStart, Target: GotoTarget(g, context)))
+            .Where(g => g.Target is not null)
+            .Select(g => (g.SpanStart, g.Target!.Value))
             .ToList();
+
+    private static TextSpan? GotoTarget(GotoStatementSyntax statement, LoweringContext context)
+    {
+        if (statement.IsKind(SyntaxKind.GotoStatement))
+        {
+            return (context.Model.GetSymbolInfo(statement.Expression!, context.CancellationToken).Symbol?.DeclaringSyntaxReferences.FirstOrDefault()
+                ?.GetSyntax(context.CancellationToken) as LabeledStatementSyntax)?.Span;
+        }
+
+        if (statement.FirstAncestorOrSelf<SwitchStatementSyntax>() is not { } switchStatement)
+        {
+            return null;
+        }
+
+        Optional<object?> value = statement.IsKind(SyntaxKind.GotoCaseStatement) ? context.Model.GetConstantValue(statement.Expression!, context.CancellationToken) : default;
+        SwitchSectionSyntax? section = switchStatement.Sections.FirstOrDefault(s => s.Labels.Any(label => statement.IsKind(SyntaxKind.GotoDefaultStatement)
+            ? label is DefaultSwitchLabelSyntax
+            : label is CaseSwitchLabelSyntax c && value.HasValue && Equals(context.Model.GetConstantValue(c.Value, context.CancellationToken).Value, value.Value)));
+        return section?.Labels.First().Span; // the case label, which no statement of the section contains
+    }
 
     private static void HoistDeclarators(VariableDeclarationSyntax declaration, LoweringContext context, bool perIteration)
     {

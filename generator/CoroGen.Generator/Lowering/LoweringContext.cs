@@ -214,7 +214,7 @@ internal sealed partial class LoweringContext
     public HashSet<ISymbol> PerIterationLocals { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The template's gotos with the labeled statements they jump to (HoistingPass, found once).</summary>
-    public List<(int GotoStart, LabeledStatementSyntax Label)>? GotoTargets { get; set; }
+    public List<(int GotoStart, Microsoft.CodeAnalysis.Text.TextSpan Target)>? GotoTargets { get; set; }
 
     /// <summary>The await expressions that are the template's own suspension points (not those of nested lambdas).</summary>
     public List<AwaitExpressionSyntax> Suspensions { get; } = new();
