@@ -955,6 +955,85 @@ C";
         return string.Join(",", fs.Select(f => f()));
     }
 
+    // A captured pattern variable assigned where its pattern does not match gets its own iteration's variable too.
+    [Coroutine]
+    public static async Coroutine<string> PatternVariablesAssignedWhenUnmatched(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<string>>();
+        foreach (var o in new object[] { "x", 1, "y" })
+        {
+            if (!(o is int n))
+                n = -1;
+            fs.Add(() => "n" + n);
+            await co.Yield(n);
+        }
+
+        object[] objs = { 1, "a", 3 };
+        for (int i = 0; i < 3; i++)
+        {
+            int t = objs[i] is int m ? m : (m = 100 + i);
+            fs.Add(() => "m" + m);
+            await co.Yield(t);
+        }
+
+        int j = 0;
+        while (j < 3 && (objs[j] is int k || (k = -1) < 0))
+        {
+            fs.Add(() => "k" + k);
+            await co.Yield(k);
+            j++;
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            const int C = 7;
+            fs.Add(() => "c" + C);
+            await co.Yield(C);
+        }
+
+        return string.Join(",", fs.Select(f => f()));
+    }
+
+    // Scopes a backward goto runs again outside any loop: a for statement, a catch clause, a switch block.
+    [Coroutine]
+    public static async Coroutine<string> GotoReentersForCatchAndSwitch(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<string>>();
+        int n = 0;
+    top:
+        for (int i = n; i < n + 1; i++)
+        {
+            fs.Add(() => "i" + i);
+            await co.Yield(i);
+        }
+
+        try
+        {
+            throw new FormatException("e" + n);
+        }
+        catch (FormatException e)
+        {
+            fs.Add(() => e.Message);
+            await co.Yield(n);
+        }
+
+        switch (n)
+        {
+            default:
+                int b = n;
+                fs.Add(() => "b" + b);
+                await co.Yield(b);
+                break;
+        }
+
+        if (++n < 3)
+            goto top;
+
+        object o = 5;
+        int r = o switch { var z when z is int w => w + await co.Yield(w), _ => 0 };
+        return string.Join(",", fs.Select(f => f())) + "|" + r;
+    }
+
     // `goto case` back to the section that holds a block or a using statement enters it again: new variables.
     [Coroutine]
     public static async Coroutine<string> GotoCaseReentersABlock(List<string> log, Yielder<int, int> co)

@@ -32,6 +32,8 @@ public sealed class ConstructTests
         ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),
         ["FilterAndWhenVariablesCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.FilterAndWhenVariablesCaptured(log, co)), log => T.FilterAndWhenVariablesCaptured(log)),
         ["MoreLoopHeaderShapes"] = (log => TemplateOracle.Run<int, int, string>(co => T.MoreLoopHeaderShapes(log, co)), log => T.MoreLoopHeaderShapes(log)),
+        ["PatternVariablesAssignedWhenUnmatched"] = (log => TemplateOracle.Run<int, int, string>(co => T.PatternVariablesAssignedWhenUnmatched(log, co)), log => T.PatternVariablesAssignedWhenUnmatched(log)),
+        ["GotoReentersForCatchAndSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoReentersForCatchAndSwitch(log, co)), log => T.GotoReentersForCatchAndSwitch(log)),
         ["GotoCaseReentersABlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoCaseReentersABlock(log, co)), log => T.GotoCaseReentersABlock(log)),
         ["EmbeddedStatementVariableInALabeledBlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.EmbeddedStatementVariableInALabeledBlock(log, co)), log => T.EmbeddedStatementVariableInALabeledBlock(log)),
         ["OneVariablePerScopeEntry"] = (log => TemplateOracle.Run<int, int, string>(co => T.OneVariablePerScopeEntry(log, co)), log => T.OneVariablePerScopeEntry(log)),

@@ -552,15 +552,26 @@ internal sealed partial class BodyLowerer
             return;
         }
 
+        // Out and deconstruction variables, and pattern variables too: a pattern stores into the box only when it matches,
+        // and the variable may be assigned when it does not (`if (!(o is int n)) n = -1;`).
         IEnumerable<SingleVariableDesignationSyntax> designations = node
-            .DescendantNodes(n => n == node || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax))
-            .OfType<SingleVariableDesignationSyntax>()
-            .Where(d => d.Ancestors().TakeWhile(a => a is VariableDesignationSyntax or DeclarationExpressionSyntax).Any(a => a is DeclarationExpressionSyntax));
+            .DescendantNodes(n => n == node || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or StatementSyntax or SwitchExpressionArmSyntax))
+            .OfType<SingleVariableDesignationSyntax>();
         foreach (SingleVariableDesignationSyntax designation in designations)
         {
-            if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is { } local && context.BoxedLocals.ContainsKey(local))
+            if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is not { } local || !context.BoxedLocals.TryGetValue(local, out string? boxType))
+            {
+                continue;
+            }
+
+            if (IsOutVariable(designation))
             {
                 output.Add(Code(context.AssignLocal(local, null), Line(designation)));
+            }
+            else if (!context.BoxedAtScopeEntry.Contains(local))
+            {
+                output.Add(Code($"this.@{context.FieldOf[local]} = new {boxType}();", Line(designation)));
+                context.PatternBoxedAhead.Add(local);
             }
         }
     }

@@ -1077,7 +1077,9 @@ internal sealed class ExpressionSpiller
 
             // The arm's pattern variables are used by its code, outside the switch statement: copy them into fields.
             var copies = new List<string>();
-            foreach (SingleVariableDesignationSyntax designation in arm.Pattern.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>())
+            // (Also those of its when clause: `var z when z is int w => w + await ...`.)
+            IEnumerable<SyntaxNode> declaring = arm.WhenClause is null ? arm.Pattern.DescendantNodesAndSelf() : arm.Pattern.DescendantNodesAndSelf().Concat(arm.WhenClause.DescendantNodes());
+            foreach (SingleVariableDesignationSyntax designation in declaring.OfType<SingleVariableDesignationSyntax>())
             {
                 if (context.Model.GetDeclaredSymbol(designation, context.CancellationToken) is ILocalSymbol local && !context.FieldOf.ContainsKey(local))
                 {

@@ -123,15 +123,16 @@ internal static class HoistingPass
             case ForStatementSyntax forStatement:
                 // The initializer's variables (declared, or `out var` in it) are one for the whole loop; the condition's and
                 // the incrementors' expression variables are new in each iteration, as C# scopes them.
+                bool forAgain = insideLoweredLoop || ReenteredByGoto(forStatement, context); // a goto back runs the initializer again
                 if (forStatement.Declaration is not null)
                 {
-                    HoistDeclarators(forStatement.Declaration, context, insideLoweredLoop);
-                    HoistDesignations(forStatement.Declaration, context, insideLoweredLoop);
+                    HoistDeclarators(forStatement.Declaration, context, forAgain);
+                    HoistDesignations(forStatement.Declaration, context, forAgain);
                 }
 
                 foreach (ExpressionSyntax e in forStatement.Initializers)
                 {
-                    HoistDesignations(e, context, insideLoweredLoop);
+                    HoistDesignations(e, context, forAgain);
                 }
 
                 foreach (ExpressionSyntax e in forStatement.Incrementors)
@@ -173,17 +174,18 @@ internal static class HoistingPass
                 break;
             case TryStatementSyntax tryStatement:
                 Visit(tryStatement.Block, context, insideLoweredLoop);
+                bool tryAgain = insideLoweredLoop || ReenteredByGoto(tryStatement, context);
                 foreach (CatchClauseSyntax clause in tryStatement.Catches.Where(c => context.ContainsSuspension(c)))
                 {
                     // Its handler runs after the try statement, as flattened code: the catch variable becomes a field.
                     if (clause.Declaration is { Identifier.RawKind: not 0 } catchDeclaration)
                     {
-                        Hoist(context.Model.GetDeclaredSymbol(catchDeclaration, context.CancellationToken), catchDeclaration.Identifier.GetLocation(), context, perIteration: insideLoweredLoop);
+                        Hoist(context.Model.GetDeclaredSymbol(catchDeclaration, context.CancellationToken), catchDeclaration.Identifier.GetLocation(), context, perIteration: tryAgain);
                     }
 
                     if (clause.Filter is not null)
                     {
-                        HoistDesignations(clause.Filter.FilterExpression, context, insideLoweredLoop); // the filter's pattern variables, read by the moved block
+                        HoistDesignations(clause.Filter.FilterExpression, context, tryAgain); // the filter's pattern variables, read by the moved block
                     }
 
                     Visit(clause.Block, context, insideLoweredLoop);
@@ -199,18 +201,19 @@ internal static class HoistingPass
                 Visit(checkedStatement.Block, context, insideLoweredLoop);
                 break;
             case SwitchStatementSyntax switchStatement:
-                HoistDesignations(switchStatement.Expression, context, insideLoweredLoop);
+                bool switchAgain = insideLoweredLoop || ReenteredByGoto(switchStatement, context);
+                HoistDesignations(switchStatement.Expression, context, switchAgain);
                 foreach (SwitchSectionSyntax section in switchStatement.Sections)
                 {
                     // The dispatcher keeps the case labels; pattern variables the section's (flattened) code reads become fields.
                     foreach (SwitchLabelSyntax label in section.Labels)
                     {
-                        HoistDesignations(label, context, insideLoweredLoop);
+                        HoistDesignations(label, context, switchAgain);
                     }
 
                     foreach (StatementSyntax s in section.Statements)
                     {
-                        Visit(s, context, insideLoweredLoop);
+                        Visit(s, context, switchAgain);
                     }
                 }
 
@@ -580,9 +583,9 @@ internal static class HoistingPass
                 }
 
                 ISymbol? symbol = context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol;
-                if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local))
+                if (symbol is not ILocalSymbol local || !context.PerIterationLocals.Contains(local) || local.IsConst)
                 {
-                    continue;
+                    continue; // a constant is the same in every iteration: nothing to box
                 }
 
                 // A local function takes the boxes it captures as extra parameters, passed at each call or conversion.

@@ -36,6 +36,9 @@ internal sealed partial class LoweringContext
     /// </summary>
     public HashSet<ISymbol> BoxedAtScopeEntry { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>Boxed pattern variables whose box the statement declaring them makes first (BodyLowerer.EmitBoxesIn): the pattern stores into it.</summary>
+    public HashSet<ISymbol> PatternBoxedAhead { get; } = new(SymbolEqualityComparer.Default);
+
     /// <summary>Pattern variables written as locals of the code being rewritten (a lowered switch's case labels), not as fields.</summary>
     public HashSet<ISymbol> KeptAsLocals { get; } = new(SymbolEqualityComparer.Default);
 

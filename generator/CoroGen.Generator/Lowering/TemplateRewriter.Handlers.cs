@@ -116,7 +116,7 @@ internal sealed partial class TemplateRewriter
             && context.FieldOf.ContainsKey(local) && !context.KeptAsLocals.Contains(local))
         {
             string fresh = context.Fresh(local.Name);
-            string target = context.BoxedLocals.TryGetValue(local, out string? boxType) && !context.BoxedAtScopeEntry.Contains(local)
+            string target = context.BoxedLocals.TryGetValue(local, out string? boxType) && !context.BoxedAtScopeEntry.Contains(local) && !context.PatternBoxedAhead.Contains(local)
                 ? $"this.@{context.FieldOf[local]}, new {boxType}({fresh})"
                 : context.LocalAccess(local) + ", " + fresh;
             // Store(out field, value): for a boxed local the field gets a new box holding the value.
