@@ -994,6 +994,21 @@ C";
         return string.Join(",", fs.Select(f => f()));
     }
 
+    // A lambda parameter named like the parameter through which a closure receives a box (`__n` for `n`).
+    [Coroutine]
+    public static async Coroutine<string> LambdaParameterNamedLikeABox(List<string> log, Yielder<int, int> co)
+    {
+        var fs = new List<Func<string, string>>();
+        for (int i = 0; i < 2; i++)
+        {
+            int n = i;
+            fs.Add(__n => "n" + n + __n);
+            await co.Yield(n);
+        }
+
+        return string.Join(",", fs.Select(f => f("!")));
+    }
+
     // Scopes a backward goto runs again outside any loop: a for statement, a catch clause, a switch block.
     [Coroutine]
     public static async Coroutine<string> GotoReentersForCatchAndSwitch(List<string> log, Yielder<int, int> co)

@@ -32,6 +32,7 @@ public sealed class ConstructTests
         ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),
         ["FilterAndWhenVariablesCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.FilterAndWhenVariablesCaptured(log, co)), log => T.FilterAndWhenVariablesCaptured(log)),
         ["MoreLoopHeaderShapes"] = (log => TemplateOracle.Run<int, int, string>(co => T.MoreLoopHeaderShapes(log, co)), log => T.MoreLoopHeaderShapes(log)),
+        ["LambdaParameterNamedLikeABox"] = (log => TemplateOracle.Run<int, int, string>(co => T.LambdaParameterNamedLikeABox(log, co)), log => T.LambdaParameterNamedLikeABox(log)),
         ["PatternVariablesAssignedWhenUnmatched"] = (log => TemplateOracle.Run<int, int, string>(co => T.PatternVariablesAssignedWhenUnmatched(log, co)), log => T.PatternVariablesAssignedWhenUnmatched(log)),
         ["GotoReentersForCatchAndSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoReentersForCatchAndSwitch(log, co)), log => T.GotoReentersForCatchAndSwitch(log)),
         ["GotoCaseReentersABlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoCaseReentersABlock(log, co)), log => T.GotoCaseReentersABlock(log)),

@@ -4,6 +4,7 @@ using System.Linq;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -35,6 +36,31 @@ internal sealed partial class LoweringContext
     /// and patterns store into that box, as C# has one variable per entry however often the declaration runs.
     /// </summary>
     public HashSet<ISymbol> BoxedAtScopeEntry { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The parameter through which a closure (or a local function) receives the box of the local kept in <paramref name="field"/>:
+    /// <c>__field</c>, with more underscores while the template names anything so (a lambda's own parameter `__n` would
+    /// hide it).
+    /// </summary>
+    public string BoxParameterName(string field)
+    {
+        if (!boxParameterNames.TryGetValue(field, out string? name))
+        {
+            templateIdentifiers ??= new HashSet<string>(Root!.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            name = "__" + field;
+            while (templateIdentifiers.Contains(name))
+            {
+                name = "_" + name;
+            }
+
+            boxParameterNames[field] = name;
+        }
+
+        return name;
+    }
+
+    private readonly Dictionary<string, string> boxParameterNames = new();
+    private HashSet<string>? templateIdentifiers;
 
     /// <summary>Boxed pattern variables whose box the statement declaring them makes first (BodyLowerer.EmitBoxesIn): the pattern stores into it.</summary>
     public HashSet<ISymbol> PatternBoxedAhead { get; } = new(SymbolEqualityComparer.Default);

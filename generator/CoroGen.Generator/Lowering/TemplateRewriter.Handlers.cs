@@ -148,7 +148,7 @@ internal sealed partial class TemplateRewriter
             : ParseExpression($"this.@{field}.Value");
     }
 
-    private static string BoxParameter(string field) => "__" + field;
+    private string BoxParameter(string field) => context.BoxParameterName(field);
 
     // A lambda over per-iteration locals captures the boxes of the iteration that made it: ((Func<Box, D>)(__x => lambda))(this.@x).
     private SyntaxNode? BindBoxes(SyntaxNode original, SyntaxNode? visited)
