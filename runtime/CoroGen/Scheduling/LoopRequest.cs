@@ -123,53 +123,31 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     /// <param name="awaitable">The value of <c>task.ConfigureAwait(...)</c>.</param>
     /// <returns>A coroutine to delegate to.</returns>
     public static Coroutine<LoopRequest, Unit, Unit> Await(ConfiguredTaskAwaitable awaitable) =>
-        new TaskAwaitCoroutine(Detached(awaitable, static a => AwaitConfigured(a)));
+        new TaskAwaitCoroutine(AwaitConfigured(awaitable));
 
     /// <summary>The sub-coroutine behind <c>await task.ConfigureAwait(flag)</c>: the same as <see cref="Await{T}(Task{T})"/>.</summary>
     /// <typeparam name="T">The task's result type.</typeparam>
     /// <param name="awaitable">The value of <c>task.ConfigureAwait(...)</c>.</param>
     /// <returns>A coroutine to delegate to; its result is the task's.</returns>
     public static Coroutine<LoopRequest, Unit, T> Await<T>(ConfiguredTaskAwaitable<T> awaitable) =>
-        new TaskAwaitCoroutine<T>(Detached(awaitable, static a => AwaitConfigured(a)));
+        new TaskAwaitCoroutine<T>(AwaitConfigured(awaitable));
 
     /// <summary>The sub-coroutine behind <c>await valueTask.ConfigureAwait(flag)</c>: the same as <see cref="Await(ValueTask)"/>.</summary>
     /// <param name="awaitable">The value of <c>valueTask.ConfigureAwait(...)</c>.</param>
     /// <returns>A coroutine to delegate to.</returns>
     public static Coroutine<LoopRequest, Unit, Unit> Await(ConfiguredValueTaskAwaitable awaitable) =>
-        new TaskAwaitCoroutine(Detached(awaitable, static a => AwaitConfigured(a)));
+        new TaskAwaitCoroutine(AwaitConfigured(awaitable));
 
     /// <summary>The sub-coroutine behind <c>await valueTask.ConfigureAwait(flag)</c>: the same as <see cref="Await{T}(ValueTask{T})"/>.</summary>
     /// <typeparam name="T">The task's result type.</typeparam>
     /// <param name="awaitable">The value of <c>valueTask.ConfigureAwait(...)</c>.</param>
     /// <returns>A coroutine to delegate to; its result is the task's.</returns>
     public static Coroutine<LoopRequest, Unit, T> Await<T>(ConfiguredValueTaskAwaitable<T> awaitable) =>
-        new TaskAwaitCoroutine<T>(Detached(awaitable, static a => AwaitConfigured(a)));
+        new TaskAwaitCoroutine<T>(AwaitConfigured(awaitable));
 
     // A configured awaitable does not give its task back, so an async method awaits it and the loop awaits that method's Task,
-    // which completes (or faults, or is cancelled) as the awaitable does, with the same exception. It is started without a
-    // SynchronizationContext: ConfigureAwait(true) on a thread that has one (a UI thread running the loop) would post the
-    // completion to that context, which the loop blocks, where a plain `await task` in a template captures nothing. (Run
-    // clears the context of the thread it runs on, and runs on the default task scheduler; this covers a template's
-    // coroutine driven some other way.)
-    private static TTask Detached<TAwaitable, TTask>(TAwaitable awaitable, Func<TAwaitable, TTask> start)
-    {
-        SynchronizationContext? context = SynchronizationContext.Current;
-        if (context is null)
-        {
-            return start(awaitable);
-        }
-
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            return start(awaitable);
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
-    }
-
+    // which completes (or faults, or is cancelled) as the awaitable does, with the same exception. It captures nothing even
+    // with ConfigureAwait(true): Run clears the thread's SynchronizationContext and runs on the default task scheduler.
     private static async Task AwaitConfigured(ConfiguredTaskAwaitable awaitable) => await awaitable;
 
     private static async Task<T> AwaitConfigured<T>(ConfiguredTaskAwaitable<T> awaitable) => await awaitable;
