@@ -1049,6 +1049,29 @@ C";
         return string.Join(",", fs.Select(f => f())) + "|" + r;
     }
 
+    // A switch expression arm whose when clause suspends is tried in sequence; the clause's pattern and out variables are
+    // used by the arm's code after the clause.
+    [Coroutine]
+    public static async Coroutine<string> SwitchWhenSuspendsDeclares(List<string> log, Yielder<int, int> co)
+    {
+        object o = L(log, "o", 5);
+        int r = o switch
+        {
+            string s when await co.Yield(s.Length) > 0 => s.Length,
+            var z when z is int w && await co.Yield(w) > L(log, "w", w) => w * 10 + await co.Yield(-w),
+            var z when int.TryParse(z.ToString(), out int p) && await co.Yield(p) >= 0 => p + await co.Yield(p),
+            _ => 0,
+        };
+        object u = L(log, "u", 7);
+        int t = u switch
+        {
+            var z when await co.Yield(1) > 0 && z is int w => w + 1,
+            var z when await co.Yield(2) >= 0 && int.TryParse(z.ToString(), out int p) => p + await co.Yield(p),
+            _ => 0,
+        };
+        return "r" + r + "t" + t;
+    }
+
     // `goto case` back to the section that holds a block or a using statement enters it again: new variables.
     [Coroutine]
     public static async Coroutine<string> GotoCaseReentersABlock(List<string> log, Yielder<int, int> co)

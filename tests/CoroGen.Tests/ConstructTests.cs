@@ -35,6 +35,7 @@ public sealed class ConstructTests
         ["LambdaParameterNamedLikeABox"] = (log => TemplateOracle.Run<int, int, string>(co => T.LambdaParameterNamedLikeABox(log, co)), log => T.LambdaParameterNamedLikeABox(log)),
         ["PatternVariablesAssignedWhenUnmatched"] = (log => TemplateOracle.Run<int, int, string>(co => T.PatternVariablesAssignedWhenUnmatched(log, co)), log => T.PatternVariablesAssignedWhenUnmatched(log)),
         ["GotoReentersForCatchAndSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoReentersForCatchAndSwitch(log, co)), log => T.GotoReentersForCatchAndSwitch(log)),
+        ["SwitchWhenSuspendsDeclares"] = (log => TemplateOracle.Run<int, int, string>(co => T.SwitchWhenSuspendsDeclares(log, co)), log => T.SwitchWhenSuspendsDeclares(log)),
         ["GotoCaseReentersABlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.GotoCaseReentersABlock(log, co)), log => T.GotoCaseReentersABlock(log)),
         ["EmbeddedStatementVariableInALabeledBlock"] = (log => TemplateOracle.Run<int, int, string>(co => T.EmbeddedStatementVariableInALabeledBlock(log, co)), log => T.EmbeddedStatementVariableInALabeledBlock(log)),
         ["OneVariablePerScopeEntry"] = (log => TemplateOracle.Run<int, int, string>(co => T.OneVariablePerScopeEntry(log, co)), log => T.OneVariablePerScopeEntry(log)),
