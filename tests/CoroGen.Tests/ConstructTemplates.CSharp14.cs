@@ -22,6 +22,40 @@ public static partial class ConstructTemplates
         tally += await co.Yield(4);
         return $"{first.Total},{acc.Total},{tally.Count}";
     }
+
+    // A compound operator with a checked variant: the checked context around the assignment picks it, after resuming too.
+    [Coroutine]
+    public static async Coroutine<string> CheckedUserDefinedCompoundAssignment(List<string> log, Yielder<int, int> co)
+    {
+        var meter = new CheckedMeter();
+        checked
+        {
+            meter += await co.Yield(1);
+            meter += 5;
+            await co.Yield(0);
+            meter += 6;
+        }
+
+        meter += await co.Yield(2);
+        var other = new CheckedMeter();
+        other = checked(other += await co.Yield(3));
+        unchecked
+        {
+            other += await co.Yield(4);
+        }
+
+        log.Add(meter.Trail + "|" + other.Trail);
+        return meter.Trail + "|" + other.Trail;
+    }
+}
+
+public sealed class CheckedMeter
+{
+    public string Trail = "";
+
+    public void operator +=(int v) => Trail += "u" + v;
+
+    public void operator checked +=(int v) => Trail += "c" + v;
 }
 
 public sealed class Accumulator

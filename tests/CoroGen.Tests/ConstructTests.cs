@@ -27,6 +27,7 @@ public sealed class ConstructTests
         ["LocalFunctionCallsACapturingOne"] = (log => TemplateOracle.Run<int, int, string>(co => T.LocalFunctionCallsACapturingOne(log, co)), log => T.LocalFunctionCallsACapturingOne(log)),
         ["ForeachOverAFactoryCaptured"] = (log => TemplateOracle.Run<int, int, string>(co => T.ForeachOverAFactoryCaptured(log, co)), log => T.ForeachOverAFactoryCaptured(log)),
         ["InitOnlyAndRequiredMembers"] = (log => TemplateOracle.Run<int, int, string>(co => T.InitOnlyAndRequiredMembers(log, co)), log => T.InitOnlyAndRequiredMembers(log)),
+        ["CheckedUserDefinedCompoundAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.CheckedUserDefinedCompoundAssignment(log, co)), log => T.CheckedUserDefinedCompoundAssignment(log)),
         ["UserDefinedCompoundAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.UserDefinedCompoundAssignment(log, co)), log => T.UserDefinedCompoundAssignment(log)),
         ["MultiLineStringLiterals"] = (log => TemplateOracle.Run<int, int, string>(co => T.MultiLineStringLiterals(log, co)), log => T.MultiLineStringLiterals(log)),
         ["PerIterationVariablesWithoutTheirDeclaration"] = (log => TemplateOracle.Run<int, int, string>(co => T.PerIterationVariablesWithoutTheirDeclaration(log, co)), log => T.PerIterationVariablesWithoutTheirDeclaration(log)),

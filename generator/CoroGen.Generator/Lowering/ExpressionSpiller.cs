@@ -875,7 +875,10 @@ internal sealed class ExpressionSpiller
 
         Visit(node.Right);
         string target = kept ?? Text(node.Left);
-        Emit($"{target} {node.OperatorToken.Text} {Checked(node.Right, Text(node.Right))};", node);
+        string call = $"{target} {node.OperatorToken.Text} {Checked(node.Right, Text(node.Right))};";
+        // The checked context picks the operator's `checked` variant if the type declares one: the call keeps its context.
+        string? keyword = CheckedKeyword(node);
+        Emit(keyword is null ? call : $"{keyword} {{ {call} }}", node);
         Replace(node, ReferenceEquals(node, statementExpression) ? string.Empty : target);
     }
 
