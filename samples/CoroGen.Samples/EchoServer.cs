@@ -26,7 +26,7 @@ public static partial class EchoServer
         {
             while (true)
             {
-                Socket client = await listener.AcceptAsync();
+                Socket client = await listener.AcceptAsync(co.CancellationToken()); // the token: a cancelled server stops accepting
                 Accepted++;
                 _ = co.Spawn(Handle(client));
             }
@@ -42,7 +42,7 @@ public static partial class EchoServer
             var buffer = new byte[4096];
             while (true)
             {
-                int n = await client.ReceiveAsync(buffer, SocketFlags.None);
+                int n = await client.ReceiveAsync(buffer, SocketFlags.None, co.CancellationToken());
                 if (n == 0)
                 {
                     break;
@@ -51,7 +51,7 @@ public static partial class EchoServer
                 int sent = 0;
                 while (sent < n)
                 {
-                    int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None, co.CancellationToken());
                     sent += k;
                 }
             }

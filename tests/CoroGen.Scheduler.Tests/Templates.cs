@@ -289,6 +289,25 @@ public static partial class SchedulerTemplates
         }
     }
 
+    /// <summary>Receives into <paramref name="buffer"/> with the task's token (co.CancellationToken()): a cancellation stops the receive.</summary>
+    [Coroutine]
+    public static async Coroutine<int> ReceiveWithToken(Socket socket, byte[] buffer, List<string> log, Yielder<LoopRequest> co)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, co.CancellationToken());
+        }
+        finally
+        {
+            log.Add("receive finally");
+        }
+    }
+
+    /// <summary>Accepts one connection with the token of a timeout scope's body.</summary>
+    [Coroutine]
+    public static async Coroutine<Socket> AcceptWithToken(Socket listener, Yielder<LoopRequest> co) =>
+        await listener.AcceptAsync(co.CancellationToken());
+
     [Coroutine]
     public static async Coroutine Serve(Socket listener, Yielder<LoopRequest> co)
     {
@@ -296,7 +315,7 @@ public static partial class SchedulerTemplates
         {
             while (true)
             {
-                Socket client = await listener.AcceptAsync();
+                Socket client = await listener.AcceptAsync(co.CancellationToken()); // the token: a cancelled server stops accepting
                 co.Spawn(Handle(client));
             }
         }
@@ -310,7 +329,7 @@ public static partial class SchedulerTemplates
             var buffer = new byte[4096];
             while (true)
             {
-                int n = await client.ReceiveAsync(buffer, SocketFlags.None);
+                int n = await client.ReceiveAsync(buffer, SocketFlags.None, co.CancellationToken());
                 if (n == 0)
                 {
                     break;
@@ -319,7 +338,7 @@ public static partial class SchedulerTemplates
                 int sent = 0;
                 while (sent < n)
                 {
-                    int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None);
+                    int k = await client.SendAsync(buffer.AsMemory(sent, n - sent), SocketFlags.None, co.CancellationToken());
                     sent += k;
                 }
             }

@@ -35,9 +35,10 @@ public sealed class EventLoop
     private readonly TimerHeap timers = new();
     private readonly List<LoopTask> faulted = new();
 
-    // Exceptions thrown by the callbacks of a virtual clock's timers that the loop's jumps fired (on the loop thread): they
-    // are not the loop's to handle, but escaping Run from the middle of the loop would leave every task unfinished.
-    private readonly List<Exception> timerFailures = new();
+    // Exceptions thrown by callbacks that the loop ran on its thread: a virtual clock's timers that its jumps fired, and a
+    // task's cancellation tokens (co.CancellationToken()) that it cancelled. They are not the loop's to handle, but escaping
+    // Run from the middle of the loop would leave every task unfinished: Run reports them when it ends.
+    private readonly List<Exception> callbackFailures = new();
     private int faultedPruneAt = 1024;
 
     private readonly object inboxLock = new();
@@ -117,7 +118,8 @@ public sealed class EventLoop
     /// Some task failed and nobody observed the failure (by joining it or through <see cref="SchedulerExtensions.Gather{T}"/>):
     /// the aggregate holds every unobserved failure, in the order the tasks failed, preceded by what ended the run: main's own
     /// exception if main failed, or the deadlock's <see cref="InvalidOperationException"/>. Exceptions thrown by the callbacks of a
-    /// <see cref="VirtualTimeProvider"/>'s timers that the loop's auto-advance fired come last in it.
+    /// <see cref="VirtualTimeProvider"/>'s timers that the loop's auto-advance fired, and by callbacks registered on a task's
+    /// <see cref="SchedulerExtensions.CancellationToken"/> when the loop cancelled it, come last in it.
     /// </exception>
     /// <exception cref="InvalidOperationException">
     /// The loop is already running, or it deadlocked: tasks wait on events, channels or joins that nothing can complete any more (no
@@ -219,8 +221,8 @@ public sealed class EventLoop
         }
 
         faulted.Clear();
-        failures.AddRange(timerFailures);
-        timerFailures.Clear();
+        failures.AddRange(callbackFailures);
+        callbackFailures.Clear();
         if (failures.Count == 1 && ended is not null)
         {
             ExceptionDispatchInfo.Throw(ended);
@@ -229,7 +231,7 @@ public sealed class EventLoop
         if (failures.Count > 0)
         {
             throw new AggregateException(
-                ended is null ? "Loop tasks (or callbacks of the virtual clock's timers) failed and nobody joined them."
+                ended is null ? "Loop tasks (or callbacks of the virtual clock's timers or of cancellation tokens) failed and nobody joined them."
                 : ReferenceEquals(ended, mainTask.Failure) ? "The main task failed, and other loop tasks failed without anybody joining them."
                 : "The loop deadlocked, and other loop tasks had failed without anybody joining them.",
                 failures);
@@ -603,7 +605,7 @@ public sealed class EventLoop
             {
                 // A timer that user code created on the clock threw on the way (the clock stopped at its due time; the
                 // next turn goes on from there). Run reports it when it ends, after the tasks' cleanup has run.
-                timerFailures.Add(e);
+                callbackFailures.Add(e);
             }
 
             return;
@@ -799,6 +801,7 @@ public sealed class EventLoop
 
         rare.PendingThrow = exception;
         rare.PendingPriority = priority;
+        task.CancelTokens(priority);
         switch (task.Status)
         {
             case LoopTaskStatus.Sleeping:
@@ -810,6 +813,9 @@ public sealed class EventLoop
                 break;
         }
     }
+
+    // A callback registered on a task's cancellation token threw when the loop cancelled the token.
+    internal void ReportCallbackFailure(AggregateException failure) => callbackFailures.Add(failure);
 
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {
@@ -931,6 +937,7 @@ internal sealed class TimeoutScope
     internal bool Armed; // its entry is in the timer heap, at TimerSlot
     internal int TimerSlot;
     internal long FiredAt; // once its deadline passed: the task's ScopeFires then (0 before)
+    internal CancellationTokenSource? Cancellation; // co.CancellationToken() inside this scope, made on first request
     internal long FiresAtEntry; // the task's ScopeFires when the scope began
     internal int CancelsAtEntry; // the task's CancelsRaised when the scope began
     internal TimeoutScope? Outer; // the scope around this one in the same task

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Threading;
 
 namespace CoroGen.Scheduling;
 
@@ -99,6 +100,9 @@ public abstract class LoopTask
         // Made on first join: most tasks are never joined.
         internal WaitQueue? FinishWaiters;
 
+        // The token of co.CancellationToken() outside any timeout scope, made on first request.
+        internal CancellationTokenSource? Cancellation;
+
         // Clears the pending exception, which is being raised now (or dropped as the task finishes), counting a cancellation.
         internal void Take(Exception pending)
         {
@@ -114,6 +118,82 @@ public abstract class LoopTask
     }
 
     internal RareState Rare => rare ??= new RareState();
+
+    // co.CancellationToken(): the token of the innermost timeout scope the task is in, or the task's own outside any. One asked
+    // for after its cancellation was requested (the task caught a Cancel() and went on, a scope's deadline passed) is made
+    // cancelled: it could only be cancelled already.
+    internal CancellationToken CancellationToken
+    {
+        get
+        {
+            RareState state = Rare;
+            TimeoutScope? scope = state.InnermostScope;
+            ref CancellationTokenSource? source = ref scope is null ? ref state.Cancellation : ref scope.Cancellation;
+            if (source is null)
+            {
+                source = new CancellationTokenSource();
+                if (CancellationRequested(state, scope))
+                {
+                    source.Cancel();
+                }
+            }
+
+            return source.Token;
+        }
+    }
+
+    private static bool CancellationRequested(RareState state, TimeoutScope? innermost)
+    {
+        if (state.CancelsRaised > 0 || (state.PendingThrow is not null && state.PendingPriority == 0))
+        {
+            return true;
+        }
+
+        for (TimeoutScope? scope = innermost; scope is not null; scope = scope.Outer)
+        {
+            if (scope.FiredAt != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The loop raises a cancellation of this strength (EventLoop.Interrupt's priority: 0 for the task, depth + 1 for a scope)
+    // at the task's suspension point: the tokens of the scopes it unwinds are cancelled first (and the task's own for a Cancel()).
+    // Cancel runs the tokens' callbacks here, on the loop thread; one that throws must not break the loop, so its failure is
+    // kept as one the loop reports (EventLoop.Run's unobserved failures).
+    internal void CancelTokens(int priority)
+    {
+        RareState state = Rare;
+        for (TimeoutScope? scope = state.InnermostScope; scope is not null && scope.Depth >= priority - 1; scope = scope.Outer)
+        {
+            CancelSource(scope.Cancellation);
+        }
+
+        if (priority == 0)
+        {
+            CancelSource(state.Cancellation);
+        }
+    }
+
+    private void CancelSource(CancellationTokenSource? source)
+    {
+        if (source is null || source.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            Loop.ReportCallbackFailure(e);
+        }
+    }
 
     internal Exception? PendingThrow => rare?.PendingThrow;
 

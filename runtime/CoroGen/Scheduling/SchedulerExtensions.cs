@@ -216,4 +216,25 @@ public static class SchedulerExtensions
     /// <param name="co">The template's yielder.</param>
     /// <returns>Time elapsed since the loop was created.</returns>
     public static TimeSpan Now(this Yielder<LoopRequest, Unit> co) => LoopContext.RequireTask("Now").Loop.Elapsed;
+
+    /// <summary>
+    /// A token that the loop cancels when it raises a cancellation at this point of the task: when the task is cancelled
+    /// (<see cref="LoopTask.Cancel"/>, the loop's shutdown), or when the deadline of a timeout scope around this call passes
+    /// (<see cref="MoveOnAfter{T}"/>, <see cref="FailAfter{T}"/>). Pass it to .NET operations that the task awaits, so that they
+    /// stop too: <c>int n = await socket.ReceiveAsync(buffer, SocketFlags.None, co.CancellationToken());</c>.
+    /// </summary>
+    /// <remarks>
+    /// Without it, a cancelled or timed-out <c>await</c> of a .NET operation leaves the operation running: a receive still takes
+    /// its bytes into the buffer, an accept still takes the next connection. The loop cancels the token on its own thread, before
+    /// the task resumes with the cancellation, so the operation has been asked to stop (a socket operation that is waiting stops
+    /// there and then) by the time the task's <c>catch</c> and <c>finally</c> blocks run. The token belongs to the innermost
+    /// timeout scope around the call (or to the task, outside any scope): an inner scope's timeout does not cancel a token taken
+    /// outside it. Once cancelled it stays cancelled, even if the task catches the cancellation and goes on; a token asked for
+    /// after that is cancelled already. Each call inside the same scope returns the same token.
+    /// </remarks>
+    /// <param name="co">The template's yielder.</param>
+    /// <returns>The token of the current task at this point.</returns>
+    /// <exception cref="InvalidOperationException">Called outside a task of a running loop.</exception>
+    public static global::System.Threading.CancellationToken CancellationToken(this Yielder<LoopRequest, Unit> co) =>
+        LoopContext.RequireTask("CancellationToken").CancellationToken;
 }

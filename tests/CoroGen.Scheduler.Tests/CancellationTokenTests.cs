@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using CoroGen;
+using CoroGen.Scheduling;
+using Xunit;
+
+namespace CoroGen.Scheduler.Tests;
+
+// co.CancellationToken() (scheduler.md §5): the loop cancels the token of the task, or of the innermost timeout scope around the
+// call, before it raises that cancellation at the task's suspension point, so .NET operations given the token stop too.
+public class CancellationTokenTests
+{
+    [Fact]
+    public void AScopesDeadline_CancelsTheTokensTakenInsideIt_BeforeTheBodyUnwinds_AndNotThoseOutside()
+    {
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        loop.Run(S.Do(async s =>
+        {
+            CancellationToken task = s.Co.CancellationToken();
+            CancellationToken outer = default, inner = default;
+            TimeoutResult<Unit> r = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(10), S.Do(async o =>
+            {
+                outer = o.Co.CancellationToken();
+                TimeoutResult<Unit> ri = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Do(async i =>
+                {
+                    inner = i.Co.CancellationToken();
+                    Assert.Equal(inner, i.Co.CancellationToken()); // one token per scope
+                    inner.Register(() => log.Add($"inner token cancelled at {loop.Elapsed.TotalSeconds} on the loop thread: {EventLoop.Current == loop}"));
+                    try
+                    {
+                        await i.Y(i.Co.Sleep(5));
+                    }
+                    finally
+                    {
+                        log.Add($"inner finally: token cancelled {inner.IsCancellationRequested}");
+                    }
+
+                    return default;
+                })));
+                log.Add($"inner scope timed out {ri.TimedOut}; outer token cancelled {outer.IsCancellationRequested}");
+                return default;
+            })));
+            log.Add($"outer scope timed out {r.TimedOut}; task token cancelled {task.IsCancellationRequested}");
+            return default;
+        }));
+
+        Assert.Equal(
+            new[]
+            {
+                "inner token cancelled at 2 on the loop thread: True",
+                "inner finally: token cancelled True",
+                "inner scope timed out True; outer token cancelled False",
+                "outer scope timed out False; task token cancelled False",
+            },
+            log);
+    }
+
+    [Fact]
+    public void AnOuterScopesDeadline_CancelsTheTokensOfTheScopesInsideIt()
+    {
+        var loop = S.VirtualLoop();
+        var tokens = new CancellationToken[3];
+        bool[] cancelled = loop.Run(S.Of<bool[]>(async s =>
+        {
+            tokens[0] = s.Co.CancellationToken();
+            await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Do(async o =>
+            {
+                tokens[1] = o.Co.CancellationToken();
+                await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(30), S.Do(async i =>
+                {
+                    tokens[2] = i.Co.CancellationToken();
+                    await i.Y(i.Co.Sleep(60));
+                    return default;
+                })));
+                return default;
+            })));
+            return tokens.Select(t => t.IsCancellationRequested).ToArray();
+        }));
+
+        Assert.Equal(new[] { false, true, true }, cancelled);
+    }
+
+    [Fact]
+    public void CancellingTheTask_CancelsEveryTokenItTook_AndOneAskedForAfterwardsIsCancelledAlready()
+    {
+        var loop = S.VirtualLoop();
+        var log = new List<string>();
+        CancellationToken task = default, scope = default;
+        loop.Run(S.Do(async s =>
+        {
+            LoopTask worker = s.Co.Spawn(S.Do(async w =>
+            {
+                task = w.Co.CancellationToken();
+                try
+                {
+                    await w.Call(w.Co.MoveOnAfter(TimeSpan.FromSeconds(30), S.Do(async b =>
+                    {
+                        scope = b.Co.CancellationToken();
+                        await b.Y(b.Co.Sleep(60));
+                        return default;
+                    })));
+                }
+                catch (CoroutineCancelledException)
+                {
+                    log.Add($"caught; token asked for now cancelled {w.Co.CancellationToken().IsCancellationRequested}");
+                }
+
+                return default;
+            }));
+            await s.Y(s.Co.Sleep(1));
+            worker.Cancel();
+            log.Add($"right after Cancel(): task token {task.IsCancellationRequested}, scope token {scope.IsCancellationRequested}");
+            await s.Call(worker.Wait());
+            return default;
+        }));
+
+        Assert.Equal(
+            new[] { "right after Cancel(): task token True, scope token True", "caught; token asked for now cancelled True" },
+            log);
+    }
+
+    [Fact]
+    public void ATokenCallbackThatThrows_IsReportedByRun_AndTheTaskStillEndsCancelled()
+    {
+        var loop = S.VirtualLoop();
+        var boom = new InvalidOperationException("callback failed");
+        LoopTask? worker = null;
+        var log = new List<string>();
+        var error = Assert.Throws<AggregateException>(() => loop.Run(S.Do(async s =>
+        {
+            worker = s.Co.Spawn(S.Do(async w =>
+            {
+                w.Co.CancellationToken().Register(() => throw boom);
+                try
+                {
+                    await w.Y(w.Co.Sleep(60));
+                }
+                finally
+                {
+                    log.Add("worker finally");
+                }
+
+                return default;
+            }));
+            await s.Y(s.Co.Sleep(1));
+            worker.Cancel();
+            await s.Call(worker.Wait());
+            log.Add("main goes on");
+            return default;
+        })));
+
+        Assert.Equal(new[] { "worker finally", "main goes on" }, log);
+        Assert.True(worker!.IsCancelled);
+        Exception reported = Assert.Single(error.InnerExceptions);
+        Assert.Same(boom, Assert.IsType<AggregateException>(reported).InnerExceptions.Single());
+    }
+
+    [Fact]
+    public void ACancelledReceiveWithTheToken_StopsTheOperation_SoTheDataGoesToTheNextReceive_AndTheBufferIsUntouched()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peer.Connect(listener.LocalEndPoint!);
+        using Socket socket = listener.Accept();
+
+        var log = new List<string>();
+        var abandoned = new byte[16];
+        var loop = new EventLoop(); // the system clock: real I/O (nothing here waits for time to pass)
+        var run = Task.Factory.StartNew(
+            () => loop.Run(S.Of<string>(async s =>
+            {
+                LoopTask<int> receiver = s.Co.Spawn(SchedulerTemplates.ReceiveWithToken(socket, abandoned, log));
+                await s.Y(s.Co.Reschedule()); // the receiver starts its receive and waits
+                receiver.Cancel();
+                await s.Call(receiver.Wait());
+                log.Add($"receiver {receiver.State}");
+                peer.Send(Encoding.ASCII.GetBytes("HELLO"));
+                var next = new byte[16];
+                int n = await s.Await(socket.ReceiveAsync(next, SocketFlags.None));
+                return Encoding.ASCII.GetString(next, 0, n);
+            })),
+            TaskCreationOptions.LongRunning);
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), "the receive test did not finish");
+
+        Assert.Equal("HELLO", run.Result);
+        Assert.Equal(new[] { "receive finally", "receiver Cancelled" }, log);
+        Assert.All(abandoned, b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public void AnAcceptWithTheTokenCutShortByATimeout_StopsAccepting_SoTheNextAcceptGetsTheConnection()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(4);
+        var loop = new EventLoop();
+        var run = Task.Factory.StartNew(
+            () => loop.Run(S.Of<string>(async s =>
+            {
+                // A zero timeout expires at the accept's first suspension point: the accept is started, then cancelled.
+                TimeoutResult<Socket> first = await s.Call(s.Co.MoveOnAfter(TimeSpan.Zero, SchedulerTemplates.AcceptWithToken(listener)));
+                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await s.Await(client.ConnectAsync(listener.LocalEndPoint!));
+                using Socket accepted = await s.Call(SchedulerTemplates.AcceptWithToken(listener));
+                return $"{first.TimedOut} {accepted.RemoteEndPoint!.Equals(client.LocalEndPoint)}";
+            })),
+            TaskCreationOptions.LongRunning);
+        Assert.True(run.Wait(TimeSpan.FromSeconds(30)), "the accept test did not finish");
+        Assert.Equal("True True", run.Result);
+    }
+}
