@@ -74,6 +74,26 @@ public static partial class StepLocalTemplates
         return readers.Count;
     }
 
+    // buffer and sum are used only before the first yield, and copy is reassigned after each yield before it is read: all
+    // three are dead at every suspension point, so they are locals of Resume and a suspended coroutine keeps nothing they
+    // refer to alive. kept is read after the yield: a field.
+    [Coroutine]
+    public static async Coroutine<int> DeadBeforeTheYield(List<WeakReference> buffers, Yielder<int, int> co)
+    {
+        byte[] buffer = new byte[1 << 16];
+        buffers.Add(new WeakReference(buffer));
+        int sum = buffer.Length;
+        int kept = sum / 1024;
+        for (int i = 0; i < 3; i++)
+        {
+            string copy = "step " + i;
+            kept += copy.Length;
+            kept += await co.Yield(kept);
+        }
+
+        return kept;
+    }
+
     // The declaration is followed by a suspension point in its own block: it stays a field.
     [Coroutine]
     public static async Coroutine<int> LiveAcross(Yielder<int, int> co)
@@ -105,6 +125,9 @@ public sealed class StepLocalTests
             CoroutineDriver.Trace(log => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.TwoInARow(log, co)), script),
             CoroutineDriver.Trace(log => StepLocalTemplates.TwoInARow(log), script));
         Assert.Equal(
+            CoroutineDriver.Trace(_ => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.DeadBeforeTheYield(new List<WeakReference>(), co)), script),
+            CoroutineDriver.Trace(_ => StepLocalTemplates.DeadBeforeTheYield(new List<WeakReference>()), script));
+        Assert.Equal(
             CoroutineDriver.Trace(_ => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.LiveAcross(co)), script),
             CoroutineDriver.Trace(_ => StepLocalTemplates.LiveAcross(), script));
     }
@@ -133,6 +156,29 @@ public sealed class StepLocalTests
         {
             Assert.DoesNotContain(fields, f => f.StartsWith(stepLocal, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void LocalsDeadAtEverySuspensionPointAreNotFields_SoASuspendedCoroutineDoesNotKeepTheirObjectsAlive()
+    {
+        string[] fields = typeof(StepLocalTemplates.DeadBeforeTheYieldCoroutine).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly).Select(f => f.Name).ToArray();
+        Assert.Contains("kept", fields);
+        Assert.Contains("i", fields);
+        Assert.DoesNotContain(fields, f => f is "buffer" or "sum" or "copy");
+
+        var buffers = new List<WeakReference>();
+        var coroutine = StepLocalTemplates.DeadBeforeTheYield(buffers);
+        Assert.True(coroutine.MoveNext());
+        Assert.Equal(64 + 6, coroutine.Current);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(buffers.Single().IsAlive, "the suspended coroutine keeps the buffer alive");
+        Assert.True(coroutine.Send(1));
+        Assert.True(coroutine.Send(2));
+        Assert.False(coroutine.Send(3));
+        Assert.Equal(64 + 6 + 1 + 6 + 2 + 6 + 3, coroutine.Result);
+        GC.KeepAlive(coroutine);
     }
 
     [Fact]

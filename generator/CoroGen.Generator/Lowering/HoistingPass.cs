@@ -335,9 +335,11 @@ internal static class HoistingPass
         }
 
         string typeText = local.Type.ToDisplayString(SymbolFormats.FullyQualified);
+        bool typedByFactory = false;
         if (FactoryCalls.LocalType(local, context, out _) is { } generated)
         {
             typeText = generated; // a coroutine made by a factory this generator writes
+            typedByFactory = true;
         }
         else if (CoroutineTypes.ContainsErrorType(local.Type))
         {
@@ -386,6 +388,17 @@ internal static class HoistingPass
 
         string? constant = local.IsConst ? ConstantText(local) : null;
         int line = location.GetLineSpan().StartLinePosition.Line + 1;
+        if (!stepLocal && !local.IsConst && !typedByFactory && RefLocalLiveness(local, context) is null)
+        {
+            // Dead at every suspension point (as for ref locals above): a local of Resume declared in place, as the C#
+            // compiler keeps such locals out of its state machines. As a field it would keep what it refers to alive while
+            // the coroutine is suspended (a buffer used only before the first yield), and make every coroutine bigger.
+            context.FieldOf[local] = context.UniqueName($"{local.Name}__L{line}");
+            context.StepLocals.Add(local);
+            context.InPlaceLocals.Add(local);
+            return;
+        }
+
         if (stepLocal)
         {
             // A Resume local: named apart from the template's own locals, which copied statements keep.
