@@ -294,8 +294,8 @@ internal static class HoistingPass
     }
 
     private static bool UsedOutside(ISymbol local, SyntaxNode node, LoweringContext context) =>
-        context.Root!.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(n => !node.Span.Contains(n.Span) && n.Identifier.ValueText == local.Name)
+        context.IdentifiersNamed(local.Name)
+            .Where(n => !node.Span.Contains(n.Span))
             .Any(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
 
     // `T x = await <suspension>;` whose block has no suspension point after it, and that no lambda or local function
@@ -473,9 +473,8 @@ internal static class HoistingPass
                 + "' of line " + (asyncStatement.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + " in its scope";
         }
 
-        List<IdentifierNameSyntax> references = context.Root!.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(n => n.Identifier.ValueText == local.Name
-                && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local))
+        List<IdentifierNameSyntax> references = context.IdentifiersNamed(local.Name)
+            .Where(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local))
             .ToList();
         TextSpan scope = TextSpan.FromBounds(declaration.SpanStart, statements[statements.Count - 1].Span.End);
         if (references.Any(r => !scope.Contains(r.Span)))

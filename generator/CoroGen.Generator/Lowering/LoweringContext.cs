@@ -153,6 +153,29 @@ internal sealed partial class LoweringContext
     /// <summary>The template's body.</summary>
     public SyntaxNode? Root { get; set; }
 
+    private Dictionary<string, List<IdentifierNameSyntax>>? identifiersByName;
+
+    /// <summary>The identifiers of the body spelled <paramref name="name"/> (lambdas included): the body is read once, not once per local.</summary>
+    public IReadOnlyList<IdentifierNameSyntax> IdentifiersNamed(string name)
+    {
+        if (identifiersByName is null)
+        {
+            identifiersByName = new Dictionary<string, List<IdentifierNameSyntax>>(System.StringComparer.Ordinal);
+            foreach (IdentifierNameSyntax identifier in Root?.DescendantNodes().OfType<IdentifierNameSyntax>() ?? Enumerable.Empty<IdentifierNameSyntax>())
+            {
+                string text = identifier.Identifier.ValueText;
+                if (!identifiersByName.TryGetValue(text, out List<IdentifierNameSyntax>? list))
+                {
+                    identifiersByName[text] = list = new List<IdentifierNameSyntax>();
+                }
+
+                list.Add(identifier);
+            }
+        }
+
+        return identifiersByName.TryGetValue(name, out List<IdentifierNameSyntax>? found) ? found : System.Array.Empty<IdentifierNameSyntax>();
+    }
+
     /// <summary>Roslyn's control flow graph of the template's body, made on first use; null if it cannot be made.</summary>
     public ControlFlowGraph? FlowGraph
     {
