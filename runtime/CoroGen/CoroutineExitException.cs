@@ -31,8 +31,11 @@ public sealed class CoroutineExitException : Exception
     }
 
     // True for the exits of Close (and of the trampoline closing a chain): a body that catches one and returns ends Closed.
-    // A body that catches an exit passed to Throw and returns has finished normally (Completed, with a Result).
-    internal bool IsCloseRequest { get; }
+    // A body that catches an exit passed to Throw and returns has finished normally (Completed, with a Result). User code
+    // may keep Close's exit and pass it to Throw later: from then on it is an exit passed to Throw (PassedToThrow).
+    internal bool IsCloseRequest { get; private set; }
+
+    internal void PassedToThrow() => IsCloseRequest = false;
 
     internal static CoroutineExitException ForClose()
     {

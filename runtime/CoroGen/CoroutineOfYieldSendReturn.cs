@@ -81,6 +81,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             throw AlreadyRunning();
         }
 
+        if (exception is CoroutineExitException { IsCloseRequest: true } closeExit)
+        {
+            closeExit.PassedToThrow(); // an exit an earlier Close raised, kept by user code: now it is thrown, not a Close
+        }
+
         if (state > 0)
         {
             if (Delegator is not null)
@@ -690,9 +695,11 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         extras!.ChainRunning = true;
         bool closing = closeRequest || exception is CoroutineExitException;
 
-        // Close's own exit (not one passed to Throw, which must reach the levels as itself) ends the levels that cannot see
-        // it without being raised (TryCloseWithoutExit).
-        bool closeRequested = closeRequest || exception is CoroutineExitException { IsCloseRequest: true };
+        // The subs of the chain are closed as Close closes them, also for an exit passed to Throw: PEP 380 closes the sub
+        // (which makes its own GeneratorExit) and raises the thrown object only in the coroutine that Throw was called on.
+        // Levels that need no exit raised to end are ended without one (TryCloseWithoutExit).
+        bool closeRequested = closing;
+        CoroutineExitException? thrownExit = closeRequest ? null : exception as CoroutineExitException;
         bool yielded = false;
         Exception? escaped = null;
         try
@@ -701,7 +708,7 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             {
                 if (!leaf.TryCloseWithoutExit())
                 {
-                    yielded = leaf.StepLevel(exception ?? CoroutineExitException.ForClose());
+                    yielded = leaf.StepLevel(CoroutineExitException.ForClose());
                 }
             }
             else if (exception is null)
@@ -718,9 +725,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             escaped = e;
         }
 
-        // An exit passed to Throw is raised as itself at each delegator whose sub ended without letting it escape (PEP 380,
-        // as CPython raises the thrown object again after closing the sub); only Close makes one of its own.
-        return Settle(leaf, yielded, escaped, closing, closeRequested, exception as CoroutineExitException);
+        // An exit passed to Throw is raised as itself in this coroutine once its sub has ended without letting an exception
+        // escape (as CPython raises the thrown object again after closing the sub); the levels between get Close's own.
+        return Settle(leaf, yielded, escaped, closing, closeRequested, thrownExit);
     }
 
     // The trampoline. `level` has just run with the given outcome; walk inward (new delegations) and outward
@@ -749,8 +756,9 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [StackTraceHidden]
     private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit)
     {
-        // The exit raised at a delegator whose closing sub ended quietly: the one passed to Throw, else Close's own, made on demand.
-        CoroutineExitException? exit = thrownExit;
+        // The exit raised at a delegator whose closing sub ended quietly: Close's own, made on demand; at this coroutine, the
+        // one passed to Throw if there is one.
+        CoroutineExitException? exit = null;
 
         // While closing: how many levels `level` lies below the innermost level of the chain being closed (0: it is one).
         int opened = 0;
@@ -841,6 +849,12 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             {
                 opened--; // a coroutine awaited during the close ended: its delegator resumes normally
             }
+            else if (closing && parent == this && thrownExit is not null && escaped is null or CoroutineExitException)
+            {
+                // The sub was closed (quietly, or by letting its exit escape, which its Close absorbs): the exit passed to
+                // Throw is raised as itself where Throw was called.
+                escaped = thrownExit;
+            }
             else if (escaped is null && closing)
             {
                 if (closeRequested && TryCloseCatching(parent, out escaped))
@@ -850,8 +864,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
                     yielded = false;
                     continue;
                 }
-
-                escaped = exit ??= CoroutineExitException.ForClose();
+                else
+                {
+                    escaped = exit ??= CoroutineExitException.ForClose();
+                }
             }
 
             level = parent;
@@ -925,7 +941,10 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
         if (sub is not IDelegationLevel<TYield, TSend>)
         {
             return new InvalidOperationException(
-                $"Cannot delegate to a coroutine that yields {sub.YieldType} and takes {sub.SendType} from a chain that yields {typeof(TYield)} and sends {typeof(TSend)}.");
+                $"Cannot delegate to a coroutine that yields {sub.YieldType} and takes {sub.SendType} from a chain that yields {typeof(TYield)} and sends {typeof(TSend)}. "
+                + "A coroutine awaited as Coroutine or Coroutine<TReturn> must yield and take the chain's types (or convert to them by reference); "
+                + "if its types convert to the chain's by a conversion that changes the value (int to long, to a nullable, a user-defined one), "
+                + "await it as Coroutine<TYield, TSend, TReturn> or through its template's call, where the generator converts them.");
         }
 
         if (sub == delegatingLevel || sub.State == CoroutineState.Running || sub.Delegator is not null)

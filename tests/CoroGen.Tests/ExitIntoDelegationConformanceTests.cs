@@ -63,7 +63,7 @@ public sealed class ExitIntoDelegationConformanceTests
     }
 
     [Fact]
-    public void AThrownExitReachesEveryDelegatorAsItselfWhenTheInnermostSubReturns()
+    public void AThrownExitIsRaisedAsItselfWhereThrowWasCalledWhenTheInnermostSubReturns()
     {
         var log = new List<string>();
         var co = X.OverOverReturning(log);
