@@ -88,6 +88,29 @@ public class TaskInteropTests
     }
 
     [Fact]
+    public void AwaitingACompletedTaskOrValueTask_GivesAFinishedCoroutine_SharedForUnitAndBool()
+    {
+        // The await of a step of `await foreach` (ValueTask<bool>) or of a `DisposeAsync` (ValueTask) that completed at once
+        // gives a finished coroutine; for results without a value of their own (Unit, true, false) one shared object.
+        Assert.Same(LoopRequest.Await(Task.CompletedTask), LoopRequest.Await(ValueTask.CompletedTask));
+        Assert.Same(LoopRequest.Await(new ValueTask<bool>(true)), LoopRequest.Await(Task.FromResult(true)));
+        Assert.Same(LoopRequest.Await(new ValueTask<bool>(false)), LoopRequest.Await(new ValueTask<bool>(false)));
+        Assert.NotSame(LoopRequest.Await(new ValueTask<bool>(false)), LoopRequest.Await(new ValueTask<bool>(true)));
+
+        var done = LoopRequest.Await(Task.FromResult(41));
+        Assert.Equal(CoroutineState.Completed, done.State);
+        Assert.Equal(41, done.Result);
+        Assert.True(LoopRequest.Await(new ValueTask<bool>(true)).Result);
+        Assert.False(LoopRequest.Await(new ValueTask<bool>(false)).Result);
+
+        // Driving a shared finished coroutine changes nothing.
+        var shared = LoopRequest.Await(Task.CompletedTask);
+        Assert.False(shared.MoveNext());
+        shared.Close();
+        Assert.Equal(CoroutineState.Completed, shared.State);
+    }
+
+    [Fact]
     public void ValueTasks_CompletedOnesDoNotSuspend_PendingOnesDo()
     {
         var loop = S.VirtualLoop();

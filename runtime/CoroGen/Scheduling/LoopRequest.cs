@@ -80,7 +80,9 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     /// <param name="task">The task to wait for.</param>
     /// <returns>A coroutine to delegate to (<c>await LoopRequest.Await(task)</c>).</returns>
     public static Coroutine<LoopRequest, Unit, Unit> Await(Task task) =>
-        new TaskAwaitCoroutine(task ?? throw new ArgumentNullException(nameof(task)));
+        (task ?? throw new ArgumentNullException(nameof(task))).IsCompletedSuccessfully
+            ? CompletedCoroutine<Unit>.Create(Unit.Value)
+            : new TaskAwaitCoroutine(task);
 
     /// <summary>
     /// The sub-coroutine behind <c>await task</c> in a scheduler template: suspends only the awaiting loop task until
@@ -90,7 +92,9 @@ public readonly struct LoopRequest : IEquatable<LoopRequest>
     /// <param name="task">The task to wait for.</param>
     /// <returns>A coroutine to delegate to; its result is the task's result.</returns>
     public static Coroutine<LoopRequest, Unit, T> Await<T>(Task<T> task) =>
-        new TaskAwaitCoroutine<T>(task ?? throw new ArgumentNullException(nameof(task)));
+        (task ?? throw new ArgumentNullException(nameof(task))).IsCompletedSuccessfully
+            ? CompletedCoroutine<T>.Create(task.Result)
+            : new TaskAwaitCoroutine<T>(task);
 
     /// <summary>The sub-coroutine behind <c>await valueTask</c> in a scheduler template; see <see cref="Await(Task)"/>. A completed value task does not suspend.</summary>
     /// <param name="task">The value task to wait for (consumed once, as <c>await</c> does).</param>
@@ -217,7 +221,28 @@ internal sealed class CompletedCoroutine<T> : CoroutineWithResult<LoopRequest, U
 
     private CompletedCoroutine(T value) => this.value = value;
 
+    // A finished coroutine never changes (MoveNext, Throw and Close leave a finished one as it is, and awaiting one only
+    // reads its Result), so the few results every step of `await foreach`/`await using` gives share one object each:
+    // a step that completes at once allocates nothing.
+    private static readonly CompletedCoroutine<T>? Default = typeof(T) == typeof(Unit) || typeof(T) == typeof(bool) ? Made(default!) : null;
+    private static readonly CompletedCoroutine<T>? True = typeof(T) == typeof(bool) ? Made((T)(object)true) : null;
+
     internal static CompletedCoroutine<T> Create(T value)
+    {
+        if (typeof(T) == typeof(Unit))
+        {
+            return Default!;
+        }
+
+        if (typeof(T) == typeof(bool))
+        {
+            return (bool)(object)value! ? True! : Default!;
+        }
+
+        return Made(value);
+    }
+
+    private static CompletedCoroutine<T> Made(T value)
     {
         var c = new CompletedCoroutine<T>(value);
         c.MoveNext();
