@@ -258,6 +258,34 @@ public sealed class MisuseAnalyzerTests
         Assert.Equal("COROGEN002", d.Id);
     }
 
+    // ---- COROGEN023: YieldAll over a coroutine enumerates it instead of delegating ----
+
+    [Theory]
+    [InlineData("await co.YieldAll(Other());", "Other()")]
+    [InlineData("Coroutine<int, Unit, Unit> sub = Other();\n        await co.YieldAll(sub);", "sub")]
+    [InlineData("Coroutine sub = Other();\n        await co.YieldAll((IEnumerable<int>)sub);", null)] // an explicit cast says enumerating is meant
+    public void YieldAllOverACoroutineIsReported(string body, string? argument)
+    {
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(Template(body));
+        if (argument is null)
+        {
+            Assert.Empty(found);
+            return;
+        }
+
+        Diagnostic d = Assert.Single(found);
+        Assert.Equal("COROGEN023", d.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Equal(argument, Text(d));
+        Assert.Contains($"write 'await {argument}'", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("await co.YieldAll(new[] { 1, 2 });")]
+    [InlineData("await co.YieldAll(new List<int> { 1 });")]
+    [InlineData("IEnumerable<int> Numbers() { yield return 1; }\n        await co.YieldAll(Numbers());")]
+    public void YieldAllOverASequenceIsClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));
+
     private static string Template(string body) =>
         Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Other(Yielder<int> co) { await co.Yield(0); }\n\n    public static Coroutine<int, Unit, Unit> Other() => throw new NotImplementedException(); // stands for the generated factory\n\n"
         + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";

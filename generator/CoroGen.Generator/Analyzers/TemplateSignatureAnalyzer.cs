@@ -40,7 +40,8 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.OverridableTemplate,
         DiagnosticDescriptors.SuspensionNotAwaited,
         DiagnosticDescriptors.PartialTemplate,
-        DiagnosticDescriptors.ForeignYielder);
+        DiagnosticDescriptors.ForeignYielder,
+        DiagnosticDescriptors.YieldAllOverCoroutine);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -338,6 +339,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol target = invocation.TargetMethod.OriginalDefinition;
+        ReportYieldAllOverCoroutine(context, invocation, target);
         // A local function marked [Coroutine] has no factory to suggest: COROGEN016 is reported at its declaration.
         if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction)
         {
@@ -368,6 +370,40 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 
         string factory = target.Name + "(" + string.Join(", ", target.Parameters.Where(p => !CoroutineTypes.IsYielder(p.Type)).Select(p => p.Name)) + ")";
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TemplateCalledDirectly, invocation.Syntax.GetLocation(), target.Name, factory));
+    }
+
+    // COROGEN023: `co.YieldAll(sub)` over a coroutine, which is an IEnumerable of its yields: it compiles, and enumerates the
+    // coroutine, where Python's one spelling for both, `yield from sub`, delegates (sends, throws and the result reach sub).
+    private static void ReportYieldAllOverCoroutine(OperationAnalysisContext context, IInvocationOperation invocation, IMethodSymbol target)
+    {
+        if (target.Name != "YieldAll" || !CoroutineTypes.IsYielder(target.ContainingType) || invocation.Arguments.Length != 1)
+        {
+            return;
+        }
+
+        IOperation items = invocation.Arguments[0].Value;
+        while (items is IConversionOperation { IsImplicit: true } conversion)
+        {
+            items = conversion.Operand;
+        }
+
+        if (IsCoroutine(items.Type))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YieldAllOverCoroutine, items.Syntax.GetLocation(), invocation.Syntax, items.Syntax));
+        }
+    }
+
+    private static bool IsCoroutine(ITypeSymbol? type)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (t is INamedTypeSymbol { Name: "Coroutine", ContainingNamespace: { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool DelegatesOrIsAStatement(SyntaxNode call) => OutsideParentheses(call) is AwaitExpressionSyntax or ExpressionStatementSyntax;

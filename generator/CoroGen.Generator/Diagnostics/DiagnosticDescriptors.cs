@@ -124,6 +124,11 @@ internal static class DiagnosticDescriptors
         "A template suspends only through its own Yielder parameter",
         "{0}, but a template suspends only through its own Yielder parameter '{1}', as it was given: {2}");
 
+    public static readonly DiagnosticDescriptor YieldAllOverCoroutine = Warning(
+        "COROGEN023",
+        "YieldAll enumerates a coroutine instead of delegating to it",
+        "'{0}' enumerates the coroutine '{1}' as a sequence: sent values do not reach it, a Throw closes it instead of raising inside it, and its result is dropped; to delegate to it (Python's 'yield from'), write 'await {1}'");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -134,7 +139,7 @@ internal static class DiagnosticDescriptors
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
         FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed,
-        PartialTemplate, ForeignYielder, InternalError,
+        PartialTemplate, ForeignYielder, YieldAllOverCoroutine, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);
