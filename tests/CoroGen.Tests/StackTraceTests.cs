@@ -36,6 +36,15 @@ public sealed class StackTraceTests
         Assert.Equal(Line("deep throw"), TopTemplateLine(e, "ThrowsInABlockCoroutine"));
     }
 
+    [Fact]
+    public void AnExceptionAfterLinesSwitchedOffByIfInACopiedStatementShowsItsOwnLine()
+    {
+        var coroutine = StackTraceTemplates.ThrowsAfterDisabledLines(true);
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<ArgumentException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("after disabled lines"), TopTemplateLine(e, "ThrowsAfterDisabledLinesCoroutine"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -167,7 +176,7 @@ public sealed class StackTraceTests
             }
         }
 
-        foreach (string marker in new[] { "throw", "deep throw", "helper call", "waits in try", "catch throw", "finally throw", "innermost", "middle", "outer" })
+        foreach (string marker in new[] { "throw", "deep throw", "after disabled lines", "helper call", "waits in try", "catch throw", "finally throw", "innermost", "middle", "outer" })
         {
             Assert.True(lines.Contains(Line(marker)), $"no sequence point of a generated class at the line marked '{marker}' ({Line(marker)})");
         }
