@@ -209,6 +209,13 @@ public sealed class LineDirectiveTests
     [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo/=/_/", "/_/src/Templates.cs")]
     [InlineData("/home/ci/repo/src/Templates.cs", "/elsewhere/=/x/,/home/ci/=/_/", "/_/repo/src/Templates.cs")]
     [InlineData("C:\\build\\repo\\src\\Templates.cs", "C:\\build\\repo\\=/_/", "/_/src/Templates.cs")]
+    // As csc reads /pathmap: both sides of an entry end with a separator ("/_//src" and "/_src" were written for these),
+    // and a doubled ',' or '=' stands for itself.
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo=/_/", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo/=/_", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo=/_", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/re=/x/,/home/ci/repo/=/_/,", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/a=b,c/src/Templates.cs", "/home/ci/a==b,,c/=/_/,", "/_/src/Templates.cs")]
     public void LineDirectivesNameTheFileThroughThePathMap(string path, string? pathMap, string expected)
     {
         // A deterministic build maps source paths in the PDB (PathMap): the #line directives, which the PDB and the embedded
@@ -227,6 +234,12 @@ public sealed class LineDirectiveTests
     {
         XDocument document = XDocument.Load(Path.Combine(RepositoryRoot(), "runtime", "CoroGen", "build", "CoroGen.props"));
         Assert.Contains(document.Descendants("CompilerVisibleProperty"), e => (string?)e.Attribute("Include") == "PathMap");
+
+        // A CI build's PathMap is computed from SourceRoot only before CoreCompile, after the generator's properties were
+        // written: the package's targets compute it first (.ci/package-smoke.sh builds a project twice to check it).
+        XDocument targets = XDocument.Load(Path.Combine(RepositoryRoot(), "runtime", "CoroGen", "build", "CoroGen.targets"));
+        Assert.Contains(targets.Descendants("Target"), e => (string?)e.Attribute("BeforeTargets") == "GenerateMSBuildEditorConfigFileShouldRun"
+            && (string?)e.Attribute("DependsOnTargets") == "_SetPathMapFromSourceRoots");
     }
 
     internal static string Generate(AnalyzerConfigOptionsProvider options, string source = Source)
