@@ -229,6 +229,64 @@ public sealed class LineDirectiveTests
         Assert.DoesNotContain(pathMap is null ? "\"/_/" : path.Replace("\\", "\\\\"), text);
     }
 
+    // A template file's own #line directives (a tool that generates templates writes them, as T4 and Razor do) map its lines
+    // for the compiler: the generated #line directives name the mapped file and line, as the compiler would for the same
+    // code in an ordinary method, including inside a statement copied whole; '#line hidden' stays hidden and '#line default'
+    // maps back to the file. A relative file is next to the template's file, and goes through the path map like it.
+    // State names and the state map keep the physical lines.
+    private const string MappedSource = """
+        using System;
+        using CoroGen;
+
+        namespace Samples;
+
+        public static partial class Mapped
+        {
+        #line 500 "Mapped.tmpl"
+            [Coroutine]
+            public static async Coroutine Outer(bool flag, Yielder<int> co)
+            {
+                await co.Yield(1);
+                if (flag)
+                {
+                    Console.Write("a");
+        #line 900 "../gen/Inner.tmpl"
+                    Console.Write("b");
+                }
+        #line hidden
+                Console.Write("hidden");
+        #line default
+                await co.Yield(2);
+            }
+        }
+        """;
+
+    [Fact]
+    public void TheTemplateFilesOwnLineDirectivesMapTheGeneratedLines()
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: new BuildProperties(("CoroGenLineDirectives", "true"), ("PathMap", "/src/=/_/")));
+        driver = driver.RunGenerators(GeneratorHarness.Compile(MappedSource, "/src/app/Templates.cs"));
+        string[] lines = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString().Replace("\r\n", "\n").Split('\n');
+
+        // The directive that stands last before the first line containing 'code'.
+        string DirectiveBefore(string code)
+        {
+            int at = System.Array.FindIndex(lines, l => l.Contains(code, System.StringComparison.Ordinal));
+            Assert.True(at >= 0, "no generated line contains " + code);
+            return lines.Take(at).Last(l => l.StartsWith("#line", System.StringComparison.Ordinal));
+        }
+
+        Assert.Equal("#line 503 \"/_/app/Mapped.tmpl\"", DirectiveBefore("return this.Yielded(Yield_Line12, 1);"));
+        Assert.Equal("#line 504 \"/_/app/Mapped.tmpl\"", DirectiveBefore("if (this.@flag)"));
+        Assert.Equal("#line 504 \"/_/app/Mapped.tmpl\"", DirectiveBefore("Console.Write(\"a\");"));
+        Assert.Equal("#line 900 \"/_/gen/Inner.tmpl\"", DirectiveBefore("Console.Write(\"b\");"));
+        Assert.Equal("#line hidden", DirectiveBefore("Console.Write(\"hidden\");"));
+        Assert.Equal("#line 22 \"/_/app/Templates.cs\"", DirectiveBefore("return this.Yielded(Yield_Line22, 2);"));
+        Assert.Contains(lines, l => l.Contains("<term>Yield_Line12 = 1</term>", System.StringComparison.Ordinal) && l.Contains("template line 12", System.StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("/src/", System.StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ThePackagePropsPassThePathMapToTheGenerator()
     {
