@@ -3,6 +3,8 @@
 #  1. the package holds the runtime, the generator, the code fixes, the MSBuild props, the README and its symbols;
 #  2. a new console project compiles templates (with EmitCompilerGeneratedFiles, so the generated file carries #line
 #     directives), prints the first Fibonacci numbers, and shows the template's line in an exception's stack trace;
+#  2b. a CI build (ContinuousIntegrationBuild=true) names the template's file through the path map, as its PDB does, so
+#     the generated files do not depend on the checkout's directory;
 #  3. with CoroGenKeepStackFrames, an exception from a coroutine stepped in hot, optimized code still shows the template's
 #     line in its stack trace;
 #  4. a net8.0 project (C# 12, net8.0's default) with nullable enabled, warnings as errors, implicit usings off, the latest
@@ -20,11 +22,11 @@ package="$root/artifacts/packages/CoroGen.$version.nupkg"
 
 echo "-- package contents"
 contents=$(unzip -Z1 "$package")
-for entry in lib/net8.0/CoroGen.dll lib/net8.0/CoroGen.xml analyzers/dotnet/cs/CoroGen.Generator.dll analyzers/dotnet/cs/CoroGen.CodeFixes.dll build/CoroGen.props README.md; do
+for entry in lib/net8.0/CoroGen.dll lib/net8.0/CoroGen.xml analyzers/dotnet/cs/CoroGen.Generator.dll analyzers/dotnet/cs/CoroGen.CodeFixes.dll build/CoroGen.props build/CoroGen.targets README.md; do
   grep -qx "$entry" <<<"$contents" || { echo "missing from the package: $entry"; exit 1; }
 done
 [ -f "$root/artifacts/packages/CoroGen.$version.snupkg" ] || { echo "missing symbols package"; exit 1; }
-echo "runtime, generator, code fixes, props, README and symbols are packed"
+echo "runtime, generator, code fixes, props, targets, README and symbols are packed"
 
 cd "$work"
 cat > nuget.config <<XML
@@ -111,6 +113,24 @@ generated=$(find Smoke/obj -path '*generated/CoroGen.Generator*' -name '*.g.cs' 
 [ -n "$generated" ] || { echo "EmitCompilerGeneratedFiles wrote no generated file"; exit 1; }
 grep -q "^#line .*Program.cs\"" $generated || { echo "the generated files carry no #line directive to Program.cs"; exit 1; }
 echo "generated: $(basename -a $generated | tr '\n' ' ')"
+
+echo "-- a CI build names the template's file through the path map"
+# ContinuousIntegrationBuild=true makes the SDK map every source root to /_/ (PathMap), but only just before CoreCompile,
+# after the generator's MSBuild properties were written: the package's targets compute the map in time, so the #line
+# directives say /_/Program.cs, as the PDB does, and not the directory the project was built in.
+new_project Ci
+set_property Ci EmitCompilerGeneratedFiles true
+set_property Ci ContinuousIntegrationBuild true
+# The source root that source control (SourceLink) gives a repository's checkout.
+sed -i 's:</Project>:  <ItemGroup>\n    <SourceRoot Include="$(MSBuildProjectDirectory)/" />\n  </ItemGroup>\n</Project>:' Ci/Ci.csproj
+cp Smoke/Program.cs Ci/Program.cs
+(cd Ci && dotnet restore --packages "$work/packages" >/dev/null)
+output=$(cd Ci && dotnet run --no-restore)
+[ "$output" = "$expected" ] || { echo "$output"; echo "expected:"; echo "$expected"; exit 1; }
+generated=$(find Ci/obj -path '*generated/CoroGen.Generator*' -name '*.g.cs' | sort)
+grep -Eq '^#line [0-9]+ "/_[0-9]*/Program.cs"$' $generated || { grep -h "^#line [0-9]" $generated | head -3; echo "a CI build's #line directives do not name /_/Program.cs (or /_1/..., the roots are numbered)"; exit 1; }
+if grep -q "$work" $generated; then grep -h "$work" $generated | head -3; echo "a CI build's generated files name the build's directory"; exit 1; fi
+echo "a CI build's #line directives name $(grep -Eoh '"/_[0-9]*/Program.cs"' $generated | head -1)"
 
 echo "-- CoroGenKeepStackFrames keeps the template's frame in hot, optimized code"
 # Optimized code may inline the generated Resume into the loop that drives it (as it does a C# iterator's MoveNext): the

@@ -209,6 +209,13 @@ public sealed class LineDirectiveTests
     [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo/=/_/", "/_/src/Templates.cs")]
     [InlineData("/home/ci/repo/src/Templates.cs", "/elsewhere/=/x/,/home/ci/=/_/", "/_/repo/src/Templates.cs")]
     [InlineData("C:\\build\\repo\\src\\Templates.cs", "C:\\build\\repo\\=/_/", "/_/src/Templates.cs")]
+    // As csc reads /pathmap: both sides of an entry end with a separator ("/_//src" and "/_src" were written for these),
+    // and a doubled ',' or '=' stands for itself.
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo=/_/", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo/=/_", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/repo=/_", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/repo/src/Templates.cs", "/home/ci/re=/x/,/home/ci/repo/=/_/,", "/_/src/Templates.cs")]
+    [InlineData("/home/ci/a=b,c/src/Templates.cs", "/home/ci/a==b,,c/=/_/,", "/_/src/Templates.cs")]
     public void LineDirectivesNameTheFileThroughThePathMap(string path, string? pathMap, string expected)
     {
         // A deterministic build maps source paths in the PDB (PathMap): the #line directives, which the PDB and the embedded
@@ -222,11 +229,75 @@ public sealed class LineDirectiveTests
         Assert.DoesNotContain(pathMap is null ? "\"/_/" : path.Replace("\\", "\\\\"), text);
     }
 
+    // A template file's own #line directives (a tool that generates templates writes them, as T4 and Razor do) map its lines
+    // for the compiler: the generated #line directives name the mapped file and line, as the compiler would for the same
+    // code in an ordinary method, including inside a statement copied whole; '#line hidden' stays hidden and '#line default'
+    // maps back to the file. A relative file is next to the template's file, and goes through the path map like it.
+    // State names and the state map keep the physical lines.
+    private const string MappedSource = """
+        using System;
+        using CoroGen;
+
+        namespace Samples;
+
+        public static partial class Mapped
+        {
+        #line 500 "Mapped.tmpl"
+            [Coroutine]
+            public static async Coroutine Outer(bool flag, Yielder<int> co)
+            {
+                await co.Yield(1);
+                if (flag)
+                {
+                    Console.Write("a");
+        #line 900 "../gen/Inner.tmpl"
+                    Console.Write("b");
+                }
+        #line hidden
+                Console.Write("hidden");
+        #line default
+                await co.Yield(2);
+            }
+        }
+        """;
+
+    [Fact]
+    public void TheTemplateFilesOwnLineDirectivesMapTheGeneratedLines()
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new CoroutineGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: new BuildProperties(("CoroGenLineDirectives", "true"), ("PathMap", "/src/=/_/")));
+        driver = driver.RunGenerators(GeneratorHarness.Compile(MappedSource, "/src/app/Templates.cs"));
+        string[] lines = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString().Replace("\r\n", "\n").Split('\n');
+
+        // The directive that stands last before the first line containing 'code'.
+        string DirectiveBefore(string code)
+        {
+            int at = System.Array.FindIndex(lines, l => l.Contains(code, System.StringComparison.Ordinal));
+            Assert.True(at >= 0, "no generated line contains " + code);
+            return lines.Take(at).Last(l => l.StartsWith("#line", System.StringComparison.Ordinal));
+        }
+
+        Assert.Equal("#line 503 \"/_/app/Mapped.tmpl\"", DirectiveBefore("return this.Yielded(Yield_Line12, 1);"));
+        Assert.Equal("#line 504 \"/_/app/Mapped.tmpl\"", DirectiveBefore("if (this.@flag)"));
+        Assert.Equal("#line 504 \"/_/app/Mapped.tmpl\"", DirectiveBefore("Console.Write(\"a\");"));
+        Assert.Equal("#line 900 \"/_/gen/Inner.tmpl\"", DirectiveBefore("Console.Write(\"b\");"));
+        Assert.Equal("#line hidden", DirectiveBefore("Console.Write(\"hidden\");"));
+        Assert.Equal("#line 22 \"/_/app/Templates.cs\"", DirectiveBefore("return this.Yielded(Yield_Line22, 2);"));
+        Assert.Contains(lines, l => l.Contains("<term>Yield_Line12 = 1</term>", System.StringComparison.Ordinal) && l.Contains("template line 12", System.StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("/src/", System.StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ThePackagePropsPassThePathMapToTheGenerator()
     {
         XDocument document = XDocument.Load(Path.Combine(RepositoryRoot(), "runtime", "CoroGen", "build", "CoroGen.props"));
         Assert.Contains(document.Descendants("CompilerVisibleProperty"), e => (string?)e.Attribute("Include") == "PathMap");
+
+        // A CI build's PathMap is computed from SourceRoot only before CoreCompile, after the generator's properties were
+        // written: the package's targets compute it first (.ci/package-smoke.sh builds a project twice to check it).
+        XDocument targets = XDocument.Load(Path.Combine(RepositoryRoot(), "runtime", "CoroGen", "build", "CoroGen.targets"));
+        Assert.Contains(targets.Descendants("Target"), e => (string?)e.Attribute("BeforeTargets") == "GenerateMSBuildEditorConfigFileShouldRun"
+            && (string?)e.Attribute("DependsOnTargets") == "_SetPathMapFromSourceRoots");
     }
 
     internal static string Generate(AnalyzerConfigOptionsProvider options, string source = Source)

@@ -35,4 +35,16 @@ public class StackTraceTests
         Assert.Contains("GathersAFailureCoroutine.Resume() in ", trace);
         Assert.DoesNotContain("GatherCoroutineBase", trace);
     }
+
+    [Fact]
+    public void AFailureRaisedAgainAtAJoinShowsTheTaskAndTheJoiningTemplateAndNotTheJoinsMachinery()
+    {
+        var loop = S.VirtualLoop();
+        var e = Assert.Throws<InvalidOperationException>(() => loop.Run(SchedulerTemplates.JoinsAFailure()));
+        string trace = e.StackTrace ?? string.Empty;
+        Assert.Contains("FailsAfterSleepCoroutine.Resume() in ", trace);
+        Assert.Contains("JoinsAFailureCoroutine.Resume() in ", trace);
+        Assert.DoesNotContain("LoopTask", trace);
+        Assert.DoesNotContain("JoinCoroutine", trace);
+    }
 }

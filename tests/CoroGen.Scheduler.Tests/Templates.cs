@@ -23,6 +23,16 @@ public static partial class SchedulerTemplates
     [Coroutine]
     public static async Coroutine<int[]> GathersAFailure(Yielder<LoopRequest> co) => await co.Gather(FailsAfterSleep(), Child(1));
 
+    /// <summary>Spawns a task that fails and joins it: the failure is raised again at the join.</summary>
+    [Coroutine]
+    public static async Coroutine<int> JoinsAFailure(Yielder<LoopRequest> co)
+    {
+        var task = co.Spawn(FailsAfterSleep());
+        await co.Sleep(2);
+        int result = await task;
+        return result;
+    }
+
     [Coroutine]
     public static async Coroutine<string> GetPage(List<string> output, Yielder<LoopRequest> co)
     {

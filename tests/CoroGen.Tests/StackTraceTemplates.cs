@@ -36,6 +36,23 @@ public static partial class StackTraceTemplates
         }
     }
 
+    [Coroutine]
+    public static async Coroutine ThrowsAfterDisabledLines(bool fail, Yielder<int> co)
+    {
+        await co.Yield(1);
+        if (fail)
+        {
+            // Lines switched off by #if in a statement copied whole: the copy keeps their line breaks, or the throw's line
+            // would be reported three lines early.
+#if COROGEN_NEVER_DEFINED
+            Cleanups += 1;
+            Cleanups += 2;
+            Cleanups += 3;
+#endif
+            throw new ArgumentException("after disabled lines"); // line: after disabled lines
+        }
+    }
+
     // The exception that leaves a try whose finally suspends is raised again after it, and a resource's failing Dispose is
     // called by generated cleanup: neither shows a frame of the runtime's helpers.
     [Coroutine]

@@ -36,6 +36,42 @@ public sealed class StackTraceTests
         Assert.Equal(Line("deep throw"), TopTemplateLine(e, "ThrowsInABlockCoroutine"));
     }
 
+    [Fact]
+    public void AnExceptionAfterLinesSwitchedOffByIfInACopiedStatementShowsItsOwnLine()
+    {
+        var coroutine = StackTraceTemplates.ThrowsAfterDisabledLines(true);
+        Assert.True(coroutine.MoveNext());
+        var e = Assert.Throws<ArgumentException>(() => coroutine.MoveNext());
+        Assert.Equal(Line("after disabled lines"), TopTemplateLine(e, "ThrowsAfterDisabledLinesCoroutine"));
+    }
+
+    // StackTraceTemplates.LineDirectives.cs maps its lines with #line directives of its own: a template's frame names the
+    // mapped file and line, as an ordinary method's frame of the same file does.
+    [Fact]
+    public void ATemplateFilesOwnLineDirectivesMapTheTemplatesFrame()
+    {
+        var mapped = MappedTemplates.Mapped();
+        Assert.True(mapped.MoveNext());
+        (string File, int Line) frame = Frame(Assert.Throws<InvalidOperationException>(() => mapped.MoveNext()), "MappedCoroutine.Resume()");
+        (string File, int Line) plain = Frame(Assert.Throws<InvalidOperationException>(MappedTemplates.Plain), "MappedTemplates.Plain()");
+        Assert.Equal((plain.File, 504), frame);
+        Assert.Equal("Mapped.tmpl", Path.GetFileName(plain.File));
+
+        var inner = MappedTemplates.Inner(true);
+        Assert.True(inner.MoveNext());
+        frame = Frame(Assert.Throws<InvalidOperationException>(() => inner.MoveNext()), "InnerCoroutine.Resume()");
+        plain = Frame(Assert.Throws<InvalidOperationException>(MappedTemplates.InnerPlain), "MappedTemplates.InnerPlain()");
+        Assert.Equal((plain.File, 900), frame);
+        Assert.Equal("Inner.tmpl", Path.GetFileName(plain.File));
+    }
+
+    private static (string File, int Line) Frame(Exception e, string method)
+    {
+        Match m = Regex.Match(e.StackTrace ?? string.Empty, "at [^\\n]*" + Regex.Escape(method) + " in (?<file>[^\\n]*):line (?<line>\\d+)");
+        Assert.True(m.Success, $"no frame of {method} with a file and line; stack trace:\n{e.StackTrace}");
+        return (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -167,7 +203,7 @@ public sealed class StackTraceTests
             }
         }
 
-        foreach (string marker in new[] { "throw", "deep throw", "helper call", "waits in try", "catch throw", "finally throw", "innermost", "middle", "outer" })
+        foreach (string marker in new[] { "throw", "deep throw", "after disabled lines", "helper call", "waits in try", "catch throw", "finally throw", "innermost", "middle", "outer" })
         {
             Assert.True(lines.Contains(Line(marker)), $"no sequence point of a generated class at the line marked '{marker}' ({Line(marker)})");
         }

@@ -315,7 +315,6 @@ internal static class CoroutineEmitter
                 }
             }
 
-            string file = options.MapPath(model.FilePath).Replace("\\", "\\\\").Replace("\"", "\\\"");
             int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
             for (int i = 0; i < model.Body.Length; i++)
             {
@@ -330,16 +329,7 @@ internal static class CoroutineEmitter
 
                 if (lineDirectives && (line.Kind is BodyLineKind.Code or BodyLineKind.Open))
                 {
-                    if (line.Line > 0)
-                    {
-                        w.Directive($"#line {line.Line} \"{file}\"");
-                        mapped = line.Line;
-                    }
-                    else if (mapped != 0)
-                    {
-                        w.Directive("#line hidden");
-                        mapped = 0;
-                    }
+                    mapped = WriteLineDirective(w, model, options, line.Line, mapped);
                 }
 
                 switch (line.Kind)
@@ -362,9 +352,18 @@ internal static class CoroutineEmitter
                         w.Line("}");
                         break;
                     default:
-                        foreach (string textLine in line.Text.Split('\n'))
+                        string[] textLines = line.Text.Split('\n');
+                        for (int k = 0; k < textLines.Length; k++)
                         {
-                            w.Line(textLine.TrimEnd('\r'));
+                            // A #line directive of the template inside a statement copied whole stood where the copy has an
+                            // empty line (TemplateRewriter.WithoutDirectives), between tokens: the mapping changes after it.
+                            if (lineDirectives && k > 0 && line.Line > 0 && string.IsNullOrWhiteSpace(textLines[k - 1])
+                                && model.LineMap.Any(r => r.Line == line.Line + k))
+                            {
+                                mapped = WriteLineDirective(w, model, options, line.Line + k, mapped);
+                            }
+
+                            w.Line(textLines[k].TrimEnd('\r'));
                         }
 
                         break;
@@ -376,6 +375,38 @@ internal static class CoroutineEmitter
                 w.Directive("#line hidden"); // the method's closing brace, where every suspension returns through in Debug builds
             }
         }
+    }
+
+    // The #line directive for the physical template line 'line' (0: none), where the template file's own #line directives
+    // map it (TemplateModel.LineMap), as the compiler maps the same line of an ordinary method; returns the line it names
+    // (0: hidden).
+    private static int WriteLineDirective(IndentedWriter w, TemplateModel model, EmitOptions options, int line, int mapped)
+    {
+        string? file = line > 0 ? model.FilePath : null;
+        int target = line;
+        foreach (LineRun run in model.LineMap)
+        {
+            if (run.Line > line)
+            {
+                break;
+            }
+
+            file = run.File;
+            target = run.MappedLine + (line - run.Line);
+        }
+
+        if (line > 0 && file is not null)
+        {
+            w.Directive($"#line {target} \"{options.MapPath(file).Replace("\\", "\\\\").Replace("\"", "\\\"")}\"");
+            return target;
+        }
+
+        if (mapped != 0)
+        {
+            w.Directive("#line hidden");
+        }
+
+        return 0;
     }
 
     private static void WriteCleanupRegion(IndentedWriter w, TemplateModel model)

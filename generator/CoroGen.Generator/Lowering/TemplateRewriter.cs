@@ -42,6 +42,8 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     // Preprocessor directives inside a copied node (`x =` / `#if DEBUG` / `1;` / `#else` / `2;` / `#endif`): the parser
     // already chose the branch, and the copy holds only some of the directives (the #endif belongs to the next token), so
     // they and the text they disabled are dropped; a #line among them would also break the generated file's mapping.
+    // Each keeps its line breaks, though: a copied statement maps line for line from its first line's #line directive,
+    // so every line it loses would shift the lines after it (stack traces would name a line too early).
     private static TNode WithoutDirectives<TNode>(TNode node)
         where TNode : SyntaxNode
     {
@@ -52,7 +54,22 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
         return node.ReplaceTrivia(
             node.DescendantTrivia().Where(t => t.IsDirective || t.IsKind(SyntaxKind.DisabledTextTrivia)),
-            (original, _) => original.IsDirective ? EndOfLine("\n") : ElasticMarker);
+            (original, _) => original.IsDirective ? EndOfLine("\n") : LineBreaksOf(original.ToFullString()));
+    }
+
+    // Empty lines for the line breaks of a text (disabled by #if), or nothing when it has none.
+    private static SyntaxTrivia LineBreaksOf(string text)
+    {
+        int breaks = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                breaks++;
+            }
+        }
+
+        return breaks == 0 ? ElasticMarker : EndOfLine(new string('\n', breaks));
     }
 
     /// <summary>The rewritten text of a local function whose body is wrapped in <paramref name="keyword"/> (checked or unchecked).</summary>

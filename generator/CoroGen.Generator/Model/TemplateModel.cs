@@ -41,7 +41,8 @@ internal sealed record TemplateModel(
     string? ChannelType,
     bool ObliviousParameters,
     string? FactoryAttributes,
-    EquatableArray<string> SuppressedWarnings);
+    EquatableArray<string> SuppressedWarnings,
+    EquatableArray<LineRun> LineMap);
 
 /// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
 internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);
@@ -60,7 +61,17 @@ internal enum FieldKind
 /// <summary>A suspension point: a named state, what it waits for, and the template line it resumes at.</summary>
 internal sealed record StateModel(string Name, int Value, string WaitsFor, int Line, bool InCleanupRegion, bool ClosesByReturn);
 
-/// <summary>One line of the lowered body; <see cref="Line"/> is the 1-based template line it maps to (0: none).</summary>
+/// <summary>
+/// Where the template file's own <c>#line</c> directives map its lines (empty when the file has none before the template's
+/// end): from the physical line <see cref="Line"/> on, line <c>Line + i</c> is line <c>MappedLine + i</c> of
+/// <see cref="File"/> (the file's own path after <c>#line default</c>), or hidden when <see cref="File"/> is null.
+/// </summary>
+internal sealed record LineRun(int Line, int MappedLine, string? File);
+
+/// <summary>
+/// One line of the lowered body; <see cref="Line"/> is the 1-based (physical) template line it comes from (0: none).
+/// The emitter's <c>#line</c> directives name where <see cref="TemplateModel.LineMap"/> maps it.
+/// </summary>
 internal sealed record BodyLine(BodyLineKind Kind, string Text, int Line);
 
 internal enum BodyLineKind

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace CoroGen.Generator.Parsing;
 
@@ -296,7 +297,96 @@ internal static class TemplateParser
             ChannelType: lowered is not null && lowered.UsesChannel ? lowered.Yielder.Type.ToDisplayString(SymbolFormats.FullyQualified) : null,
             ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
             FactoryAttributes: ObsoleteAttribute(symbol),
-            SuppressedWarnings: SuppressedWarnings(method).ToEquatableArray());
+            SuppressedWarnings: SuppressedWarnings(method).ToEquatableArray(),
+            LineMap: LineMap(method).ToEquatableArray());
+    }
+
+    // Where the template file's own #line directives (written by a tool that generates the template, as T4 or Razor do) map
+    // the template's lines: the generated #line directives name the mapped file and line, where the compiler would put the
+    // same code's sequence points, so stack traces and breakpoints agree with an ordinary method of that file (a
+    // '#line hidden' region stays hidden, '#line default' maps back to the file itself). Everything else keeps the
+    // physical line (BodyLine.Line, state names such as Yield_Line19, the state map and the comments): names stay stable
+    // when only a directive changes, and the comments point into the file the template is written in.
+    private static List<LineRun> LineMap(MethodDeclarationSyntax method)
+    {
+        var runs = new List<LineRun>();
+        SyntaxTree tree = method.SyntaxTree;
+        SyntaxNode root = tree.GetRoot();
+        if (!root.ContainsDirectives || !HasLineDirectiveBefore(root, method.Span.End))
+        {
+            return runs;
+        }
+
+        SourceText text = tree.GetText();
+        int first = text.Lines.GetLineFromPosition(method.SpanStart).LineNumber;
+        int last = text.Lines.GetLineFromPosition(method.Span.End).LineNumber;
+        LineRun? run = null;
+        for (int line = first; line <= last; line++)
+        {
+            int position = text.Lines[line].Start;
+            string? file = null;
+            int mapped = 0;
+            if (tree.GetLineVisibility(position) != LineVisibility.Hidden)
+            {
+                FileLinePositionSpan span = tree.GetMappedLineSpan(new TextSpan(position, 0));
+                file = span.HasMappedPath ? ResolvePath(span.Path, tree.FilePath) : tree.FilePath;
+                mapped = span.StartLinePosition.Line + 1;
+            }
+
+            bool continues = run is not null && run.File == file
+                && (file is null || run.MappedLine + (line + 1 - run.Line) == mapped);
+            if (!continues)
+            {
+                run = new LineRun(line + 1, mapped, file);
+                runs.Add(run);
+            }
+        }
+
+        return runs;
+    }
+
+    private static bool HasLineDirectiveBefore(SyntaxNode root, int end)
+    {
+        for (DirectiveTriviaSyntax? d = root.GetFirstDirective(); d is not null && d.SpanStart < end; d = d.GetNextDirective())
+        {
+            if (d.IsKind(SyntaxKind.LineDirectiveTrivia) || d.IsKind(SyntaxKind.LineSpanDirectiveTrivia))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A relative path in '#line N "file"' names a file next to the template's file, as the compiler resolves it for the PDB.
+    private static string ResolvePath(string path, string templatePath)
+    {
+        bool rooted = path.StartsWith("/", System.StringComparison.Ordinal) || path.StartsWith("\\", System.StringComparison.Ordinal)
+            || (path.Length >= 2 && path[1] == ':');
+        int slash = templatePath.LastIndexOfAny(new[] { '/', '\\' });
+        if (rooted || slash < 0)
+        {
+            return path;
+        }
+
+        char separator = templatePath[slash];
+        var parts = new List<string>(templatePath.Substring(0, slash).Split('/', '\\'));
+        foreach (string part in path.Split('/', '\\'))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 1)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part.Length > 0 && part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return string.Join(separator.ToString(), parts);
     }
 
     /// <summary>

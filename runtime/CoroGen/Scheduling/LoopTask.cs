@@ -289,6 +289,7 @@ public abstract class LoopTask
     /// <summary>Called from the loop when the task ends.</summary>
     internal abstract void SetFinished(Exception? failure);
 
+    [StackTraceHidden] // a joined task's failure, raised again at the join, reads as the task's and the joining template's frames
     internal void RaiseFailure()
     {
         Observed = true;
@@ -355,6 +356,7 @@ public sealed class LoopTask<T> : LoopTask
         return Join().GetAwaiter();
     }
 
+    [StackTraceHidden]
     internal T ObserveResult()
     {
         if (Status != LoopTaskStatus.Completed)

@@ -35,6 +35,7 @@ internal sealed class TaskAwaitCoroutine : Coroutine<LoopRequest, Unit, Unit>
 
     protected override bool IsSuspendedInCleanupRegion => waiter is not null;
 
+    [StackTraceHidden] // machinery between the joining template's frame and the joined task's failure, as Gather's is
     protected override bool Resume()
     {
         if (waiter is not null)
@@ -83,6 +84,7 @@ internal sealed class TaskAwaitCoroutine<T> : CoroutineWithResult<LoopRequest, U
 
     protected override bool IsSuspendedInCleanupRegion => waiter is not null;
 
+    [StackTraceHidden] // machinery between the joining template's frame and the joined task's failure, as Gather's is
     protected override bool Resume()
     {
         if (waiter is not null)
@@ -135,6 +137,7 @@ internal sealed class JoinCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, 
 
     protected override bool IsSuspendedInCleanupRegion => waiter is not null;
 
+    [StackTraceHidden] // machinery between the joining template's frame and the joined task's failure, as Gather's is
     protected override bool Resume()
     {
         if (waiter is not null)
