@@ -154,6 +154,7 @@ public sealed class ExpressionTests
         ["CompoundListIndexer"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundListIndexer(log, co)), log => T.CompoundListIndexer(log)),
         ["IndexWithSideEffect"] = (log => TemplateOracle.Run<int, int, string>(co => T.IndexWithSideEffect(log, co)), log => T.IndexWithSideEffect(log)),
         ["PostfixIncrementOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.PostfixIncrementOperand(log, co)), log => T.PostfixIncrementOperand(log)),
+        ["ExtendedPropertyPatternInSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExtendedPropertyPatternInSwitch(log, co)), log => T.ExtendedPropertyPatternInSwitch(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -1,0 +1,169 @@
+#nullable disable
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using CoroGen;
+
+namespace CoroGen.Tests;
+
+// Suspension points inside expressions where C#'s evaluation order is easy to miss: extended property patterns, method
+// groups, `in` parameters passed without the modifier, deconstruction targets, `this` of a struct, anonymous objects'
+// inferred member names. ExpressionTests compares each one with the oracle.
+public static partial class ExpressionTemplates
+{
+    // ---- Extended property patterns (`{ In.X: ... }`): `In` is a member of the pattern's input, not of `this` ----
+
+    [Coroutine]
+    public static async Coroutine<string> ExtendedPropertyPatternInSwitch(List<string> log, Yielder<int, int> co)
+    {
+        var o = new AuOuter { In = new AuInner { X = await co.Yield(1) }, Tag = L(log, "tag", "t") };
+        string s = o switch
+        {
+            { In.X: > 5, Tag: "t" } => "big",
+            { In.X: var x } when x == await co.Yield(2) => "eq",
+            _ => "small",
+        };
+        bool a = o is { In.X: > 2 } && await co.Yield(3) > 0;
+        switch (o)
+        {
+            case { In.X: > 5, Tag.Length: 1 }:
+                return s + a + "big" + await co.Yield(4);
+            case { In.X: var y } when y == await co.Yield(5):
+                return s + a + "eq";
+            default:
+                return s + a + (o is { In.X: > 2 } ? "gt2" : "small");
+        }
+    }
+
+    // ---- Helpers ----
+
+    public static int C(int v, int n) => ((v % n) + n) % n;
+
+    public static string Key(List<string> log, string k)
+    {
+        log.Add("key " + k);
+        return k;
+    }
+
+    public static int SetN(ref AuHolder h, int n)
+    {
+        h.C.N = n;
+        return n;
+    }
+
+    public static string ApplyS(Func<int, string> f, int v) => f(v);
+
+    public static string Rep(this string s, int n) => s + n;
+
+    public static string ReadIn(in int x, int v) => x + "+" + v;
+
+    public static string ReadInLong(in long x, int v) => x + "+" + v;
+}
+
+public sealed class AuInner
+{
+    public int X { get; set; }
+}
+
+public sealed class AuOuter
+{
+    public AuInner In { get; set; }
+
+    public string Tag { get; set; }
+}
+
+public sealed class AuBox
+{
+    private readonly List<string> log;
+    private int p;
+    private int q;
+
+    public AuBox(List<string> log, string name)
+    {
+        this.log = log;
+        Name = name;
+        log.Add("new AuBox " + name);
+    }
+
+    public string Name { get; }
+
+    public string Text { get; set; } = "t";
+
+    public int P
+    {
+        get { log.Add($"get {Name}.P"); return p; }
+        set { log.Add($"set {Name}.P={value}"); p = value; }
+    }
+
+    public int Q
+    {
+        get { log.Add($"get {Name}.Q"); return q; }
+        set { log.Add($"set {Name}.Q={value}"); q = value; }
+    }
+
+    public int Echo(int v)
+    {
+        log.Add($"{Name}.Echo({v})");
+        return v;
+    }
+}
+
+public struct AuPoint
+{
+    public int A;
+    public int B;
+
+    public string Describe(int k) => $"<{A},{B},{k}>";
+}
+
+public struct AuCounter
+{
+    public int N;
+}
+
+public struct AuHolder
+{
+    public AuCounter C;
+}
+
+public struct AuInOperand
+{
+    public int A;
+
+    public static AuInOperand operator +(in AuInOperand a, int b) => new AuInOperand { A = a.A * 100 + b };
+}
+
+public sealed class AuInConstructor
+{
+    public string Text;
+
+    public AuInConstructor(in int a, int b) => Text = a + "+" + b;
+}
+
+public sealed class AuInIndexer
+{
+    public int this[in int a, int b] => a * 100 + b;
+}
+
+public delegate int AuInDelegate(in int a, int b);
+
+public partial struct AuStructTemplate
+{
+    public int N;
+
+    public static string Show(AuStructTemplate s, int v) => s.N + "+" + v;
+
+    public int Bump()
+    {
+        N += 10;
+        return 7;
+    }
+
+    // `this` passed by value is copied where C# evaluates the argument: Bump's change is not in the copy.
+    [Coroutine]
+    public async Coroutine<string> ThisArgument(List<string> log, Yielder<int, int> co)
+    {
+        return Show(this, await co.Yield(Bump())) + "|" + N;
+    }
+}
