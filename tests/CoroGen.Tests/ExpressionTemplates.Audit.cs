@@ -36,6 +36,20 @@ public static partial class ExpressionTemplates
         }
     }
 
+    // ---- Method groups: the delegate is made, and its receiver read, where C# evaluates the argument ----
+
+    [Coroutine]
+    public static async Coroutine<string> MethodGroupReceiverReadBeforeSuspension(List<string> log, Yielder<int, int> co)
+    {
+        var box = new AuBox(log, "b");
+        int a = Apply(box.Echo, await co.Yield(Swap(ref box, new AuBox(log, "o"))));
+        string s = "ab";
+        string b = ApplyS(s.Rep, await co.Yield(Swap(ref s, "zz")));
+        var v = new AuPoint { A = 1, B = 2 };
+        string c = ApplyS(v.Describe, await co.Yield(Swap(ref v, new AuPoint { A = 7 })));
+        return a + "," + b + "," + c + "," + Apply(box.Echo, 5);
+    }
+
     // ---- Helpers ----
 
     public static int C(int v, int n) => ((v % n) + n) % n;

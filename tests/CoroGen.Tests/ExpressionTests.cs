@@ -155,6 +155,7 @@ public sealed class ExpressionTests
         ["IndexWithSideEffect"] = (log => TemplateOracle.Run<int, int, string>(co => T.IndexWithSideEffect(log, co)), log => T.IndexWithSideEffect(log)),
         ["PostfixIncrementOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.PostfixIncrementOperand(log, co)), log => T.PostfixIncrementOperand(log)),
         ["ExtendedPropertyPatternInSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExtendedPropertyPatternInSwitch(log, co)), log => T.ExtendedPropertyPatternInSwitch(log)),
+        ["MethodGroupReceiverReadBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.MethodGroupReceiverReadBeforeSuspension(log, co)), log => T.MethodGroupReceiverReadBeforeSuspension(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -1402,9 +1402,20 @@ internal sealed class ExpressionSpiller
             return true;
         }
 
-        // A method group becomes a new delegate wherever it is converted.
-        return symbol is IMethodSymbol && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax;
+        // A method group becomes a new delegate wherever it is converted; C# makes it, reading its receiver (boxing a struct
+        // receiver's copy), where it evaluates the group, before a later suspension point: only a group without a receiver
+        // that can change (a static method, a method of a class's 'this') is made again afterwards.
+        if (symbol is IMethodSymbol method && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax)
+        {
+            return method.IsStatic && method.ReducedFrom is null
+                || inner is SimpleNameSyntax && (method.MethodKind == MethodKind.LocalFunction || !ThisIsAStruct());
+        }
+
+        return false;
     }
+
+    // Whether the template is an instance method of a struct, whose 'this' the generated class holds as a variable.
+    private bool ThisIsAStruct() => context.Template is { IsStatic: false, ContainingType.IsValueType: true };
 
     // `temp = <template expression>;` in the expression's checked context; its pattern variables used later get fields.
     private void EmitAssign(string target, ExpressionSyntax node) =>
