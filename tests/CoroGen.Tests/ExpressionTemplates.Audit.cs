@@ -50,6 +50,38 @@ public static partial class ExpressionTemplates
         return a + "," + b + "," + c + "," + Apply(box.Echo, 5);
     }
 
+    // ---- `in` parameters without the modifier: a variable is passed by reference, anything else as a copy ----
+
+    [Coroutine]
+    public static async Coroutine<string> ImplicitInArguments(List<string> log, Yielder<int, int> co)
+    {
+        int x = 1;
+        string a = ReadIn(x, await co.Yield(Swap(ref x, 6)));
+        int[] arr = { 1 };
+        string b = ReadIn(arr[0], await co.Yield(Swap(ref arr[0], 9)));
+        var h = new AuHolder();
+        string c = ReadIn(h.C.N, await co.Yield(SetN(ref h, 4)));
+        string d = ReadIn(x + 0, await co.Yield(Swap(ref x, 3))); // an rvalue: C# passes a copy made before the suspension
+        string e = ReadInLong(x, await co.Yield(Swap(ref x, 2))); // converted: a copy too
+        return a + "|" + b + "|" + c + "|" + d + "|" + e;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> ImplicitInOperatorsConstructorsIndexersDelegates(List<string> log, Yielder<int, int> co)
+    {
+        var v = new AuInOperand { A = 1 };
+        AuInOperand r = v + await co.Yield(Swap(ref v, new AuInOperand { A = 50 }));
+        int x = 1;
+        var made = new AuInConstructor(x, await co.Yield(Swap(ref x, 5)));
+        var idx = new AuInIndexer();
+        int y = 2;
+        int i = idx[y, await co.Yield(Swap(ref y, 8))];
+        AuInDelegate d = (in int p, int q) => p * 10 + q;
+        int z = 1;
+        int j = d(z, await co.Yield(Swap(ref z, 4)));
+        return r.A + "|" + made.Text + "|" + i + "|" + j;
+    }
+
     // ---- Helpers ----
 
     public static int C(int v, int n) => ((v % n) + n) % n;

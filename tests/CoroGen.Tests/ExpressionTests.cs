@@ -156,6 +156,8 @@ public sealed class ExpressionTests
         ["PostfixIncrementOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.PostfixIncrementOperand(log, co)), log => T.PostfixIncrementOperand(log)),
         ["ExtendedPropertyPatternInSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExtendedPropertyPatternInSwitch(log, co)), log => T.ExtendedPropertyPatternInSwitch(log)),
         ["MethodGroupReceiverReadBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.MethodGroupReceiverReadBeforeSuspension(log, co)), log => T.MethodGroupReceiverReadBeforeSuspension(log)),
+        ["ImplicitInArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInArguments(log, co)), log => T.ImplicitInArguments(log)),
+        ["ImplicitInOperatorsConstructorsIndexersDelegates"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInOperatorsConstructorsIndexersDelegates(log, co)), log => T.ImplicitInOperatorsConstructorsIndexersDelegates(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -302,7 +302,11 @@ internal sealed class ExpressionSpiller
                 children.Add(new Child(memberAccess.Expression, Mode.Value, "receiver"));
                 return children;
             case BinaryExpressionSyntax binary:
-                children.Add(new Child(binary.Left, Mode.Value, "left"));
+                // A user-defined operator taking its left operand `in` (`operator +(in T a, int b)`) gets the variable itself.
+                bool leftIn = context.Model.GetOperation(binary, context.CancellationToken) is IBinaryOperation { OperatorMethod.Parameters: { Length: 2 } parameters } binaryOperation
+                    && parameters[0].RefKind is RefKind.In or RefKind.RefReadOnlyParameter
+                    && SymbolEqualityComparer.Default.Equals(binaryOperation.LeftOperand.Type, parameters[0].Type) && PassedByReference(binaryOperation.LeftOperand);
+                children.Add(new Child(binary.Left, leftIn ? Mode.Reference : Mode.Value, "left"));
                 children.Add(new Child(binary.Right, Mode.Value, "right"));
                 return children;
             case PrefixUnaryExpressionSyntax prefix:
@@ -488,16 +492,38 @@ internal sealed class ExpressionSpiller
         return Mode.Receiver;
     }
 
-    private static void AddArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Child> children, string role = "argument")
+    private void AddArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Child> children, string role = "argument")
     {
         // Lexical order is evaluation order, named arguments included; params elements are arguments like the others.
         for (int i = 0; i < arguments.Count; i++)
         {
             ArgumentSyntax argument = arguments[i];
-            Mode mode = argument.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference;
-            children.Add(new Child(argument.Expression, mode, role + (i + 1)));
+            children.Add(new Child(argument.Expression, ArgumentMode(argument), role + (i + 1)));
         }
     }
+
+    // A `ref`, `out` or `in` argument is passed by reference; so is a variable passed without a modifier to an `in` or
+    // `ref readonly` parameter (the callee sees what later arguments write to it), while any other value passed there
+    // (an rvalue, or a variable converted to the parameter's type) is a copy C# makes where it evaluates the argument.
+    private Mode ArgumentMode(ArgumentSyntax argument)
+    {
+        if (!argument.RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            return Mode.Reference;
+        }
+
+        return context.Model.GetOperation(argument, context.CancellationToken) is IArgumentOperation { Parameter.RefKind: RefKind.In or RefKind.RefReadOnlyParameter } passed
+            && PassedByReference(passed.Value) ? Mode.Reference : Mode.Value;
+    }
+
+    // An operand C# passes by reference to an `in` parameter: a variable of the parameter's type.
+    private static bool PassedByReference(IOperation value) => value switch
+    {
+        ILocalReferenceOperation { Local.IsRef: false } or IParameterReferenceOperation or IArrayElementReferenceOperation => true,
+        IFieldReferenceOperation { Instance: null or not { Type.IsValueType: true } } => true,
+        IFieldReferenceOperation { Instance: { } instance } => PassedByReference(instance) || instance is IInstanceReferenceOperation,
+        _ => false,
+    };
 
     private static void AddElements(InitializerExpressionSyntax initializer, List<Child> children)
     {
@@ -946,8 +972,8 @@ internal sealed class ExpressionSpiller
         Replace(node, created);
     }
 
-    private static List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
-        arguments.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference, "argument" + (i + 1))).ToList();
+    private List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
+        arguments.Arguments.Select((a, i) => new Child(a.Expression, ArgumentMode(a), "argument" + (i + 1))).ToList();
 
     // Whether an object initializer sets an init-only or required member, which only an object initializer may set.
     private bool SetsInitOnlyMembers(InitializerExpressionSyntax initializer) =>
