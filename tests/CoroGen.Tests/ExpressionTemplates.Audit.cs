@@ -82,6 +82,32 @@ public static partial class ExpressionTemplates
         return r.A + "|" + made.Text + "|" + i + "|" + j;
     }
 
+    // ---- Deconstruction targets with several suspension points: each target is kept as a location ----
+
+    [Coroutine]
+    public static async Coroutine<string> DeconstructionTargetsSuspend(List<string> log, Yielder<int, int> co)
+    {
+        int[] a = new int[3];
+        (a[C(await co.Yield(1), 3)], a[C(await co.Yield(2), 3)]) = (7, 8);
+        var boxes = new[] { new AuBox(log, "x"), new AuBox(log, "y") };
+        (boxes[C(await co.Yield(3), 2)].P, boxes[C(await co.Yield(4), 2)].Q) = (3, 4);
+        int[] b = new int[3];
+        (b[C(await co.Yield(5), 3)], b[C(await co.Yield(6), 3)]) = (L(log, "v", 5), await co.Yield(7));
+        return string.Join(",", a) + ";" + $"{boxes[0].P}{boxes[0].Q}{boxes[1].P}{boxes[1].Q}" + ";" + string.Join(",", b);
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> DeconstructionTargetsDictionaryDiscardNested(List<string> log, Yielder<int, int> co)
+    {
+        var d = new Dictionary<string, int>();
+        (d[Key(log, "a" + await co.Yield(1))], d[Key(log, "b" + await co.Yield(2))]) = (1, 3);
+        (d[Key(log, "c" + await co.Yield(3))], _, d[Key(log, "d" + await co.Yield(4))]) = (1, L(log, "m", 2), 3);
+        int[] a = new int[3];
+        int b = 0, c = 0;
+        ((a[C(await co.Yield(5), 3)], b), a[C(await co.Yield(6), 3)]) = ((L(log, "v", 5), await co.Yield(7)), c = 9);
+        return string.Join(";", d.OrderBy(kv => kv.Key).Select(kv => kv.Key + "=" + kv.Value)) + "|" + string.Join(",", a) + ";" + b + ";" + c;
+    }
+
     // ---- Helpers ----
 
     public static int C(int v, int n) => ((v % n) + n) % n;

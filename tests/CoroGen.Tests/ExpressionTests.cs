@@ -158,6 +158,8 @@ public sealed class ExpressionTests
         ["MethodGroupReceiverReadBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.MethodGroupReceiverReadBeforeSuspension(log, co)), log => T.MethodGroupReceiverReadBeforeSuspension(log)),
         ["ImplicitInArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInArguments(log, co)), log => T.ImplicitInArguments(log)),
         ["ImplicitInOperatorsConstructorsIndexersDelegates"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInOperatorsConstructorsIndexersDelegates(log, co)), log => T.ImplicitInOperatorsConstructorsIndexersDelegates(log)),
+        ["DeconstructionTargetsSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsSuspend(log, co)), log => T.DeconstructionTargetsSuspend(log)),
+        ["DeconstructionTargetsDictionaryDiscardNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsDictionaryDiscardNested(log, co)), log => T.DeconstructionTargetsDictionaryDiscardNested(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -321,6 +321,14 @@ internal sealed class ExpressionSpiller
             case CheckedExpressionSyntax checkedExpression:
                 children.Add(new Child(checkedExpression.Expression, Mode.Value, "operand"));
                 return children;
+            case TupleExpressionSyntax tuple when IsDeconstructionTarget(tuple):
+                // `(a[i], b.P) = ...`: each target's location (array, receiver, indices) is kept, not its value.
+                for (int i = 0; i < tuple.Arguments.Count; i++)
+                {
+                    children.Add(new Child(tuple.Arguments[i].Expression, Mode.Location, "target" + (i + 1)));
+                }
+
+                return children;
             case TupleExpressionSyntax tuple:
                 AddArguments(tuple.Arguments, children, "element");
                 return children;
@@ -421,6 +429,18 @@ internal sealed class ExpressionSpiller
             default:
                 return null;
         }
+    }
+
+    // The left side of a deconstruction assignment, or a tuple nested in it.
+    private static bool IsDeconstructionTarget(TupleExpressionSyntax tuple)
+    {
+        ExpressionSyntax node = tuple;
+        while (node.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax outer })
+        {
+            node = outer;
+        }
+
+        return node.Parent is AssignmentExpressionSyntax assignment && assignment.Left == node;
     }
 
     private static bool IsIncrement(SyntaxKind kind) => kind is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
