@@ -1431,10 +1431,17 @@ internal sealed class ExpressionSpiller
     private bool IsInvariant(ExpressionSyntax node)
     {
         ExpressionSyntax inner = Unparenthesize(node);
-        if (inner is LiteralExpressionSyntax or ThisExpressionSyntax or BaseExpressionSyntax or AnonymousFunctionExpressionSyntax
+        if (inner is LiteralExpressionSyntax or BaseExpressionSyntax or AnonymousFunctionExpressionSyntax
             or TypeOfExpressionSyntax or SizeOfExpressionSyntax or DefaultExpressionSyntax or DeclarationExpressionSyntax or PredefinedTypeSyntax)
         {
             return true;
+        }
+
+        if (inner is ThisExpressionSyntax)
+        {
+            // A class's 'this' does not change; a struct's is a variable (the generated class's copy) that later parts of
+            // the expression may change, so `F(this, await x)` passes the copy C# makes before the suspension point.
+            return !ThisIsAStruct();
         }
 
         if (context.Model.GetConstantValue(inner, context.CancellationToken).HasValue)
