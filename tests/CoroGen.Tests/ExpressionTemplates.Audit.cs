@@ -108,6 +108,18 @@ public static partial class ExpressionTemplates
         return string.Join(";", d.OrderBy(kv => kv.Key).Select(kv => kv.Key + "=" + kv.Value)) + "|" + string.Join(",", a) + ";" + b + ";" + c;
     }
 
+    // ---- Anonymous objects: a member named by its value keeps that name ----
+
+    [Coroutine]
+    public static async Coroutine<string> AnonymousObjectInferredNames(List<string> log, Yielder<int, int> co)
+    {
+        var box = new AuBox(log, "b");
+        string s = new { box.P, box.Name, Q = await co.Yield(1), box.Text }.ToString();
+        int count = 2;
+        string t = new { count, log.Count, R = await co.Yield(2) }.ToString();
+        return s + t;
+    }
+
     // ---- Helpers ----
 
     public static int C(int v, int n) => ((v % n) + n) % n;

@@ -160,6 +160,7 @@ public sealed class ExpressionTests
         ["ImplicitInOperatorsConstructorsIndexersDelegates"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInOperatorsConstructorsIndexersDelegates(log, co)), log => T.ImplicitInOperatorsConstructorsIndexersDelegates(log)),
         ["DeconstructionTargetsSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsSuspend(log, co)), log => T.DeconstructionTargetsSuspend(log)),
         ["DeconstructionTargetsDictionaryDiscardNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsDictionaryDiscardNested(log, co)), log => T.DeconstructionTargetsDictionaryDiscardNested(log)),
+        ["AnonymousObjectInferredNames"] = (log => TemplateOracle.Run<int, int, string>(co => T.AnonymousObjectInferredNames(log, co)), log => T.AnonymousObjectInferredNames(log)),
         ["StructThisArgument"] = (log => TemplateOracle.Run<int, int, string>(co => new AuStructTemplate { N = 1 }.ThisArgument(log, co)), log => new AuStructTemplate { N = 1 }.ThisArgument(log)),
     };
 
