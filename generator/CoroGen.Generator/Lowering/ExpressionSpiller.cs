@@ -382,6 +382,15 @@ internal sealed class ExpressionSpiller
 
                 return children;
             case InterpolatedStringExpressionSyntax interpolated:
+                if (StoppingHandler(interpolated) is { } handler)
+                {
+                    // C# skips the holes after a false shouldAppend or Append result, with their suspension points; the
+                    // holes are evaluated before the handler exists here (README, "Decisions"), so that cannot be kept.
+                    Fail(interpolated, $"an interpolated string handed to the handler '{handler.Name}', which can stop appending (an 'out bool' constructor parameter or Append methods returning bool) and then skips the later holes and their suspension points",
+                        "move the suspension point into its own statement before the call, for example 'var value = await co.Yield(x);', and use 'value' in the hole");
+                    return children;
+                }
+
                 foreach (InterpolationSyntax hole in interpolated.Contents.OfType<InterpolationSyntax>())
                 {
                     children.Add(new Child(hole.Expression, Mode.Value, "hole" + (children.Count + 1)));
@@ -429,6 +438,26 @@ internal sealed class ExpressionSpiller
             default:
                 return null;
         }
+    }
+
+    // The handler type of an interpolated string converted to an interpolated string handler whose constructor or Append
+    // methods can stop the appending; null for any other interpolated string.
+    private ITypeSymbol? StoppingHandler(InterpolatedStringExpressionSyntax interpolated)
+    {
+        // The creation is bound to the string itself (under an implicit conversion) or, for `$"a" + $"b"`, to the addition.
+        for (IOperation? operation = context.Model.GetOperation(interpolated, context.CancellationToken);
+             operation is not null && operation.Syntax is InterpolatedStringExpressionSyntax or BinaryExpressionSyntax or ParenthesizedExpressionSyntax;
+             operation = operation.Parent)
+        {
+            IInterpolatedStringHandlerCreationOperation? creation = operation as IInterpolatedStringHandlerCreationOperation
+                ?? (operation as IConversionOperation)?.Operand as IInterpolatedStringHandlerCreationOperation;
+            if (creation is not null)
+            {
+                return creation.HandlerCreationHasSuccessParameter || creation.HandlerAppendCallsReturnBool ? creation.HandlerCreation.Type : null;
+            }
+        }
+
+        return null;
     }
 
     // The left side of a deconstruction assignment, or a tuple nested in it.
