@@ -120,7 +120,36 @@ public static partial class ExpressionTemplates
         return s + t;
     }
 
+    // ---- Collection expressions of a type filled by Add: made, and filled element by element, before the suspension ----
+
+    [Coroutine]
+    public static async Coroutine<string> CollectionExpressionAddsInOrder(List<string> log, Yielder<int, int> co)
+    {
+        AuAddCollection.Sink = log;
+        AuAddCollection c = [L(log, "e1", 1), await co.Yield(2), .. Items(log, "sp", 2), await co.Yield(3)];
+        HashSet<string> set = ["a", (await co.Yield(4)).ToString(), L(log, "s", "a")];
+        return c + "|" + set.Count;
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CollectionExpressionAddThrowsBeforeSuspension(List<string> log, Yielder<int, int> co)
+    {
+        AuAddCollection.Sink = log;
+        AuAddCollection c = [L(log, "neg", -1), await co.Yield(2)];
+        return c.ToString();
+    }
+
     // ---- Helpers ----
+
+    public static IEnumerable<int> Items(List<string> log, string tag, int n)
+    {
+        log.Add("spread " + tag + " " + n);
+        for (int i = 0; i < C(n, 4); i++)
+        {
+            log.Add("spread item " + tag + i);
+            yield return i;
+        }
+    }
 
     public static int C(int v, int n) => ((v % n) + n) % n;
 
@@ -250,4 +279,35 @@ public partial struct AuStructTemplate
     {
         return Show(this, await co.Yield(Bump())) + "|" + N;
     }
+}
+
+public sealed class AuAddCollection : IEnumerable<int>
+{
+    private readonly List<string> log;
+    private readonly List<int> items = new();
+
+    public AuAddCollection()
+    {
+        log = Sink;
+        log?.Add("new AuAddCollection");
+    }
+
+    public static List<string> Sink { get; set; }
+
+    public void Add(int v)
+    {
+        log?.Add("Add " + v);
+        if (v < 0)
+        {
+            throw new ArgumentException("negative " + v);
+        }
+
+        items.Add(v);
+    }
+
+    public IEnumerator<int> GetEnumerator() => items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => string.Join(",", items);
 }

@@ -162,6 +162,8 @@ public sealed class ExpressionTests
         ["DeconstructionTargetsDictionaryDiscardNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsDictionaryDiscardNested(log, co)), log => T.DeconstructionTargetsDictionaryDiscardNested(log)),
         ["AnonymousObjectInferredNames"] = (log => TemplateOracle.Run<int, int, string>(co => T.AnonymousObjectInferredNames(log, co)), log => T.AnonymousObjectInferredNames(log)),
         ["StructThisArgument"] = (log => TemplateOracle.Run<int, int, string>(co => new AuStructTemplate { N = 1 }.ThisArgument(log, co)), log => new AuStructTemplate { N = 1 }.ThisArgument(log)),
+        ["CollectionExpressionAddsInOrder"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionExpressionAddsInOrder(log, co)), log => T.CollectionExpressionAddsInOrder(log)),
+        ["CollectionExpressionAddThrowsBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionExpressionAddThrowsBeforeSuspension(log, co)), log => T.CollectionExpressionAddThrowsBeforeSuspension(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

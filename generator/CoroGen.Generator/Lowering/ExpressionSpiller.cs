@@ -134,6 +134,9 @@ internal sealed class ExpressionSpiller
             case SwitchExpressionSyntax switchExpression when switchExpression.Arms.Any(a => context.ContainsSuspension(a)):
                 VisitSwitch(switchExpression);
                 break;
+            case CollectionExpressionSyntax collection when AddTarget(collection) is { } addTarget:
+                VisitCollectionAdd(collection, addTarget);
+                break;
             case RefExpressionSyntax:
                 Fail(expression, "a ref expression (a reference cannot be kept in a field across a suspension point)");
                 break;
@@ -1019,6 +1022,59 @@ internal sealed class ExpressionSpiller
         Emit($"{created} = {Checked(node, $"new {TypeText(type!)}{arguments}")};", node);
         Fill(created, initializer);
         Replace(node, created);
+    }
+
+    // A collection expression whose type is filled through its Add method (a collection-initializer type: not an array, a
+    // span, an interface, List<T> or a type with a builder): C# makes the collection first, then evaluates and adds each
+    // element in order, a spread's items with a foreach; the same here, so the elements before a suspension point are
+    // added (and may throw) before it.
+    private void VisitCollectionAdd(CollectionExpressionSyntax collection, ITypeSymbol type)
+    {
+        string? created = AddTemp(collection, "created", type);
+        if (created is null)
+        {
+            return;
+        }
+
+        Emit($"{created} = new {TypeText(type)}();", collection);
+        foreach (CollectionElementSyntax element in collection.Elements)
+        {
+            if (failed)
+            {
+                return;
+            }
+
+            switch (element)
+            {
+                case ExpressionElementSyntax e:
+                    Visit(e.Expression);
+                    Emit($"{created}.Add({Evaluate(e.Expression)});", e, braced: HasLocalDesignation(e.Expression));
+                    break;
+                case SpreadElementSyntax spread:
+                    Visit(spread.Expression);
+                    Emit($"foreach (var __item in {Evaluate(spread.Expression)}) {created}.Add(__item);", spread, braced: true);
+                    break;
+                default:
+                    Fail(element, $"the collection element '{Short(element)}'");
+                    return;
+            }
+        }
+
+        Replace(collection, created);
+    }
+
+    private ITypeSymbol? AddTarget(CollectionExpressionSyntax collection)
+    {
+        ITypeSymbol? type = context.Model.GetTypeInfo(collection, context.CancellationToken).ConvertedType;
+        if (type is not (INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsRefLikeType: false } or ITypeParameterSymbol)
+            || type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+            || type.OriginalDefinition.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CollectionBuilderAttribute")
+            || !type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        {
+            return null;
+        }
+
+        return type;
     }
 
     private List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
