@@ -109,6 +109,18 @@ public sealed class ExpressionDiagnosticTests
         Assert.Contains("use 'value' in the hole", diagnostic.GetMessage());
     }
 
+    [Fact]
+    public void AQueryThatSuspendsSaysToAwaitBeforeIt()
+    {
+        string source = "using System.Linq;\n" + Template("var q = from v in new[] { 1, await co.Yield(1) } where v > 0 select v * 10; slots[0] = q.Sum();");
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Contains("a query expression, which CoroGen does not split", diagnostic.GetMessage());
+        Assert.Contains("await into a local before the query", diagnostic.GetMessage());
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

@@ -137,6 +137,10 @@ internal sealed class ExpressionSpiller
             case CollectionExpressionSyntax collection when AddTarget(collection) is { } addTarget:
                 VisitCollectionAdd(collection, addTarget);
                 break;
+            case QueryExpressionSyntax:
+                Fail(expression, "a query expression, which CoroGen does not split (C# allows a suspension point only in its first 'from' collection)",
+                    "await into a local before the query, for example 'var items = await co.Yield(x);', and query the local");
+                break;
             case RefExpressionSyntax:
                 Fail(expression, "a ref expression (a reference cannot be kept in a field across a suspension point)");
                 break;
