@@ -81,6 +81,46 @@ public sealed class ExpressionDiagnosticTests
         Assert.DoesNotContain("its own statement", diagnostic.GetMessage());
     }
 
+    [Theory]
+    [InlineData("int limit, out bool shouldAppend", "shouldAppend = limit > 0;", "void", "", true)]
+    [InlineData("int limit", "", "bool", "return true;", true)]
+    [InlineData("int limit", "", "void", "", false)]
+    public void AHandlerThatCanStopAppendingIsRefused(string parameters, string constructorBody, string appendType, string appendBody, bool refused)
+    {
+        // C# skips the holes after a false shouldAppend or Append result, suspension points included; the lowering
+        // evaluates the holes before the handler exists, so such a handler is refused rather than run differently.
+        string source = "using System.Runtime.CompilerServices;\nusing CoroGen;\n\n[InterpolatedStringHandler]\npublic struct Stops\n{\n"
+            + $"    public Stops(int literalLength, int formattedCount, {parameters}) {{ {constructorBody} }}\n"
+            + $"    public {appendType} AppendLiteral(string s) {{ {appendBody} }}\n    public {appendType} AppendFormatted<T>(T value) {{ {appendBody} }}\n}}\n\n"
+            + "public static partial class Host\n{\n    public static int Render(int limit, [InterpolatedStringHandlerArgument(\"limit\")] Stops h) => limit;\n\n"
+            + "    [Coroutine]\n    public static async Coroutine F(int limit, Yielder<int, int> co)\n    {\n        int r = Render(limit, $\"a{limit}b{await co.Yield(1)}\");\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        if (!refused)
+        {
+            Assert.Empty(run.GeneratorDiagnostics);
+            Assert.True(!run.CompilationErrors.Any(), string.Join("\n", run.CompilationErrors));
+            return;
+        }
+
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Contains("the handler 'Stops', which can stop appending", diagnostic.GetMessage());
+        Assert.Contains("use 'value' in the hole", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void AQueryThatSuspendsSaysToAwaitBeforeIt()
+    {
+        string source = "using System.Linq;\n" + Template("var q = from v in new[] { 1, await co.Yield(1) } where v > 0 select v * 10; slots[0] = q.Sum();");
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN005", diagnostic.Id);
+        Assert.Contains("a query expression, which CoroGen does not split", diagnostic.GetMessage());
+        Assert.Contains("await into a local before the query", diagnostic.GetMessage());
+    }
+
     private static string Template(string statement) =>
         Header + "    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n    {\n        " + statement + "\n    }\n}\n";
 }

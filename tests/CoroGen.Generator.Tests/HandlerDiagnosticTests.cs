@@ -66,6 +66,19 @@ public sealed class HandlerDiagnosticTests
         run.AssertPlaceholder("F", "COROGEN006");
     }
 
+    // A suspension point in the lock's expression, not its body: the message says so and how to write it instead.
+    [Fact]
+    public void ASuspensionPointInALocksExpressionIsNamedAsSuch()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "object[] gates = { fs }; lock (gates[await co.Yield(0)]) { fs.Clear(); }" + Footer);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("COROGEN")));
+        Assert.Equal("COROGEN006", diagnostic.Id);
+        Assert.StartsWith("A suspension point stands inside the expression of a lock statement, which CoroGen does not lower yet; evaluate the object to lock before the lock statement", diagnostic.GetMessage());
+        Assert.DoesNotContain("body", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN006");
+    }
+
     [Theory]
     [InlineData("COROGEN010", "foreach (int x in new[] { 1, 2 }) { var q = from v in new[] { 3 } select v + x; fs.Add(() => q.Sum()); await co.Yield(x); }")]
     public void StillUnsupported(string id, string body)

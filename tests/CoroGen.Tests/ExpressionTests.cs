@@ -154,6 +154,16 @@ public sealed class ExpressionTests
         ["CompoundListIndexer"] = (log => TemplateOracle.Run<int, int, string>(co => T.CompoundListIndexer(log, co)), log => T.CompoundListIndexer(log)),
         ["IndexWithSideEffect"] = (log => TemplateOracle.Run<int, int, string>(co => T.IndexWithSideEffect(log, co)), log => T.IndexWithSideEffect(log)),
         ["PostfixIncrementOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.PostfixIncrementOperand(log, co)), log => T.PostfixIncrementOperand(log)),
+        ["ExtendedPropertyPatternInSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExtendedPropertyPatternInSwitch(log, co)), log => T.ExtendedPropertyPatternInSwitch(log)),
+        ["MethodGroupReceiverReadBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.MethodGroupReceiverReadBeforeSuspension(log, co)), log => T.MethodGroupReceiverReadBeforeSuspension(log)),
+        ["ImplicitInArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInArguments(log, co)), log => T.ImplicitInArguments(log)),
+        ["ImplicitInOperatorsConstructorsIndexersDelegates"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInOperatorsConstructorsIndexersDelegates(log, co)), log => T.ImplicitInOperatorsConstructorsIndexersDelegates(log)),
+        ["DeconstructionTargetsSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsSuspend(log, co)), log => T.DeconstructionTargetsSuspend(log)),
+        ["DeconstructionTargetsDictionaryDiscardNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsDictionaryDiscardNested(log, co)), log => T.DeconstructionTargetsDictionaryDiscardNested(log)),
+        ["AnonymousObjectInferredNames"] = (log => TemplateOracle.Run<int, int, string>(co => T.AnonymousObjectInferredNames(log, co)), log => T.AnonymousObjectInferredNames(log)),
+        ["StructThisArgument"] = (log => TemplateOracle.Run<int, int, string>(co => new AuStructTemplate { N = 1 }.ThisArgument(log, co)), log => new AuStructTemplate { N = 1 }.ThisArgument(log)),
+        ["CollectionExpressionAddsInOrder"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionExpressionAddsInOrder(log, co)), log => T.CollectionExpressionAddsInOrder(log)),
+        ["CollectionExpressionAddThrowsBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.CollectionExpressionAddThrowsBeforeSuspension(log, co)), log => T.CollectionExpressionAddThrowsBeforeSuspension(log)),
     };
 
     public static IEnumerable<object[]> CorpusNames() => Corpus.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => new object[] { k });

@@ -285,6 +285,10 @@ internal sealed partial class BodyLowerer
             case CheckedStatementSyntax checkedStatement:
                 LowerChecked(checkedStatement, output);
                 break;
+            case LockStatementSyntax lockStatement when !context.ContainsSuspension(lockStatement.Statement):
+                Unsupported(statement, "the expression of a lock statement",
+                    "evaluate the object to lock before the lock statement, for example 'var gate = objs[await co.Yield(1)];', and write 'lock (gate)'");
+                break;
             case LockStatementSyntax:
                 Unsupported(statement, "a lock statement", "C# allows no await in a lock's body either (the lock would be held while suspended): release it before the suspension point");
                 break;

@@ -134,6 +134,13 @@ internal sealed class ExpressionSpiller
             case SwitchExpressionSyntax switchExpression when switchExpression.Arms.Any(a => context.ContainsSuspension(a)):
                 VisitSwitch(switchExpression);
                 break;
+            case CollectionExpressionSyntax collection when AddTarget(collection) is { } addTarget:
+                VisitCollectionAdd(collection, addTarget);
+                break;
+            case QueryExpressionSyntax:
+                Fail(expression, "a query expression, which CoroGen does not split (C# allows a suspension point only in its first 'from' collection)",
+                    "await into a local before the query, for example 'var items = await co.Yield(x);', and query the local");
+                break;
             case RefExpressionSyntax:
                 Fail(expression, "a ref expression (a reference cannot be kept in a field across a suspension point)");
                 break;
@@ -302,7 +309,11 @@ internal sealed class ExpressionSpiller
                 children.Add(new Child(memberAccess.Expression, Mode.Value, "receiver"));
                 return children;
             case BinaryExpressionSyntax binary:
-                children.Add(new Child(binary.Left, Mode.Value, "left"));
+                // A user-defined operator taking its left operand `in` (`operator +(in T a, int b)`) gets the variable itself.
+                bool leftIn = context.Model.GetOperation(binary, context.CancellationToken) is IBinaryOperation { OperatorMethod.Parameters: { Length: 2 } parameters } binaryOperation
+                    && parameters[0].RefKind is RefKind.In or RefKind.RefReadOnlyParameter
+                    && SymbolEqualityComparer.Default.Equals(binaryOperation.LeftOperand.Type, parameters[0].Type) && PassedByReference(binaryOperation.LeftOperand);
+                children.Add(new Child(binary.Left, leftIn ? Mode.Reference : Mode.Value, "left"));
                 children.Add(new Child(binary.Right, Mode.Value, "right"));
                 return children;
             case PrefixUnaryExpressionSyntax prefix:
@@ -316,6 +327,14 @@ internal sealed class ExpressionSpiller
                 return children;
             case CheckedExpressionSyntax checkedExpression:
                 children.Add(new Child(checkedExpression.Expression, Mode.Value, "operand"));
+                return children;
+            case TupleExpressionSyntax tuple when IsDeconstructionTarget(tuple):
+                // `(a[i], b.P) = ...`: each target's location (array, receiver, indices) is kept, not its value.
+                for (int i = 0; i < tuple.Arguments.Count; i++)
+                {
+                    children.Add(new Child(tuple.Arguments[i].Expression, Mode.Location, "target" + (i + 1)));
+                }
+
                 return children;
             case TupleExpressionSyntax tuple:
                 AddArguments(tuple.Arguments, children, "element");
@@ -370,6 +389,15 @@ internal sealed class ExpressionSpiller
 
                 return children;
             case InterpolatedStringExpressionSyntax interpolated:
+                if (StoppingHandler(interpolated) is { } handler)
+                {
+                    // C# skips the holes after a false shouldAppend or Append result, with their suspension points; the
+                    // holes are evaluated before the handler exists here (README, "Decisions"), so that cannot be kept.
+                    Fail(interpolated, $"an interpolated string handed to the handler '{handler.Name}', which can stop appending (an 'out bool' constructor parameter or Append methods returning bool) and then skips the later holes and their suspension points",
+                        "move the suspension point into its own statement before the call, for example 'var value = await co.Yield(x);', and use 'value' in the hole");
+                    return children;
+                }
+
                 foreach (InterpolationSyntax hole in interpolated.Contents.OfType<InterpolationSyntax>())
                 {
                     children.Add(new Child(hole.Expression, Mode.Value, "hole" + (children.Count + 1)));
@@ -417,6 +445,38 @@ internal sealed class ExpressionSpiller
             default:
                 return null;
         }
+    }
+
+    // The handler type of an interpolated string converted to an interpolated string handler whose constructor or Append
+    // methods can stop the appending; null for any other interpolated string.
+    private ITypeSymbol? StoppingHandler(InterpolatedStringExpressionSyntax interpolated)
+    {
+        // The creation is bound to the string itself (under an implicit conversion) or, for `$"a" + $"b"`, to the addition.
+        for (IOperation? operation = context.Model.GetOperation(interpolated, context.CancellationToken);
+             operation is not null && operation.Syntax is InterpolatedStringExpressionSyntax or BinaryExpressionSyntax or ParenthesizedExpressionSyntax;
+             operation = operation.Parent)
+        {
+            IInterpolatedStringHandlerCreationOperation? creation = operation as IInterpolatedStringHandlerCreationOperation
+                ?? (operation as IConversionOperation)?.Operand as IInterpolatedStringHandlerCreationOperation;
+            if (creation is not null)
+            {
+                return creation.HandlerCreationHasSuccessParameter || creation.HandlerAppendCallsReturnBool ? creation.HandlerCreation.Type : null;
+            }
+        }
+
+        return null;
+    }
+
+    // The left side of a deconstruction assignment, or a tuple nested in it.
+    private static bool IsDeconstructionTarget(TupleExpressionSyntax tuple)
+    {
+        ExpressionSyntax node = tuple;
+        while (node.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax outer })
+        {
+            node = outer;
+        }
+
+        return node.Parent is AssignmentExpressionSyntax assignment && assignment.Left == node;
     }
 
     private static bool IsIncrement(SyntaxKind kind) => kind is SyntaxKind.PreIncrementExpression or SyntaxKind.PreDecrementExpression
@@ -488,16 +548,38 @@ internal sealed class ExpressionSpiller
         return Mode.Receiver;
     }
 
-    private static void AddArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Child> children, string role = "argument")
+    private void AddArguments(SeparatedSyntaxList<ArgumentSyntax> arguments, List<Child> children, string role = "argument")
     {
         // Lexical order is evaluation order, named arguments included; params elements are arguments like the others.
         for (int i = 0; i < arguments.Count; i++)
         {
             ArgumentSyntax argument = arguments[i];
-            Mode mode = argument.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference;
-            children.Add(new Child(argument.Expression, mode, role + (i + 1)));
+            children.Add(new Child(argument.Expression, ArgumentMode(argument), role + (i + 1)));
         }
     }
+
+    // A `ref`, `out` or `in` argument is passed by reference; so is a variable passed without a modifier to an `in` or
+    // `ref readonly` parameter (the callee sees what later arguments write to it), while any other value passed there
+    // (an rvalue, or a variable converted to the parameter's type) is a copy C# makes where it evaluates the argument.
+    private Mode ArgumentMode(ArgumentSyntax argument)
+    {
+        if (!argument.RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            return Mode.Reference;
+        }
+
+        return context.Model.GetOperation(argument, context.CancellationToken) is IArgumentOperation { Parameter.RefKind: RefKind.In or RefKind.RefReadOnlyParameter } passed
+            && PassedByReference(passed.Value) ? Mode.Reference : Mode.Value;
+    }
+
+    // An operand C# passes by reference to an `in` parameter: a variable of the parameter's type.
+    private static bool PassedByReference(IOperation value) => value switch
+    {
+        ILocalReferenceOperation { Local.IsRef: false } or IParameterReferenceOperation or IArrayElementReferenceOperation => true,
+        IFieldReferenceOperation { Instance: null or not { Type.IsValueType: true } } => true,
+        IFieldReferenceOperation { Instance: { } instance } => PassedByReference(instance) || instance is IInstanceReferenceOperation,
+        _ => false,
+    };
 
     private static void AddElements(InitializerExpressionSyntax initializer, List<Child> children)
     {
@@ -946,8 +1028,61 @@ internal sealed class ExpressionSpiller
         Replace(node, created);
     }
 
-    private static List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
-        arguments.Arguments.Select((a, i) => new Child(a.Expression, a.RefKindKeyword.IsKind(SyntaxKind.None) ? Mode.Value : Mode.Reference, "argument" + (i + 1))).ToList();
+    // A collection expression whose type is filled through its Add method (a collection-initializer type: not an array, a
+    // span, an interface, List<T> or a type with a builder): C# makes the collection first, then evaluates and adds each
+    // element in order, a spread's items with a foreach; the same here, so the elements before a suspension point are
+    // added (and may throw) before it.
+    private void VisitCollectionAdd(CollectionExpressionSyntax collection, ITypeSymbol type)
+    {
+        string? created = AddTemp(collection, "created", type);
+        if (created is null)
+        {
+            return;
+        }
+
+        Emit($"{created} = new {TypeText(type)}();", collection);
+        foreach (CollectionElementSyntax element in collection.Elements)
+        {
+            if (failed)
+            {
+                return;
+            }
+
+            switch (element)
+            {
+                case ExpressionElementSyntax e:
+                    Visit(e.Expression);
+                    Emit($"{created}.Add({Evaluate(e.Expression)});", e, braced: HasLocalDesignation(e.Expression));
+                    break;
+                case SpreadElementSyntax spread:
+                    Visit(spread.Expression);
+                    Emit($"foreach (var __item in {Evaluate(spread.Expression)}) {created}.Add(__item);", spread, braced: true);
+                    break;
+                default:
+                    Fail(element, $"the collection element '{Short(element)}'");
+                    return;
+            }
+        }
+
+        Replace(collection, created);
+    }
+
+    private ITypeSymbol? AddTarget(CollectionExpressionSyntax collection)
+    {
+        ITypeSymbol? type = context.Model.GetTypeInfo(collection, context.CancellationToken).ConvertedType;
+        if (type is not (INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsRefLikeType: false } or ITypeParameterSymbol)
+            || type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+            || type.OriginalDefinition.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.CollectionBuilderAttribute")
+            || !type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable))
+        {
+            return null;
+        }
+
+        return type;
+    }
+
+    private List<Child> ArgumentChildren(ArgumentListSyntax arguments) =>
+        arguments.Arguments.Select((a, i) => new Child(a.Expression, ArgumentMode(a), "argument" + (i + 1))).ToList();
 
     // Whether an object initializer sets an init-only or required member, which only an object initializer may set.
     private bool SetsInitOnlyMembers(InitializerExpressionSyntax initializer) =>
@@ -1385,10 +1520,17 @@ internal sealed class ExpressionSpiller
     private bool IsInvariant(ExpressionSyntax node)
     {
         ExpressionSyntax inner = Unparenthesize(node);
-        if (inner is LiteralExpressionSyntax or ThisExpressionSyntax or BaseExpressionSyntax or AnonymousFunctionExpressionSyntax
+        if (inner is LiteralExpressionSyntax or BaseExpressionSyntax or AnonymousFunctionExpressionSyntax
             or TypeOfExpressionSyntax or SizeOfExpressionSyntax or DefaultExpressionSyntax or DeclarationExpressionSyntax or PredefinedTypeSyntax)
         {
             return true;
+        }
+
+        if (inner is ThisExpressionSyntax)
+        {
+            // A class's 'this' does not change; a struct's is a variable (the generated class's copy) that later parts of
+            // the expression may change, so `F(this, await x)` passes the copy C# makes before the suspension point.
+            return !ThisIsAStruct();
         }
 
         if (context.Model.GetConstantValue(inner, context.CancellationToken).HasValue)
@@ -1402,9 +1544,20 @@ internal sealed class ExpressionSpiller
             return true;
         }
 
-        // A method group becomes a new delegate wherever it is converted.
-        return symbol is IMethodSymbol && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax;
+        // A method group becomes a new delegate wherever it is converted; C# makes it, reading its receiver (boxing a struct
+        // receiver's copy), where it evaluates the group, before a later suspension point: only a group without a receiver
+        // that can change (a static method, a method of a class's 'this') is made again afterwards.
+        if (symbol is IMethodSymbol method && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax)
+        {
+            return method.IsStatic && method.ReducedFrom is null
+                || inner is SimpleNameSyntax && (method.MethodKind == MethodKind.LocalFunction || !ThisIsAStruct());
+        }
+
+        return false;
     }
+
+    // Whether the template is an instance method of a struct, whose 'this' the generated class holds as a variable.
+    private bool ThisIsAStruct() => context.Template is { IsStatic: false, ContainingType.IsValueType: true };
 
     // `temp = <template expression>;` in the expression's checked context; its pattern variables used later get fields.
     private void EmitAssign(string target, ExpressionSyntax node) =>

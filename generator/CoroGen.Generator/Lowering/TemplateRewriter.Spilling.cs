@@ -30,4 +30,18 @@ internal sealed partial class TemplateRewriter
 
         return base.Visit(node);
     }
+
+    // `new { box.P, Q = await x }` whose `box.P` was kept in a temporary: the member keeps the name C# inferred from the
+    // template's expression, not one inferred from the temporary's.
+    public override SyntaxNode? VisitAnonymousObjectMemberDeclarator(AnonymousObjectMemberDeclaratorSyntax node)
+    {
+        var visited = (AnonymousObjectMemberDeclaratorSyntax)base.VisitAnonymousObjectMemberDeclarator(node)!;
+        if (node.NameEquals is not null || context.Model.GetDeclaredSymbol(node, context.CancellationToken) is not { } member
+            || visited.Expression.TryGetInferredMemberName() == member.Name)
+        {
+            return visited;
+        }
+
+        return visited.WithNameEquals(NameEquals(IdentifierName(Identifier(default, SyntaxKind.IdentifierToken, "@" + member.Name, member.Name, default)).WithTrailingTrivia(Space)).WithTrailingTrivia(Space));
+    }
 }

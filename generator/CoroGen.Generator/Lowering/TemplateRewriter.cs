@@ -561,7 +561,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return null;
         }
 
-        if (node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
+        if (node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax || NamesAPatternMember(node)
             || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
         {
             return null;
@@ -577,13 +577,26 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     private ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
     {
         if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !context.MayNameAGeneratedMember(node.Identifier.ValueText)
-            || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax
+            || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax || NamesAPatternMember(node)
             || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
         {
             return null;
         }
 
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseTypeName(symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)), node.WithoutTrivia()).WithTriviaFrom(node);
+    }
+
+    // The first name of a C# 10 extended property pattern (`{ In.X: > 2 }`, `{ A.B.C: var c }`): a member of the pattern's
+    // input, not of the template's type, whatever it binds to.
+    private static bool NamesAPatternMember(SimpleNameSyntax node)
+    {
+        SyntaxNode name = node;
+        while (name.Parent is MemberAccessExpressionSyntax access && access.Expression == name)
+        {
+            name = access;
+        }
+
+        return name.Parent is ExpressionColonSyntax;
     }
 
     // Also an attribute's name (`[Obsolete] int F() => 1;` on a local function or lambda), which binds to the attribute's
