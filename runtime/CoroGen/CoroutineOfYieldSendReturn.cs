@@ -81,16 +81,16 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
             throw AlreadyRunning();
         }
 
-        if (exception is CoroutineExitException { IsCloseRequest: true } closeExit)
-        {
-            closeExit.PassedToThrow(); // an exit an earlier Close raised, kept by user code: now it is thrown, not a Close
-        }
-
         if (state > 0)
         {
             if (Delegator is not null)
             {
                 throw AwaitedLevelCannotBeDriven();
+            }
+
+            if (exception is CoroutineExitException { IsCloseRequest: true } closeExit)
+            {
+                closeExit.PassedToThrow(); // an exit an earlier Close raised, kept by user code: now it is thrown, not a Close
             }
 
             return Drive(default!, exception);
@@ -756,8 +756,8 @@ public abstract class Coroutine<TYield, TSend, TReturn> : Coroutine<TReturn>, IE
     [StackTraceHidden]
     private bool SettleChain(CoroutineExtras chain, Coroutine level, bool yielded, Exception? escaped, bool closing, bool closeRequested, CoroutineExitException? thrownExit)
     {
-        // The exit raised at a delegator whose closing sub ended quietly: Close's own, made on demand; at this coroutine, the
-        // one passed to Throw if there is one.
+        // The exit raised at a delegator whose closing sub ended quietly: Close's own, made on demand (at this coroutine,
+        // thrownExit instead, if Throw was given one).
         CoroutineExitException? exit = null;
 
         // While closing: how many levels `level` lies below the innermost level of the chain being closed (0: it is one).

@@ -264,7 +264,8 @@ public sealed class MisuseAnalyzerTests
     [InlineData("await co.YieldAll(Other());", "Other()")]
     [InlineData("Coroutine<int, Unit, Unit> sub = Other();\n        await co.YieldAll(sub);", "sub")]
     [InlineData("Coroutine sub = Other();\n        await co.YieldAll((IEnumerable<int>)sub);", null)] // an explicit cast says enumerating is meant
-    public void YieldAllOverACoroutineIsReported(string body, string? argument)
+    [InlineData("Coroutine<int, Unit, Unit>? sub = null;\n        await co.YieldAll(sub ?? Other());", "sub ?? Other()", "(sub ?? Other())")]
+    public void YieldAllOverACoroutineIsReported(string body, string? argument, string? advised = null)
     {
         ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(Template(body));
         if (argument is null)
@@ -277,7 +278,16 @@ public sealed class MisuseAnalyzerTests
         Assert.Equal("COROGEN023", d.Id);
         Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
         Assert.Equal(argument, Text(d));
-        Assert.Contains($"write 'await {argument}'", d.GetMessage());
+        Assert.Contains($"write 'await {advised ?? argument}'", d.GetMessage());
+    }
+
+    [Fact]
+    public void YieldAllOverATypeParameterConstrainedToACoroutineIsReported()
+    {
+        const string source = Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F<TSub>(TSub sub, Yielder<int> co) where TSub : Coroutine<int, Unit, Unit>\n    {\n        await co.YieldAll(sub);\n    }\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN023", d.Id);
+        Assert.Equal("sub", Text(d));
     }
 
     [Theory]

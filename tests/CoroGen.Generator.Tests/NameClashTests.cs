@@ -304,6 +304,67 @@ public sealed class NameClashTests
         Assert.Empty(run.Sources);
     }
 
+    [Fact]
+    public void ALocalOfResumeIsNotNamedLikeALocalOfTheTemplate()
+    {
+        // x (line 8) is dead at the yield, so it becomes the Resume local x__L8: a copied block declaring its own x__L8 must not
+        // clash with it (CS0136).
+        const string source = """
+            using System.Collections.Generic;
+            using CoroGen;
+            public static partial class Names
+            {
+                [Coroutine]
+                public static async Coroutine<int> Collide(List<string> log, Yielder<int> co)
+                {
+                    int x = log.Count + 1;
+                    log.Add("x=" + x);
+                    await co.Yield(0);
+                    {
+                        int x__L8 = 7;
+                        log.Add("c=" + x__L8);
+                    }
+
+                    return log.Count;
+                }
+            }
+            """;
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("int @x__L8_", generated); // the Resume local took another name
+        Assert.DoesNotContain("private int @x;", generated); // and x is no field
+    }
+
+    [Fact]
+    public void ASpanDeclaredInACheckedBlockThatSuspendsIsRefusedWithItsReason()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using CoroGen;
+            public static partial class Names
+            {
+                [Coroutine]
+                public static async Coroutine<int> SpanInChecked(List<string> log, Yielder<int> co)
+                {
+                    checked
+                    {
+                        Span<int> s = stackalloc int[2];
+                        s[0] = log.Count;
+                        await co.Yield(s[0]);
+                    }
+
+                    return 0;
+                }
+            }
+            """;
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN007", d.Id);
+        Assert.Contains("declared in a checked or unchecked block that suspends", d.GetMessage());
+    }
+
     // The generated factory: the template's name, without the Yielder parameter (the template itself has the same name).
     private static MethodInfo Factory(Type type, string name) =>
         type.GetMethods().Single(m => m.Name == name && !m.GetParameters().Any(p => p.ParameterType.Name.StartsWith("Yielder", StringComparison.Ordinal)));

@@ -88,14 +88,15 @@ public class CancellationTokenTests
     }
 
     [Fact]
-    public void CancellingTheTask_CancelsEveryTokenItTook_AndOneAskedForAfterwardsIsCancelledAlready()
+    public void CancellingTheTask_CancelsEveryTokenItTook_AndCleanupAfterwardsGetsANewTokenThatASecondCancelCancels()
     {
         var loop = S.VirtualLoop();
         var log = new List<string>();
-        CancellationToken task = default, scope = default;
+        CancellationToken task = default, scope = default, cleanup = default;
+        LoopTask? worker = null;
         loop.Run(S.Do(async s =>
         {
-            LoopTask worker = s.Co.Spawn(S.Do(async w =>
+            worker = s.Co.Spawn(S.Do(async w =>
             {
                 task = w.Co.CancellationToken();
                 try
@@ -107,9 +108,13 @@ public class CancellationTokenTests
                         return default;
                     })));
                 }
-                catch (CoroutineCancelledException)
+                finally
                 {
-                    log.Add($"caught; token asked for now cancelled {w.Co.CancellationToken().IsCancellationRequested}");
+                    // Cleanup after the cancellation was raised: a new token, not the cancelled one.
+                    cleanup = w.Co.CancellationToken();
+                    log.Add($"cleanup token: new {cleanup != task}, cancelled {cleanup.IsCancellationRequested}");
+                    cleanup.Register(() => log.Add("cleanup token cancelled by the second Cancel()"));
+                    await w.Y(w.Co.Sleep(10));
                 }
 
                 return default;
@@ -117,13 +122,72 @@ public class CancellationTokenTests
             await s.Y(s.Co.Sleep(1));
             worker.Cancel();
             log.Add($"right after Cancel(): task token {task.IsCancellationRequested}, scope token {scope.IsCancellationRequested}");
+            await s.Y(s.Co.Sleep(1));
+            worker.Cancel(); // cuts the cleanup short (scheduler.md §5), and cancels the cleanup's token first
             await s.Call(worker.Wait());
             return default;
         }));
 
         Assert.Equal(
-            new[] { "right after Cancel(): task token True, scope token True", "caught; token asked for now cancelled True" },
+            new[]
+            {
+                "right after Cancel(): task token True, scope token True",
+                "cleanup token: new True, cancelled False",
+                "cleanup token cancelled by the second Cancel()",
+            },
             log);
+        Assert.True(worker!.IsCancelled);
+    }
+
+    [Fact]
+    public void AScopeThatBoundsCleanupAfterAnOuterDeadline_GetsATokenOfItsOwn()
+    {
+        var loop = S.VirtualLoop();
+        var log = new List<string>();
+        TimeoutResult<Unit> r = loop.Run(S.Of<TimeoutResult<Unit>>(async s => await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Do(async o =>
+        {
+            try
+            {
+                await o.Y(o.Co.Sleep(5));
+            }
+            finally
+            {
+                TimeoutResult<Unit> cleanup = await o.Call(o.Co.MoveOnAfter(TimeSpan.FromSeconds(2), S.Do(async c =>
+                {
+                    CancellationToken token = c.Co.CancellationToken();
+                    log.Add($"cleanup scope token cancelled at {c.Co.Now().TotalSeconds}: {token.IsCancellationRequested}");
+                    await c.Y(c.Co.Sleep(10));
+                    return default;
+                })));
+                log.Add($"cleanup timed out {cleanup.TimedOut} at {o.Co.Now().TotalSeconds}");
+            }
+
+            return default;
+        })))));
+
+        Assert.True(r.TimedOut);
+        Assert.Equal(new[] { "cleanup scope token cancelled at 1: False", "cleanup timed out True at 3" }, log);
+    }
+
+    [Fact]
+    public void ATokenAskedForWhileACancellationIsPending_IsCancelledAlready()
+    {
+        var loop = S.VirtualLoop();
+        bool cancelled = loop.Run(S.Of<bool>(async s =>
+        {
+            s.Co.CurrentTask().Cancel(); // raised at the next suspension point; pending until then
+            bool result = s.Co.CancellationToken().IsCancellationRequested;
+            try
+            {
+                await s.Y(s.Co.Reschedule());
+            }
+            catch (CoroutineCancelledException)
+            {
+            }
+
+            return result;
+        }));
+        Assert.True(cancelled);
     }
 
     [Fact]

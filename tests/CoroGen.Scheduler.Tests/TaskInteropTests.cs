@@ -111,6 +111,24 @@ public class TaskInteropTests
     }
 
     [Fact]
+    public void TheAwaitOfACompletedTask_IsAcceptedWhereAFreshCoroutineIs_AsThatOfAPendingOneIs()
+    {
+        // co.MoveOnAfter(d, LoopRequest.Await(task)) bounds an await of a .NET task: it must not depend on whether the task
+        // has completed by the time the scope starts.
+        var loop = S.VirtualLoop();
+        string r = loop.Run(S.Of<string>(async s =>
+        {
+            TimeoutResult<int> bounded = await s.Call(s.Co.MoveOnAfter(TimeSpan.FromSeconds(1), LoopRequest.Await(Task.FromResult(5))));
+            int failed = await s.Call(s.Co.FailAfter(TimeSpan.FromSeconds(1), LoopRequest.Await(new ValueTask<int>(6))));
+            Unit[] both = await s.Call(s.Co.Gather(LoopRequest.Await(Task.CompletedTask), LoopRequest.Await(Task.CompletedTask)));
+            LoopTask<bool> spawned = s.Co.Spawn(LoopRequest.Await(Task.FromResult(true)));
+            bool joined = await s.Call(spawned.Join());
+            return $"{bounded.Value} {failed} {both.Length} {joined} {spawned.State}";
+        }));
+        Assert.Equal("5 6 2 True Completed", r);
+    }
+
+    [Fact]
     public void ValueTasks_CompletedOnesDoNotSuspend_PendingOnesDo()
     {
         var loop = S.VirtualLoop();

@@ -94,6 +94,52 @@ public static partial class StepLocalTemplates
         return kept;
     }
 
+    // x is dead at the yields, but declared in checked and unchecked blocks that suspend, which are lowered line by line:
+    // it stays a field (declared in place, it would end with its line: CS0103).
+    [Coroutine]
+    public static async Coroutine<int> DeadInCheckedBlocks(List<string> log, Yielder<int, int> co)
+    {
+        int g = await co.Yield(0);
+        checked
+        {
+            int x = g * 2;
+            await co.Yield(x);
+            x = g + (int.MaxValue / 2);
+            log.Add("checked " + x);
+        }
+
+        unchecked
+        {
+            int y = g * 3;
+            await co.Yield(y);
+            y = g + int.MaxValue;
+            log.Add("unchecked " + y);
+        }
+
+        return g;
+    }
+
+    // The writes of x after the yield sit in arguments of calls the compiler removes, so x keeps its value from before
+    // the yield: it stays a field (declared in place, it would be read unassigned: CS0165).
+    [Coroutine]
+    public static async Coroutine<int> WrittenOnlyInRemovedCalls(List<string> log, Yielder<int, int> co)
+    {
+        int x = log.Count + 3;
+        await co.Yield(x);
+        NeverCalled((x = 5) > 0);
+        System.Diagnostics.Debug.Assert((x = 6) > 0);
+        NotImplemented(x = 8);
+        log.Add("x " + x);
+        return x;
+    }
+
+    [System.Diagnostics.Conditional("COROGEN_NEVER_DEFINED")]
+    private static void NeverCalled(bool value)
+    {
+    }
+
+    static partial void NotImplemented(int value);
+
     // The declaration is followed by a suspension point in its own block: it stays a field.
     [Coroutine]
     public static async Coroutine<int> LiveAcross(Yielder<int, int> co)
@@ -127,6 +173,12 @@ public sealed class StepLocalTests
         Assert.Equal(
             CoroutineDriver.Trace(_ => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.DeadBeforeTheYield(new List<WeakReference>(), co)), script),
             CoroutineDriver.Trace(_ => StepLocalTemplates.DeadBeforeTheYield(new List<WeakReference>()), script));
+        Assert.Equal(
+            CoroutineDriver.Trace(log => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.DeadInCheckedBlocks(log, co)), script),
+            CoroutineDriver.Trace(log => StepLocalTemplates.DeadInCheckedBlocks(log), script));
+        Assert.Equal(
+            CoroutineDriver.Trace(log => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.WrittenOnlyInRemovedCalls(log, co)), script),
+            CoroutineDriver.Trace(log => StepLocalTemplates.WrittenOnlyInRemovedCalls(log), script));
         Assert.Equal(
             CoroutineDriver.Trace(_ => TemplateOracle.Run<int, int, int>(co => StepLocalTemplates.LiveAcross(co)), script),
             CoroutineDriver.Trace(_ => StepLocalTemplates.LiveAcross(), script));

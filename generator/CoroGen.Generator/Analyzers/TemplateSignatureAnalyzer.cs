@@ -389,12 +389,22 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 
         if (IsCoroutine(items.Type))
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YieldAllOverCoroutine, items.Syntax.GetLocation(), invocation.Syntax, items.Syntax));
+            // The advice is 'await <argument>': an argument that is not a primary expression needs parentheses there.
+            string argument = items.Syntax is ExpressionSyntax { } e && e is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
+                or ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ThisExpressionSyntax)
+                ? $"({items.Syntax})"
+                : items.Syntax.ToString();
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YieldAllOverCoroutine, items.Syntax.GetLocation(), invocation.Syntax, argument));
         }
     }
 
     private static bool IsCoroutine(ITypeSymbol? type)
     {
+        if (type is ITypeParameterSymbol parameter)
+        {
+            return parameter.ConstraintTypes.Any(IsCoroutine);
+        }
+
         for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
         {
             if (t is INamedTypeSymbol { Name: "Coroutine", ContainingNamespace: { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true } })

@@ -127,7 +127,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor YieldAllOverCoroutine = Warning(
         "COROGEN023",
         "YieldAll enumerates a coroutine instead of delegating to it",
-        "'{0}' enumerates the coroutine '{1}' as a sequence: sent values do not reach it, a Throw closes it instead of raising inside it, and its result is dropped; to delegate to it (Python's 'yield from'), write 'await {1}'");
+        "'{0}' enumerates the coroutine {1} as a sequence: sent values do not reach it, a Throw closes it instead of raising inside it, and its result is dropped; to delegate to it (Python's 'yield from'), write 'await {1}'");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",

@@ -359,7 +359,7 @@ internal static class HoistingPass
             if (live is null)
             {
                 int declaredAt = location.GetLineSpan().StartLinePosition.Line + 1;
-                context.FieldOf[local] = context.UniqueName($"{local.Name}__L{declaredAt}");
+                context.FieldOf[local] = context.ResumeLocalName($"{local.Name}__L{declaredAt}");
                 context.StepLocals.Add(local);
                 context.InPlaceLocals.Add(local);
                 return;
@@ -388,12 +388,12 @@ internal static class HoistingPass
 
         string? constant = local.IsConst ? ConstantText(local) : null;
         int line = location.GetLineSpan().StartLinePosition.Line + 1;
-        if (!stepLocal && !local.IsConst && !typedByFactory && RefLocalLiveness(local, context) is null)
+        if (!stepLocal && !local.IsConst && !typedByFactory && NoReferenceAfterItsFirstSuspension(local, context) && RefLocalLiveness(local, context) is null)
         {
             // Dead at every suspension point (as for ref locals above): a local of Resume declared in place, as the C#
             // compiler keeps such locals out of its state machines. As a field it would keep what it refers to alive while
             // the coroutine is suspended (a buffer used only before the first yield), and make every coroutine bigger.
-            context.FieldOf[local] = context.UniqueName($"{local.Name}__L{line}");
+            context.FieldOf[local] = context.ResumeLocalName($"{local.Name}__L{line}");
             context.StepLocals.Add(local);
             context.InPlaceLocals.Add(local);
             return;
@@ -412,6 +412,31 @@ internal static class HoistingPass
         {
             context.PerIterationLocals.Add(local);
         }
+    }
+
+    // A cheap filter before the liveness analysis, whose cost grows with the suspension points and the code: a local used
+    // after the first suspension point of its scope is most likely live there (one that is assigned again before every such
+    // use stays a field, as before the analysis). Those used only before it, or in a loop around it, are left to the analysis.
+    private static bool NoReferenceAfterItsFirstSuspension(ILocalSymbol local, LoweringContext context)
+    {
+        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
+        SyntaxNode? scope = declaration?.Ancestors().FirstOrDefault(a => a is BlockSyntax or SwitchSectionSyntax);
+        if (declaration is null || scope is null)
+        {
+            return false;
+        }
+
+        int firstSuspension = int.MaxValue;
+        foreach (AwaitExpressionSyntax suspension in context.Suspensions)
+        {
+            if (suspension.SpanStart > declaration.SpanStart && scope.Span.Contains(suspension.Span) && suspension.SpanStart < firstSuspension)
+            {
+                firstSuspension = suspension.SpanStart;
+            }
+        }
+
+        return !context.IdentifiersNamed(local.Name).Any(n => n.SpanStart > firstSuspension
+            && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
     }
 
     // Null when a ref local or a local of a ref struct type is dead at every suspension point; otherwise why CoroGen keeps
@@ -476,6 +501,20 @@ internal static class HoistingPass
         List<IdentifierNameSyntax> references = context.IdentifiersNamed(local.Name)
             .Where(n => SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local))
             .ToList();
+        // A checked or unchecked block that suspends is lowered line by line, each line in a block of its own: a local
+        // declared in place there would end with its line.
+        if (declaration.Ancestors().TakeWhile(a => a != context.Root).OfType<CheckedStatementSyntax>().Any(context.ContainsSuspension))
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " (it is declared in a checked or unchecked block that suspends)";
+        }
+
+        // A call the compiler removes ([Conditional], a partial method without an implementation) does not evaluate its
+        // arguments: an assignment there is no assignment, which the flow graph below does not know.
+        if (references.Any(r => InArgumentOfARemovedCall(r, context)))
+        {
+            return "CoroGen cannot show that it is dead at " + FirstSuspensionText(local, context) + " (it is assigned in an argument of a call the compiler may remove)";
+        }
+
         TextSpan scope = TextSpan.FromBounds(declaration.SpanStart, statements[statements.Count - 1].Span.End);
         if (references.Any(r => !scope.Contains(r.Span)))
         {
@@ -525,6 +564,22 @@ internal static class HoistingPass
         }
 
         return null;
+    }
+
+    private static bool InArgumentOfARemovedCall(SyntaxNode reference, LoweringContext context)
+    {
+        foreach (InvocationExpressionSyntax call in reference.Ancestors().TakeWhile(a => a is not StatementSyntax).OfType<InvocationExpressionSyntax>())
+        {
+            if (call.ArgumentList.Span.Contains(reference.Span)
+                && context.Model.GetSymbolInfo(call, context.CancellationToken).Symbol is IMethodSymbol method
+                && (method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.ConditionalAttribute")
+                    || (method.PartialDefinitionPart is null && method.IsPartialDefinition && method.PartialImplementationPart is null)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The operand of a statement that is just a suspension point or an assignment of one: evaluated before it suspends.

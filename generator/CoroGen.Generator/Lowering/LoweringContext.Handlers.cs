@@ -46,9 +46,8 @@ internal sealed partial class LoweringContext
     {
         if (!boxParameterNames.TryGetValue(field, out string? name))
         {
-            templateIdentifiers ??= new HashSet<string>(Root!.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
             name = "__" + field;
-            while (templateIdentifiers.Contains(name))
+            while (TemplateIdentifiers.Contains(name))
             {
                 name = "_" + name;
             }
@@ -61,6 +60,10 @@ internal sealed partial class LoweringContext
 
     private readonly Dictionary<string, string> boxParameterNames = new();
     private HashSet<string>? templateIdentifiers;
+
+    // Every identifier the template spells (its locals, members, types, labels): names of Resume's own must avoid them.
+    private HashSet<string> TemplateIdentifiers =>
+        templateIdentifiers ??= new HashSet<string>(Root!.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
 
     /// <summary>Boxed pattern variables whose box the statement declaring them makes first (BodyLowerer.EmitBoxesIn): the pattern stores into it.</summary>
     public HashSet<ISymbol> PatternBoxedAhead { get; } = new(SymbolEqualityComparer.Default);

@@ -407,7 +407,7 @@ internal sealed partial class LoweringContext
     /// <summary>Adds a field named after <paramref name="preferred"/>, made unique; returns its name.</summary>
     public string AddField(string preferred, string type, FieldKind kind, string origin, string? constant = null)
     {
-        string name = UniqueName(preferred);
+        string name = kind == FieldKind.StepLocal ? ResumeLocalName(preferred) : UniqueName(preferred);
         Fields.Add(new FieldModel(name, type, kind, origin, constant));
         return name;
     }
@@ -429,6 +429,22 @@ internal sealed partial class LoweringContext
         for (int n = 2; !usedNames.Add(name); n++)
         {
             name = preferred + "_" + n;
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// A name for a local of Resume (`x__L12`): unique as <see cref="UniqueName"/> makes it, and spelled like no identifier of
+    /// the template: statements copied whole keep their own locals' names in Resume (CS0136 otherwise), and their other
+    /// names (a member `x__L12`) must not be hidden by the local.
+    /// </summary>
+    public string ResumeLocalName(string preferred)
+    {
+        string name = UniqueName(preferred);
+        while (TemplateIdentifiers.Contains(name))
+        {
+            name = UniqueName(preferred + "_");
         }
 
         return name;

@@ -255,7 +255,7 @@ public sealed class EventLoop
             throw new ArgumentNullException(nameof(coroutine));
         }
 
-        if (coroutine.State != CoroutineState.Created)
+        if (!LoopContext.CanStart(coroutine))
         {
             throw new ArgumentException($"Only a coroutine that has not started can be spawned; this one is {coroutine.State}.", nameof(coroutine));
         }
@@ -450,7 +450,7 @@ public sealed class EventLoop
 
         task.Status = LoopTaskStatus.Ready;
         CoroutineState state = task.CoroutineState;
-        if (state == CoroutineState.Created)
+        if (state == CoroutineState.Created || task.CoroutineObject is ICompletedAwait)
         {
             return true;
         }
@@ -785,6 +785,8 @@ public sealed class EventLoop
     }
 
     /// <summary>Raises <paramref name="exception"/> in the task at its next step, waking it; a stronger pending exception (lower priority number) wins.</summary>
+    /// <remarks>It cancels the task's tokens that the exception reaches first, which runs their callbacks here: user code, which
+    /// may call back into the loop (cancel another task, spawn, set an event) from inside whatever called this.</remarks>
     internal void Interrupt(LoopTask task, Exception exception, int priority)
     {
         CheckThread();

@@ -215,7 +215,7 @@ internal enum LoopRequestKind : byte
 }
 
 /// <summary>A coroutine that has already completed with a value: delegating to it returns the value at once.</summary>
-internal sealed class CompletedCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>
+internal sealed class CompletedCoroutine<T> : CoroutineWithResult<LoopRequest, Unit, T>, ICompletedAwait
 {
     private readonly T value;
 
@@ -250,6 +250,14 @@ internal sealed class CompletedCoroutine<T> : CoroutineWithResult<LoopRequest, U
     }
 
     protected override bool Resume() => Complete(value);
+}
+
+/// <summary>
+/// Marks what <see cref="LoopRequest.Await(System.Threading.Tasks.Task)"/> and its overloads give for a task that had already
+/// completed: a finished coroutine that the loop accepts wherever it asks for one that has not started (LoopContext.CanStart).
+/// </summary>
+internal interface ICompletedAwait
+{
 }
 
 /// <summary>Yields <see cref="LoopRequest.Reschedule"/> once.</summary>

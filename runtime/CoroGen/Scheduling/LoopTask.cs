@@ -119,9 +119,12 @@ public abstract class LoopTask
 
     internal RareState Rare => rare ??= new RareState();
 
-    // co.CancellationToken(): the token of the innermost timeout scope the task is in, or the task's own outside any. One asked
-    // for after its cancellation was requested (the task caught a Cancel() and went on, a scope's deadline passed) is made
-    // cancelled: it could only be cancelled already.
+    // co.CancellationToken(): the token of the innermost timeout scope the task is in, or the task's own outside any. The
+    // loop cancels it when it raises a cancellation that reaches that scope (CancelTokens). Cancellations are raised once
+    // (edge-triggered, scheduler.md §5), and so are tokens: once the cancellation that cancelled a token has been raised in
+    // the task, a token asked for afterwards (by cleanup in a finally, or by a task that caught it and went on) is a new
+    // one, which only a later cancellation cancels. One asked for while a cancellation that reaches it is pending (raised
+    // by the loop, not yet delivered at the task's suspension point) is made cancelled.
     internal CancellationToken CancellationToken
     {
         get
@@ -129,10 +132,11 @@ public abstract class LoopTask
             RareState state = Rare;
             TimeoutScope? scope = state.InnermostScope;
             ref CancellationTokenSource? source = ref scope is null ? ref state.Cancellation : ref scope.Cancellation;
-            if (source is null)
+            bool pending = state.PendingThrow is not null && (state.PendingPriority == 0 || (scope is not null && scope.Depth >= state.PendingPriority - 1));
+            if (source is null || (source.IsCancellationRequested && !pending))
             {
                 source = new CancellationTokenSource();
-                if (CancellationRequested(state, scope))
+                if (pending)
                 {
                     source.Cancel();
                 }
@@ -140,24 +144,6 @@ public abstract class LoopTask
 
             return source.Token;
         }
-    }
-
-    private static bool CancellationRequested(RareState state, TimeoutScope? innermost)
-    {
-        if (state.CancelsRaised > 0 || (state.PendingThrow is not null && state.PendingPriority == 0))
-        {
-            return true;
-        }
-
-        for (TimeoutScope? scope = innermost; scope is not null; scope = scope.Outer)
-        {
-            if (scope.FiredAt != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // The loop raises a cancellation of this strength (EventLoop.Interrupt's priority: 0 for the task, depth + 1 for a scope)

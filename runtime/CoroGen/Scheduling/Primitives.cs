@@ -18,6 +18,11 @@ internal static class LoopContext
         $"{operation} waits only for tasks of the loop running it; task {task.Id} belongs to another event loop. Spawn the work on "
         + "this loop, or have the other loop's task complete a TaskCompletionSource and await its Task here.");
 
+    // Whether `coroutine` may start as a task or a scope's body: it has not started, or it is what LoopRequest.Await gives for a
+    // task that had already completed (one finished coroutine, shared: it runs nothing, and awaiting it reads its result). So
+    // `co.MoveOnAfter(d, LoopRequest.Await(task))` works whether or not the task has completed by then.
+    internal static bool CanStart(Coroutine coroutine) => coroutine.State == CoroutineState.Created || coroutine is ICompletedAwait;
+
     internal static LoopTask RequireTask(string operation)
     {
         return LoopTask.Current ?? throw new InvalidOperationException(
@@ -311,12 +316,12 @@ internal abstract class GatherCoroutineBase<TResult> : CoroutineWithResult<LoopR
             var seen = new HashSet<Coroutine>(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < coroutines.Length; i++)
             {
-                if (coroutines[i] is null || coroutines[i].State != CoroutineState.Created)
+                if (coroutines[i] is null || !LoopContext.CanStart(coroutines[i]))
                 {
                     throw new ArgumentException($"Gather needs coroutines that have not started; argument {i} is {(coroutines[i] is null ? "null" : coroutines[i].State.ToString())}.");
                 }
 
-                if (!seen.Add(coroutines[i]))
+                if (coroutines[i] is not ICompletedAwait && !seen.Add(coroutines[i]))
                 {
                     throw new ArgumentException($"Gather received the same coroutine twice (argument {i} repeats an earlier one).");
                 }
@@ -542,7 +547,7 @@ internal sealed class TimeoutCoroutine<T> : CoroutineWithResult<LoopRequest, Uni
         if (scope is null)
         {
             // Delegating to a started body would resume a coroutine that another task (or an earlier await) runs.
-            if (body.State != CoroutineState.Created)
+            if (!LoopContext.CanStart(body))
             {
                 throw new ArgumentException(
                     $"{(fail ? "FailAfter" : "MoveOnAfter")} needs a body that has not started; this one is {body.State}. Pass a fresh factory call.",

@@ -229,8 +229,9 @@ public static class SchedulerExtensions
     /// the task resumes with the cancellation, so the operation has been asked to stop (a socket operation that is waiting stops
     /// there and then) by the time the task's <c>catch</c> and <c>finally</c> blocks run. The token belongs to the innermost
     /// timeout scope around the call (or to the task, outside any scope): an inner scope's timeout does not cancel a token taken
-    /// outside it. Once cancelled it stays cancelled, even if the task catches the cancellation and goes on; a token asked for
-    /// after that is cancelled already. Each call inside the same scope returns the same token.
+    /// outside it. Once cancelled it stays cancelled; a token asked for after that cancellation has been raised in the task
+    /// (by cleanup in a <c>finally</c>, or after catching it) is a new one, which only a later cancellation cancels. Callbacks
+    /// registered on it run on the loop thread when the loop cancels it; one that throws is reported by <see cref="EventLoop.Run{T}"/>.
     /// </remarks>
     /// <param name="co">The template's yielder.</param>
     /// <returns>The token of the current task at this point.</returns>
