@@ -388,7 +388,7 @@ internal static class HoistingPass
 
         string? constant = local.IsConst ? ConstantText(local) : null;
         int line = location.GetLineSpan().StartLinePosition.Line + 1;
-        if (!stepLocal && !local.IsConst && !typedByFactory && NoReferenceAfterItsFirstSuspension(local, context) && RefLocalLiveness(local, context) is null)
+        if (!stepLocal && !local.IsConst && !typedByFactory && RefLocalLiveness(local, context) is null)
         {
             // Dead at every suspension point (as for ref locals above): a local of Resume declared in place, as the C#
             // compiler keeps such locals out of its state machines. As a field it would keep what it refers to alive while
@@ -412,31 +412,6 @@ internal static class HoistingPass
         {
             context.PerIterationLocals.Add(local);
         }
-    }
-
-    // A cheap filter before the liveness analysis, whose cost grows with the suspension points and the code: a local used
-    // after the first suspension point of its scope is most likely live there (one that is assigned again before every such
-    // use stays a field, as before the analysis). Those used only before it, or in a loop around it, are left to the analysis.
-    private static bool NoReferenceAfterItsFirstSuspension(ILocalSymbol local, LoweringContext context)
-    {
-        SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
-        SyntaxNode? scope = declaration?.Ancestors().FirstOrDefault(a => a is BlockSyntax or SwitchSectionSyntax);
-        if (declaration is null || scope is null)
-        {
-            return false;
-        }
-
-        int firstSuspension = int.MaxValue;
-        foreach (AwaitExpressionSyntax suspension in context.Suspensions)
-        {
-            if (suspension.SpanStart > declaration.SpanStart && scope.Span.Contains(suspension.Span) && suspension.SpanStart < firstSuspension)
-            {
-                firstSuspension = suspension.SpanStart;
-            }
-        }
-
-        return !context.IdentifiersNamed(local.Name).Any(n => n.SpanStart > firstSuspension
-            && SymbolEqualityComparer.Default.Equals(context.Model.GetSymbolInfo(n, context.CancellationToken).Symbol, local));
     }
 
     // Null when a ref local or a local of a ref struct type is dead at every suspension point; otherwise why CoroGen keeps

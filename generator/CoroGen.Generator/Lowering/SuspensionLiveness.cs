@@ -18,34 +18,22 @@ namespace CoroGen.Generator.Lowering;
 /// </summary>
 internal sealed class SuspensionLiveness
 {
+    // What does not depend on the local, made once per graph: a template's locals are analysed one after the other, and
+    // walking the whole graph for each (and again for each suspension point) made a template with hundreds of locals and
+    // suspension points take minutes to generate.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, GraphIndex> Indexes = new();
+
     private readonly ControlFlowGraph graph;
+    private readonly GraphIndex index;
     private readonly ILocalSymbol local;
     private readonly bool[] liveIn;
-    private readonly List<int>[] handlers;
-    private readonly Dictionary<ControlFlowRegion, List<ControlFlowBranch>> branchesThroughFinally = new();
 
-    private SuspensionLiveness(ControlFlowGraph graph, ILocalSymbol local)
+    private SuspensionLiveness(ControlFlowGraph graph, GraphIndex index, ILocalSymbol local)
     {
         this.graph = graph;
+        this.index = index;
         this.local = local;
         liveIn = new bool[graph.Blocks.Length];
-        handlers = graph.Blocks.Select(HandlerEntries).ToArray();
-        foreach (BasicBlock block in graph.Blocks)
-        {
-            foreach (ControlFlowBranch? branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
-            {
-                foreach (ControlFlowRegion region in branch?.FinallyRegions ?? Enumerable.Empty<ControlFlowRegion>())
-                {
-                    if (!branchesThroughFinally.TryGetValue(region, out List<ControlFlowBranch>? list))
-                    {
-                        branchesThroughFinally[region] = list = new List<ControlFlowBranch>();
-                    }
-
-                    list.Add(branch!);
-                }
-            }
-        }
-
         for (bool changed = true; changed;)
         {
             changed = false;
@@ -71,13 +59,9 @@ internal sealed class SuspensionLiveness
             return null;
         }
 
-        var inGraph = new HashSet<SyntaxNode>(graph.Blocks
-            .SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))
-            .SelectMany(o => o.DescendantsAndSelf())
-            .OfType<ILocalReferenceOperation>()
-            .Where(r => SymbolEqualityComparer.Default.Equals(r.Local, local))
-            .Select(r => r.Syntax));
-        return references.All(inGraph.Contains) ? new SuspensionLiveness(graph, local) : null;
+        GraphIndex index = Indexes.GetValue(graph, static g => new GraphIndex(g));
+        HashSet<SyntaxNode> inGraph = index.ReferencesOf(local);
+        return references.All(inGraph.Contains) ? new SuspensionLiveness(graph, index, local) : null;
     }
 
     /// <summary>
@@ -88,27 +72,9 @@ internal sealed class SuspensionLiveness
     public Liveness? After(AwaitExpressionSyntax suspension)
     {
         Liveness? result = null;
-        foreach (BasicBlock block in graph.Blocks)
+        foreach ((int ordinal, int at) in index.PositionsAfter(suspension))
         {
-            int at = -1;
-            for (int i = 0; i < block.Operations.Length && at < 0; i++)
-            {
-                if (Contains(block.Operations[i], suspension))
-                {
-                    at = i + 1;
-                }
-            }
-
-            if (at < 0 && block.BranchValue is { } branchValue && Contains(branchValue, suspension))
-            {
-                at = block.Operations.Length + 1; // after the branch value too
-            }
-
-            if (at < 0)
-            {
-                continue;
-            }
-
+            BasicBlock block = graph.Blocks[ordinal];
             Liveness here = LiveBefore(block, at) ? Liveness.Flow
                 : HandlersLive(block.Ordinal) ? Liveness.Handler
                 : EnclosingTries(block).Any(t => liveIn[t.FirstBlockOrdinal]) ? Liveness.TryEntry
@@ -131,9 +97,6 @@ internal sealed class SuspensionLiveness
             }
         }
     }
-
-    private static bool Contains(IOperation operation, AwaitExpressionSyntax suspension) =>
-        operation.DescendantsAndSelf().OfType<IAwaitOperation>().Any(a => a.Syntax == suspension);
 
     // Live before the operation at `index` of the block (Operations.Length: before its branch value; more: at its end).
     private bool LiveBefore(BasicBlock block, int index)
@@ -169,20 +132,20 @@ internal sealed class SuspensionLiveness
                 finallyRegion = finallyRegion.EnclosingRegion;
             }
 
-            return finallyRegion is not null && branchesThroughFinally.TryGetValue(finallyRegion, out List<ControlFlowBranch>? through)
+            return finallyRegion is not null && index.BranchesThroughFinally.TryGetValue(finallyRegion, out List<ControlFlowBranch>? through)
                 && through.Any(b => (b.Destination is { } d && liveIn[d.Ordinal]) || b.FinallyRegions.Any(f => liveIn[f.FirstBlockOrdinal]));
         }
 
         return liveIn[branch.Destination.Ordinal] || branch.FinallyRegions.Any(f => liveIn[f.FirstBlockOrdinal]);
     }
 
-    private bool HandlersLive(int ordinal) => handlers[ordinal].Any(h => liveIn[h]);
+    private bool HandlersLive(int ordinal) => index.Handlers[ordinal].Any(h => liveIn[h]);
 
     // Live before `operation`, given live after it: a use makes it live, a write it surely makes (and no use) dead.
     private bool Transfer(IOperation operation, bool liveAfter)
     {
         bool kills = false;
-        foreach (ILocalReferenceOperation reference in operation.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+        foreach (ILocalReferenceOperation reference in index.LocalReferencesIn(operation))
         {
             if (!SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {
@@ -255,7 +218,7 @@ internal sealed class SuspensionLiveness
 
     // The first blocks of the catch, filter and finally regions that an exception (or Close) in the block can run: those of
     // every try region around it, and for a filter, the other handlers of its try.
-    private static List<int> HandlerEntries(BasicBlock block)
+    internal static List<int> HandlerEntries(BasicBlock block)
     {
         var entries = new List<int>();
         for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
@@ -276,6 +239,96 @@ internal sealed class SuspensionLiveness
 
         return entries;
     }
+}
+
+/// <summary>The parts of a graph that <see cref="SuspensionLiveness"/> reads for every local, found once.</summary>
+internal sealed class GraphIndex
+{
+    private static readonly ILocalReferenceOperation[] None = new ILocalReferenceOperation[0];
+
+    // The local references inside each operation of a block (and each branch value), in order.
+    private readonly Dictionary<IOperation, ILocalReferenceOperation[]> localReferences = new();
+
+    // Where each await is: the block, and the index of the operation after the one holding it (Operations.Length + 1:
+    // after the branch value). The graph may repeat an await (a finally copied on several paths).
+    private readonly Dictionary<SyntaxNode, List<(int Block, int At)>> awaits = new();
+
+    private readonly Dictionary<ILocalSymbol, HashSet<SyntaxNode>> referencesByLocal = new(SymbolEqualityComparer.Default);
+
+    public GraphIndex(ControlFlowGraph graph)
+    {
+        foreach (BasicBlock block in graph.Blocks)
+        {
+            for (int i = 0; i <= block.Operations.Length; i++)
+            {
+                IOperation? operation = i < block.Operations.Length ? block.Operations[i] : block.BranchValue;
+                if (operation is null)
+                {
+                    continue;
+                }
+
+                var references = new List<ILocalReferenceOperation>();
+                foreach (IOperation node in operation.DescendantsAndSelf())
+                {
+                    if (node is ILocalReferenceOperation reference)
+                    {
+                        references.Add(reference);
+                        if (!referencesByLocal.TryGetValue(reference.Local, out HashSet<SyntaxNode>? syntax))
+                        {
+                            referencesByLocal[reference.Local] = syntax = new HashSet<SyntaxNode>();
+                        }
+
+                        syntax.Add(reference.Syntax);
+                    }
+                    else if (node is IAwaitOperation awaited)
+                    {
+                        if (!awaits.TryGetValue(awaited.Syntax, out List<(int, int)>? at))
+                        {
+                            awaits[awaited.Syntax] = at = new List<(int, int)>();
+                        }
+
+                        (int, int) position = (block.Ordinal, i + 1);
+                        if (!at.Contains(position))
+                        {
+                            at.Add(position);
+                        }
+                    }
+                }
+
+                localReferences[operation] = references.Count == 0 ? None : references.ToArray();
+            }
+
+            foreach (ControlFlowBranch? branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+            {
+                foreach (ControlFlowRegion region in branch?.FinallyRegions ?? Enumerable.Empty<ControlFlowRegion>())
+                {
+                    if (!BranchesThroughFinally.TryGetValue(region, out List<ControlFlowBranch>? list))
+                    {
+                        BranchesThroughFinally[region] = list = new List<ControlFlowBranch>();
+                    }
+
+                    list.Add(branch!);
+                }
+            }
+        }
+
+        Handlers = graph.Blocks.Select(SuspensionLiveness.HandlerEntries).ToArray();
+    }
+
+    /// <summary>For each block, the first blocks of the handlers an exception in it can run.</summary>
+    public List<int>[] Handlers { get; }
+
+    /// <summary>The branches that run each finally region.</summary>
+    public Dictionary<ControlFlowRegion, List<ControlFlowBranch>> BranchesThroughFinally { get; } = new();
+
+    public IReadOnlyList<ILocalReferenceOperation> LocalReferencesIn(IOperation operation) =>
+        localReferences.TryGetValue(operation, out ILocalReferenceOperation[]? found) ? found : None;
+
+    public IEnumerable<(int Block, int At)> PositionsAfter(SyntaxNode awaitSyntax) =>
+        awaits.TryGetValue(awaitSyntax, out List<(int, int)>? found) ? found : Enumerable.Empty<(int, int)>();
+
+    public HashSet<SyntaxNode> ReferencesOf(ILocalSymbol local) =>
+        referencesByLocal.TryGetValue(local, out HashSet<SyntaxNode>? found) ? found : new HashSet<SyntaxNode>();
 }
 
 /// <summary>How a local is live after a suspension point (ordered from most live).</summary>
