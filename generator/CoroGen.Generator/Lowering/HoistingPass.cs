@@ -13,7 +13,8 @@ namespace CoroGen.Generator.Lowering;
 /// <summary>
 /// Decides which locals become fields before any code is written: every local whose scope is a block (or loop header)
 /// that the lowering flattens, because code in flattened blocks is reached through gotos and must not depend on C#
-/// scopes. Locals of statements copied whole keep their scopes and stay locals.
+/// scopes, unless it is dead at every suspension point (LiveAtASuspension), which makes it a local of Resume declared in
+/// place. Locals of statements copied whole keep their scopes and stay locals.
 /// </summary>
 internal static class HoistingPass
 {
@@ -355,7 +356,7 @@ internal static class HoistingPass
         if (!stepLocal && (local.IsRef || local.Type.IsRefLikeType) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
         {
             // It cannot be a field, but needs none when it is dead at every suspension point: a local of Resume then.
-            string? live = RefLocalLiveness(local, context);
+            string? live = LiveAtASuspension(local, context);
             if (live is null)
             {
                 int declaredAt = location.GetLineSpan().StartLinePosition.Line + 1;
@@ -388,7 +389,7 @@ internal static class HoistingPass
 
         string? constant = local.IsConst ? ConstantText(local) : null;
         int line = location.GetLineSpan().StartLinePosition.Line + 1;
-        if (!stepLocal && !local.IsConst && !typedByFactory && RefLocalLiveness(local, context) is null)
+        if (!stepLocal && !local.IsConst && !typedByFactory && LiveAtASuspension(local, context) is null)
         {
             // Dead at every suspension point (as for ref locals above): a local of Resume declared in place, as the C#
             // compiler keeps such locals out of its state machines. As a field it would keep what it refers to alive while
@@ -414,7 +415,8 @@ internal static class HoistingPass
         }
     }
 
-    // Null when a ref local or a local of a ref struct type is dead at every suspension point; otherwise why CoroGen keeps
+    // Null when a local is dead at every suspension point (a ref local or a local of a ref struct type, which cannot be a
+    // field, or any other, which then need not be one); otherwise why CoroGen keeps
     // it (naming the first suspension point where it may be live). Sound rather than complete:
     // - it is declared, with no suspension point, by a declaration statement of a block or switch section (not a using
     //   declaration) or by an out argument of an expression statement there (`Make(out Span<int> s);`), and every reference to it lies in that block or section (in a switch, the section's code is emitted
@@ -433,7 +435,7 @@ internal static class HoistingPass
     //   in a try through the start of that try, from which C# sees the try's code as able to run again.
     // Every reference must be in the graph (none in a lambda, local function, query or nameof). The generated Resume then
     // assigns the local on every path from each resume label before reading it, which the C# compiler checks again.
-    private static string? RefLocalLiveness(ILocalSymbol local, LoweringContext context)
+    private static string? LiveAtASuspension(ILocalSymbol local, LoweringContext context)
     {
         StatementSyntax? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) switch
         {
@@ -548,7 +550,7 @@ internal static class HoistingPass
             if (call.ArgumentList.Span.Contains(reference.Span)
                 && context.Model.GetSymbolInfo(call, context.CancellationToken).Symbol is IMethodSymbol method
                 && (method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.ConditionalAttribute")
-                    || (method.PartialDefinitionPart is null && method.IsPartialDefinition && method.PartialImplementationPart is null)))
+                    || (method.IsPartialDefinition && method.PartialImplementationPart is null)))
             {
                 return true;
             }

@@ -75,10 +75,10 @@ internal sealed partial class LoweringContext
     public HashSet<ISymbol> StepLocals { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>
-    /// <c>ref</c> locals and locals of a <c>ref struct</c> type that are dead at every suspension point (every use lies
-    /// between their declaration and the first statement of its block that suspends): locals of Resume declared in
-    /// place, with the template's initializer, <c>ref</c> and <c>scoped</c> (also <c>scoped</c> where the initializer refers to a
-    /// local or parameter that became a field: RefersToAField). Also in <see cref="StepLocals"/> (read by name).
+    /// Locals dead at every suspension point (HoistingPass.LiveAtASuspension): locals of Resume declared in place, with the
+    /// template's initializer; a <c>ref</c> local or one of a <c>ref struct</c> type keeps <c>ref</c> and <c>scoped</c> (also
+    /// <c>scoped</c> where the initializer refers to a local or parameter that became a field: RefersToAField). Also in
+    /// <see cref="StepLocals"/> (read by name).
     /// </summary>
     public HashSet<ISymbol> InPlaceLocals { get; } = new(SymbolEqualityComparer.Default);
 

@@ -9,7 +9,7 @@ namespace CoroGen.Generator.Lowering;
 
 /// <summary>
 /// Backward liveness of one local over the template's control flow graph (Roslyn's <see cref="ControlFlowGraph"/>), for
-/// <see cref="HoistingPass"/>'s rule on ref and ref struct locals (its comment on RefLocalLiveness states the rule). It
+/// <see cref="HoistingPass"/>'s rule on locals kept out of fields (its comment on LiveAtASuspension states the rule). It
 /// over-approximates: a use means any reference but a write (for a ref local, any reference but a ref reassignment: a
 /// write through it uses the reference it held), a write kills only when the statement that makes it reads nothing of the local and reaches the
 /// write unconditionally, and the graph's missing exception edges are added: every block inside a try reaches the entries

@@ -399,7 +399,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
 
     public override SyntaxNode? VisitDeclarationExpression(DeclarationExpressionSyntax node)
     {
-        // `out Span<int> s` of a ref struct local kept in Resume (HoistingPass.RefLocalLiveness) still declares it, under
+        // `out Span<int> s` (or `out var x`) of a local kept in Resume (HoistingPass.LiveAtASuspension) still declares it, under
         // its name in Resume.
         if (functionDepth == 0 && node.Designation is SingleVariableDesignationSyntax single
             && context.Model.GetDeclaredSymbol(single, context.CancellationToken) is ILocalSymbol local && context.InPlaceLocals.Contains(local))
