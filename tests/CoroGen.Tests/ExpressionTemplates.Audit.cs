@@ -66,6 +66,18 @@ public static partial class ExpressionTemplates
         return a + "|" + b + "|" + c + "|" + d + "|" + e;
     }
 
+    // A compound assignment whose operator takes its left operand `in`: C# passes the variable by reference, after the
+    // right operand (and its suspension point) has run.
+    [Coroutine]
+    public static async Coroutine<string> ImplicitInCompoundAssignment(List<string> log, Yielder<int, int> co)
+    {
+        var v = new AuInOperand { A = 1 };
+        v += await co.Yield(Swap(ref v, new AuInOperand { A = 50 }));
+        var w = new AuInOperand { A = 2 };
+        AuInOperand kept = w += await co.Yield(Swap(ref w, new AuInOperand { A = 60 }));
+        return v.A + "|" + w.A + "|" + kept.A;
+    }
+
     [Coroutine]
     public static async Coroutine<string> ImplicitInOperatorsConstructorsIndexersDelegates(List<string> log, Yielder<int, int> co)
     {
@@ -278,6 +290,15 @@ public partial struct AuStructTemplate
     public async Coroutine<string> ThisArgument(List<string> log, Yielder<int, int> co)
     {
         return Show(this, await co.Yield(Bump())) + "|" + N;
+    }
+
+    public static string ShowIn(in AuStructTemplate s, int v) => s.N + "+" + v;
+
+    // `this` passed to an `in` parameter is passed by reference: the callee sees Bump's change.
+    [Coroutine]
+    public async Coroutine<string> ThisInArgument(List<string> log, Yielder<int, int> co)
+    {
+        return ShowIn(this, await co.Yield(Bump())) + "|" + N;
     }
 }
 

@@ -157,6 +157,8 @@ public sealed class ExpressionTests
         ["ExtendedPropertyPatternInSwitch"] = (log => TemplateOracle.Run<int, int, string>(co => T.ExtendedPropertyPatternInSwitch(log, co)), log => T.ExtendedPropertyPatternInSwitch(log)),
         ["MethodGroupReceiverReadBeforeSuspension"] = (log => TemplateOracle.Run<int, int, string>(co => T.MethodGroupReceiverReadBeforeSuspension(log, co)), log => T.MethodGroupReceiverReadBeforeSuspension(log)),
         ["ImplicitInArguments"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInArguments(log, co)), log => T.ImplicitInArguments(log)),
+        ["ImplicitInCompoundAssignment"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInCompoundAssignment(log, co)), log => T.ImplicitInCompoundAssignment(log)),
+        ["StructThisInArgument"] = (log => TemplateOracle.Run<int, int, string>(co => new AuStructTemplate { N = 1 }.ThisInArgument(log, co)), log => new AuStructTemplate { N = 1 }.ThisInArgument(log)),
         ["ImplicitInOperatorsConstructorsIndexersDelegates"] = (log => TemplateOracle.Run<int, int, string>(co => T.ImplicitInOperatorsConstructorsIndexersDelegates(log, co)), log => T.ImplicitInOperatorsConstructorsIndexersDelegates(log)),
         ["DeconstructionTargetsSuspend"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsSuspend(log, co)), log => T.DeconstructionTargetsSuspend(log)),
         ["DeconstructionTargetsDictionaryDiscardNested"] = (log => TemplateOracle.Run<int, int, string>(co => T.DeconstructionTargetsDictionaryDiscardNested(log, co)), log => T.DeconstructionTargetsDictionaryDiscardNested(log)),

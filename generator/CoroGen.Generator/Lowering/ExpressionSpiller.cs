@@ -576,6 +576,7 @@ internal sealed class ExpressionSpiller
     private static bool PassedByReference(IOperation value) => value switch
     {
         ILocalReferenceOperation { Local.IsRef: false } or IParameterReferenceOperation or IArrayElementReferenceOperation => true,
+        IInstanceReferenceOperation { Type.IsValueType: true } => true, // a struct's 'this' is a variable
         IFieldReferenceOperation { Instance: null or not { Type.IsValueType: true } } => true,
         IFieldReferenceOperation { Instance: { } instance } => PassedByReference(instance) || instance is IInstanceReferenceOperation,
         _ => false,
@@ -902,17 +903,29 @@ internal sealed class ExpressionSpiller
             return;
         }
 
-        // `x op= await y` reads x before suspending (cases 15 to 17), then stores `(T)(old op y)` after.
-        string? old = AddTemp(node.Left, "old", targetType);
-        if (old is null)
+        // `x op= await y` reads x before suspending (cases 15 to 17), then stores `(T)(old op y)` after; an operator that
+        // takes its left operand `in` gets the variable itself, by reference, as C# passes it after evaluating y.
+        string left;
+        if (compound.OperatorMethod is { Parameters.Length: > 0 } method && method.Parameters[0].RefKind is RefKind.In or RefKind.RefReadOnlyParameter
+            && PassedByReference(compound.Target))
         {
-            return;
+            left = Text(node.Left);
+        }
+        else
+        {
+            string? old = AddTemp(node.Left, "old", targetType);
+            if (old is null)
+            {
+                return;
+            }
+
+            Emit($"{old} = {Text(node.Left)};", node.Left);
+            left = old;
         }
 
-        Emit($"{old} = {Text(node.Left)};", node.Left);
         Visit(node.Right);
         string op = node.OperatorToken.Text.Substring(0, node.OperatorToken.Text.Length - 1);
-        string value = $"({TypeText(targetType!)})({old} {op} ({Text(node.Right)}))";
+        string value = $"({TypeText(targetType!)})({left} {op} ({Text(node.Right)}))";
         string? keyword = CheckedKeyword(node) ?? (compound.IsChecked ? "checked" : null);
         if (keyword is not null)
         {
@@ -1546,7 +1559,7 @@ internal sealed class ExpressionSpiller
 
         // A method group becomes a new delegate wherever it is converted; C# makes it, reading its receiver (boxing a struct
         // receiver's copy), where it evaluates the group, before a later suspension point: only a group without a receiver
-        // that can change (a static method, a method of a class's 'this') is made again afterwards.
+        // that can change (a static method, a local function, a method of a class's 'this') is made again afterwards.
         if (symbol is IMethodSymbol method && inner is SimpleNameSyntax or MemberAccessExpressionSyntax && inner.Parent is not InvocationExpressionSyntax)
         {
             return method.IsStatic && method.ReducedFrom is null

@@ -561,8 +561,7 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
             return null;
         }
 
-        if (node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax || NamesAPatternMember(node)
-            || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
+        if (NamesAMemberOfSomethingElse(node))
         {
             return null;
         }
@@ -577,14 +576,19 @@ internal sealed partial class TemplateRewriter : CSharpSyntaxRewriter
     private ExpressionSyntax? StaticMemberOfAnOuterType(SimpleNameSyntax node, ISymbol symbol)
     {
         if (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } || !context.MayNameAGeneratedMember(node.Identifier.ValueText)
-            || node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax || NamesAPatternMember(node)
-            || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node)
+            || NamesAMemberOfSomethingElse(node))
         {
             return null;
         }
 
         return MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ParseTypeName(symbol.ContainingType.ToDisplayString(SymbolFormats.FullyQualified)), node.WithoutTrivia()).WithTriviaFrom(node);
     }
+
+    // A simple name that stands for a member of another object, not of the template's type: `?.Name`, a named argument, an
+    // anonymous object's or an object initializer's member, a property pattern's member.
+    private static bool NamesAMemberOfSomethingElse(SimpleNameSyntax node) =>
+        node.Parent is MemberBindingExpressionSyntax or NameColonSyntax or NameEqualsSyntax || NamesAPatternMember(node)
+        || node.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax } assignment && assignment.Left == node;
 
     // The first name of a C# 10 extended property pattern (`{ In.X: > 2 }`, `{ A.B.C: var c }`): a member of the pattern's
     // input, not of the template's type, whatever it binds to.
