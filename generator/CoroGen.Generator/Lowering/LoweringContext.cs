@@ -100,7 +100,7 @@ internal sealed partial class LoweringContext
     private readonly HashSet<string> usedNames;
     private readonly Dictionary<string, int> labelCounts = new();
     private readonly Dictionary<string, int> stateCounts = new();
-    private ControlFlowGraph? flowGraph;
+    private GraphIndex? flowGraph;
     private bool flowGraphMade;
 
     public LoweringContext(SemanticModel model, IMethodSymbol template, IParameterSymbol yielder, ITypeSymbol yieldType, ITypeSymbol sendType, ITypeSymbol? returnType, List<FieldModel> fields, CancellationToken cancellationToken)
@@ -176,8 +176,8 @@ internal sealed partial class LoweringContext
         return identifiersByName.TryGetValue(name, out List<IdentifierNameSyntax>? found) ? found : System.Array.Empty<IdentifierNameSyntax>();
     }
 
-    /// <summary>Roslyn's control flow graph of the template's body, made on first use; null if it cannot be made.</summary>
-    public ControlFlowGraph? FlowGraph
+    /// <summary>Roslyn's control flow graph of the template's body, indexed, made on first use; null if it cannot be made.</summary>
+    public GraphIndex? FlowGraph
     {
         get
         {
@@ -185,7 +185,7 @@ internal sealed partial class LoweringContext
             {
                 flowGraphMade = true;
                 flowGraph = Root?.Parent is { } method && Model.GetOperation(method, CancellationToken) is IMethodBodyOperation { Parent: null } body
-                    ? ControlFlowGraph.Create(body, CancellationToken)
+                    ? new GraphIndex(ControlFlowGraph.Create(body, CancellationToken))
                     : null;
             }
 

@@ -18,11 +18,6 @@ namespace CoroGen.Generator.Lowering;
 /// </summary>
 internal sealed class SuspensionLiveness
 {
-    // What does not depend on the local, made once per graph: a template's locals are analysed one after the other, and
-    // walking the whole graph for each (and again for each suspension point) made a template with hundreds of locals and
-    // suspension points take minutes to generate.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ControlFlowGraph, GraphIndex> Indexes = new();
-
     private readonly ControlFlowGraph graph;
     private readonly GraphIndex index;
     private readonly ILocalSymbol local;
@@ -52,16 +47,15 @@ internal sealed class SuspensionLiveness
     /// The analysis of <paramref name="local"/>, or null when the graph cannot be built or a reference to the local in the
     /// body is not in it (inside a lambda, a local function, a query or nameof), so that its uses are not all known.
     /// </summary>
-    public static SuspensionLiveness? For(ControlFlowGraph? graph, ILocalSymbol local, IEnumerable<SyntaxNode> references)
+    public static SuspensionLiveness? For(GraphIndex? index, ILocalSymbol local, IEnumerable<SyntaxNode> references)
     {
-        if (graph is null)
+        if (index is null)
         {
             return null;
         }
 
-        GraphIndex index = Indexes.GetValue(graph, static g => new GraphIndex(g));
         HashSet<SyntaxNode> inGraph = index.ReferencesOf(local);
-        return references.All(inGraph.Contains) ? new SuspensionLiveness(graph, index, local) : null;
+        return references.All(inGraph.Contains) ? new SuspensionLiveness(index.Graph, index, local) : null;
     }
 
     /// <summary>
@@ -241,7 +235,11 @@ internal sealed class SuspensionLiveness
     }
 }
 
-/// <summary>The parts of a graph that <see cref="SuspensionLiveness"/> reads for every local, found once.</summary>
+/// <summary>
+/// A template's control flow graph and the parts of it that <see cref="SuspensionLiveness"/> reads for every local, found
+/// once per template (LoweringContext.FlowGraph): walking the whole graph for each local, and again for each suspension
+/// point, made a template with hundreds of locals and suspension points take minutes to generate.
+/// </summary>
 internal sealed class GraphIndex
 {
     private static readonly ILocalReferenceOperation[] None = new ILocalReferenceOperation[0];
@@ -257,6 +255,7 @@ internal sealed class GraphIndex
 
     public GraphIndex(ControlFlowGraph graph)
     {
+        Graph = graph;
         foreach (BasicBlock block in graph.Blocks)
         {
             for (int i = 0; i <= block.Operations.Length; i++)
@@ -314,6 +313,8 @@ internal sealed class GraphIndex
 
         Handlers = graph.Blocks.Select(SuspensionLiveness.HandlerEntries).ToArray();
     }
+
+    public ControlFlowGraph Graph { get; }
 
     /// <summary>For each block, the first blocks of the handlers an exception in it can run.</summary>
     public List<int>[] Handlers { get; }
