@@ -15,7 +15,12 @@ public sealed class VirtualTimeProvider : TimeProvider
     // The clock moves and timers change only under the gate; reading the clock takes no lock (a volatile read, atomic on
     // every platform), so that an event loop on this clock can read it at every sleep for next to nothing.
     private readonly object gate = new();
-    private readonly List<VirtualTimer> timers = new();
+
+    // The armed timers, earliest deadline first (ties in the order they were armed). A timer that is changed or disposed
+    // leaves its old entry behind, recognized as stale by its arming number; the queue is rebuilt without stale entries
+    // when they outnumber the armed timers. Arming, disarming and firing are O(log n), not a scan of every timer.
+    private readonly PriorityQueue<VirtualTimer, (long DueTicks, long Seq)> timers = new();
+    private int armedTimers;
     private long ticks;
     private long timerSeq;
 
@@ -97,35 +102,33 @@ public sealed class VirtualTimeProvider : TimeProvider
     {
         while (true)
         {
-            VirtualTimer? due = null;
+            VirtualTimer? due;
             lock (gate)
             {
-                foreach (VirtualTimer t in timers)
-                {
-                    if (t.DueTicks <= target && (due is null || t.DueTicks < due.DueTicks || (t.DueTicks == due.DueTicks && t.Seq < due.Seq)))
-                    {
-                        due = t;
-                    }
-                }
-
-                if (due is null)
+                due = EarliestArmed();
+                if (due is null || due.DueTicks > target)
                 {
                     Volatile.Write(ref ticks, Math.Max(ticks, target));
                     return;
                 }
 
+                timers.Dequeue();
                 if (due.DueTicks > ticks)
                 {
                     Volatile.Write(ref ticks, due.DueTicks);
                 }
 
-                if (due.PeriodTicks > 0)
+                if (due.PeriodTicks > 0 && due.DueTicks <= long.MaxValue - due.PeriodTicks)
                 {
+                    // Rearmed for its next period, keeping its place among timers due at the same time. (A period that
+                    // would end past the clock's last tick never comes: the timer is disarmed, below.)
                     due.DueTicks += due.PeriodTicks;
+                    timers.Enqueue(due, (due.DueTicks, due.Seq));
                 }
                 else
                 {
-                    timers.Remove(due);
+                    due.Armed = false;
+                    armedTimers--;
                 }
             }
 
@@ -135,6 +138,63 @@ public sealed class VirtualTimeProvider : TimeProvider
                 return;
             }
         }
+    }
+
+    // The armed timer with the earliest deadline, at the head of the queue (stale entries before it are dropped); null if
+    // none is armed. Under the gate.
+    private VirtualTimer? EarliestArmed()
+    {
+        while (timers.TryPeek(out VirtualTimer? timer, out (long DueTicks, long Seq) entry))
+        {
+            if (timer.Armed && timer.Seq == entry.Seq && timer.DueTicks == entry.DueTicks)
+            {
+                return timer;
+            }
+
+            timers.Dequeue();
+        }
+
+        return null;
+    }
+
+    // Arms, rearms (dueTicks) or disarms (null) a timer. Under the gate.
+    private void Arm(VirtualTimer timer, long? dueTicks, long periodTicks)
+    {
+        if (timer.Armed)
+        {
+            timer.Armed = false; // its entry in the queue is stale from now on
+            armedTimers--;
+        }
+
+        if (dueTicks is long due)
+        {
+            timer.DueTicks = due;
+            timer.PeriodTicks = periodTicks;
+            timer.Seq = timerSeq++;
+            timer.Armed = true;
+            armedTimers++;
+            timers.Enqueue(timer, (due, timer.Seq));
+        }
+
+        if (timers.Count > 32 && timers.Count > 2 * armedTimers)
+        {
+            DropStaleEntries();
+        }
+    }
+
+    private void DropStaleEntries()
+    {
+        var armed = new List<(VirtualTimer, (long, long))>(armedTimers);
+        foreach ((VirtualTimer timer, (long DueTicks, long Seq) entry) in timers.UnorderedItems)
+        {
+            if (timer.Armed && timer.Seq == entry.Seq && timer.DueTicks == entry.DueTicks)
+            {
+                armed.Add((timer, entry));
+            }
+        }
+
+        timers.Clear();
+        timers.EnqueueRange(armed);
     }
 
     /// <inheritdoc/>
@@ -160,9 +220,11 @@ public sealed class VirtualTimeProvider : TimeProvider
 
         internal object? State { get; }
 
+        // Under the owner's gate. Seq numbers each arming: a queue entry with an older one is stale.
         internal long DueTicks;
         internal long PeriodTicks;
         internal long Seq;
+        internal bool Armed;
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
@@ -180,17 +242,17 @@ public sealed class VirtualTimeProvider : TimeProvider
 
             lock (owner.gate)
             {
-                owner.timers.Remove(this);
                 if (dueTime == Timeout.InfiniteTimeSpan)
                 {
+                    owner.Arm(this, null, 0);
                     return true;
                 }
 
                 long due = Math.Max(0, dueTime.Ticks);
-                DueTicks = due > long.MaxValue - owner.ticks ? long.MaxValue : owner.ticks + due;
-                PeriodTicks = period == Timeout.InfiniteTimeSpan ? 0 : Math.Max(0, period.Ticks);
-                Seq = owner.timerSeq++;
-                owner.timers.Add(this);
+                owner.Arm(
+                    this,
+                    due > long.MaxValue - owner.ticks ? long.MaxValue : owner.ticks + due,
+                    period == Timeout.InfiniteTimeSpan ? 0 : Math.Max(0, period.Ticks));
             }
 
             if (dueTime <= TimeSpan.Zero)
@@ -205,7 +267,7 @@ public sealed class VirtualTimeProvider : TimeProvider
         {
             lock (owner.gate)
             {
-                owner.timers.Remove(this);
+                owner.Arm(this, null, 0);
             }
         }
 
