@@ -222,8 +222,37 @@ public class CancellationTokenTests
 
         Assert.Equal(new[] { "worker finally", "main goes on" }, log);
         Assert.True(worker!.IsCancelled);
-        Exception reported = Assert.Single(error.InnerExceptions);
-        Assert.Same(boom, Assert.IsType<AggregateException>(reported).InnerExceptions.Single());
+        // The callback's own exception, as for a failing timer callback: not the AggregateException CancellationTokenSource wraps it in.
+        Assert.Same(boom, Assert.Single(error.InnerExceptions));
+    }
+
+    [Fact]
+    public void ATokenTakenInAScopeThatHasEnded_IsNotCancelledByCancel_ButTheTasksOwnIs()
+    {
+        var loop = S.VirtualLoop();
+        CancellationToken inEndedScope = default, own = default;
+        loop.Run(S.Do(async s =>
+        {
+            LoopTask victim = s.Co.Spawn(S.Do(async v =>
+            {
+                await v.Call(v.Co.MoveOnAfter(TimeSpan.FromSeconds(1), S.Do(async i =>
+                {
+                    inEndedScope = i.Co.CancellationToken();
+                    await i.Y();
+                    return default;
+                })));
+                own = v.Co.CancellationToken();
+                await v.Y(v.Co.Sleep(10));
+                return default;
+            }));
+            await s.Y(s.Co.Sleep(2));
+            victim.Cancel();
+            await s.Call(victim.Wait());
+            return default;
+        }));
+
+        Assert.True(own.IsCancellationRequested);
+        Assert.False(inEndedScope.IsCancellationRequested); // scheduler.md §5: that scope's work is over
     }
 
     [Fact]

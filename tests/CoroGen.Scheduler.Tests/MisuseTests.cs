@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -553,6 +554,44 @@ public class ShutdownAndDeadlockEdgeTests
         }));
         Assert.Empty(log);
         Assert.True(late!.IsCancelled);
+        Assert.Equal(0, loop.TaskCount);
+    }
+
+    [Fact]
+    public void Shutdown_LetsTheChildrenOfABackgroundGatherFinishTheirSuspendingCleanup()
+    {
+        // The shutdown cancels every task, the children of the Gather included; the gathering task's own shutdown cancellation
+        // must not reach them a second time, which would cut their cleanup short at its first suspension point.
+        var log = new List<string>();
+        var loop = S.VirtualLoop();
+        Script<int> SlowCleanup(string name) => S.Of<int>(async c =>
+        {
+            try
+            {
+                await c.Y(c.Co.Sleep(100));
+            }
+            finally
+            {
+                log.Add($"{name} cleanup starts at {loop.Elapsed.TotalSeconds}");
+                await c.Y(c.Co.Sleep(1));
+                log.Add($"{name} cleanup done at {loop.Elapsed.TotalSeconds}");
+            }
+
+            return 0;
+        });
+
+        int result = loop.Run(S.Of<int>(async s =>
+        {
+            s.Co.Spawn(SlowCleanup("plain"));
+            s.Co.Spawn(S.Of<int[]>(async g => await g.Call(g.Co.Gather(SlowCleanup("child1"), SlowCleanup("child2")))));
+            await s.Y(s.Co.Sleep(1));
+            return 14;
+        }));
+
+        Assert.Equal(14, result);
+        Assert.Equal(
+            new[] { "child2 cleanup starts at 1", "child1 cleanup starts at 1", "plain cleanup starts at 1", "child2 cleanup done at 2", "child1 cleanup done at 2", "plain cleanup done at 2" },
+            log.OrderBy(l => l.Contains("done")).ToList());
         Assert.Equal(0, loop.TaskCount);
     }
 

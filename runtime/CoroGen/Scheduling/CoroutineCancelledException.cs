@@ -32,6 +32,13 @@ public class CoroutineCancelledException : OperationCanceledException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Raised by the loop's shutdown (<see cref="EventLoop.Run{T}"/> cancelling the tasks left behind by <c>main</c>), which
+    /// cancels every live task itself: a task that forwards cancellations to tasks of its own (Gather) must not forward
+    /// this one, which they get anyway; a second one would cut their cleanup short.
+    /// </summary>
+    internal bool RaisedByShutdown { get; init; }
 }
 
 /// <summary>The cancellation a timeout scope raises in its own task when its deadline passes; only that scope catches it.</summary>

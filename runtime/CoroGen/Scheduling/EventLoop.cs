@@ -319,7 +319,7 @@ public sealed class EventLoop
         shuttingDown = true;
         foreach (LoopTask t in LiveTasks())
         {
-            Interrupt(t, new CoroutineCancelledException("The loop is shutting down: the main task has finished."), 0);
+            Interrupt(t, new CoroutineCancelledException("The loop is shutting down: the main task has finished.") { RaisedByShutdown = true }, 0);
         }
     }
 
@@ -816,8 +816,10 @@ public sealed class EventLoop
         }
     }
 
-    // A callback registered on a task's cancellation token threw when the loop cancelled the token.
-    internal void ReportCallbackFailure(AggregateException failure) => callbackFailures.Add(failure);
+    // Callbacks registered on a task's cancellation token threw when the loop cancelled the token: each callback's own
+    // exception is reported (as a failing timer callback's is), not the AggregateException that CancellationTokenSource.Cancel
+    // wraps them in.
+    internal void ReportCallbackFailure(AggregateException failure) => callbackFailures.AddRange(failure.InnerExceptions);
 
     internal TimeoutScope EnterScope(LoopTask task, TimeSpan delay)
     {

@@ -371,7 +371,11 @@ internal abstract class GatherCoroutineBase<TResult> : CoroutineWithResult<LoopR
                     failure ??= e;
                 }
 
-                CancelChildren();
+                // The loop's shutdown has cancelled the children itself: cancelling them again would cut their cleanup short.
+                if (e is not CoroutineCancelledException { RaisedByShutdown: true })
+                {
+                    CancelChildren();
+                }
             }
         }
 
