@@ -53,6 +53,14 @@ public sealed class EventLoop
     private bool stepping;
     private LoopTask? closingTask;
 
+    // Each task runs in its own ExecutionContext (its AsyncLocal values, CultureInfo.CurrentCulture, Activity.Current): the
+    // one its spawner had at the Spawn, then whatever its own code sets. Most tasks share one, the context the first live
+    // task was spawned in (baseContext), and keep it without storing it (LoopTask.OwnContext is null). installedContext is
+    // the one the loop last put on its thread: a step changes the thread's context only when its task's differs, and
+    // finds out whether the task changed it with one reference compare (scheduler.md §4, "Each task has its own execution context").
+    private ExecutionContext? baseContext;
+    private ExecutionContext? installedContext;
+
     // Set when something woke the running task while it ran: it then does not stay parked at its next Park.
     private bool runningWoken;
 
@@ -126,7 +134,12 @@ public sealed class EventLoop
     /// task is ready, none sleeps, no awaited Task is pending). The waiting coroutines are closed (their <c>finally</c> blocks run) first.
     /// If failures went unobserved before the deadlock, it comes first in an <see cref="AggregateException"/> with them.
     /// </exception>
-    /// <remarks>If main fails (or is cancelled) and no other failure went unobserved, main's exception escapes as it is.</remarks>
+    /// <remarks>
+    /// <para>If main fails (or is cancelled) and no other failure went unobserved, main's exception escapes as it is.</para>
+    /// <para>Main starts in the caller's <see cref="ExecutionContext"/>, and each task runs in its own (its <see cref="AsyncLocal{T}"/>
+    /// values, culture and <c>Activity.Current</c>): what the tasks set is not seen by the caller, whose context <c>Run</c> gives back
+    /// when it returns or throws.</para>
+    /// </remarks>
     public T Run<T>(Coroutine<LoopRequest, Unit, T> main)
     {
         // Claim the loop atomically: two threads calling Run at once must not both run it.
@@ -140,6 +153,12 @@ public sealed class EventLoop
         }
 
         LoopTask<T> mainTask;
+
+        // The caller's execution context, which main starts in and which Run gives back however it ends: what the tasks
+        // set stays with them. A caller that suppressed the flow (ExecutionContext.SuppressFlow) gets it suppressed again;
+        // meanwhile the flow is restored, since Capture cannot hand the loop a suppressed context to give back.
+        bool callerSuppressedFlow = false;
+        ExecutionContext? callersExecutionContext = null;
         try
         {
             if (current is not null)
@@ -148,12 +167,24 @@ public sealed class EventLoop
                     + "coroutine on the running loop instead (co.Spawn(...) or EventLoop.Current.Spawn(...)), or run this loop on another thread.");
             }
 
+            if (ExecutionContext.IsFlowSuppressed())
+            {
+                ExecutionContext.RestoreFlow();
+                callerSuppressedFlow = true;
+            }
+
+            callersExecutionContext = ExecutionContext.Capture()!;
             shuttingDown = false;
             mainTask = Spawn(main);
         }
         catch
         {
             thread = null;
+            if (callerSuppressedFlow)
+            {
+                ExecutionContext.SuppressFlow();
+            }
+
             throw;
         }
 
@@ -181,6 +212,22 @@ public sealed class EventLoop
         }
         finally
         {
+            if (!ReferenceEquals(ExecutionContext.Capture(), callersExecutionContext))
+            {
+                ExecutionContext.Restore(callersExecutionContext);
+            }
+
+            if (callerSuppressedFlow)
+            {
+                ExecutionContext.SuppressFlow();
+            }
+
+            installedContext = null;
+            if (liveCount == 0)
+            {
+                baseContext = null; // no task left runs in it: do not keep its values alive
+            }
+
             SynchronizationContext.SetSynchronizationContext(callersContext);
             current = null;
             thread = null;
@@ -243,7 +290,9 @@ public sealed class EventLoop
     /// <summary>
     /// Starts <paramref name="coroutine"/> as a new task: it goes to the back of the ready queue and runs concurrently with the
     /// others. Call it from a loop task (or before <see cref="Run{T}"/>). Join the returned handle to get the result or the failure;
-    /// a failure nobody observes is reported by <see cref="Run{T}"/>.
+    /// a failure nobody observes is reported by <see cref="Run{T}"/>. The task runs in its own <see cref="ExecutionContext"/>, a copy of
+    /// the caller's as it is now (its <see cref="AsyncLocal{T}"/> values, culture, <c>Activity.Current</c>): what either sets afterwards,
+    /// the other does not see.
     /// </summary>
     /// <typeparam name="T">The coroutine's result type.</typeparam>
     /// <param name="coroutine">A coroutine that has not started yet.</param>
@@ -262,6 +311,19 @@ public sealed class EventLoop
 
         CheckThread();
         var task = new LoopTask<T>(this, ++nextId, coroutine);
+
+        // The task starts in its spawner's context as it is now (later changes of the spawner's do not reach it); the
+        // first live task's becomes the common one, which the tasks that start and stay in it do not store.
+        ExecutionContext context = ExecutionContext.Capture() ?? EmptyContext.Value;
+        if (liveCount == 0)
+        {
+            baseContext = context;
+        }
+        else if (!ReferenceEquals(context, baseContext))
+        {
+            task.OwnContext = context;
+        }
+
         liveCount++;
         task.Status = LoopTask.NotStarted;
         ready.Enqueue(task);
@@ -277,6 +339,7 @@ public sealed class EventLoop
 
     private void RunLoop(LoopTask mainTask)
     {
+        installedContext = CurrentContext();
         while (true)
         {
             if (hasPosts)
@@ -319,7 +382,11 @@ public sealed class EventLoop
         shuttingDown = true;
         foreach (LoopTask t in LiveTasks())
         {
+            // Cancelling the task's tokens runs their callbacks: those registered with Register run in the context they
+            // were registered in, the others (UnsafeRegister) in the task's, as if the task had cancelled itself.
+            EnterContextOf(t);
             Interrupt(t, new CoroutineCancelledException("The loop is shutting down: the main task has finished.") { RaisedByShutdown = true }, 0);
+            SyncContextAfterCallbacks(t);
         }
     }
 
@@ -370,6 +437,13 @@ public sealed class EventLoop
             return; // closed while queued (deadlock handling), or could not start
         }
 
+        // The task's context: installed only if it is not on the thread already (the usual case: every task in the loop's).
+        ExecutionContext? context = task.OwnContext ?? baseContext;
+        if (!ReferenceEquals(context, installedContext))
+        {
+            InstallContext(context!);
+        }
+
         stepping = true;
         runningWoken = false;
         steps++;
@@ -382,11 +456,23 @@ public sealed class EventLoop
         catch (Exception e)
         {
             stepping = false;
+            if (!ReferenceEquals(ExecutionContext.Capture(), installedContext))
+            {
+                installedContext = CurrentContext();
+            }
+
             Finish(task, e);
             return;
         }
 
         stepping = false;
+
+        // What the step set (an AsyncLocal's value, the culture) made the thread's context a new object: it is the task's now.
+        if (!ReferenceEquals(ExecutionContext.Capture(), installedContext))
+        {
+            ContextChanged(task, keep: yielded);
+        }
+
         if (!yielded)
         {
             Finish(task, null);
@@ -435,6 +521,81 @@ public sealed class EventLoop
                 }
 
                 break;
+        }
+    }
+
+    private void InstallContext(ExecutionContext context)
+    {
+        ExecutionContext.Restore(context);
+        installedContext = context;
+    }
+
+    // Puts the task's context on the thread (for code the loop runs on the task's behalf outside its steps).
+    private void EnterContextOf(LoopTask task)
+    {
+        ExecutionContext context = task.OwnContext ?? baseContext!;
+        if (!ReferenceEquals(context, installedContext))
+        {
+            InstallContext(context);
+        }
+    }
+
+    // After code the loop ran on a task's behalf outside its steps (token callbacks, its close): what it set is the task's.
+    private void SyncContextAfterCallbacks(LoopTask task)
+    {
+        if (!ReferenceEquals(ExecutionContext.Capture(), installedContext))
+        {
+            ContextChanged(task, keep: !task.IsFinished);
+        }
+    }
+
+    // The thread's context is no longer the installed one: note it, and keep it as the task's (unless the task has ended).
+    private void ContextChanged(LoopTask task, bool keep)
+    {
+        ExecutionContext context = CurrentContext();
+        installedContext = context;
+        if (keep)
+        {
+            task.OwnContext = ReferenceEquals(context, baseContext) ? null : context;
+        }
+    }
+
+    // The thread's context after user code ran. One whose flow that code suppressed (ExecutionContext.SuppressFlow) and left
+    // suppressed cannot be kept (Capture hides it, so the loop could not give it back): the flow is restored, the values stay.
+    private static ExecutionContext CurrentContext()
+    {
+        ExecutionContext? context = ExecutionContext.Capture();
+        if (context is null)
+        {
+            ExecutionContext.RestoreFlow();
+            context = ExecutionContext.Capture()!;
+        }
+
+        return context;
+    }
+
+    // The context a task spawned while the flow is suppressed starts in, as Task.Run then starts its delegate: the empty
+    // one. .NET has no public handle on it; a thread started while the flow is suppressed runs in it (made once, if ever).
+    private static class EmptyContext
+    {
+        internal static readonly ExecutionContext Value = Capture();
+
+        private static ExecutionContext Capture()
+        {
+            ExecutionContext? empty = null;
+            AsyncFlowControl? flow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
+            try
+            {
+                var thread = new Thread(() => empty = ExecutionContext.Capture());
+                thread.Start();
+                thread.Join();
+            }
+            finally
+            {
+                flow?.Undo();
+            }
+
+            return empty!;
         }
     }
 
@@ -512,6 +673,7 @@ public sealed class EventLoop
     {
         liveCount--;
         task.TakePendingThrow();
+        task.OwnContext = null; // nothing runs in it any more: the handle must not keep its values alive
         task.SetFinished(failure);
         if (task.Status == LoopTaskStatus.Faulted)
         {
@@ -539,7 +701,12 @@ public sealed class EventLoop
             {
                 scope.Armed = false;
                 scope.FiredAt = ++scope.Task.Rare.ScopeFires;
+
+                // The timeout cancels the scope's tokens, whose callbacks run here: those registered with UnsafeRegister
+                // in the task's context, as if the task had cancelled them (the others in the context of their Register).
+                EnterContextOf(scope.Task);
                 Interrupt(scope.Task, new ScopeTimeoutException(scope), scope.Depth + 1);
+                SyncContextAfterCallbacks(scope.Task);
             }
             else
             {
@@ -608,6 +775,13 @@ public sealed class EventLoop
                 callbackFailures.Add(e);
             }
 
+            // The timers' callbacks ran in the contexts they were created in (ExecutionContext.Run); one created while the
+            // flow was suppressed ran in the thread's and may have changed it: the next step installs its task's again.
+            if (!ReferenceEquals(ExecutionContext.Capture(), installedContext))
+            {
+                installedContext = CurrentContext();
+            }
+
             return;
         }
 
@@ -640,7 +814,14 @@ public sealed class EventLoop
                 else
                 {
                     // Another clock (a virtual one advanced by hand, or a custom one): ask it for a timer that wakes the loop.
-                    wakeTimer ??= time.CreateTimer(static s => ((EventLoop)s!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    // Made with the flow suppressed: a timer keeps the context it is made in, here some task's, for as long as it lives.
+                    if (wakeTimer is null)
+                    {
+                        using (ExecutionContext.SuppressFlow())
+                        {
+                            wakeTimer = time.CreateTimer(static s => ((EventLoop)s!).WakeUp(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                        }
+                    }
 
                     // A timer counts from the clock's reading when it is armed. If another thread moved the clock between
                     // the reading `due` came from and the Change, the timer would fire that much after the deadline, or
@@ -707,6 +888,7 @@ public sealed class EventLoop
                 }
 
                 closingTask = t;
+                EnterContextOf(t); // its cleanup runs in its context
                 try
                 {
                     t.CloseCoroutine();
@@ -732,6 +914,7 @@ public sealed class EventLoop
                 }
 
                 closingTask = null;
+                SyncContextAfterCallbacks(t);
                 if (!t.IsFinished)
                 {
                     Finish(t, new CoroutineCancelledException("The loop deadlocked; the task was closed."));

@@ -103,6 +103,10 @@ public abstract class LoopTask
         // The token of co.CancellationToken() outside any timeout scope, made on first request.
         internal CancellationTokenSource? Cancellation;
 
+        // The task's ExecutionContext (its AsyncLocal values, CurrentCulture...) when it is not the loop's common one
+        // (EventLoop.baseContext): most tasks never change theirs, and keep the loop's without a field of their own.
+        internal ExecutionContext? Context;
+
         // Clears the pending exception, which is being raised now (or dropped as the task finishes), counting a cancellation.
         internal void Take(Exception pending)
         {
@@ -182,6 +186,19 @@ public abstract class LoopTask
     }
 
     internal Exception? PendingThrow => rare?.PendingThrow;
+
+    // The task's own ExecutionContext, or null when it runs in the loop's common one (the usual case, read at every step).
+    internal ExecutionContext? OwnContext
+    {
+        get => rare?.Context;
+        set
+        {
+            if (value is not null || rare is not null)
+            {
+                Rare.Context = value;
+            }
+        }
+    }
 
     internal Exception? Failure => rare?.Failure;
 

@@ -8,7 +8,7 @@ namespace CoroGen.Scheduling;
 /// A manual clock for tests and simulations: time moves only when <see cref="Advance"/> (or <see cref="SetUtcNow"/>) is called,
 /// or, in <see cref="AutoAdvance"/> mode, when an <see cref="EventLoop"/> using it has nothing to run but sleepers: the loop then
 /// jumps the clock to the next deadline at once. Sleep-heavy programs run instantly and deterministically. Thread-safe; timers it
-/// creates fire on the thread that advances the clock.
+/// creates fire on the thread that advances the clock, in the execution context they were created in (as TimeProvider.System's do).
 /// </summary>
 public sealed class VirtualTimeProvider : TimeProvider
 {
@@ -132,7 +132,15 @@ public sealed class VirtualTimeProvider : TimeProvider
                 }
             }
 
-            due.Callback(due.State);
+            if (due.Context is { } context)
+            {
+                ExecutionContext.Run(context, static t => ((VirtualTimer)t!).Callback(((VirtualTimer)t!).State), due);
+            }
+            else
+            {
+                due.Callback(due.State);
+            }
+
             if (stopAfterFiring)
             {
                 return;
@@ -214,9 +222,15 @@ public sealed class VirtualTimeProvider : TimeProvider
             this.owner = owner;
             Callback = callback;
             State = state;
+
+            // As TimeProvider.System's timers do, the callback runs in the execution context the timer was made in (its
+            // AsyncLocal values), not in that of whoever advances the clock; in none of its own if the flow was suppressed.
+            Context = ExecutionContext.Capture();
         }
 
         internal TimerCallback Callback { get; }
+
+        internal ExecutionContext? Context { get; }
 
         internal object? State { get; }
 
