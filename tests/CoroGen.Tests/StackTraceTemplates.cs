@@ -71,7 +71,7 @@ public static partial class StackTraceTemplates
 
     [Coroutine]
     public static async Coroutine FailsInDispose(Yielder<int> co)
-    {
+    { // line: fails in dispose open
         using (new FailingDisposable())
         {
             await co.Yield(1);
@@ -138,6 +138,41 @@ public static partial class StackTraceTemplates
             throw new NotSupportedException("from the finally"); // line: finally throw
         }
     }
+
+    // A finally that throws after the try suspended, and a resource whose Dispose throws, run by MoveNext (the body leaves
+    // the region) or by Close() (the body leaves for Close): the trace names the throwing line, with no frame without one.
+    [Coroutine]
+    public static async Coroutine FinallyThrowsAfterYield(Yielder<int> co)
+    { // line: finally throws open
+        try
+        {
+            await co.Yield(1);
+            await co.Yield(2);
+        }
+        finally
+        {
+            Cleanups++;
+            throw new NotSupportedException("from the finally"); // line: finally throws after yield
+        }
+    }
+
+    [Coroutine]
+    public static async Coroutine DisposeThrowsAfterYield(Yielder<int> co)
+    { // line: using dispose open
+        using (var resource = new FailingDisposable())
+        {
+            await co.Yield(1);
+            await co.Yield(2);
+        } // line: using dispose throws
+    }
+
+    [Coroutine]
+    public static async Coroutine UsingDeclarationDisposeThrows(Yielder<int> co)
+    { // line: using declaration open
+        using var resource = new FailingDisposable();
+        await co.Yield(1);
+        await co.Yield(2);
+    } // line: using declaration dispose throws
 
     [Coroutine]
     public static async Coroutine<int> Innermost(int divisor, Yielder<int> co)

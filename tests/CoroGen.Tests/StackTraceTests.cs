@@ -97,6 +97,47 @@ public sealed class StackTraceTests
         Assert.Equal(Line("finally throw"), TopTemplateLine(e, "ThrowsInFinallyCoroutine"));
     }
 
+    // A finally (or a disposal) that throws where the body leaves its try without an exception runs as a call from Resume:
+    // the trace shows the throwing line, then Resume's frame that called the finally. That frame names the template's
+    // opening brace (as an ordinary method's frame does in a Debug build), never no line at all.
+    [Theory]
+    [InlineData("finally", false)]
+    [InlineData("finally", true)]
+    [InlineData("using", false)]
+    [InlineData("using", true)]
+    [InlineData("using declaration", false)]
+    [InlineData("using declaration", true)]
+    public void AFinallyOrDisposeThatThrowsShowsItsLineAndNoFrameWithoutALine(string construct, bool close)
+    {
+        (Coroutine<int, Unit, Unit> coroutine, string generatedClass, string thrown, string open) = construct switch
+        {
+            "finally" => ((Coroutine<int, Unit, Unit>)StackTraceTemplates.FinallyThrowsAfterYield(), "FinallyThrowsAfterYieldCoroutine", "finally throws after yield", "finally throws open"),
+            "using" => (StackTraceTemplates.DisposeThrowsAfterYield(), "DisposeThrowsAfterYieldCoroutine", "using dispose throws", "using dispose open"),
+            _ => (StackTraceTemplates.UsingDeclarationDisposeThrows(), "UsingDeclarationDisposeThrowsCoroutine", "using declaration dispose throws", "using declaration open"),
+        };
+        Assert.True(coroutine.MoveNext());
+        Exception e;
+        if (close)
+        {
+            e = Assert.ThrowsAny<Exception>(() => coroutine.Close());
+        }
+        else
+        {
+            Assert.True(coroutine.MoveNext());
+            e = Assert.ThrowsAny<Exception>(() => coroutine.MoveNext());
+        }
+
+        Assert.True(e is NotSupportedException or ObjectDisposedException, e.ToString());
+        Assert.Equal(Line(thrown), TopTemplateLine(e, generatedClass));
+        string[] lineless = (e.StackTrace ?? string.Empty).Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.Contains(generatedClass + ".Resume()", StringComparison.Ordinal) && !l.Contains(" in ", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(lineless.Length == 0, "a frame of Resume without a file and line; stack trace:\n" + e.StackTrace);
+        int[] lines = TemplateFrames(e).Select(f => f.Line).ToArray();
+        Assert.True(lines.Length <= 2 && lines.Skip(1).All(l => l == Line(open)), "expected the throwing line, then at most the template's opening brace; stack trace:\n" + e.StackTrace);
+    }
+
     [Fact]
     public void AnExceptionFromACalledMethodShowsTheCallingTemplateLine()
     {
@@ -163,7 +204,8 @@ public sealed class StackTraceTests
         var disposing = StackTraceTemplates.FailsInDispose();
         Assert.True(disposing.MoveNext());
         var disposed = Assert.Throws<ObjectDisposedException>(() => disposing.MoveNext());
-        Assert.Equal(new[] { Line("using end") }, TemplateFrames(disposed).Select(f => f.Line).ToArray()); // as C# reports a failing Dispose
+        // As C# reports a failing Dispose, then the frame of Resume that ran the disposal (see AFinallyOrDisposeThatThrows...).
+        Assert.Equal(new[] { Line("using end"), Line("fails in dispose open") }, TemplateFrames(disposed).Select(f => f.Line).ToArray());
 
         foreach (Exception e in new Exception[] { left, disposed })
         {

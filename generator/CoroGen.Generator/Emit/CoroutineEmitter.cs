@@ -297,12 +297,27 @@ internal static class CoroutineEmitter
 
         if (lineDirectives)
         {
-            // The method's own braces are not template code: a frame stopped there (the parent of a finally that throws,
-            // in Debug builds) should not name the generated file.
+            // The method's own header is not template code.
             w.Directive("#line hidden");
         }
 
-        using (w.Block("protected override bool Resume()"))
+        w.Line("protected override bool Resume()");
+
+        // A finally block (the template's, or a using's or foreach's disposal) that throws where the body leaves its try
+        // normally (falls through, returns, or leaves for Close) runs as a call from Resume, and the stack trace then shows
+        // a second frame of Resume under the throwing line, at the method's first instruction (as an ordinary method's
+        // frame shows its opening brace). That instruction maps to the template's opening brace, so that frame names a
+        // template line instead of none: the opening brace in Debug builds, and the locals and the dispatch switch before
+        // the first template statement (all of it on that line). Only where a finally exists: elsewhere stepping into
+        // Resume goes straight to the template line it resumes at.
+        bool mapEntry = lineDirectives && model.BodyOpenLine > 0 && model.Body.Any(l => l.Kind == BodyLineKind.Open && l.Text == "finally");
+        int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
+        if (mapEntry)
+        {
+            mapped = WriteLineDirective(w, model, options, model.BodyOpenLine, mapped);
+        }
+
+        using (w.Block())
         {
             List<FieldModel> stepLocals = model.Fields.Where(f => f.Kind == FieldKind.StepLocal).ToList();
             if (stepLocals.Count > 0)
@@ -311,14 +326,34 @@ internal static class CoroutineEmitter
                 w.Line("// next suspension, they live in this method, not in the coroutine object.");
                 foreach (FieldModel f in stepLocals)
                 {
+                    if (mapEntry)
+                    {
+                        mapped = WriteLineDirective(w, model, options, model.BodyOpenLine, mapped);
+                    }
+
                     w.Line($"{f.Type} @{f.Name} = default!; // {f.Origin}");
                 }
             }
 
-            int mapped = lineDirectives ? 0 : -1; // the template line the last #line directive named (0: hidden)
             for (int i = 0; i < model.Body.Length; i++)
             {
                 BodyLine line = model.Body[i];
+                if (i == 0 && mapEntry && line is { Kind: BodyLineKind.Open, Line: 0 })
+                {
+                    // The dispatch switch: its header is the first instruction, on the opening brace's line; its cases are hidden.
+                    mapped = WriteLineDirective(w, model, options, model.BodyOpenLine, mapped);
+                    w.Line(line.Text);
+                    if (mapped > 0)
+                    {
+                        w.Directive("#line hidden");
+                        mapped = 0;
+                    }
+
+                    w.Line("{");
+                    w.Indent();
+                    continue;
+                }
+
                 if (lineDirectives && line.Kind is BodyLineKind.Label or BodyLineKind.Close && mapped > 0)
                 {
                     // A label (and a block's closing brace) gets a sequence point of its own in Debug builds: mapped, it would

@@ -22,6 +22,7 @@ internal sealed record TemplateModel(
     string TemplateName,
     string TemplateDisplay,
     int TemplateLine,
+    int BodyOpenLine,
     string ClassName,
     string TypeParameters,
     EquatableArray<string> ConstraintClauses,

@@ -252,6 +252,13 @@ internal static class TemplateParser
         return new Shell(yielder, yieldType, sendType, returnType, parameters, fields);
     }
 
+    // The physical line of the template body's opening brace (or of '=>'); 0 when it has neither.
+    private static int BodyOpenLine(MethodDeclarationSyntax method)
+    {
+        SyntaxToken open = method.Body?.OpenBraceToken ?? method.ExpressionBody?.ArrowToken ?? default;
+        return open.RawKind == 0 ? 0 : open.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+    }
+
     // The model of the generated class: the lowered body when <paramref name="lowered"/> is given, else the placeholder
     // naming the diagnostics.
     private static TemplateModel Model(MethodDeclarationSyntax method, IMethodSymbol symbol, Shell shell, LoweringContext? lowered, List<DiagnosticInfo> diagnostics, string? deferralReason = null)
@@ -276,6 +283,8 @@ internal static class TemplateParser
             TemplateName: symbol.Name,
             TemplateDisplay: symbol.ToDisplayString(SymbolFormats.Signature),
             TemplateLine: method.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1,
+            // The body's opening brace (or '=>'): Resume's first instruction maps there when a finally can throw (CoroutineEmitter).
+            BodyOpenLine: BodyOpenLine(method),
             ClassName: className,
             TypeParameters: symbol.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", symbol.TypeParameters.Select(t => SymbolFormats.Identifier(t.Name))) + ">",
             ConstraintClauses: method.ConstraintClauses.Select(c => c.ToString()).ToEquatableArray(),
