@@ -146,6 +146,14 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // An explicit interface implementation ('async Coroutine<int> IRunner.Run(Yielder<int> co)'): its name is the interface
+        // member's, which a factory without the Yielder could not implement, and the generated class and factory would be
+        // named after 'IRunner.Run' (CS0538, CS0106 and more in generated code). Nothing calls a factory it would have.
+        if (method.ExplicitInterfaceSpecifier is { } specifier)
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ExplicitInterfaceTemplate, at, specifier.Name + "." + method.Identifier.ValueText, method.Identifier.ValueText));
+        }
+
         // The generated code uses C# 9 patterns ('is A or B', 'is not null') and #nullable directives, and is verified with C# 10
         // (GeneratedCodeCompatibilityTests): below that it would only fail with a wall of errors in generated code.
         if (method.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp10 and var version })
