@@ -254,7 +254,7 @@ internal static class TemplateParser
         {
             IParameterSymbol p = parameters[i];
             string origin = parameterFields[i] == p.Name ? "parameter" : $"parameter '{p.Name}'";
-            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null));
+            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null, DynamicallyAccessedMembers(p)));
         }
 
         return new Shell(yielder, yieldType, sendType, returnType, parameters, fields);
@@ -286,6 +286,7 @@ internal static class TemplateParser
             TemplateLine: method.Identifier.GetLocation().GetLineSpan().StartLinePosition.Line + 1,
             ClassName: className,
             TypeParameters: symbol.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", symbol.TypeParameters.Select(t => SymbolFormats.Identifier(t.Name))) + ">",
+            TypeParameterDeclarations: TypeParameterDeclarations(method, symbol),
             ConstraintClauses: method.ConstraintClauses.Select(c => c.ToString()).ToEquatableArray(),
             Accessibility: AccessibilityText(symbol.DeclaredAccessibility),
             IsStatic: symbol.IsStatic,
@@ -666,6 +667,41 @@ internal static class TemplateParser
         }
 
         return declarations;
+    }
+
+    // The type parameter list the factory and the generated class declare: the template's names, each with the attributes
+    // the template gives it (as written, as the factory's parameters keep theirs), so that a '[DynamicallyAccessedMembers]'
+    // reaches the trimmer through the factory and the class as through the template.
+    private static string TypeParameterDeclarations(MethodDeclarationSyntax method, IMethodSymbol symbol)
+    {
+        if (symbol.TypeParameters.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        return "<" + string.Join(", ", symbol.TypeParameters.Select(t =>
+        {
+            TypeParameterSyntax? syntax = method.TypeParameterList?.Parameters.FirstOrDefault(s => s.Identifier.ValueText == t.Name);
+            string attributes = syntax is null ? string.Empty : string.Concat(syntax.AttributeLists.Select(a => a.WithoutTrivia().ToString() + " "));
+            return attributes + SymbolFormats.Identifier(t.Name);
+        })) + ">";
+    }
+
+    // A parameter's '[DynamicallyAccessedMembers]', for the field that keeps it (and the constructor's parameter that sets
+    // it): the trimmer reads the field's annotation where the generated code uses the value; null without one.
+    private static string? DynamicallyAccessedMembers(IParameterSymbol p)
+    {
+        AttributeData? attribute = p.GetAttributes().FirstOrDefault(a =>
+            a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembersAttribute" && a.ConstructorArguments.Length == 1);
+        if (attribute?.ConstructorArguments[0] is not { Type: INamedTypeSymbol memberTypes, Value: { } value })
+        {
+            return null;
+        }
+
+        string enumType = memberTypes.ToDisplayString(SymbolFormats.FullyQualified);
+        string? name = memberTypes.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value))?.Name;
+        string argument = name is not null ? enumType + "." + name : $"({enumType}){value}";
+        return $"[global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers({argument})]";
     }
 
     private static string ParameterText(MethodDeclarationSyntax method, IParameterSymbol p)
