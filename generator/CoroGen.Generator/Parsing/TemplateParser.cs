@@ -178,6 +178,32 @@ internal static class TemplateParser
                 $"rename the type parameter '{typeParameter.Name}'"));
         }
 
+        // A type parameter named like one of a containing type's (CS0693 on the template): in the generated class, nested in
+        // that type, the name means the class's own type parameter, so the containing type's cannot be named there (the
+        // type of the template's 'this', of a local typed by a field of that type parameter), and the factory and the
+        // class would repeat the template's warning.
+        if (symbol.TypeParameters.FirstOrDefault(t => OuterTypeParameter(symbol.ContainingType, t.Name) is not null) is { } shadowing)
+        {
+            INamedTypeSymbol outer = OuterTypeParameter(symbol.ContainingType, shadowing.Name)!;
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className,
+                $"the type parameter '{shadowing.Name}' of '{outer.ToDisplayString()}' (CS0693), which its type parameter '{shadowing.Name}' hides in the generated class nested there",
+                $"rename the template's type parameter '{shadowing.Name}'"));
+        }
+
+        return null;
+    }
+
+    // The innermost type around a template (itself included) that declares a type parameter named <paramref name="name"/>.
+    private static INamedTypeSymbol? OuterTypeParameter(INamedTypeSymbol? type, string name)
+    {
+        for (; type is not null; type = type.ContainingType)
+        {
+            if (type.TypeParameters.Any(t => t.Name == name))
+            {
+                return type;
+            }
+        }
+
         return null;
     }
 
