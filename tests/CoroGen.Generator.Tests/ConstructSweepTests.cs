@@ -45,6 +45,53 @@ public sealed class ConstructSweepTests
 
     private static readonly Dictionary<string, (string Expected, string Members)> Cases = new()
     {
+        // A generic template's factory called with inferred type arguments (the factory does not exist while the generator
+        // runs, so C#'s inference over the template itself gives them): awaited into a local, returned, inside an
+        // expression, after a yield, with a named argument, with the Yielder before another parameter, and explicitly.
+        ["generic_factory_inferred_await"] = ("5,=6 6,=6 7,=8 0,8,=8 9,=9 3,=5 4,=4", """
+            public static partial class H
+            {
+                [Coroutine] public static async Coroutine<T> Echo<T>(T x, Yielder<T> co) { await co.Yield(x); return x; }
+                [Coroutine] public static async Coroutine<T> Mid<T>(T a, Yielder<T> co, int n) { await co.Yield(a); return a; }
+                [Coroutine] public static async Coroutine<int> W1(Yielder<int> co) { int r = await Echo(5); return r + 1; }
+                [Coroutine] public static async Coroutine<int> W2(Yielder<int> co) { return await Echo(6); }
+                [Coroutine] public static async Coroutine<int> W3(Yielder<int> co) { return 1 + await Echo(7); }
+                [Coroutine] public static async Coroutine<int> W4(Yielder<int> co) { await co.Yield(0); int r = await Echo(8); return r; }
+                [Coroutine] public static async Coroutine<int> W5(Yielder<int> co) => await Echo(x: 9);
+                [Coroutine] public static async Coroutine<int> W6(Yielder<int> co) => 2 + await Mid(3, 1);
+                [Coroutine] public static async Coroutine<int> W7(Yielder<int> co) => await Echo<int>(4);
+                public static string Drive() => string.Join(" ", new Coroutine<int, Unit, int>[] { W1(), W2(), W3(), W4(), W5(), W6(), W7() }.Select(c => D.All(c, i => Unit.Value)));
+            }
+            """),
+        // The same, kept in a `var` local of the generic class and stepped by hand (its Current is the inferred type).
+        ["generic_factory_inferred_var"] = ("0,1,=a:Suspended 0,1,=4:Suspended", """
+            public static partial class H
+            {
+                [Coroutine] public static async Coroutine<T> Echo<T>(T x, Yielder<T> co) { await co.Yield(x); return x; }
+                [Coroutine]
+                public static async Coroutine<string> V<T>(T x, Yielder<int> co)
+                {
+                    var sub = Echo(x);
+                    await co.Yield(0);
+                    sub.MoveNext();
+                    T v = sub.Current;
+                    await co.Yield(1);
+                    return v + ":" + sub.State;
+                }
+                public static string Drive() => D.All(V("a"), i => Unit.Value) + " " + D.All(V(4), i => Unit.Value);
+            }
+            """),
+        // A sub inferred as yielding int, delegated to from a chain yielding object?: converted (boxed), as any sub
+        // statically typed Coroutine<TYield, TSend, TReturn> is, whether awaited directly or through a `var` local.
+        ["generic_factory_inferred_converted"] = ("7,=7 8,=8 s,=s", """
+            public static partial class H
+            {
+                [Coroutine] public static async Coroutine<T> Echo<T>(T x, Yielder<T> co) { await co.Yield(x); return x; }
+                [Coroutine] public static async Coroutine<T> V5<T>(T x, Yielder<object?> co) { var sub = Echo(x); T r = await sub; return r; }
+                [Coroutine] public static async Coroutine<T> V9<T>(T x, Yielder<object?> co) { await Echo(x); return x; }
+                public static string Drive() => D.All(V5(7), i => Unit.Value) + " " + D.All(V9(8), i => Unit.Value) + " " + D.All(V9("s"), i => Unit.Value);
+            }
+            """),
         ["switch_stmt"] = ("100,5,=1002 3,=10 -1,=-3 100,-1,=-10", """
             public static partial class H
             {

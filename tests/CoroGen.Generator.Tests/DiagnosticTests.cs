@@ -135,6 +135,28 @@ public sealed class DiagnosticTests
         Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
     }
 
+    // A template written as an explicit interface implementation has no name to give a factory, and its factory could not
+    // implement the interface member: COROGEN024 from the generator itself (the generated code was a class named
+    // 'Ns.IRunner.RunCoroutine', CS0538/CS0106/..., and the analyzer does not run in a build with errors), and no
+    // generated code, so the build's only error is that one.
+    [Theory]
+    [InlineData("namespace Ns;\n\npublic interface IRunner { Coroutine<int> Run(Yielder<int> co); }\n\npublic partial class Host : IRunner\n{\n    [Coroutine]\n    async Coroutine<int> IRunner.Run(Yielder<int> co)\n    {\n        await co.Yield(1);\n        return 2;\n    }\n}", "IRunner.Run")]
+    [InlineData("public interface IRunner<T> { Coroutine Run(T x, Yielder<T> co); }\n\npublic partial struct Host : IRunner<string>\n{\n    [Coroutine]\n    async Coroutine IRunner<string>.Run(string x, Yielder<string> co) => await co.Yield(x);\n}", "IRunner<string>.Run")]
+    [InlineData("public interface IRunner { Coroutine Run(Yielder<int> co); }\n\npublic partial interface IOther : IRunner\n{\n    [Coroutine]\n    async Coroutine IRunner.Run(Yielder<int> co) { await co.Yield(1); }\n}", "IRunner.Run")]
+    public void AnExplicitInterfaceImplementationIsCOROGEN024AndGetsNoGeneratedCode(string source, string member)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + source);
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN024", diagnostic.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("Run", (Header + source).Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains($"implements '{member}' explicitly", diagnostic.GetMessage());
+        Assert.Contains("'RunBody'", diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
     [Fact]
     public void ARefusedTemplateKeepsItsCallersCompilingAndItsPlaceholderSaysWhy()
     {

@@ -28,6 +28,42 @@ public sealed class FactorySignatureTests
         Assert.Empty(run.CompilationErrors.Where(d => d.Id != "CS0619").Select(d => d.ToString()));
     }
 
+    // Trimming annotations reach the generated code: a type parameter's [DynamicallyAccessedMembers] is on the factory's and
+    // the generated class's type parameter (else IL2091 at `new MembersCoroutine<T>`, IL2090 where the body uses T), and a
+    // parameter's is on the field that keeps it and on the constructor's parameter that sets it (else IL2080, IL2069).
+    [Fact]
+    public void DynamicallyAccessedMembersReachesTheTypeParametersAndTheFieldsOfParameters()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "using System.Diagnostics.CodeAnalysis;\n\n"
+            + "public static partial class Host\n{\n    [Coroutine]\n"
+            + "    public static async Coroutine<int> Members<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] T, U>(\n"
+            + "        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicFields)] Type type,\n"
+            + "        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type other, Type plain, U u, Yielder<int> co)\n"
+            + "    {\n        await co.Yield(typeof(T).GetMethods().Length);\n        return type.GetProperties().Length + type.GetFields().Length + other.GetConstructors().Length + plain.GetHashCode();\n    }\n}\n");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+
+        INamedTypeSymbol host = run.Output.GetTypeByMetadataName("Host")!;
+        IMethodSymbol factory = host.GetMembers("Members").OfType<IMethodSymbol>().Single(m => m.Parameters.Length == 4);
+        INamedTypeSymbol generated = host.GetTypeMembers("MembersCoroutine").Single();
+        IMethodSymbol constructor = generated.InstanceConstructors.Single();
+        foreach (ITypeParameterSymbol t in new[] { factory.TypeParameters, generated.TypeParameters }.SelectMany(ps => ps))
+        {
+            Assert.Equal(t.Name == "T" ? 8 : null, MemberTypes(t)); // PublicMethods on T only
+        }
+
+        foreach (string name in new[] { "type", "other", "plain", "u" })
+        {
+            int? expected = MemberTypes(factory.Parameters.Single(p => p.Name == name));
+            Assert.Equal(name switch { "type" => 512 | 32 /* PublicProperties | PublicFields */, "other" => 3, _ => (int?)null }, expected);
+            Assert.Equal(expected, MemberTypes(generated.GetMembers(name).OfType<IFieldSymbol>().Single()));
+            Assert.Equal(expected, MemberTypes(constructor.Parameters.Single(p => p.Name == name)));
+        }
+
+        static int? MemberTypes(ISymbol symbol) => symbol.GetAttributes()
+            .SingleOrDefault(a => a.AttributeClass?.Name == "DynamicallyAccessedMembersAttribute")?.ConstructorArguments[0].Value as int?;
+    }
+
     [Fact]
     public void ATemplateDeclaredWithoutNullableAnnotationsGetsAFactoryWithout()
     {

@@ -175,6 +175,39 @@ public sealed class GeneratedCodeCompatibilityTests
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error && d.Id is not ("CS0028" or "CS0402" or "CS7022"));
     }
 
+    // A template whose type parameter has the name of its type's (CS0693 on the template): in the generated class nested in
+    // that type the name would mean the class's own type parameter, so the type of the template's 'this' (`Box<T>`) could
+    // not be named there (it was CS1503 in generated code), and the factory and the class repeated the warning. COROGEN014
+    // says to rename it, and the template's CS0693 is the only warning.
+    [Fact]
+    public void ATypeParameterNamedLikeTheOuterTypesIsCOROGEN014AndWarnedOnceOnTheTemplate()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run("""
+            using CoroGen;
+
+            public partial class Box<T>
+            {
+                [Coroutine]
+                public static async Coroutine<T> Echo<T>(T value, Yielder<T> co) { await co.Yield(value); return value; }
+
+                public partial class Inner
+                {
+                    [Coroutine]
+                    public async Coroutine Pair<U, T>(U u, T t, Yielder<T> co) { await co.Yield(t); }
+                }
+
+                [Coroutine]
+                public async Coroutine<T> Fine<U>(U u, Yielder<U> co) { await co.Yield(u); return default!; }
+            }
+            """);
+        Assert.Null(run.Exception);
+        Assert.Equal(new[] { ("COROGEN014", "Templates.cs", 5), ("COROGEN014", "Templates.cs", 10) }, run.GeneratorDiagnostics.Select(MappedLine).OrderBy(l => l.Line));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Contains("the type parameter 'T' of 'Box<T>' (CS0693), which its type parameter 'T' hides in the generated class nested there; rename the template's type parameter 'T'", d.GetMessage()));
+        Assert.Equal(new[] { ("CS0693", "Templates.cs", 5), ("CS0693", "Templates.cs", 10) },
+            run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(MappedLine).OrderBy(l => l.Line));
+        Assert.Single(run.Sources); // Fine's
+    }
+
     private static (string Id, string Path, int Line) MappedLine(Diagnostic d)
     {
         FileLinePositionSpan span = d.Location.GetMappedLineSpan();

@@ -385,4 +385,24 @@ public static partial class ConstructTemplates
     }
 
     private static void OutWindow(int[] data, int at, out Span<int> span) => span = data.AsSpan(at);
+
+    // A local of a type parameter that allows ref struct (a span here), dead at every suspension point: a local of Resume,
+    // as a ref struct local is (live across one, it is COROGEN007: GeneratorOnCSharp13Tests).
+    [Coroutine]
+    public static async Coroutine<string> AllowsRefStructLocalDeadAtYields<TValue>(List<string> log, Func<int, TValue> make, Func<TValue, int> measure, Yielder<int, int> co)
+        where TValue : allows ref struct
+    {
+        int total = 0;
+        for (int i = 1; i <= 2; i++)
+        {
+            TValue value = make(i);
+            total += measure(value);
+            int got = await co.Yield(total);
+            log.Add("got:" + got);
+            value = make(got);
+            total += measure(value);
+        }
+
+        return total.ToString();
+    }
 }

@@ -83,6 +83,8 @@ public sealed class ConstructTests
         ["RefLocalReboundAfterEachYield"] = (log => TemplateOracle.Run<int, int, string>(co => T.RefLocalReboundAfterEachYield(log, co)), log => T.RefLocalReboundAfterEachYield(log)),
         ["SpanDeclaredByAnOutArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.SpanDeclaredByAnOutArgument(log, co)), log => T.SpanDeclaredByAnOutArgument(log)),
         ["ParamsOptionalNamed"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsOptionalNamed(log, co)), log => T.ParamsOptionalNamed(log)),
+        ["AllowsRefStructLocalDeadAtYields"] = (log => TemplateOracle.Run<int, int, string>(co => T.AllowsRefStructLocalDeadAtYields<ReadOnlySpan<char>>(log, n => "abcdefgh".AsSpan(0, Math.Clamp(n, 0, 8)), s => s.Length, co)),
+            log => T.AllowsRefStructLocalDeadAtYields<ReadOnlySpan<char>>(log, n => "abcdefgh".AsSpan(0, Math.Clamp(n, 0, 8)), s => s.Length)),
         ["ParamsCollections"] = (log => TemplateOracle.Run<int, int, string>(co => T.ParamsCollections(log, co)), log => T.ParamsCollections(log)),
         ["ThrowExpressionsAndDefaults"] = (log => TemplateOracle.Run<int, int, string>(co => T.ThrowExpressionsAndDefaults(log, co)), log => T.ThrowExpressionsAndDefaults(log)),
         ["OutVarNextToAwait"] = (log => TemplateOracle.Run<int, int, string>(co => T.OutVarNextToAwait(log, co)), log => T.OutVarNextToAwait(log)),

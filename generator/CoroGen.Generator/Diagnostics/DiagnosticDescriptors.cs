@@ -129,6 +129,11 @@ internal static class DiagnosticDescriptors
         "YieldAll enumerates a coroutine instead of delegating to it",
         "'{0}' enumerates the coroutine {1} as a sequence: sent values do not reach it, a Throw closes it instead of raising inside it, and its result is dropped; to delegate to it (Python's 'yield from'), write 'await {1}'");
 
+    public static readonly DiagnosticDescriptor ExplicitInterfaceTemplate = Error(
+        "COROGEN024",
+        "A coroutine template cannot be an explicit interface implementation",
+        "The [Coroutine] template implements '{0}' explicitly, but its factory, which takes no Yielder, could not implement that member, and an explicit implementation has no name of its own to give a factory; make the template an ordinary private method (for example '{1}Body'), declare the interface member without the Yielder, returning 'Coroutine<TYield, TSend, TReturn>', and implement it by calling the template's factory");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -139,7 +144,7 @@ internal static class DiagnosticDescriptors
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
         FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed,
-        PartialTemplate, ForeignYielder, YieldAllOverCoroutine, InternalError,
+        PartialTemplate, ForeignYielder, YieldAllOverCoroutine, ExplicitInterfaceTemplate, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

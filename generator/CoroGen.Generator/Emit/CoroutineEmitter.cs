@@ -141,7 +141,7 @@ internal static class CoroutineEmitter
             w.Directive("#pragma warning disable CS8669");
         }
 
-        w.Line($"{modifiers} {classType} {SymbolFormats.Identifier(model.TemplateName)}{model.TypeParameters}({model.FactoryParameters})");
+        w.Line($"{modifiers} {classType} {SymbolFormats.Identifier(model.TemplateName)}{model.TypeParameterDeclarations}({model.FactoryParameters})");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
         {
@@ -179,7 +179,7 @@ internal static class CoroutineEmitter
         w.Line("/// </list>");
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CoroGen\", \"{GeneratorVersion}\")]");
-        w.Line($"{model.Accessibility} sealed class {model.ClassName}{model.TypeParameters} : global::CoroGen.Coroutine<{model.YieldType}, {model.SendType}, {model.ReturnType}>");
+        w.Line($"{model.Accessibility} sealed class {model.ClassName}{model.TypeParameterDeclarations} : global::CoroGen.Coroutine<{model.YieldType}, {model.SendType}, {model.ReturnType}>");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
         {
@@ -262,6 +262,11 @@ internal static class CoroutineEmitter
                 });
             }
 
+            if (f.Attributes is not null)
+            {
+                w.Line(f.Attributes);
+            }
+
             w.Line(f.ConstantValue is null
                 ? $"private {f.Type} @{f.Name}; // {f.Origin}"
                 : $"private const {f.Type} @{f.Name} = {f.ConstantValue}; // {f.Origin}");
@@ -272,7 +277,7 @@ internal static class CoroutineEmitter
     {
         List<FieldModel> inputs = model.Fields.Where(f => f.Kind is FieldKind.This or FieldKind.Parameter).ToList();
         w.Line();
-        using (w.Block($"internal {model.ClassName}({string.Join(", ", inputs.Select(f => $"{f.Type} @{f.Name}"))})"))
+        using (w.Block($"internal {model.ClassName}({string.Join(", ", inputs.Select(f => $"{(f.Attributes is null ? string.Empty : f.Attributes + " ")}{f.Type} @{f.Name}"))})"))
         {
             foreach (FieldModel f in inputs)
             {

@@ -39,6 +39,23 @@ internal static class CoroutineTypes
 
     public static bool IsYielder(ITypeSymbol type) => YielderBase(type) is not null;
 
+    /// <summary>
+    /// Whether a value of <paramref name="type"/> cannot be kept in a field of a class: a ref struct, or a type parameter
+    /// declared <c>allows ref struct</c> (C# 13), which may stand for one.
+    /// </summary>
+    public static bool IsRefLike(ITypeSymbol type) => type.IsRefLikeType || AllowsRefStruct(type);
+
+    /// <summary>What <see cref="IsRefLike"/> found, for a message: "a ref struct" or "a type parameter that allows ref struct".</summary>
+    public static string RefLikeKind(ITypeSymbol type) => AllowsRefStruct(type) ? "a type parameter that allows ref struct" : "a ref struct";
+
+    // ITypeParameterSymbol.AllowsRefLikeType is newer than the Roslyn this generator compiles against, so it is read by
+    // name; an older compiler has no such type parameters.
+    private static readonly System.Reflection.PropertyInfo? AllowsRefLikeType = typeof(ITypeParameterSymbol).GetProperty("AllowsRefLikeType");
+
+    /// <summary>A type parameter declared <c>allows ref struct</c> (C# 13).</summary>
+    public static bool AllowsRefStruct(ITypeSymbol type) =>
+        type is ITypeParameterSymbol parameter && AllowsRefLikeType?.GetValue(parameter) is true;
+
     /// <summary>The Yielder&lt;TYield, TSend&gt; a type is or derives from (Yielder&lt;T&gt; derives from Yielder&lt;T, Unit&gt;).</summary>
     public static INamedTypeSymbol? YielderBase(ITypeSymbol type)
     {

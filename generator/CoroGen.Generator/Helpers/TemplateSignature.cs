@@ -98,17 +98,10 @@ internal static class TemplateSignature
     public static bool IsValid(IMethodSymbol method, MethodDeclarationSyntax declaration) =>
         OverridableModifier(method, declaration) is null
         && !IsPartialMethod(declaration)
-        && method.Parameters.All(p => p.RefKind == RefKind.None && !p.Type.IsRefLikeType && !AllowsRefStruct(p.Type))
+        && method.Parameters.All(p => p.RefKind == RefKind.None && !CoroutineTypes.IsRefLike(p.Type)) // an `allows ref struct` type parameter too: CS4012
         && method.IsAsync
         && ReturnsCoroutine(method)
         && YielderCount(method) == 1
         && declaration.Ancestors().OfType<TypeDeclarationSyntax>().All(IsExtensible);
 
-    // A type parameter declared `allows ref struct` (C# 13): an async method cannot take a parameter of it (CS4012), and a
-    // class cannot keep one in a field. The property is newer than the Roslyn this generator compiles against, so it is
-    // read by name; an older compiler has no such type parameters.
-    private static readonly System.Reflection.PropertyInfo? AllowsRefLikeType = typeof(ITypeParameterSymbol).GetProperty("AllowsRefLikeType");
-
-    private static bool AllowsRefStruct(ITypeSymbol type) =>
-        type is ITypeParameterSymbol parameter && AllowsRefLikeType?.GetValue(parameter) is true;
 }

@@ -1686,7 +1686,7 @@ internal sealed class ExpressionSpiller
     private bool Nameable(ITypeSymbol type, SyntaxNode node)
     {
         string? problem =
-            type.IsRefLikeType ? $"its type '{type.ToDisplayString()}' is a ref struct" :
+            CoroutineTypes.IsRefLike(type) ? $"its type '{type.ToDisplayString()}' is {CoroutineTypes.RefLikeKind(type)}" :
             ContainsAnonymousType(type) ? "its type is anonymous" :
             CoroutineTypes.ContainsErrorType(type) ? "its type could not be resolved" :
             null;

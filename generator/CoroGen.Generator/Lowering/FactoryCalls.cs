@@ -56,6 +56,22 @@ internal static class FactoryCalls
             return null;
         }
 
+        Dictionary<SyntaxNode, SyntaxNode> replacements = StandIns(expression, context, depth);
+        if (replacements.Count == 0)
+        {
+            return null;
+        }
+
+        ExpressionSyntax standIn = expression.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
+        ITypeSymbol? type = context.Model.GetSpeculativeTypeInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Type;
+        method = context.Model.GetSpeculativeSymbolInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
+        return type is null or IErrorTypeSymbol ? null : type;
+    }
+
+    // The factory calls (and `var` locals typed through them) inside <paramref name="expression"/>, but not the expression
+    // itself, each with what stands in for it in a speculative binding: a null of the type it would have.
+    private static Dictionary<SyntaxNode, SyntaxNode> StandIns(SyntaxNode expression, LoweringContext context, int depth)
+    {
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         foreach (SyntaxNode node in expression.DescendantNodesAndSelf())
         {
@@ -84,15 +100,7 @@ internal static class FactoryCalls
             }
         }
 
-        if (replacements.Count == 0)
-        {
-            return null;
-        }
-
-        ExpressionSyntax standIn = expression.ReplaceNodes(replacements.Keys, (original, _) => replacements[original]);
-        ITypeSymbol? type = context.Model.GetSpeculativeTypeInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Type;
-        method = context.Model.GetSpeculativeSymbolInfo(expression.SpanStart, standIn, SpeculativeBindingOption.BindAsExpression).Symbol as IMethodSymbol;
-        return type is null or IErrorTypeSymbol ? null : type;
+        return replacements;
     }
 
     /// <summary>
@@ -246,7 +254,8 @@ internal static class FactoryCalls
             m.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
             && m.Parameters.Count(p => CoroutineTypes.IsYielder(p.Type)) == 1
             && m.Parameters.Length - 1 == arguments);
-        if (template is null || CoroutineTypes.TemplateResultType(template.ReturnType, out bool ok) is var result && !ok)
+        bool ok = false;
+        if (template is null || CoroutineTypes.TemplateResultType(template.ReturnType, out ok) is var result && !ok)
         {
             return null;
         }
@@ -254,23 +263,55 @@ internal static class FactoryCalls
         string typeArguments = string.Empty;
         if (template.IsGenericMethod)
         {
-            SimpleNameSyntax? name = invocation.Expression switch
+            // The factory takes the template's parameters but the Yielder, so C# infers its type arguments as it infers the
+            // template's from the same arguments: the call is bound to the template with a Yielder argument added, which
+            // gives the type arguments (written or inferred) and the template's types with them substituted.
+            if (ConstructedTemplate(invocation, template, context) is not { } constructed)
             {
-                SimpleNameSyntax simple => simple,
-                MemberAccessExpressionSyntax access => access.Name,
-                _ => null,
-            };
-            if (name is not GenericNameSyntax generic)
-            {
-                return null; // inferred type arguments: not resolvable without the factory
+                return null;
             }
 
-            typeArguments = "<" + string.Join(", ", generic.TypeArgumentList.Arguments.Select(a =>
-                context.Model.GetTypeInfo(a, context.CancellationToken).Type?.ToDisplayString(SymbolFormats.FullyQualified) ?? a.ToString())) + ">";
+            template = constructed;
+            typeArguments = "<" + string.Join(", ", constructed.TypeArguments.Select(a => a.ToDisplayString(SymbolFormats.FullyQualified))) + ">";
+            if (CoroutineTypes.TemplateResultType(template.ReturnType, out ok) is var constructedResult && !ok)
+            {
+                return null;
+            }
+
+            result = constructedResult;
         }
 
         CoroutineTypes.YielderTypes(template.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)).Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
-        string classType = template.ContainingType.ToDisplayString(SymbolFormats.FullyQualified) + "." + TemplateParser.GeneratedClassName(template) + typeArguments;
+        string classType = template.ContainingType.ToDisplayString(SymbolFormats.FullyQualified) + "." + TemplateParser.GeneratedClassName(template.OriginalDefinition) + typeArguments;
         return new FactoryCall(classType, yieldType, sendType, result);
+    }
+
+    // The generic template <paramref name="template"/> as <paramref name="invocation"/>, a call of its factory, calls it:
+    // the call bound speculatively with a default Yielder argument where the template takes its Yielder (and factory calls
+    // among the arguments standing for what they return); null if that does not bind to the template.
+    private static IMethodSymbol? ConstructedTemplate(InvocationExpressionSyntax invocation, IMethodSymbol template, LoweringContext context)
+    {
+        IMethodSymbol definition = template.OriginalDefinition;
+        int yielderIndex = definition.Parameters.IndexOf(definition.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)));
+        Dictionary<SyntaxNode, SyntaxNode> standIns = StandIns(invocation.ArgumentList, context, 0);
+        ArgumentListSyntax arguments = standIns.Count == 0 ? invocation.ArgumentList : invocation.ArgumentList.ReplaceNodes(standIns.Keys, (original, _) => standIns[original]);
+        ArgumentSyntax yielder = SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression));
+        if (arguments.Arguments.Any(a => a.NameColon is not null) || yielderIndex > arguments.Arguments.Count)
+        {
+            // Named arguments (or fewer positional ones than the parameters before the Yielder): the Yielder by name, last.
+            yielder = yielder.WithNameColon(SyntaxFactory.NameColon(SyntaxFactory.IdentifierName(SymbolFormats.Identifier(definition.Parameters[yielderIndex].Name))));
+            arguments = arguments.WithArguments(arguments.Arguments.Add(yielder));
+        }
+        else
+        {
+            arguments = arguments.WithArguments(arguments.Arguments.Insert(yielderIndex, yielder));
+        }
+
+        InvocationExpressionSyntax call = invocation.WithArgumentList(arguments);
+        return context.Model.GetSpeculativeSymbolInfo(invocation.SpanStart, call, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol bound
+            && SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, definition)
+            && !bound.TypeArguments.Any(t => t is IErrorTypeSymbol)
+                ? bound
+                : null;
     }
 }

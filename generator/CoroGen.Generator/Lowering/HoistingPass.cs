@@ -353,7 +353,7 @@ internal static class HoistingPass
         }
 
         string advice = "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type";
-        if (!stepLocal && (local.IsRef || local.Type.IsRefLikeType) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
+        if (!stepLocal && (local.IsRef || CoroutineTypes.IsRefLike(local.Type)) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
         {
             // It cannot be a field, but needs none when it is dead at every suspension point: a local of Resume then.
             string? live = LiveAtASuspension(local, context);
@@ -367,7 +367,7 @@ internal static class HoistingPass
             }
 
             context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(),
-                (local.IsRef ? "it is a ref local" : "its type is a ref struct") + ", which cannot be a field, and " + live,
+                (local.IsRef ? "it is a ref local" : "its type is " + CoroutineTypes.RefLikeKind(local.Type)) + ", which cannot be a field, and " + live,
                 live.StartsWith(DeclaredBySuspendingStatement, System.StringComparison.Ordinal)
                     ? "await into ordinary locals in statements of their own first ('int first = await co.Yield(1);'), then declare it from them"
                     : "end its use before the await, or recompute it after the await (a new local or a reassignment there)");
@@ -376,7 +376,7 @@ internal static class HoistingPass
 
         string? problem =
             local.IsRef ? "it is a ref local" :
-            local.Type.IsRefLikeType ? "its type is a ref struct" :
+            CoroutineTypes.IsRefLike(local.Type) ? "its type is " + CoroutineTypes.RefLikeKind(local.Type) :
             ContainsAnonymousType(local.Type) ? "its type is anonymous" :
             typeText.Length == 0 ? "its type could not be resolved" :
             null;

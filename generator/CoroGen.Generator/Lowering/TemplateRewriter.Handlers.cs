@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using CoroGen.Generator.Diagnostics;
+using CoroGen.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -69,7 +70,7 @@ internal sealed partial class TemplateRewriter
         var visited = (LocalDeclarationStatementSyntax)base.VisitLocalDeclarationStatement(node)!;
         if (functionDepth > 0 || node.Declaration.Type is ScopedTypeSyntax || node.Declaration.Variables.Count == 0
             || context.Model.GetDeclaredSymbol(node.Declaration.Variables[0], context.CancellationToken) is not ILocalSymbol local
-            || local.ScopedKind != ScopedKind.None || context.FieldOf.ContainsKey(local) || !(local.IsRef || local.Type.IsRefLikeType)
+            || local.ScopedKind != ScopedKind.None || context.FieldOf.ContainsKey(local) || !(local.IsRef || CoroutineTypes.IsRefLike(local.Type))
             || !node.Declaration.Variables.Any(v => v.Initializer is { } init && context.RefersToAField(init.Value, local.IsRef)))
         {
             return visited;

@@ -25,6 +25,7 @@ internal sealed record TemplateModel(
     int BodyOpenLine,
     string ClassName,
     string TypeParameters,
+    string TypeParameterDeclarations,
     EquatableArray<string> ConstraintClauses,
     string Accessibility,
     bool IsStatic,
@@ -45,8 +46,12 @@ internal sealed record TemplateModel(
     EquatableArray<string> SuppressedWarnings,
     EquatableArray<LineRun> LineMap);
 
-/// <summary>A field of the generated class: a parameter, a hoisted local or a temporary of the lowering.</summary>
-internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue);
+/// <summary>
+/// A field of the generated class: a parameter, a hoisted local or a temporary of the lowering. <see cref="Attributes"/>
+/// is what the field (and, for a parameter, the constructor's parameter) carries of the parameter's attributes: its
+/// <c>[DynamicallyAccessedMembers]</c>, which the trimmer reads on fields as on parameters.
+/// </summary>
+internal sealed record FieldModel(string Name, string Type, FieldKind Kind, string Origin, string? ConstantValue, string? Attributes = null);
 
 internal enum FieldKind
 {

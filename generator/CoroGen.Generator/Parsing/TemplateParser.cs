@@ -146,6 +146,14 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // An explicit interface implementation ('async Coroutine<int> IRunner.Run(Yielder<int> co)'): its name is the interface
+        // member's, which a factory without the Yielder could not implement, and the generated class and factory would be
+        // named after 'IRunner.Run' (CS0538, CS0106 and more in generated code). Nothing calls a factory it would have.
+        if (method.ExplicitInterfaceSpecifier is { } specifier)
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.ExplicitInterfaceTemplate, at, specifier.Name + "." + method.Identifier.ValueText, method.Identifier.ValueText));
+        }
+
         // The generated code uses C# 9 patterns ('is A or B', 'is not null') and #nullable directives, and is verified with C# 10
         // (GeneratedCodeCompatibilityTests): below that it would only fail with a wall of errors in generated code.
         if (method.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp10 and var version })
@@ -168,6 +176,32 @@ internal static class TemplateParser
             return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className,
                 $"its type parameter '{typeParameter.Name}', which {(typeParameter.Name == className ? "is the generated class's name" : "is also the name of a member of the generated class")}",
                 $"rename the type parameter '{typeParameter.Name}'"));
+        }
+
+        // A type parameter named like one of a containing type's (CS0693 on the template): in the generated class, nested in
+        // that type, the name means the class's own type parameter, so the containing type's cannot be named there (the
+        // type of the template's 'this', of a local typed by a field of that type parameter), and the factory and the
+        // class would repeat the template's warning.
+        if (symbol.TypeParameters.FirstOrDefault(t => OuterTypeParameter(symbol.ContainingType, t.Name) is not null) is { } shadowing)
+        {
+            INamedTypeSymbol outer = OuterTypeParameter(symbol.ContainingType, shadowing.Name)!;
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.FactoryClash, at, FactorySignature(symbol), className,
+                $"the type parameter '{shadowing.Name}' of '{outer.ToDisplayString()}' (CS0693), which its type parameter '{shadowing.Name}' hides in the generated class nested there",
+                $"rename the template's type parameter '{shadowing.Name}'"));
+        }
+
+        return null;
+    }
+
+    // The innermost type around a template (itself included) that declares a type parameter named <paramref name="name"/>.
+    private static INamedTypeSymbol? OuterTypeParameter(INamedTypeSymbol? type, string name)
+    {
+        for (; type is not null; type = type.ContainingType)
+        {
+            if (type.TypeParameters.Any(t => t.Name == name))
+            {
+                return type;
+            }
         }
 
         return null;
@@ -246,7 +280,7 @@ internal static class TemplateParser
         {
             IParameterSymbol p = parameters[i];
             string origin = parameterFields[i] == p.Name ? "parameter" : $"parameter '{p.Name}'";
-            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null));
+            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null, DynamicallyAccessedMembers(p)));
         }
 
         return new Shell(yielder, yieldType, sendType, returnType, parameters, fields);
@@ -287,6 +321,7 @@ internal static class TemplateParser
             BodyOpenLine: BodyOpenLine(method),
             ClassName: className,
             TypeParameters: symbol.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", symbol.TypeParameters.Select(t => SymbolFormats.Identifier(t.Name))) + ">",
+            TypeParameterDeclarations: TypeParameterDeclarations(method, symbol),
             ConstraintClauses: method.ConstraintClauses.Select(c => c.ToString()).ToEquatableArray(),
             Accessibility: AccessibilityText(symbol.DeclaredAccessibility),
             IsStatic: symbol.IsStatic,
@@ -667,6 +702,41 @@ internal static class TemplateParser
         }
 
         return declarations;
+    }
+
+    // The type parameter list the factory and the generated class declare: the template's names, each with the attributes
+    // the template gives it (as written, as the factory's parameters keep theirs), so that a '[DynamicallyAccessedMembers]'
+    // reaches the trimmer through the factory and the class as through the template.
+    private static string TypeParameterDeclarations(MethodDeclarationSyntax method, IMethodSymbol symbol)
+    {
+        if (symbol.TypeParameters.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        return "<" + string.Join(", ", symbol.TypeParameters.Select(t =>
+        {
+            TypeParameterSyntax? syntax = method.TypeParameterList?.Parameters.FirstOrDefault(s => s.Identifier.ValueText == t.Name);
+            string attributes = syntax is null ? string.Empty : string.Concat(syntax.AttributeLists.Select(a => a.WithoutTrivia().ToString() + " "));
+            return attributes + SymbolFormats.Identifier(t.Name);
+        })) + ">";
+    }
+
+    // A parameter's '[DynamicallyAccessedMembers]', for the field that keeps it (and the constructor's parameter that sets
+    // it): the trimmer reads the field's annotation where the generated code uses the value; null without one.
+    private static string? DynamicallyAccessedMembers(IParameterSymbol p)
+    {
+        AttributeData? attribute = p.GetAttributes().FirstOrDefault(a =>
+            a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembersAttribute" && a.ConstructorArguments.Length == 1);
+        if (attribute?.ConstructorArguments[0] is not { Type: INamedTypeSymbol memberTypes, Value: { } value })
+        {
+            return null;
+        }
+
+        string enumType = memberTypes.ToDisplayString(SymbolFormats.FullyQualified);
+        string? name = memberTypes.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value))?.Name;
+        string argument = name is not null ? enumType + "." + name : $"({enumType}){value}";
+        return $"[global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers({argument})]";
     }
 
     private static string ParameterText(MethodDeclarationSyntax method, IParameterSymbol p)
