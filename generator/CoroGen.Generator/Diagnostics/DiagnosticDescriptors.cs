@@ -102,7 +102,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SuspensionNotAwaited = Error(
         "COROGEN018",
         "A suspension point that is not awaited does nothing",
-        "'{0}' is not awaited, so it does not suspend the coroutine{1}; write 'await {0};'");
+        "'{0}' is not awaited, so it does not suspend the coroutine{1}; {2}");
 
     public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
         "COROGEN019",
