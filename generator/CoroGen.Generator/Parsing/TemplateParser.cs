@@ -298,7 +298,11 @@ internal static class TemplateParser
             ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
             FactoryAttributes: ObsoleteAttribute(symbol),
             SuppressedWarnings: SuppressedWarnings(method).ToEquatableArray(),
-            LineMap: LineMap(method).ToEquatableArray());
+            LineMap: LineMap(method).ToEquatableArray(),
+            // The template stands in an unsafe context (an unsafe method, or in a type declared unsafe): the generated class,
+            // in another partial declaration that does not repeat the modifier, is unsafe too, so that the template's pointer
+            // code copied into Resume compiles there as it does in the template (CS0214 otherwise).
+            Unsafe: method.Modifiers.Any(SyntaxKind.UnsafeKeyword) || method.Ancestors().OfType<TypeDeclarationSyntax>().Any(t => t.Modifiers.Any(SyntaxKind.UnsafeKeyword)));
     }
 
     // Where the template file's own #line directives (written by a tool that generates the template, as T4 or Razor do) map
