@@ -22,6 +22,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), "several", or "default" when its one Yielder has a default value.</summary>
     public const string YielderCountProperty = "YielderCount";
 
+    /// <summary>Set on a COROGEN003 at an extern template, which 'async' would not fix: the code fix skips it.</summary>
+    public const string ExternProperty = "Extern";
+
     /// <summary>Set on a COROGEN001 that 'partial' would not fix (a file-local type, an extension block): the code fix skips it.</summary>
     public const string PartialDoesNotFixProperty = "PartialDoesNotFix";
 
@@ -120,16 +123,21 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         bool returnsCoroutine = TemplateSignature.ReturnsCoroutine(method);
         if (!method.IsAsync && !method.IsAbstract && returnsCoroutine) // an abstract method cannot be async: COROGEN017 says what to do
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name));
+            // An extern method cannot be async (it has no body): say what a template needs instead; the code fix skips it.
+            context.ReportDiagnostic(method.IsExtern
+                ? Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, ImmutableDictionary<string, string?>.Empty.Add(ExternProperty, "true"), method.Name,
+                    "it is 'extern', but a template needs a body in C#, which CoroGen turns into the coroutine: remove 'extern' and write the body, declared 'async' (code implemented elsewhere cannot be a template: call it from one)")
+                : Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name, DiagnosticDescriptors.DeclareItAsync));
         }
 
         // An unresolved return type is the compiler's to report, except 'async A(...)', whose return type is missing: the
         // compiler reads 'async' as the return type's name.
         bool missingReturnType = declaration.ReturnType is IdentifierNameSyntax { Identifier.ValueText: "async" } && !method.IsAsync;
-        if ((method.ReturnType.TypeKind != TypeKind.Error || missingReturnType) && !returnsCoroutine)
+        // One that C# refuses for an async method (CS1983) is the generator's to report: a build runs no analyzer after it.
+        if ((method.ReturnType.TypeKind != TypeKind.Error || missingReturnType) && !returnsCoroutine && !TemplateSignature.ReturnTypeRefusedByCSharp(method))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WrongReturnType, declaration.ReturnType.GetLocation(), method.Name,
-                missingReturnType ? "async" : method.ReturnType.ToDisplayString()));
+                missingReturnType ? "async" : method.ReturnType.ToDisplayString(), missingReturnType ? string.Empty : TemplateSignature.WrongReturnTypeAdvice(method)));
         }
 
         int yielders = TemplateSignature.YielderCount(method);

@@ -131,6 +131,14 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // An async template whose return type C# refuses (CS1983: 'async IEnumerable<int>', 'async Coroutine<int, Unit, Unit>'):
+        // a command-line build stops at that declaration error before any analyzer runs, so COROGEN004 is the generator's here.
+        if (TemplateSignature.ReturnTypeRefusedByCSharp(symbol))
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.WrongReturnType, method.ReturnType.GetLocation(), symbol.Name,
+                symbol.ReturnType.ToDisplayString(), TemplateSignature.WrongReturnTypeAdvice(symbol)));
+        }
+
         // Signature mistakes (COROGEN001-004: not partial, not async, wrong return type, not one Yielder) are reported by
         // TemplateSignatureAnalyzer while the user types; the generator skips such templates silently, so no one sees a
         // diagnostic twice.
