@@ -181,6 +181,21 @@ public sealed class ConstructDiagnosticTests
     }
 
     // The run's only diagnostic, which must be `id` (the generator itself must not have thrown).
+    // COROGEN006 for a lock, unsafe or fixed statement whose body suspends stands at the first suspension point inside,
+    // where C#'s own error (CS1996, CS4004) stands too, not at the statement's keyword.
+    [Theory]
+    [InlineData("int x = slots[0];\n        lock (slots)\n        {\n            x++;\n            await co.Yield(x);\n        }", "a lock statement")]
+    [InlineData("int x = slots[0];\n        unsafe\n        {\n            int* p = &x;\n            await co.Yield(*p);\n        }", "an unsafe block")]
+    [InlineData("unsafe\n        {\n            fixed (int* p = slots)\n            {\n                await co.Yield(*p);\n            }\n        }", "an unsafe block")]
+    public void AnUnsupportedStatementIsReportedAtItsFirstSuspensionPoint(string statement, string construct)
+    {
+        string source = Template(statement);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, allowUnsafe: true);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN006");
+        Assert.Contains($"A suspension point stands inside {construct}", diagnostic.GetMessage());
+        Assert.StartsWith("await co.Yield(", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
     // A pointer local live across a suspension point cannot be a field: what it points to (a stackalloc buffer, a pinned
     // variable) ends with the step of Resume that made it, and the field ('private int* @p;') was CS0214 in the generated
     // file alone. COROGEN007 at the local, by the rule of ref locals.
