@@ -1,4 +1,5 @@
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using System.Threading.Tasks;
 using CoroGen.CodeFixes;
 using Xunit;
@@ -146,6 +147,46 @@ public sealed class CodeFixTests
         string fixedText = await AnalyzerHarness.ApplyFix(before, new AddAsyncCodeFixProvider(), "COROGEN003");
         Assert.Equal(before.Replace("public static Coroutine", "public static async Coroutine"), fixedText);
         Assert.DoesNotContain(AnalyzerHarness.Analyze(fixedText), d => d.Id == "COROGEN003");
+    }
+
+    // A placeholder return ('return null!;'), written so that the method compiled without 'async', is CS1997 in an async
+    // method returning Coroutine (and CS1503 in the generated code): the fix rewrites it, and the fixed code compiles.
+    [Theory]
+    [InlineData("    {\n        await co.Yield(1);\n        return null!;\n    }", "    {\n        await co.Yield(1);\n    }")]
+    [InlineData("    {\n        if (co is null) return default!;\n        await co.Yield(1);\n        return default(Coroutine)!;\n    }", "    {\n        if (co is null) return;\n        await co.Yield(1);\n    }")]
+    [InlineData("    {\n        Func<object> f = () => null!;\n        await co.Yield(f() is null ? 1 : 2);\n        return (null)!;\n    }", "    {\n        Func<object> f = () => null!;\n        await co.Yield(f() is null ? 1 : 2);\n    }")]
+    public async Task AddAsyncRewritesPlaceholderReturns(string body, string fixedBody)
+    {
+        string before = "using System;\nusing CoroGen;\n\npublic static partial class Examples\n{\n    [Coroutine]\n    public static Coroutine Ones(Yielder<int> co)\n" + body + "\n}\n";
+        string fixedText = await AnalyzerHarness.ApplyFix(before, new AddAsyncCodeFixProvider(), "COROGEN003");
+        Assert.Equal(before.Replace("public static Coroutine", "public static async Coroutine").Replace(body, fixedBody), fixedText);
+        Assert.Empty(AnalyzerHarness.Analyze(fixedText));
+        Assert.Empty(AnalyzerHarness.CompilerErrors(fixedText));
+    }
+
+    [Fact]
+    public async Task AddAsyncKeepsAResultOfCoroutineOfTReturnAndEmptiesAPlaceholderExpressionBody()
+    {
+        const string withResult = "using CoroGen;\npublic static partial class Examples\n{\n    [Coroutine]\n    public static Coroutine<string> Name(Yielder<int> co)\n    {\n        await co.Yield(1);\n        return null!;\n    }\n}\n";
+        string fixedText = await AnalyzerHarness.ApplyFix(withResult, new AddAsyncCodeFixProvider(), "COROGEN003");
+        Assert.Equal(withResult.Replace("public static Coroutine", "public static async Coroutine"), fixedText);
+        Assert.Empty(AnalyzerHarness.CompilerErrors(fixedText));
+
+        const string arrow = "using CoroGen;\npublic static partial class Examples\n{\n    [Coroutine]\n    public static Coroutine Ones(Yielder<int> co) => null!;\n}\n";
+        fixedText = await AnalyzerHarness.ApplyFix(arrow, new AddAsyncCodeFixProvider(), "COROGEN003");
+        Assert.Equal(arrow.Replace("public static Coroutine Ones(Yielder<int> co) => null!;", "public static async Coroutine Ones(Yielder<int> co)\n    {\n    }"), fixedText);
+        Assert.Empty(AnalyzerHarness.CompilerErrors(fixedText).Where(d => d.Id != "CS1998"));
+    }
+
+    // An extern template cannot be async: COROGEN003 says it needs a body, and no fix adds 'async'.
+    [Fact]
+    public async Task AnExternTemplateIsToldItNeedsABodyAndGetsNoFix()
+    {
+        const string source = "using CoroGen;\npublic static partial class Examples\n{\n    [Coroutine]\n    public static extern Coroutine Gen(Yielder<int> co);\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN003", d.Id);
+        Assert.Equal("The [Coroutine] template 'Gen' is not async; it is 'extern', but a template needs a body in C#, which CoroGen turns into the coroutine: remove 'extern' and write the body, declared 'async' (code implemented elsewhere cannot be a template: call it from one)", d.GetMessage());
+        Assert.Empty(await AnalyzerHarness.Actions(source, new AddAsyncCodeFixProvider(), "COROGEN003", out _));
     }
 
     [Fact]

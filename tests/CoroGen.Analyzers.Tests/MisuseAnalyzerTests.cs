@@ -94,6 +94,33 @@ public sealed class MisuseAnalyzerTests
         Assert.StartsWith("The lambda at line 13, marked [Coroutine]", found[1].GetMessage());
     }
 
+    // A local function is never run by the template oracle, so taking a Yielder does not exempt it outside templates.
+    [Fact]
+    public void AnAsyncLocalFunctionReturningCoroutineInAnOrdinaryMethodIsReported()
+    {
+        const string source = Usings + "public static class Host\n{\n    public static void Outer()\n    {\n        async Coroutine Local(Yielder<int> co) { await co.Yield(1); }\n        var c = Local(default!);\n    }\n}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN016", d.Id);
+        Assert.Equal("Local", Text(d));
+        Assert.StartsWith("The local function 'Local' is async and returns 'CoroGen.Coroutine'", d.GetMessage());
+    }
+
+    // An 'async Task' helper awaiting co.Yield compiles, and faults when it runs; called without 'await' (a Task is no
+    // suspension point), it does so unseen.
+    [Theory]
+    [InlineData("Task", "co.Yield(1)")]
+    [InlineData("ValueTask<int>", "co.YieldAll(new[] { 1 })")]
+    public void AnAsyncHelperAwaitingASuspensionPointIsReported(string returnType, string awaited)
+    {
+        string result = returnType == "Task" ? "" : " return 1;";
+        string source = Usings + $"public static class Host\n{{\n    public static async {returnType} Helper(Yielder<int> co) {{ await {awaited};{result} }}\n}}\n";
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(source));
+        Assert.Equal("COROGEN016", d.Id);
+        Assert.Equal("await " + awaited, Text(d));
+        Assert.StartsWith($"The method 'Helper', which awaits '{awaited}', is async and returns", d.GetMessage());
+        Assert.Contains("make it a [Coroutine] template returning 'Coroutine'", d.GetMessage());
+    }
+
     [Theory]
     // A lambda that takes a Yielder, outside templates: what CoroGen's template oracle runs on purpose.
     [InlineData("public static class Host\n{\n    public static Func<Yielder<int>, Coroutine> Oracle() => async co => { await co.Yield(1); };\n}\n")]
@@ -148,11 +175,65 @@ public sealed class MisuseAnalyzerTests
         Assert.Equal($"'{expression}' is not awaited, so it does not suspend the coroutine ({why}); write 'await {expression};'", d.GetMessage());
     }
 
+    // A factory call as a statement makes a coroutine that nothing runs (C# warns only CS4014, as if it ran unawaited).
+    [Fact]
+    public void AFactoryCalledAsAStatementInATemplateIsReported()
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Template("Other();\n        await co.Yield(2);")));
+        Assert.Equal("COROGEN018", d.Id);
+        Assert.Equal("Other()", Text(d));
+        Assert.Equal("'Other()' is not awaited, so it does not suspend the coroutine (it makes a coroutine that nothing runs); write 'await Other();' to delegate to it (it runs to its end, its yields passing through this coroutine)", d.GetMessage());
+    }
+
+    // co.Yield hands its value over when it is called; only the 'await' where it is made suspends. Kept and awaited later
+    // ('var a = co.Yield(1); var b = co.Yield(2); await b; await a;' yielded 2 2), or run by hand (GetResult threw the
+    // "never run directly" error at run time), it compiled clean and ran wrongly.
     [Theory]
-    [InlineData("var later = co.Yield(1);\n        await later;")] // kept, then awaited: a suspension point (a helper's form)
+    [InlineData("var later = co.Yield(1);\n        await later;", new[] { "co.Yield(1)" }, "kept and awaited later")]
+    [InlineData("var a = co.Yield(1);\n        var b = co.Yield(2);\n        await b;\n        await a;", new[] { "co.Yield(1)", "co.Yield(2)" }, "kept and awaited later")]
+    [InlineData("bool c = true;\n        var aw = c ? co.Yield(1) : co.Yield(2);\n        await co.Yield(3);\n        await aw;", new[] { "co.Yield(1)", "co.Yield(2)" }, "kept and awaited later")]
+    [InlineData("co.Yield(1).GetAwaiter().GetResult();\n        await co.Yield(2);", new[] { "co.Yield(1)" }, "'.GetAwaiter().GetResult()'")]
+    [InlineData("var all = co.YieldAll(new[] { 1 });\n        await all;", new[] { "co.YieldAll(new[] { 1 })" }, "kept and awaited later")]
+    [InlineData("Keep(co.Yield(1));", new[] { "co.Yield(1)" }, "kept and awaited later")]
+    public void ASuspensionPointNotAwaitedWhereItIsMadeIsReported(string body, string[] expressions, string why)
+    {
+        ImmutableArray<Diagnostic> found = AnalyzerHarness.Analyze(Template(body));
+        Assert.All(found, d => Assert.Equal("COROGEN018", d.Id));
+        Assert.Equal(expressions, found.Select(Text));
+        Assert.All(found, d => Assert.Contains(why, d.GetMessage()));
+        Assert.All(found, d => Assert.EndsWith($"; await it where it is made, 'await {Text(d)}', and keep the value that the 'await' gives if you need it later", d.GetMessage()));
+    }
+
+    // Inside a lambda or local function 'await' would not help (CS4034, then COROGEN015): the advice is COROGEN015's.
+    [Theory]
+    [InlineData("Action a = () => co.Yield(1);\n        await co.Yield(2);", "co.Yield(1)", "the lambda at line")]
+    [InlineData("new List<int> { 1, 2 }.ForEach(x => co.Yield(x));\n        await co.Yield(0);", "co.Yield(x)", "the lambda at line")]
+    [InlineData("void Helper() { co.Yield(1); }\n        Helper();\n        await co.Yield(2);", "co.Yield(1)", "the local function 'Helper'")]
+    public void ASuspensionPointNotAwaitedInsideALambdaOfATemplateGetsCorogen015sAdvice(string body, string expression, string where)
+    {
+        Diagnostic d = Assert.Single(AnalyzerHarness.Analyze(Template(body)));
+        Assert.Equal("COROGEN018", d.Id);
+        Assert.Equal(expression, Text(d));
+        Assert.Contains($"it also stands inside {where}", d.GetMessage());
+        Assert.Contains("cannot suspend the coroutine even with 'await': move the suspension point into the template's own body", d.GetMessage());
+        Assert.DoesNotContain("write 'await", d.GetMessage());
+    }
+
+    [Theory]
     [InlineData("await co.Yield(1);")]
     [InlineData("_ = Other();")] // a factory call: makes a coroutine that is not driven, which is allowed
+    [InlineData("var sub = Other();\n        await sub;")] // a coroutine object kept and awaited later is delegation
+    [InlineData("bool c = true;\n        await (c ? co.Yield(1) : co.Yield(2));")]
+    [InlineData("int n = 1;\n        await (n switch { 1 => co.Yield(1), _ => co.Yield(2) });")]
+    [InlineData("await Twice(co);")] // a helper that returns what co.Yield returns
+    [InlineData("Func<YieldAwaitable<Unit>> make = () => co.Yield(1);\n        await make();")] // a lambda as a helper
     public void NearMissesOfCorogen018AreClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));
+
+    // A helper returns the value of co.Yield for its caller to await: that is how helpers such as co.Sleep work.
+    [Fact]
+    public void AHelperReturningWhatCoYieldReturnsIsClean() =>
+        Assert.Empty(AnalyzerHarness.Analyze(Usings + "public static class Helpers\n{\n    public static YieldAwaitable<Unit> Twice(Yielder<int> co) => co.Yield(2);\n\n"
+            + "    public static YieldAwaitable<Unit> Kept(Yielder<int> co)\n    {\n        var made = co.Yield(3);\n        return made;\n    }\n}\n"));
 
     // ---- COROGEN021: a partial method template ----
 
@@ -298,6 +379,7 @@ public sealed class MisuseAnalyzerTests
 
     private static string Template(string body) =>
         Usings + "public static partial class Host\n{\n    [Coroutine]\n    public static async Coroutine Other(Yielder<int> co) { await co.Yield(0); }\n\n    public static Coroutine<int, Unit, Unit> Other() => throw new NotImplementedException(); // stands for the generated factory\n\n"
+        + "    public static YieldAwaitable<Unit> Twice(Yielder<int> co) => co.Yield(2);\n\n    public static void Keep(YieldAwaitable<Unit> kept) { }\n\n"
         + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + body + "\n    }\n}\n";
 
     private static string Text(Diagnostic d) => d.Location.SourceTree!.ToString().Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length);

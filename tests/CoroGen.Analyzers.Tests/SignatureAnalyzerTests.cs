@@ -179,6 +179,26 @@ public sealed class SignatureAnalyzerTests
         Assert.Contains("returns 'System.Threading.Tasks.Task'", d.GetMessage());
     }
 
+    // A return type C# refuses for an async method (CS1983) is a declaration error, after which a build runs no analyzer:
+    // the generator reports COROGEN004 then (and the analyzer does not, so the IDE shows it once), naming the type meant.
+    [Theory]
+    [InlineData("using System.Collections.Generic;", "IEnumerable<int>", "System.Collections.Generic.IEnumerable<int>", "yield with 'await co.Yield(x)' where an iterator writes 'yield return x'")]
+    [InlineData("", "Coroutine<int, Unit, Unit>", "CoroGen.Coroutine<int, CoroGen.Unit, CoroGen.Unit>", ": here 'Coroutine'; 'Coroutine<TYield, TSend, TReturn>' is the type of the generated class, which the factory returns")]
+    [InlineData("", "Coroutine<int, Unit, string>", "CoroGen.Coroutine<int, CoroGen.Unit, string>", ": here 'Coroutine<string>'; 'Coroutine<TYield, TSend, TReturn>'")]
+    public void AnAsyncTemplateWithAReturnTypeCSharpRefusesGetsCorogen004FromTheGenerator(string usings, string returnType, string shown, string advice)
+    {
+        string source = usings + "\nusing CoroGen;\npublic static partial class Examples\n{\n    [Coroutine]\n    public static async " + returnType + " Ones(Yielder<int> co)\n    {\n        await co.Yield(1);\n"
+            + (returnType.EndsWith("string>", System.StringComparison.Ordinal) ? "        return \"\";\n" : string.Empty) + "    }\n}\n";
+        var (analyzer, generator, run) = AnalyzerHarness.Build(source);
+        Assert.Empty(analyzer);
+        Diagnostic d = Assert.Single(generator);
+        Assert.Equal("COROGEN004", d.Id);
+        Assert.Equal(returnType, source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.StartsWith($"The [Coroutine] template 'Ones' returns '{shown}'; return 'Coroutine' (no result) or 'Coroutine<TReturn>' (a result)", d.GetMessage());
+        Assert.Contains(advice, d.GetMessage());
+        Assert.Empty(run.Results.SelectMany(r => r.GeneratedSources));
+    }
+
     [Fact]
     public void AnIteratorTemplateIsToldItsReturnTypeOnly()
     {

@@ -181,6 +181,68 @@ public sealed class ConstructDiagnosticTests
     }
 
     // The run's only diagnostic, which must be `id` (the generator itself must not have thrown).
+    // COROGEN006 for a lock, unsafe or fixed statement whose body suspends stands at the first suspension point inside,
+    // where C#'s own error (CS1996, CS4004) stands too, not at the statement's keyword.
+    [Theory]
+    [InlineData("int x = slots[0];\n        lock (slots)\n        {\n            x++;\n            await co.Yield(x);\n        }", "a lock statement")]
+    [InlineData("int x = slots[0];\n        unsafe\n        {\n            int* p = &x;\n            await co.Yield(*p);\n        }", "an unsafe block")]
+    [InlineData("unsafe\n        {\n            fixed (int* p = slots)\n            {\n                await co.Yield(*p);\n            }\n        }", "an unsafe block")]
+    public void AnUnsupportedStatementIsReportedAtItsFirstSuspensionPoint(string statement, string construct)
+    {
+        string source = Template(statement);
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, allowUnsafe: true);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN006");
+        Assert.Contains($"A suspension point stands inside {construct}", diagnostic.GetMessage());
+        Assert.StartsWith("await co.Yield(", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    // A pointer local live across a suspension point cannot be a field: what it points to (a stackalloc buffer, a pinned
+    // variable) ends with the step of Resume that made it, and the field ('private int* @p;') was CS0214 in the generated
+    // file alone. COROGEN007 at the local, by the rule of ref locals.
+    [Theory]
+    [InlineData("public static unsafe partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static unsafe async Coroutine F(int[] slots, Yielder<int, int> co)\n")]
+    public void APointerLocalLiveAcrossASuspensionPointIsCorogen007(string declaration)
+    {
+        string source = "using CoroGen;\n\n" + declaration + "    {\n        int* p = stackalloc int[2];\n        p[0] = 1;\n        await co.Yield(1);\n        slots[0] = p[0];\n    }\n}\n";
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, allowUnsafe: true);
+        Microsoft.CodeAnalysis.Diagnostic diagnostic = SingleDiagnostic(run, "COROGEN007");
+        Assert.Equal("p", source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Contains("The local 'p' of type 'int*' must become a field of the generated class because its scope contains a suspension point, but it is a pointer, which cannot be a field: what it points to (a stackalloc buffer, or a variable pinned by 'fixed' or taken with '&') lasts only until the coroutine suspends", diagnostic.GetMessage());
+        Assert.Contains("and it is live across the suspension point at line 10 (read after it before it is assigned again)", diagnostic.GetMessage());
+        Assert.Contains("copy the values it points to into ordinary locals or an array", diagnostic.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN007");
+    }
+
+    // A pointer local dead at every suspension point stays a local of Resume; the generated class is unsafe when the
+    // template's context is (an unsafe type or method), as partial declarations do not share 'unsafe': the pointer code
+    // copied into Resume was CS0214 in the generated file even when the pointer was used only before the await. (This
+    // harness's C# 12 refuses the template's own await in an unsafe context, CS4004, which C# 13 allows: only errors in the
+    // generated file count.)
+    [Theory]
+    [InlineData("public static unsafe partial class Host\n{\n    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n")]
+    [InlineData("public static partial class Host\n{\n    [Coroutine]\n    public static unsafe async Coroutine F(int[] slots, Yielder<int, int> co)\n")]
+    [InlineData("public unsafe partial class Outer\n{\n    public static partial class Host\n    {\n    [Coroutine]\n    public static async Coroutine F(int[] slots, Yielder<int, int> co)\n")]
+    public void APointerLocalDeadAtEverySuspensionPointCompilesInAnUnsafeContext(string declaration)
+    {
+        string close = declaration.Contains("Outer") ? "}\n}\n" : "}\n";
+        string source = "using CoroGen;\n\n" + declaration + "    {\n        int* p = stackalloc int[2];\n        p[0] = slots[0];\n        int v = p[0];\n        await co.Yield(v);\n        int w = slots[0];\n        int* q = &w;\n        slots[1] = *q;\n    }\n" + close;
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source, allowUnsafe: true);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        string generated = run.Sources.Single().SourceText.ToString();
+        Assert.Contains("unsafe sealed class FCoroutine", generated);
+        var inGenerated = run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).ToList();
+        Assert.True(inGenerated.Count == 0, string.Join("\n", inGenerated) + "\n" + generated);
+    }
+
+    [Fact]
+    public void TheGeneratedClassIsNotUnsafeOutsideAnUnsafeContext()
+    {
+        string generated = GeneratorHarness.Run(Template("await co.Yield(1);")).Sources.Single().SourceText.ToString();
+        Assert.DoesNotContain("unsafe", generated);
+    }
+
     private static Microsoft.CodeAnalysis.Diagnostic SingleDiagnostic(GeneratorHarness.GeneratorRun run, string id)
     {
         Assert.Null(run.Exception);

@@ -22,6 +22,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of COROGEN002: "none" when the template has no Yielder (the code fix can add one), "several", or "default" when its one Yielder has a default value.</summary>
     public const string YielderCountProperty = "YielderCount";
 
+    /// <summary>Set on a COROGEN003 at an extern template, which 'async' would not fix: the code fix skips it.</summary>
+    public const string ExternProperty = "Extern";
+
     /// <summary>Set on a COROGEN001 that 'partial' would not fix (a file-local type, an extension block): the code fix skips it.</summary>
     public const string PartialDoesNotFixProperty = "PartialDoesNotFix";
 
@@ -120,16 +123,21 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         bool returnsCoroutine = TemplateSignature.ReturnsCoroutine(method);
         if (!method.IsAsync && !method.IsAbstract && returnsCoroutine) // an abstract method cannot be async: COROGEN017 says what to do
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name));
+            // An extern method cannot be async (it has no body): say what a template needs instead; the code fix skips it.
+            context.ReportDiagnostic(method.IsExtern
+                ? Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, ImmutableDictionary<string, string?>.Empty.Add(ExternProperty, "true"), method.Name,
+                    "it is 'extern', but a template needs a body in C#, which CoroGen turns into the coroutine: remove 'extern' and write the body, declared 'async' (code implemented elsewhere cannot be a template: call it from one)")
+                : Diagnostic.Create(DiagnosticDescriptors.NotAsync, at, method.Name, DiagnosticDescriptors.DeclareItAsync));
         }
 
         // An unresolved return type is the compiler's to report, except 'async A(...)', whose return type is missing: the
         // compiler reads 'async' as the return type's name.
         bool missingReturnType = declaration.ReturnType is IdentifierNameSyntax { Identifier.ValueText: "async" } && !method.IsAsync;
-        if ((method.ReturnType.TypeKind != TypeKind.Error || missingReturnType) && !returnsCoroutine)
+        // One that C# refuses for an async method (CS1983) is the generator's to report: a build runs no analyzer after it.
+        if ((method.ReturnType.TypeKind != TypeKind.Error || missingReturnType) && !returnsCoroutine && !TemplateSignature.ReturnTypeRefusedByCSharp(method))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.WrongReturnType, declaration.ReturnType.GetLocation(), method.Name,
-                missingReturnType ? "async" : method.ReturnType.ToDisplayString()));
+                missingReturnType ? "async" : method.ReturnType.ToDisplayString(), missingReturnType ? string.Empty : TemplateSignature.WrongReturnTypeAdvice(method)));
         }
 
         int yielders = TemplateSignature.YielderCount(method);
@@ -210,14 +218,19 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeAwait(OperationAnalysisContext context)
     {
         var await = (IAwaitOperation)context.Operation;
-        if (NestedFunction(await) is not { } nested || !InsideTemplate(context.ContainingSymbol))
+        IOperation awaited = await.Operation;
+        if (NestedFunction(await) is not { } nested)
+        {
+            ReportSuspensionInOrdinaryAsyncMethod(context, await);
+            return;
+        }
+
+        if (!InsideTemplate(context.ContainingSymbol))
         {
             return;
         }
 
-        IOperation awaited = await.Operation;
-        bool suspension = CoroutineTypes.IsNamed(awaited.Type, "YieldAwaitable")
-            || CoroutineTypes.IsNamed(awaited.Type, "YieldAllAwaitable")
+        bool suspension = IsSuspensionValue(awaited.Type)
             || CoroutineTypes.IsCoroutine(awaited.Type)
             || awaited is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition);
         if (suspension)
@@ -226,9 +239,27 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    // COROGEN016 at 'await co.Yield(x)' (or co.YieldAll, a helper) in an ordinary async method that is not a template and
+    // does not return a coroutine (an 'async Task' helper taking the Yielder, say): C# compiles it, and it faults when it
+    // runs; called without 'await' in a template, as it must be (a Task is no suspension point), it does so unseen. An
+    // async method returning Coroutine gets COROGEN016 at its name already.
+    private static void ReportSuspensionInOrdinaryAsyncMethod(OperationAnalysisContext context, IAwaitOperation await)
+    {
+        if (!IsSuspensionValue(await.Operation.Type) || context.ContainingSymbol is not IMethodSymbol { IsAsync: true } method
+            || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
+            || TemplateSignature.IsTemplate(method) || TemplateSignature.ReturnsCoroutine(method))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, await.Syntax.GetLocation(),
+            $"The method '{method.Name}', which awaits '{await.Operation.Syntax}',", method.ReturnType.ToDisplayString(),
+            "make it a [Coroutine] template returning 'Coroutine' (or 'Coroutine<TResult>' for a result) and 'await' its call inside the calling template to delegate to it, or make it a helper that is not async and returns what 'co.Yield(...)' returns"));
+    }
+
     // COROGEN016 for lambdas and local functions: async and returning Coroutine, but not a template (only methods of types can be).
     // Outside templates, a lambda that takes a Yielder may be run by CoroGen's template oracle on purpose: only those
-    // without one are reported there.
+    // without one are reported there. A local function is not the oracle's: it is reported wherever it stands.
     private static void AnalyzeNestedFunction(OperationAnalysisContext context)
     {
         IMethodSymbol? function = context.Operation switch
@@ -241,7 +272,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         // so it gets no factory and no class, and calling it throws.
         bool marked = function is not null && TemplateSignature.IsTemplate(function);
         if (function is null || !function.IsAsync || !TemplateSignature.ReturnsCoroutine(function)
-            || (!marked && !InsideTemplate(context.ContainingSymbol) && TemplateSignature.YielderCount(function) > 0))
+            || (!marked && context.Operation is IAnonymousFunctionOperation && !InsideTemplate(context.ContainingSymbol) && TemplateSignature.YielderCount(function) > 0))
         {
             return;
         }
@@ -256,25 +287,82 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     }
 
     // COROGEN018: co.Yield(x), co.YieldAll(items) or a helper such as co.Sleep(d) as a statement of its own, and, inside a
-    // template, a template called without 'await': each only makes a value that nothing awaits.
+    // template's own body, a template or a factory called without 'await': each only makes a value that nothing awaits.
     private static void AnalyzeExpressionStatement(OperationAnalysisContext context)
     {
         IOperation expression = ((IExpressionStatementOperation)context.Operation).Operation;
-        if (expression is ISimpleAssignmentOperation { Target: IDiscardOperation, Value: var discarded }
-            && (CoroutineTypes.IsNamed(discarded.Type, "YieldAwaitable") || CoroutineTypes.IsNamed(discarded.Type, "YieldAllAwaitable")))
+        if (expression is ISimpleAssignmentOperation { Target: IDiscardOperation, Value: var discarded } && IsSuspensionValue(discarded.Type))
         {
             expression = discarded; // `_ = co.Yield(1);`: the fix is `await co.Yield(1);`, not `await _ = ...` (a discarded template call is COROGEN013's)
         }
 
-        bool yields = CoroutineTypes.IsNamed(expression.Type, "YieldAwaitable") || CoroutineTypes.IsNamed(expression.Type, "YieldAllAwaitable");
-        bool templateCall = expression is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition)
-            && InsideTemplate(context.ContainingSymbol);
-        if (yields || templateCall)
+        bool yields = IsSuspensionValue(expression.Type);
+        bool inTemplate = InsideTemplate(context.ContainingSymbol);
+        IOperation? nested = NestedFunction(expression);
+        bool templateCall = expression is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition) && inTemplate;
+        // `Sub();`: the factory makes a coroutine that nothing runs (C# says only CS4014, whose advice reads as if it ran).
+        bool factoryCall = !templateCall && expression is IInvocationOperation && IsCoroutine(expression.Type) && inTemplate && nested is null;
+        if (!yields && !templateCall && !factoryCall)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuspensionNotAwaited, expression.Syntax.GetLocation(), expression.Syntax.ToString(),
-                templateCall ? " (calling a template without 'await' throws InvalidOperationException)" : " (it makes a value that nothing uses)"));
+            return;
         }
+
+        string why = templateCall ? " (calling a template without 'await' throws InvalidOperationException)"
+            : factoryCall ? " (it makes a coroutine that nothing runs)"
+            : " (it makes a value that nothing uses)";
+        // Inside a lambda or local function of a template, 'await' would not help: that code runs as a method of its own
+        // (COROGEN015's rule), and an 'await' there would not compile in a function that is not async, or would throw.
+        string advice = nested is not null && inTemplate
+            ? $"it also stands inside {Describe(nested)}, which runs as a method of its own and cannot suspend the coroutine even with 'await': move the suspension point into the template's own body, or make that code a [Coroutine] method of the containing type and delegate to it with 'await'"
+            : factoryCall ? $"write 'await {expression.Syntax};' to delegate to it (it runs to its end, its yields passing through this coroutine)"
+            : $"write 'await {expression.Syntax};'";
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuspensionNotAwaited, expression.Syntax.GetLocation(), expression.Syntax.ToString(), why, advice));
     }
+
+    // COROGEN018 for a suspension point's value (co.Yield, co.YieldAll, a helper's) in a template's own body that is not
+    // the operand of an 'await' where it is made (through parentheses, '?:' and switch expression arms): co.Yield hands its
+    // value over when it is called and only the 'await' suspends, so a value kept and awaited later yields whatever was
+    // handed over last, and running its awaiter by hand ('.GetAwaiter().GetResult()') throws. As a statement it is
+    // AnalyzeExpressionStatement's. A helper (a method that is not a template) returns one, which is how helpers work.
+    private static void ReportSuspensionNotAwaitedWhereMade(OperationAnalysisContext context, IInvocationOperation invocation)
+    {
+        if (!IsSuspensionValue(invocation.Type) || context.ContainingSymbol is not IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } caller
+            || !TemplateSignature.IsTemplate(caller) || NestedFunction(invocation) is not null)
+        {
+            return;
+        }
+
+        IOperation value = invocation;
+        while (true)
+        {
+            IOperation? parent = value.Parent;
+            if (parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation
+                || parent is IConditionalOperation conditional && conditional.Condition != value
+                || parent is ISwitchExpressionArmOperation arm && arm.Value == value
+                || parent is ISwitchExpressionOperation switchExpression && switchExpression.Value != value)
+            {
+                value = parent;
+                continue;
+            }
+
+            break;
+        }
+
+        if (value.Parent is IAwaitOperation or IExpressionStatementOperation
+            || value.Parent is ISimpleAssignmentOperation { Target: IDiscardOperation, Parent: IExpressionStatementOperation })
+        {
+            return; // awaited, or a statement of its own (reported there)
+        }
+
+        bool byHand = value.Parent is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter && getAwaiter.Instance == value;
+        string why = byHand
+            ? " (running its awaiter by hand, as '.GetAwaiter().GetResult()' does, is not a suspension point: it throws InvalidOperationException)"
+            : " (it hands its value to the caller when it is called, and only an 'await' on it where it is made suspends: kept and awaited later, it yields whatever was handed over last)";
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SuspensionNotAwaited, invocation.Syntax.GetLocation(), invocation.Syntax.ToString(), why,
+            $"await it where it is made, 'await {invocation.Syntax}', and keep the value that the 'await' gives if you need it later"));
+    }
+
+    private static bool IsSuspensionValue(ITypeSymbol? type) => CoroutineTypes.IsNamed(type, "YieldAwaitable") || CoroutineTypes.IsNamed(type, "YieldAllAwaitable");
 
     // COROGEN022 on a write to a template's Yielder parameter (`co = other;`, `F(ref co)`): the generated class reads it from
     // a property, so the write would not compile there (CS0200), and the template could only suspend through its own anyway.
@@ -340,6 +428,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         IMethodSymbol target = invocation.TargetMethod.OriginalDefinition;
         ReportYieldAllOverCoroutine(context, invocation, target);
+        ReportSuspensionNotAwaitedWhereMade(context, invocation);
         // A local function marked [Coroutine] has no factory to suggest: COROGEN016 is reported at its declaration.
         if (!TemplateSignature.IsTemplate(target) || target.MethodKind == MethodKind.LocalFunction)
         {

@@ -23,12 +23,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NotAsync = Error(
         "COROGEN003",
         "A coroutine template must be async",
-        "The [Coroutine] template '{0}' is not async; declare it 'async' so that 'await co.Yield(...)' marks its suspension points");
+        "The [Coroutine] template '{0}' is not async; {1}");
+
+    /// <summary>COROGEN003's usual advice.</summary>
+    public const string DeclareItAsync = "declare it 'async' so that 'await co.Yield(...)' marks its suspension points";
 
     public static readonly DiagnosticDescriptor WrongReturnType = Error(
         "COROGEN004",
         "A coroutine template returns Coroutine or Coroutine<TReturn>",
-        "The [Coroutine] template '{0}' returns '{1}'; return 'Coroutine' (no result) or 'Coroutine<TReturn>' (a result)");
+        "The [Coroutine] template '{0}' returns '{1}'; return 'Coroutine' (no result) or 'Coroutine<TReturn>' (a result){2}");
 
     public static readonly DiagnosticDescriptor SuspensionInExpression = Error(
         "COROGEN005",
@@ -102,7 +105,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SuspensionNotAwaited = Error(
         "COROGEN018",
         "A suspension point that is not awaited does nothing",
-        "'{0}' is not awaited, so it does not suspend the coroutine{1}; write 'await {0};'");
+        "'{0}' is not awaited, so it does not suspend the coroutine{1}; {2}");
 
     public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
         "COROGEN019",

@@ -179,7 +179,7 @@ internal static class CoroutineEmitter
         w.Line("/// </list>");
         w.Line("/// </remarks>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CoroGen\", \"{GeneratorVersion}\")]");
-        w.Line($"{model.Accessibility} sealed class {model.ClassName}{model.TypeParameterDeclarations} : global::CoroGen.Coroutine<{model.YieldType}, {model.SendType}, {model.ReturnType}>");
+        w.Line($"{model.Accessibility}{(model.Unsafe ? " unsafe" : string.Empty)} sealed class {model.ClassName}{model.TypeParameterDeclarations} : global::CoroGen.Coroutine<{model.YieldType}, {model.SendType}, {model.ReturnType}>");
         w.Indent();
         foreach (string clause in model.ConstraintClauses)
         {

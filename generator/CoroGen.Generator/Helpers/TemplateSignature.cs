@@ -35,6 +35,52 @@ internal static class TemplateSignature
     }
 
     /// <summary>
+    /// Whether C# itself refuses the return type of the async method (CS1983: not void, Task, a task-like type,
+    /// IAsyncEnumerable or IAsyncEnumerator), as for 'async IEnumerable&lt;int&gt;' or 'async Coroutine&lt;int, Unit, Unit&gt;'.
+    /// CS1983 is a declaration error, after which a command-line build runs no analyzer: the generator reports COROGEN004
+    /// for such a template, and the analyzer leaves it to the generator (each mistake is reported once).
+    /// </summary>
+    public static bool ReturnTypeRefusedByCSharp(IMethodSymbol method)
+    {
+        ITypeSymbol type = method.ReturnType;
+        if (!method.IsAsync || ReturnsCoroutine(method) || type.TypeKind == TypeKind.Error || type.SpecialType == SpecialType.System_Void)
+        {
+            return false;
+        }
+
+        if (type.GetAttributes().Any(a => a.AttributeClass is { Name: "AsyncMethodBuilderAttribute" }))
+        {
+            return false; // task-like: ValueTask, or a type of the user's own
+        }
+
+        return type is not INamedTypeSymbol { Name: "Task" or "IAsyncEnumerable" or "IAsyncEnumerator" } named
+            || named.ContainingNamespace?.ToDisplayString() is not ("System.Threading.Tasks" or "System.Collections.Generic");
+    }
+
+    /// <summary>
+    /// COROGEN004's advice beyond its message, naming the return type meant where the mistake shows it: an iterator's
+    /// yields are 'await co.Yield(x)'; 'Coroutine&lt;TYield, TSend, TReturn&gt;' is what the factory returns.
+    /// </summary>
+    public static string WrongReturnTypeAdvice(IMethodSymbol method)
+    {
+        if (method.ReturnType is INamedTypeSymbol { Name: "Coroutine", Arity: 3 } three && CoroutineTypes.IsCoroutine(three))
+        {
+            ITypeSymbol result = three.TypeArguments[2];
+            string meant = result is INamedTypeSymbol { Name: "Unit" } && result.ContainingNamespace?.ToDisplayString() == "CoroGen"
+                ? "Coroutine"
+                : $"Coroutine<{result.ToDisplayString()}>";
+            return $": here '{meant}'; 'Coroutine<TYield, TSend, TReturn>' is the type of the generated class, which the factory returns, and the template takes its yield and send types from its Yielder parameter";
+        }
+
+        if (method.ReturnType is INamedTypeSymbol { Name: "IEnumerable" or "IEnumerator" or "IAsyncEnumerable" or "IAsyncEnumerator" })
+        {
+            return ", and yield with 'await co.Yield(x)' where an iterator writes 'yield return x' (the factory's coroutine is itself an IEnumerable of its yields)";
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>
     /// "abstract", "virtual" or "override" when the template is one (COROGEN017), else null. A default interface method
     /// with a body is virtual without saying so; only what the declaration says counts, as the factory is not virtual either.
     /// </summary>

@@ -289,11 +289,12 @@ internal sealed partial class BodyLowerer
                 Unsupported(statement, "the expression of a lock statement",
                     "evaluate the object to lock before the lock statement, for example 'var gate = objs[await co.Yield(1)];', and write 'lock (gate)'");
                 break;
+            // At the first suspension point inside (where C#'s own CS1996 or CS4004 stands), not at the whole statement.
             case LockStatementSyntax:
-                Unsupported(statement, "a lock statement", "C# allows no await in a lock's body either (the lock would be held while suspended): release it before the suspension point");
+                Unsupported(FirstSuspensionIn(statement), "a lock statement", "C# allows no await in a lock's body either (the lock would be held while suspended): release it before the suspension point");
                 break;
             case UnsafeStatementSyntax or FixedStatementSyntax:
-                Unsupported(statement, statement is FixedStatementSyntax ? "a fixed statement" : "an unsafe block",
+                Unsupported(FirstSuspensionIn(statement), statement is FixedStatementSyntax ? "a fixed statement" : "an unsafe block",
                     "C# allows no await in an unsafe context either (a pointer would outlive its pinning): copy what you need into ordinary locals and suspend after the block");
                 break;
             default:
@@ -1280,6 +1281,10 @@ internal sealed partial class BodyLowerer
             _ => parent is null ? "an expression" : $"a {parent.Kind()}",
         };
     }
+
+    // The first await of a suspension point inside the node, or the node when it has none (an await foreach or await using).
+    private SyntaxNode FirstSuspensionIn(SyntaxNode node) =>
+        context.Suspensions.Where(a => node.Span.Contains(a.Span)).OrderBy(a => a.SpanStart).FirstOrDefault() ?? node;
 
     private void Unsupported(SyntaxNode node, string construct, string fix) =>
         context.Report(DiagnosticDescriptors.UnsupportedConstruct, node is StatementSyntax s ? s.GetFirstToken().GetLocation() : node.GetLocation(), construct, fix);

@@ -353,7 +353,8 @@ internal static class HoistingPass
         }
 
         string advice = "move its declaration and uses into a block or helper method without suspension points, or give it a nameable type";
-        if (!stepLocal && (local.IsRef || CoroutineTypes.IsRefLike(local.Type)) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
+        bool pointer = local.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer;
+        if (!stepLocal && (local.IsRef || CoroutineTypes.IsRefLike(local.Type) || pointer) && typeText.Length > 0 && !ContainsAnonymousType(local.Type))
         {
             // It cannot be a field, but needs none when it is dead at every suspension point: a local of Resume then.
             string? live = LiveAtASuspension(local, context);
@@ -367,10 +368,11 @@ internal static class HoistingPass
             }
 
             context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(),
-                (local.IsRef ? "it is a ref local" : "its type is " + CoroutineTypes.RefLikeKind(local.Type)) + ", which cannot be a field, and " + live,
-                live.StartsWith(DeclaredBySuspendingStatement, System.StringComparison.Ordinal)
+                (pointer ? PointerNotAField : (local.IsRef ? "it is a ref local" : "its type is " + CoroutineTypes.RefLikeKind(local.Type)) + ", which cannot be a field") + ", and " + live,
+                (live.StartsWith(DeclaredBySuspendingStatement, System.StringComparison.Ordinal)
                     ? "await into ordinary locals in statements of their own first ('int first = await co.Yield(1);'), then declare it from them"
-                    : "end its use before the await, or recompute it after the await (a new local or a reassignment there)");
+                    : "end its use before the await, or recompute it after the await (a new local or a reassignment there)")
+                + (pointer ? "; to keep data across the await, copy the values it points to into ordinary locals or an array" : string.Empty));
             return;
         }
 
@@ -414,6 +416,12 @@ internal static class HoistingPass
             context.PerIterationLocals.Add(local);
         }
     }
+
+    // Why a pointer local live across a suspension point cannot be a field: what it points to (a stackalloc buffer, a
+    // variable pinned by 'fixed' or taken with '&') lasts only as long as the step of Resume that made it, and a field
+    // would keep it dangling (and C# allows a pointer field only in an unsafe context, which the generated class is only
+    // when the template's is).
+    private const string PointerNotAField = "it is a pointer, which cannot be a field: what it points to (a stackalloc buffer, or a variable pinned by 'fixed' or taken with '&') lasts only until the coroutine suspends, so a field would keep it dangling";
 
     // Null when a local is dead at every suspension point (a ref local or a local of a ref struct type, which cannot be a
     // field, or any other, which then need not be one); otherwise why CoroGen keeps

@@ -44,7 +44,8 @@ internal sealed record TemplateModel(
     bool ObliviousParameters,
     string? FactoryAttributes,
     EquatableArray<string> SuppressedWarnings,
-    EquatableArray<LineRun> LineMap);
+    EquatableArray<LineRun> LineMap,
+    bool Unsafe = false);
 
 /// <summary>
 /// A field of the generated class: a parameter, a hoisted local or a temporary of the lowering. <see cref="Attributes"/>

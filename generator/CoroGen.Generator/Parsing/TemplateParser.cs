@@ -131,6 +131,14 @@ internal static class TemplateParser
             return new TemplateResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        // An async template whose return type C# refuses (CS1983: 'async IEnumerable<int>', 'async Coroutine<int, Unit, Unit>'):
+        // a command-line build stops at that declaration error before any analyzer runs, so COROGEN004 is the generator's here.
+        if (TemplateSignature.ReturnTypeRefusedByCSharp(symbol))
+        {
+            return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.WrongReturnType, method.ReturnType.GetLocation(), symbol.Name,
+                symbol.ReturnType.ToDisplayString(), TemplateSignature.WrongReturnTypeAdvice(symbol)));
+        }
+
         // Signature mistakes (COROGEN001-004: not partial, not async, wrong return type, not one Yielder) are reported by
         // TemplateSignatureAnalyzer while the user types; the generator skips such templates silently, so no one sees a
         // diagnostic twice.
@@ -342,7 +350,11 @@ internal static class TemplateParser
             ObliviousParameters: symbol.Parameters.Any(p => !CoroutineTypes.IsYielder(p.Type) && IsOblivious(p.Type)),
             FactoryAttributes: ObsoleteAttribute(symbol),
             SuppressedWarnings: SuppressedWarnings(method).ToEquatableArray(),
-            LineMap: LineMap(method).ToEquatableArray());
+            LineMap: LineMap(method).ToEquatableArray(),
+            // The template stands in an unsafe context (an unsafe method, or in a type declared unsafe): the generated class,
+            // in another partial declaration that does not repeat the modifier, is unsafe too, so that the template's pointer
+            // code copied into Resume compiles there as it does in the template (CS0214 otherwise).
+            Unsafe: method.Modifiers.Any(SyntaxKind.UnsafeKeyword) || method.Ancestors().OfType<TypeDeclarationSyntax>().Any(t => t.Modifiers.Any(SyntaxKind.UnsafeKeyword)));
     }
 
     // Where the template file's own #line directives (written by a tool that generates the template, as T4 or Razor do) map
