@@ -662,7 +662,8 @@ internal sealed partial class BodyLowerer
 
         if (indexLoop && collectionType is not null)
         {
-            string array = context.AddField($"collection_Line{line}", collectionType.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Temporary, $"the foreach collection, line {line}");
+            string arrayType = GeneratedClasses.TypeText(collectionType, GeneratedClasses.ScopesOf(statement.Expression, context)) ?? collectionType.ToDisplayString(SymbolFormats.FullyQualified);
+            string array = context.AddField($"collection_Line{line}", arrayType, FieldKind.Temporary, $"the foreach collection, line {line}");
             string index = context.AddField($"index_Line{line}", "int", FieldKind.Temporary, $"the foreach position, line {line}");
             output.Add(Code($"this.@{array} = {Text(statement.Expression)};", line));
             output.Add(Code($"this.@{index} = 0;", line));
@@ -691,6 +692,23 @@ internal sealed partial class BodyLowerer
 
             output.Add(Code($"this.@{coroutine} = ({Text(statement.Expression)}).GetEnumerator();", line));
             EmitEnumeratorLoop(statement, coroutine, target, cast, next, end, line, output, DisposeLines(coroutine, context.Model.Compilation.GetSpecialType(SpecialType.System_IDisposable)));
+            return;
+        }
+
+        if (!typedByFactories && collectionType is not null
+            && GeneratedClasses.TypeText(CoroutineTypes.ForEachElementType(collectionType), GeneratedClasses.ScopesOf(statement.Expression, context)) is { } elementText)
+        {
+            // A collection of generated classes the template names (`List<SubCoroutine> subs`): they do not exist yet, so the
+            // pattern's enumerator cannot be named; the collection is enumerated as the IEnumerable<T> of them it is.
+            string enumerable = $"global::System.Collections.Generic.IEnumerable<{elementText}>";
+            string coroutines = context.AddField($"enumerator_Line{line}", $"global::System.Collections.Generic.IEnumerator<{elementText}>", FieldKind.Temporary, $"the foreach enumerator, line {line}");
+            cast = statement is ForEachStatementSyntax { Type.IsVar: false } declaredLoop && context.Model.GetTypeInfo(declaredLoop.Type, context.CancellationToken).Type is { } declaredType
+                && (GeneratedClasses.TypeText(declaredType, new[] { context.Template.ContainingType }) ?? declaredType.ToDisplayString(SymbolFormats.FullyQualified)) is var declaredText
+                && declaredText != elementText
+                    ? $"({declaredText})"
+                    : string.Empty;
+            output.Add(Code($"this.@{coroutines} = (({enumerable})({Text(statement.Expression)})).GetEnumerator();", line));
+            EmitEnumeratorLoop(statement, coroutines, target, cast, next, end, line, output, DisposeLines(coroutines, context.Model.Compilation.GetSpecialType(SpecialType.System_IDisposable)));
             return;
         }
 

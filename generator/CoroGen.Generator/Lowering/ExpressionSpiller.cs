@@ -1614,6 +1614,11 @@ internal sealed class ExpressionSpiller
     private string? AddTemp(ExpressionSyntax node, string role, ITypeSymbol? type)
     {
         string? typeText = type is null || type is IErrorTypeSymbol ? FactoryCalls.Resolve(node, context)?.ClassType : null;
+        if (typeText is null && CoroutineTypes.ContainsErrorType(type))
+        {
+            typeText = GeneratedClasses.TypeText(type, GeneratedClasses.ScopesOf(node, context)); // `List<SubCoroutine>`, `SubCoroutine?`
+        }
+
         if (typeText is null && FactoryCalls.IncompleteWithoutFactories(type, context) && FactoryCalls.BindWithFactories(node, context, out _) is { } withFactories)
         {
             type = withFactories; // it involves factories this generator writes, which the model could not see (`await task` of a `var task = co.Spawn(Sub());`)

@@ -30,15 +30,39 @@ internal static class FactoryCalls
             return null;
         }
 
-        switch (expression)
+        FactoryCall? factory = expression switch
         {
-            case InvocationExpressionSyntax invocation:
-                return ResolveCall(invocation, context);
-            case IdentifierNameSyntax name when context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is ILocalSymbol local:
-                return ResolveLocal(local, context, depth);
-            default:
-                return null;
+            InvocationExpressionSyntax invocation => ResolveCall(invocation, context),
+            IdentifierNameSyntax name when context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is ILocalSymbol local => ResolveLocal(local, context, depth),
+            _ => null,
+        };
+
+        // Or a value typed with a generated class by name (`SubCoroutine s`, a field or a method returning one).
+        return factory ?? OfGeneratedClass(expression, context);
+    }
+
+    // The generated class an expression's type names (GeneratedClasses); null for an expression that is a type's name.
+    private static FactoryCall? OfGeneratedClass(ExpressionSyntax expression, LoweringContext context)
+    {
+        if (expression is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed)
+        {
+            expression = suppressed.Operand; // `Field!`
         }
+
+        // A name must read a variable, a field or a property: the name of a type (`SubCoroutine` in `new List<SubCoroutine>()`)
+        // has an error type too, but is no value.
+        if (SyntaxFacts.IsInTypeOnlyContext(expression) || expression switch
+            {
+                SimpleNameSyntax or MemberAccessExpressionSyntax => context.Model.GetSymbolInfo(expression, context.CancellationToken).Symbol is null or ITypeSymbol or INamespaceSymbol or IMethodSymbol,
+                InvocationExpressionSyntax or ElementAccessExpressionSyntax or ConditionalAccessExpressionSyntax or CastExpressionSyntax => false,
+                _ => true,
+            })
+        {
+            return null;
+        }
+
+        ITypeSymbol? type = context.Model.GetTypeInfo(expression, context.CancellationToken).Type;
+        return GeneratedClasses.Of(type, GeneratedClasses.ScopesOf(expression, context));
     }
 
     /// <summary>
@@ -166,8 +190,14 @@ internal static class FactoryCalls
         };
     }
 
-    /// <summary>The type of a local whose declared type is a not-yet-generated coroutine class.</summary>
-    public static string? LocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType)
+    /// <summary>
+    /// The type of a local whose type is a not-yet-generated coroutine class: inferred from a factory call, or declared with
+    /// a generated class's name (<c>SubCoroutine s</c>, <c>List&lt;SubCoroutine&gt; subs</c>, <see cref="GeneratedClasses"/>).
+    /// </summary>
+    public static string? LocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType) =>
+        InferredLocalType(local, context, out elementType) ?? GeneratedClasses.TypeText(local.Type, new[] { context.Template.ContainingType });
+
+    private static string? InferredLocalType(ILocalSymbol local, LoweringContext context, out ITypeSymbol? elementType)
     {
         elementType = null;
         SyntaxNode? declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);

@@ -381,8 +381,16 @@ internal sealed partial class LoweringContext
                 return false; // perhaps a generated class
             }
 
-            // A template's name, other than called with the Yielder: a factory call, or a method group holding a factory.
             IEnumerable<ISymbol> symbols = info.Symbol is { } bound ? new[] { bound } : info.CandidateSymbols;
+
+            // A symbol declared with a generated class's name (a field `SubCoroutine? F`, a method returning one, declared
+            // anywhere): its type is an error here, not in the build.
+            if (symbols.Any(s => TypesOf(s).Any(GeneratedClasses.MaybeNamesOne)))
+            {
+                return false;
+            }
+
+            // A template's name, other than called with the Yielder: a factory call, or a method group holding a factory.
             if (symbols.OfType<IMethodSymbol>().Any(m => TemplateSignature.IsTemplate((m.ReducedFrom ?? m).OriginalDefinition))
                 && !((name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access.Parent : name.Parent) is InvocationExpressionSyntax call
                     && (call.Expression == name || call.Expression == name.Parent) && PassesYielder(call)))
@@ -393,6 +401,18 @@ internal sealed partial class LoweringContext
 
         return true;
     }
+
+    // The types a symbol's declaration names: a variable's, a property's or event's, a method's return and parameter types.
+    private static IEnumerable<ITypeSymbol> TypesOf(ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => new[] { local.Type },
+        IParameterSymbol parameter => new[] { parameter.Type },
+        IFieldSymbol field => new[] { field.Type },
+        IPropertySymbol property => property.Parameters.Select(p => p.Type).Prepend(property.Type),
+        IEventSymbol @event => new[] { @event.Type },
+        IMethodSymbol method => method.Parameters.Select(p => p.Type).Prepend(method.ReturnType),
+        _ => Enumerable.Empty<ITypeSymbol>(),
+    };
 
     private bool PassesYielder(InvocationExpressionSyntax call) =>
         call.ArgumentList.Arguments.Select(a => a.Expression).Concat(call.Expression is MemberAccessExpressionSyntax access ? new[] { access.Expression } : Enumerable.Empty<ExpressionSyntax>())

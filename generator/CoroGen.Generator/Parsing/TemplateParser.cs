@@ -288,7 +288,9 @@ internal static class TemplateParser
         {
             IParameterSymbol p = parameters[i];
             string origin = parameterFields[i] == p.Name ? "parameter" : $"parameter '{p.Name}'";
-            fields.Add(new FieldModel(parameterFields[i], p.Type.ToDisplayString(SymbolFormats.FullyQualified), FieldKind.Parameter, origin, null, DynamicallyAccessedMembers(p)));
+            // A parameter typed with a generated class by name (`SubCoroutine s`) is an error type here: its field names the class.
+            string typeText = Lowering.GeneratedClasses.TypeText(p.Type, new[] { symbol.ContainingType }) ?? p.Type.ToDisplayString(SymbolFormats.FullyQualified);
+            fields.Add(new FieldModel(parameterFields[i], typeText, FieldKind.Parameter, origin, null, DynamicallyAccessedMembers(p)));
         }
 
         return new Shell(yielder, yieldType, sendType, returnType, parameters, fields);
