@@ -804,6 +804,27 @@ public static partial class ExpressionTemplates
         return r.ToString();
     }
 
+    // The same body twice: the factory form (`Sub(2)`), which binds only once the factories exist, and the form passing `co`,
+    // which the oracle runs; the test compares them. A method call around the delegation (co.Yield, Args) does not bind while
+    // generating, yet its receiver is still evaluated before the delegation, as C# does.
+    [Coroutine]
+    public static async Coroutine<string> FactoryDelegationInYieldArgument(List<string> log, Yielder<int, int> co)
+    {
+        int r = await co.Yield(await Sub(2));
+        await co.Yield(L(log, "a", 1) + await Sub(3));
+        log.Add(Args(L(log, "b", 2), await Sub2(log, 3, 4), 9));
+        return r.ToString();
+    }
+
+    [Coroutine]
+    public static async Coroutine<string> CoDelegationInYieldArgument(List<string> log, Yielder<int, int> co)
+    {
+        int r = await co.Yield(await Sub(2, co));
+        await co.Yield(L(log, "a", 1) + await Sub(3, co));
+        log.Add(Args(L(log, "b", 2), await Sub2(log, 3, 4, co), 9));
+        return r.ToString();
+    }
+
     [Coroutine]
     public static async Coroutine<string> DelegationInArgument(List<string> log, Yielder<int, int> co)
     {

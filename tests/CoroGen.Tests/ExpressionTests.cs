@@ -122,6 +122,7 @@ public sealed class ExpressionTests
         ["AwaitInYieldArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.AwaitInYieldArgument(log, co)), log => T.AwaitInYieldArgument(log)),
         ["DelegationWithSuspendedArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.DelegationWithSuspendedArgument(log, co)), log => T.DelegationWithSuspendedArgument(log)),
         ["DelegationWithEarlierArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.DelegationWithEarlierArgument(log, co)), log => T.DelegationWithEarlierArgument(log)),
+        ["FactoryDelegationInYieldArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.CoDelegationInYieldArgument(log, co)), log => T.FactoryDelegationInYieldArgument(log)),
         ["DelegationInOperand"] = (log => TemplateOracle.Run<int, int, string>(co => T.DelegationInOperand(log, co)), log => T.DelegationInOperand(log)),
         ["DelegationInArgument"] = (log => TemplateOracle.Run<int, int, string>(co => T.DelegationInArgument(log, co)), log => T.DelegationInArgument(log)),
         ["WhileCondition"] = (log => TemplateOracle.Run<int, int, string>(co => T.WhileCondition(log, co)), log => T.WhileCondition(log)),

@@ -485,7 +485,17 @@ internal sealed class ExpressionSpiller
     // What C# evaluates for the method or delegate an invocation calls, before its arguments.
     private void AddCallee(InvocationExpressionSyntax invocation, List<Child> children)
     {
-        IMethodSymbol? method = context.Model.GetSymbolInfo(invocation, context.CancellationToken).Symbol as IMethodSymbol;
+        SymbolInfo info = context.Model.GetSymbolInfo(invocation, context.CancellationToken);
+        IMethodSymbol? method = info.Symbol as IMethodSymbol;
+        if (method is null && info.CandidateSymbols.Length > 0 && info.CandidateSymbols.All(c => c is IMethodSymbol { MethodKind: not MethodKind.DelegateInvoke })
+            && info.CandidateSymbols.Select(c => (((IMethodSymbol)c).IsStatic, ((IMethodSymbol)c).ReducedFrom is null)).Distinct().Count() == 1)
+        {
+            // A method call that does not bind while generating, because an argument calls a factory this generator writes
+            // (`co.Yield(await Sub())`: here Sub binds to its template, which takes the Yielder too): its candidates say
+            // what kind of method it is, which is all that decides what C# evaluates before the arguments.
+            method = (IMethodSymbol)info.CandidateSymbols[0];
+        }
+
         if (method is null && context.Model.GetOperation(invocation, context.CancellationToken) is IDynamicInvocationOperation { Operation: var callee })
         {
             // A late-bound call (`d.M(1, await x)`): C# evaluates its receiver, then the arguments, and binds the name at
