@@ -94,7 +94,15 @@ public sealed class AddAsyncCodeFixProvider : CodeFixProvider
             SyntaxFactory.ReturnStatement().WithLeadingTrivia(original.GetLeadingTrivia()).WithTrailingTrivia(original.GetTrailingTrivia()));
         if (last is not null && placeholders.Contains(last))
         {
-            body = body.WithStatements(body.Statements.RemoveAt(body.Statements.Count - 1)); // a final 'return;' says nothing
+            // A final 'return;' says nothing; comments above it stay, before the closing brace.
+            SyntaxTriviaList kept = body.Statements.Last().GetLeadingTrivia();
+            body = body.WithStatements(body.Statements.RemoveAt(body.Statements.Count - 1));
+            if (kept.Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)))
+            {
+                // The statement's indentation before each comment stays; the last (its own, before 'return') gives way to the brace's.
+                SyntaxTriviaList comments = kept.Count > 0 && kept.Last().IsKind(SyntaxKind.WhitespaceTrivia) ? kept.RemoveAt(kept.Count - 1) : kept;
+                body = body.WithCloseBraceToken(body.CloseBraceToken.WithLeadingTrivia(comments.AddRange(body.CloseBraceToken.LeadingTrivia)));
+            }
         }
 
         return method.WithBody(body);

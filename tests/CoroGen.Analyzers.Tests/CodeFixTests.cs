@@ -155,6 +155,7 @@ public sealed class CodeFixTests
     [InlineData("    {\n        await co.Yield(1);\n        return null!;\n    }", "    {\n        await co.Yield(1);\n    }")]
     [InlineData("    {\n        if (co is null) return default!;\n        await co.Yield(1);\n        return default(Coroutine)!;\n    }", "    {\n        if (co is null) return;\n        await co.Yield(1);\n    }")]
     [InlineData("    {\n        Func<object> f = () => null!;\n        await co.Yield(f() is null ? 1 : 2);\n        return (null)!;\n    }", "    {\n        Func<object> f = () => null!;\n        await co.Yield(f() is null ? 1 : 2);\n    }")]
+    [InlineData("    {\n        await co.Yield(1);\n        // nothing to return: the body only yields\n        return null!;\n    }", "    {\n        await co.Yield(1);\n        // nothing to return: the body only yields\n    }")]
     public async Task AddAsyncRewritesPlaceholderReturns(string body, string fixedBody)
     {
         string before = "using System;\nusing CoroGen;\n\npublic static partial class Examples\n{\n    [Coroutine]\n    public static Coroutine Ones(Yielder<int> co)\n" + body + "\n}\n";

@@ -118,6 +118,8 @@ public sealed class MisuseAnalyzerTests
         Assert.Equal("COROGEN016", d.Id);
         Assert.Equal("await " + awaited, Text(d));
         Assert.StartsWith($"The method 'Helper', which awaits '{awaited}', is async and returns", d.GetMessage());
+        Assert.Contains("its Task faults with InvalidOperationException when it runs", d.GetMessage());
+        Assert.DoesNotContain("calling this one would throw", d.GetMessage()); // calling it returns a Task; the Task faults
         Assert.Contains("make it a [Coroutine] template returning 'Coroutine'", d.GetMessage());
     }
 
@@ -225,6 +227,8 @@ public sealed class MisuseAnalyzerTests
     [InlineData("var sub = Other();\n        await sub;")] // a coroutine object kept and awaited later is delegation
     [InlineData("bool c = true;\n        await (c ? co.Yield(1) : co.Yield(2));")]
     [InlineData("int n = 1;\n        await (n switch { 1 => co.Yield(1), _ => co.Yield(2) });")]
+    [InlineData("await (YieldAwaitable<Unit>)co.Yield(1);")] // a cast of it, awaited where it is made
+    [InlineData("YieldAwaitable<Unit>? maybe = null;\n        await (maybe ?? co.Yield(1));")] // made (lazily) where it is awaited
     [InlineData("await Twice(co);")] // a helper that returns what co.Yield returns
     [InlineData("Func<YieldAwaitable<Unit>> make = () => co.Yield(1);\n        await make();")] // a lambda as a helper
     public void NearMissesOfCorogen018AreClean(string body) => Assert.Empty(AnalyzerHarness.Analyze(Template(body)));

@@ -63,6 +63,24 @@ public sealed class ConstructSweepTests
                 public static string Drive() => string.Join(" ", new Coroutine<int, Unit, int>[] { W1(), W2(), W3(), W4(), W5(), W6(), W7() }.Select(c => D.All(c, i => Unit.Value)));
             }
             """),
+        // A factory call that leaves optional parameters out (generic or not) or picks among overloads: C# decides which
+        // template and which defaults, as it does for the template called with the same arguments.
+        ["factory_optional_and_overloads"] = ("8,8,=16 9,=27 2,=2 s,=1", """
+            public static partial class H
+            {
+                [Coroutine] public static async Coroutine<int> Opt<TO>(TO a, Yielder<TO> co, int times = 2) { await co.Yield(a); await co.Yield(a); return times * 8; }
+                [Coroutine] public static async Coroutine<int> Opt2(int a, Yielder<int> co, int times = 3) { await co.Yield(a); return times * a; }
+                [Coroutine] public static async Coroutine<int> Pick(int a, Yielder<int> co) { await co.Yield(a); return a; }
+                [Coroutine] public static async Coroutine<int> Pick(string s, Yielder<int> co) { await co.Yield(s.Length); return 1; }
+                [Coroutine] public static async Coroutine<int> O1(Yielder<int> co) { int j = await Opt(8); return j; }
+                [Coroutine] public static async Coroutine<int> O2(Yielder<int> co) => await Opt2(9);
+                [Coroutine] public static async Coroutine<int> O3(Yielder<int> co) => await Pick(2);
+                [Coroutine] public static async Coroutine<string> O4(Yielder<string> co) { int n = await Pick2("s"); return n.ToString(); }
+                [Coroutine] public static async Coroutine<int> Pick2(string s, Yielder<string> co) { await co.Yield(s); return 1; }
+                [Coroutine] public static async Coroutine<int> Pick2(int a, Yielder<string> co) { await co.Yield(a.ToString()); return 2; }
+                public static string Drive() => string.Join(" ", new Coroutine<int, Unit, int>[] { O1(), O2(), O3() }.Select(c => D.All(c, i => Unit.Value))) + " " + D.All(O4(), i => Unit.Value);
+            }
+            """),
         // The same, kept in a `var` local of the generic class and stepped by hand (its Current is the inferred type).
         ["generic_factory_inferred_var"] = ("0,1,=a:Suspended 0,1,=4:Suspended", """
             public static partial class H

@@ -172,7 +172,7 @@ public sealed class RobustnessTests
     [InlineData("var x = new System.Collections.Generic.List<Undefined>(); await co.Yield(1); Console.Write(x);", null, true)]
     [InlineData("var x = Undefined(); await co.Yield(1); Console.Write(x);", null, true)]
     [InlineData("int r = (Undefined(), 1).Item2 + await co.Yield(1);", null, false)]
-    [InlineData("Console.Write((Undefined(), 1), await co.Yield(1));", "COROGEN005", true)]
+    [InlineData("Console.Write((Undefined(), 1), await co.Yield(1));", null, true)] // the tuple's type is the compiler's error's consequence
     [InlineData("switch ((Undefined(), 1)) { case (_, 1): await co.Yield(1); break; }", "COROGEN006", true)]
     [InlineData("using (Undefined()) { await co.Yield(1); }", null, false)]
     [InlineData("using (reader = new System.IO.StringReader(\"a\")) { await co.Yield(1); }", null, false)]

@@ -87,7 +87,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                 // Marked with an attribute named Coroutine that is not CoroGen's (a type of the user's own, or another library's).
                 AttributeData? lookalike = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "CoroutineAttribute" } type
                     && type.ContainingNamespace?.ToDisplayString() != "CoroGen");
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, $"The method '{method.Name}'", method.ReturnType.ToDisplayString(),
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, $"The method '{method.Name}'", method.ReturnType.ToDisplayString(), CallingItThrows,
                     lookalike is not null
                         ? $"its [Coroutine] attribute is '{lookalike.AttributeClass!.ToDisplayString()}', not CoroGen's: write [CoroGen.Coroutine], or rename that type"
                         : TemplateSignature.YielderCount(method) == 0
@@ -239,6 +239,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    // What calling a method that returns Coroutine without being a template does (COROGEN016's third argument).
+    private const string CallingItThrows = "calling this one would throw InvalidOperationException";
+
     // COROGEN016 at 'await co.Yield(x)' (or co.YieldAll, a helper) in an ordinary async method that is not a template and
     // does not return a coroutine (an 'async Task' helper taking the Yielder, say): C# compiles it, and it faults when it
     // runs; called without 'await' in a template, as it must be (a Task is no suspension point), it does so unseen. An
@@ -254,6 +257,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
 
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, await.Syntax.GetLocation(),
             $"The method '{method.Name}', which awaits '{await.Operation.Syntax}',", method.ReturnType.ToDisplayString(),
+            "its Task faults with InvalidOperationException when it runs (unseen when nothing awaits it)",
             "make it a [Coroutine] template returning 'Coroutine' (or 'Coroutine<TResult>' for a result) and 'await' its call inside the calling template to delegate to it, or make it a helper that is not async and returns what 'co.Yield(...)' returns"));
     }
 
@@ -280,7 +284,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         Location at = context.Operation.Syntax is LocalFunctionStatementSyntax statement ? statement.Identifier.GetLocation() : context.Operation.Syntax.GetLocation();
         string described = Describe(context.Operation);
         described = char.ToUpperInvariant(described[0]) + described.Substring(1) + (marked ? ", marked [Coroutine] (a local function or lambda gets no generated factory or class)," : string.Empty);
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, described, function!.ReturnType.ToDisplayString(),
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CoroutineWithoutTemplate, at, described, function!.ReturnType.ToDisplayString(), CallingItThrows,
             marked
                 ? "move it to a [Coroutine] method of the containing type and call its generated factory (the same parameters without the Yielder), or 'await' its call inside another template to delegate to it"
                 : "make it a [Coroutine] method of the containing type, with a Yielder parameter, and 'await' its call to delegate to it"));
@@ -301,7 +305,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         IOperation? nested = NestedFunction(expression);
         bool templateCall = expression is IInvocationOperation invocation && TemplateSignature.IsTemplate(invocation.TargetMethod.OriginalDefinition) && inTemplate;
         // `Sub();`: the factory makes a coroutine that nothing runs (C# says only CS4014, whose advice reads as if it ran).
-        bool factoryCall = !templateCall && expression is IInvocationOperation && IsCoroutine(expression.Type) && inTemplate && nested is null;
+        bool factoryCall = !templateCall && expression is IInvocationOperation && CoroutineTypes.IsCoroutineOrConstrainedToOne(expression.Type) && inTemplate && nested is null;
         if (!yields && !templateCall && !factoryCall)
         {
             return;
@@ -320,10 +324,11 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
     }
 
     // COROGEN018 for a suspension point's value (co.Yield, co.YieldAll, a helper's) in a template's own body that is not
-    // the operand of an 'await' where it is made (through parentheses, '?:' and switch expression arms): co.Yield hands its
-    // value over when it is called and only the 'await' suspends, so a value kept and awaited later yields whatever was
-    // handed over last, and running its awaiter by hand ('.GetAwaiter().GetResult()') throws. As a statement it is
-    // AnalyzeExpressionStatement's. A helper (a method that is not a template) returns one, which is how helpers work.
+    // the operand of an 'await' where it is made (through parentheses, casts, '?:', the right side of '??' and switch
+    // expression arms): co.Yield hands its value over when it is called and only the 'await' suspends, so a value kept and
+    // awaited later yields whatever was handed over last, and running its awaiter by hand ('.GetAwaiter().GetResult()')
+    // throws. As a statement it is AnalyzeExpressionStatement's. A helper (a method that is not a template) returns one,
+    // which is how helpers work.
     private static void ReportSuspensionNotAwaitedWhereMade(OperationAnalysisContext context, IInvocationOperation invocation)
     {
         if (!IsSuspensionValue(invocation.Type) || context.ContainingSymbol is not IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } caller
@@ -336,8 +341,9 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
         while (true)
         {
             IOperation? parent = value.Parent;
-            if (parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation
+            if (parent is IConversionOperation or IParenthesizedOperation
                 || parent is IConditionalOperation conditional && conditional.Condition != value
+                || parent is ICoalesceOperation coalesce && coalesce.WhenNull == value
                 || parent is ISwitchExpressionArmOperation arm && arm.Value == value
                 || parent is ISwitchExpressionOperation switchExpression && switchExpression.Value != value)
             {
@@ -476,7 +482,7 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
             items = conversion.Operand;
         }
 
-        if (IsCoroutine(items.Type))
+        if (CoroutineTypes.IsCoroutineOrConstrainedToOne(items.Type))
         {
             // The advice is 'await <argument>': an argument that is not a primary expression needs parentheses there.
             string argument = items.Syntax is ExpressionSyntax { } e && e is not (IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
@@ -485,24 +491,6 @@ public sealed class TemplateSignatureAnalyzer : DiagnosticAnalyzer
                 : items.Syntax.ToString();
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.YieldAllOverCoroutine, items.Syntax.GetLocation(), invocation.Syntax, argument));
         }
-    }
-
-    private static bool IsCoroutine(ITypeSymbol? type)
-    {
-        if (type is ITypeParameterSymbol parameter)
-        {
-            return parameter.ConstraintTypes.Any(IsCoroutine);
-        }
-
-        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
-        {
-            if (t is INamedTypeSymbol { Name: "Coroutine", ContainingNamespace: { Name: "CoroGen", ContainingNamespace.IsGlobalNamespace: true } })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool DelegatesOrIsAStatement(SyntaxNode call) => OutsideParentheses(call) is AwaitExpressionSyntax or ExpressionStatementSyntax;

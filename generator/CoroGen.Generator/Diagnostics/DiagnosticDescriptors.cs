@@ -95,7 +95,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor CoroutineWithoutTemplate = Error(
         "COROGEN016",
         "Only a [Coroutine] method becomes a coroutine",
-        "{0} is async and returns '{1}', but only a method marked [Coroutine] becomes a coroutine, and calling this one would throw InvalidOperationException; {2}");
+        "{0} is async and returns '{1}', but only a method marked [Coroutine] becomes a coroutine, and {2}; {3}");
 
     public static readonly DiagnosticDescriptor OverridableTemplate = Error(
         "COROGEN017",

@@ -130,6 +130,10 @@ internal static class CoroutineTypes
         return false;
     }
 
+    /// <summary>Whether <paramref name="type"/> is a coroutine type, or a type parameter constrained to one.</summary>
+    public static bool IsCoroutineOrConstrainedToOne(ITypeSymbol? type) =>
+        type is ITypeParameterSymbol parameter ? parameter.ConstraintTypes.Any(IsCoroutineOrConstrainedToOne) : IsCoroutine(type);
+
     /// <summary>The Coroutine&lt;TYield, TSend, TReturn&gt; a type derives from, if its static type says.</summary>
     public static INamedTypeSymbol? FullCoroutineBase(ITypeSymbol? type)
     {

@@ -1071,6 +1071,20 @@ internal sealed partial class BodyLowerer
             return;
         }
 
+        if (delegation && resultFormat is not null && resultType is IErrorTypeSymbol)
+        {
+            // Generated code could only name the result's type as `DelegationResult<>()` (CS0305). A compiler error there, or
+            // elsewhere in the file (`Coroutine<>` in the called template's signature), is the build's to report (the template
+            // gets its placeholder); otherwise CoroGen failed to resolve a call it should have: COROGEN099 and the placeholder,
+            // rather than code that cannot compile.
+            if (!context.DeferToCompiler(node) && !context.DeferToCompilerErrorsInFile())
+            {
+                throw new InvalidOperationException($"the result type of the delegation on line {line} could not be resolved");
+            }
+
+            return;
+        }
+
         EmitSuspension(kind, suspend, operand, waitsFor, delegation, resultType, resultFormat, line, output);
     }
 

@@ -280,36 +280,33 @@ internal static class FactoryCalls
         }
 
         int arguments = invocation.ArgumentList.Arguments.Count;
-        IMethodSymbol? template = info.CandidateSymbols.OfType<IMethodSymbol>().FirstOrDefault(m =>
-            m.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute)
-            && m.Parameters.Count(p => CoroutineTypes.IsYielder(p.Type)) == 1
-            && m.Parameters.Length - 1 == arguments);
+        IMethodSymbol[] templates = info.CandidateSymbols.OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(CoroutineTypes.IsCoroutineAttribute) && m.Parameters.Count(p => CoroutineTypes.IsYielder(p.Type)) == 1)
+            .ToArray();
+        IMethodSymbol? template;
+        if (templates.Length == 1 && !templates[0].IsGenericMethod && templates[0].Parameters.Length - 1 == arguments
+            && !invocation.ArgumentList.Arguments.Any(a => a.NameColon is not null))
+        {
+            template = templates[0]; // one template, every argument given in order: nothing to decide
+        }
+        else
+        {
+            // The factory takes the template's parameters but the Yielder, so C# picks the overload, leaves optional
+            // parameters out and infers type arguments as it does for the template called with the same arguments: the call
+            // is bound to the template with a Yielder argument added, which gives the template (constructed, for a generic
+            // one, with the type arguments written or inferred and its types substituted).
+            template = templates.Select(t => ConstructedTemplate(invocation, t, context)).FirstOrDefault(t => t is not null);
+        }
+
         bool ok = false;
         if (template is null || CoroutineTypes.TemplateResultType(template.ReturnType, out ok) is var result && !ok)
         {
             return null;
         }
 
-        string typeArguments = string.Empty;
-        if (template.IsGenericMethod)
-        {
-            // The factory takes the template's parameters but the Yielder, so C# infers its type arguments as it infers the
-            // template's from the same arguments: the call is bound to the template with a Yielder argument added, which
-            // gives the type arguments (written or inferred) and the template's types with them substituted.
-            if (ConstructedTemplate(invocation, template, context) is not { } constructed)
-            {
-                return null;
-            }
-
-            template = constructed;
-            typeArguments = "<" + string.Join(", ", constructed.TypeArguments.Select(a => a.ToDisplayString(SymbolFormats.FullyQualified))) + ">";
-            if (CoroutineTypes.TemplateResultType(template.ReturnType, out ok) is var constructedResult && !ok)
-            {
-                return null;
-            }
-
-            result = constructedResult;
-        }
+        string typeArguments = template.IsGenericMethod
+            ? "<" + string.Join(", ", template.TypeArguments.Select(a => a.ToDisplayString(SymbolFormats.FullyQualified))) + ">"
+            : string.Empty;
 
         CoroutineTypes.YielderTypes(template.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)).Type, out ITypeSymbol yieldType, out ITypeSymbol sendType);
         string classType = template.ContainingType.ToDisplayString(SymbolFormats.FullyQualified) + "." + TemplateParser.GeneratedClassName(template.OriginalDefinition) + typeArguments;

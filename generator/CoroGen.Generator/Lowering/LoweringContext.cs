@@ -343,6 +343,22 @@ internal sealed partial class LoweringContext
     private bool? bindsAsInTheBuild;
 
     /// <summary>
+    /// Whether the template's file has a compiler error anywhere (a broken signature of a template it calls, say): a type
+    /// CoroGen could not resolve is then likely that error's consequence, and the template gets its placeholder. Costs a
+    /// binding of the whole file: only for what CoroGen cannot explain otherwise.
+    /// </summary>
+    public bool DeferToCompilerErrorsInFile()
+    {
+        if (!Model.GetDiagnostics(cancellationToken: CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return false;
+        }
+
+        DeferredToCompiler = true;
+        return true;
+    }
+
+    /// <summary>
     /// Leaves the template to a diagnostic reported elsewhere: it delegates to a template that gets no factory (a mistake in
     /// that template's signature, a clash), so its generated code could only add an error of its own; it gets its placeholder.
     /// </summary>
