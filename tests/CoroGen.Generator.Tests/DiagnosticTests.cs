@@ -97,6 +97,30 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", "a compiler error in it");
     }
 
+    // A factory call CoroGen cannot resolve the way C# will (the factories do not exist while it generates): two overloaded
+    // templates that both fit the arguments, or a type argument inferred from a factory call among the arguments. Guessing
+    // compiled and then threw at run time ("the awaited coroutine does not produce ..."); it is COROGEN025 instead, and the
+    // same call passing the Yielder, which binds as C# binds it, works.
+    [Theory]
+    [InlineData("[Coroutine] static async Coroutine<int> Pv(object o, Yielder<int> co) { await co.Yield(1); return 1; }\n    [Coroutine] static async Coroutine<string> Pv(Yielder<int> co, string s) { await co.Yield(2); return s; }",
+        "var r = await Pv(\"x\");", "Pv(\"x\")", "it fits the templates")]
+    [InlineData("[Coroutine] static async Coroutine<int> G<T>(Yielder<int> co, T x) { await co.Yield(1); return 1; }\n    [Coroutine] static async Coroutine<int> G(int x, Yielder<int> co) { await co.Yield(2); return 2; }",
+        "var r = await G(5);", "G(5)", "it fits the templates")]
+    [InlineData("[Coroutine] static async Coroutine<int> Sub(Yielder<int> co) { await co.Yield(1); return 10; }\n    [Coroutine] static async Coroutine<T> Keep<T>(T x, Yielder<int> co) { await co.Yield(0); return x; }",
+        "var s = await Keep(Sub());", "Keep(Sub())", "is inferred from a factory call among the arguments")]
+    public void AFactoryCallCoroGenCannotResolveAsCSharpWillIsCOROGEN025(string templates, string statement, string call, string why)
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n    " + templates
+            + "\n\n    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        " + statement + "\n        await co.Yield(0);\n    }\n}");
+        Assert.Null(run.Exception);
+        Microsoft.CodeAnalysis.Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("COROGEN025", d.Id);
+        Assert.Equal(call, d.Location.SourceTree!.ToString().Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Contains(why, d.GetMessage());
+        Assert.Contains("pass the template its Yielder 'co'", d.GetMessage());
+        run.AssertPlaceholder("F", "COROGEN025");
+    }
+
     // A refused template keeps its factory and class, so its callers compile: the build's only error is the template's own,
     // at its cause, not a "no argument given for the parameter 'co'" at every call. If the user silences the error anyway,
     // the placeholder says at run time what was not generated and why.

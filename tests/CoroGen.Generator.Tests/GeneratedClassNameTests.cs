@@ -111,6 +111,13 @@ public sealed class GeneratedClassNameTests
 
             [Coroutine]
             public static async Coroutine M(Yielder<int> co) { var s = Field; await co.Yield(0); int v = await s!; await co.Yield(v); }
+
+            // A delegation whose result is a generated class: the result's type is named as the class.
+            [Coroutine]
+            public static async Coroutine<SubCoroutine> MakeSub(Yielder<int> co) { await co.Yield(0); return Sub(); }
+
+            [Coroutine]
+            public static async Coroutine N(Yielder<int> co) { SubCoroutine s = await MakeSub(); int r = await s; await co.Yield(r); }
         }
 
         public static class Use
@@ -140,6 +147,7 @@ public sealed class GeneratedClassNameTests
                 parts.Add(Drive(Ex.L()));
                 Ex.Field = Ex.Sub();
                 parts.Add(Drive(Ex.M()));
+                parts.Add(Drive(Ex.N()));
                 return string.Join(",", parts);
             }
 
@@ -165,7 +173,7 @@ public sealed class GeneratedClassNameTests
         Microsoft.CodeAnalysis.Emit.EmitResult emitted = run.Output.Emit(stream);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
         object? text = System.Reflection.Assembly.Load(stream.ToArray()).GetType("Named.Use")!.GetMethod("All")!.Invoke(null, null);
-        Assert.Equal("1 10,1 10,1 10,1 10,1 1 20,7,3,ab!,hi,hihi,hi,1 10,0 1=11,5 15,1 1 1 30,0 1 10", text);
+        Assert.Equal("1 10,1 10,1 10,1 10,1 1 20,7,3,ab!,hi,hihi,hi,1 10,0 1=11,5 15,1 1 1 30,0 1 10,0 1 10", text);
     }
 
     [Fact]

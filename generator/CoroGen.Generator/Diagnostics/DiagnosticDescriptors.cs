@@ -137,6 +137,11 @@ internal static class DiagnosticDescriptors
         "A coroutine template cannot be an explicit interface implementation",
         "The [Coroutine] template implements '{0}' explicitly, but its factory, which takes no Yielder, could not implement that member, and an explicit implementation has no name of its own to give a factory; make the template an ordinary private method (for example '{1}Body'), declare the interface member without the Yielder, returning 'Coroutine<TYield, TSend, TReturn>', and implement it by calling the template's factory");
 
+    public static readonly DiagnosticDescriptor AmbiguousFactoryCall = Error(
+        "COROGEN025",
+        "CoroGen cannot tell which template a factory call runs",
+        "CoroGen cannot tell what '{0}' runs: {1}; pass the template its Yielder '{2}' (a template called with its Yielder is awaited the same way, and binds as C# binds it), or make the arguments pick one overload (a cast, a named argument)");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "COROGEN099",
         "CoroGen could not lower this template",
@@ -147,7 +152,7 @@ internal static class DiagnosticDescriptors
         ContainingTypeNotPartial, YielderParameter, NotAsync, WrongReturnType, SuspensionInExpression, UnsupportedConstruct,
         UnhoistableLocal, UnknownAwait, DelegationTypeMismatch, LoopVariableCaptured, PatternVariableHoisted, UnforwardableAccess, TemplateCalledDirectly,
         FactoryClash, SuspensionInNestedFunction, CoroutineWithoutTemplate, OverridableTemplate, SuspensionNotAwaited, LanguageVersionTooLow, FileLocalTypeUsed,
-        PartialTemplate, ForeignYielder, YieldAllOverCoroutine, ExplicitInterfaceTemplate, InternalError,
+        PartialTemplate, ForeignYielder, YieldAllOverCoroutine, ExplicitInterfaceTemplate, AmbiguousFactoryCall, InternalError,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = All.ToDictionary(d => d.Id);

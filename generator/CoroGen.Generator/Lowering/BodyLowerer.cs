@@ -1071,7 +1071,14 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        if (delegation && resultFormat is not null && resultType is IErrorTypeSymbol)
+        string? resultTypeText = null;
+        if (delegation && resultFormat is not null && CoroutineTypes.ContainsErrorType(resultType))
+        {
+            // A result that is (or holds) a generated class (`Coroutine<SubCoroutine>`): named as the build will know it.
+            resultTypeText = GeneratedClasses.TypeText(resultType, GeneratedClasses.ScopesOf(node.Expression, context));
+        }
+
+        if (delegation && resultFormat is not null && resultType is IErrorTypeSymbol && resultTypeText is null)
         {
             // Generated code could only name the result's type as `DelegationResult<>()` (CS0305). A compiler error there, or
             // elsewhere in the file (`Coroutine<>` in the called template's signature), is the build's to report (the template
@@ -1085,7 +1092,7 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        EmitSuspension(kind, suspend, operand, waitsFor, delegation, resultType, resultFormat, line, output);
+        EmitSuspension(kind, suspend, operand, waitsFor, delegation, resultType, resultFormat, line, output, resultTypeText);
     }
 
     /// <summary>
@@ -1093,7 +1100,7 @@ internal sealed partial class BodyLowerer
     /// <paramref name="operand"/>, the resume label, and what the driver sent or the sub returned, delivered into
     /// <paramref name="resultFormat"/> ("{0}" is the value; null when nothing takes it).
     /// </summary>
-    private void EmitSuspension(string kind, string suspend, string operand, string waitsFor, bool delegation, ITypeSymbol? resultType, string? resultFormat, int line, List<BodyLine> output)
+    private void EmitSuspension(string kind, string suspend, string operand, string waitsFor, bool delegation, ITypeSymbol? resultType, string? resultFormat, int line, List<BodyLine> output, string? resultTypeText = null)
     {
         // One line to suspend, one to resume: each maps to the await's template line.
         StateModel state = context.AddState(kind, line, waitsFor, out string resume);
@@ -1112,7 +1119,7 @@ internal sealed partial class BodyLowerer
             // OnResume raises what the sub-coroutine (or Throw/Close) raised; otherwise the await's value is the sub's result.
             string result = resultType is null || resultType.SpecialType == SpecialType.System_Void || resultFormat is null
                 ? "this.EndDelegation();"
-                : string.Format(resultFormat, $"this.DelegationResult<{resultType.ToDisplayString(SymbolFormats.FullyQualified)}>()");
+                : string.Format(resultFormat, $"this.DelegationResult<{resultTypeText ?? resultType.ToDisplayString(SymbolFormats.FullyQualified)}>()");
             delivered = "this.OnResume(); " + result;
         }
         else

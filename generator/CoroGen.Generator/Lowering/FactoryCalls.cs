@@ -1,3 +1,4 @@
+using CoroGen.Generator.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
 using CoroGen.Generator.Helpers;
@@ -295,7 +296,22 @@ internal static class FactoryCalls
             // parameters out and infers type arguments as it does for the template called with the same arguments: the call
             // is bound to the template with a Yielder argument added, which gives the template (constructed, for a generic
             // one, with the type arguments written or inferred and its types substituted).
-            template = templates.Select(t => ConstructedTemplate(invocation, t, context)).FirstOrDefault(t => t is not null);
+            Dictionary<SyntaxNode, SyntaxNode> standIns = StandIns(invocation.ArgumentList, context, 0);
+            IMethodSymbol[] bound = templates.Select(t => ConstructedTemplate(invocation, t, standIns, context)).OfType<IMethodSymbol>().ToArray();
+            template = bound.FirstOrDefault();
+            string? ambiguity =
+                // Binding each template with a Yielder added is not C#'s choice among the factories (which take none): with
+                // two that fit, C# may pick either.
+                bound.Length > 1 ? $"it fits the templates {string.Join(" and ", bound.Select(b => $"'{b.OriginalDefinition.ToDisplayString()}'"))}, and which one C# picks among their factories is not known while generating"
+                // A factory call among the arguments stands in as a Coroutine<...>, while C# infers its generated class there.
+                : template is { IsGenericMethod: true } && standIns.Count > 0 && template.TypeArguments.Any(a => CoroutineTypes.IsCoroutine(a))
+                    ? $"a type argument of '{template.OriginalDefinition.ToDisplayString()}' is inferred from a factory call among the arguments, whose generated class does not exist while generating"
+                    : null;
+            if (ambiguity is not null)
+            {
+                context.ReportOnce(DiagnosticDescriptors.AmbiguousFactoryCall, invocation, invocation.ToString(), ambiguity, context.Yielder.Name);
+                return null;
+            }
         }
 
         bool ok = false;
@@ -316,11 +332,10 @@ internal static class FactoryCalls
     // The generic template <paramref name="template"/> as <paramref name="invocation"/>, a call of its factory, calls it:
     // the call bound speculatively with a default Yielder argument where the template takes its Yielder (and factory calls
     // among the arguments standing for what they return); null if that does not bind to the template.
-    private static IMethodSymbol? ConstructedTemplate(InvocationExpressionSyntax invocation, IMethodSymbol template, LoweringContext context)
+    private static IMethodSymbol? ConstructedTemplate(InvocationExpressionSyntax invocation, IMethodSymbol template, Dictionary<SyntaxNode, SyntaxNode> standIns, LoweringContext context)
     {
         IMethodSymbol definition = template.OriginalDefinition;
         int yielderIndex = definition.Parameters.IndexOf(definition.Parameters.First(p => CoroutineTypes.IsYielder(p.Type)));
-        Dictionary<SyntaxNode, SyntaxNode> standIns = StandIns(invocation.ArgumentList, context, 0);
         ArgumentListSyntax arguments = standIns.Count == 0 ? invocation.ArgumentList : invocation.ArgumentList.ReplaceNodes(standIns.Keys, (original, _) => standIns[original]);
         ArgumentSyntax yielder = SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.DefaultLiteralExpression));
         if (arguments.Arguments.Any(a => a.NameColon is not null) || yielderIndex > arguments.Arguments.Count)
@@ -341,4 +356,5 @@ internal static class FactoryCalls
                 ? bound
                 : null;
     }
+
 }

@@ -384,6 +384,11 @@ internal static class HoistingPass
             null;
         if (problem is not null)
         {
+            if (typeText.Length == 0 && local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is { } declarator && context.ReportedWithin(declarator))
+            {
+                return; // its initializer's error (COROGEN025 on a factory call) is the one to fix, and why its type is unknown
+            }
+
             // Without the top-level annotation: 'var' makes a reference type 'T?' (an anonymous type read '<anonymous type: ...>?').
             context.Report(DiagnosticDescriptors.UnhoistableLocal, location, local.Name, local.Type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(), problem, advice);
             return;

@@ -343,13 +343,17 @@ internal sealed partial class LoweringContext
     private bool? bindsAsInTheBuild;
 
     /// <summary>
-    /// Whether the template's file has a compiler error anywhere (a broken signature of a template it calls, say): a type
-    /// CoroGen could not resolve is then likely that error's consequence, and the template gets its placeholder. Costs a
-    /// binding of the whole file: only for what CoroGen cannot explain otherwise.
+    /// Whether the template's file has a compiler error anywhere (a broken signature of a template it calls, say), in a
+    /// template that binds here as it will in the build (<see cref="BindsAsInTheBuild"/>: one naming factories or generated
+    /// classes sees errors the build will not have): a type CoroGen could not resolve is then likely that error's
+    /// consequence, and the template gets its placeholder. Binds the whole file, once per template, and only for what
+    /// CoroGen cannot explain otherwise.
     /// </summary>
     public bool DeferToCompilerErrorsInFile()
     {
-        if (!Model.GetDiagnostics(cancellationToken: CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+        bindsAsInTheBuild ??= BindsAsInTheBuild();
+        fileHasErrors ??= bindsAsInTheBuild == true && Model.GetDiagnostics(cancellationToken: CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+        if (fileHasErrors == false)
         {
             return false;
         }
@@ -357,6 +361,9 @@ internal sealed partial class LoweringContext
         DeferredToCompiler = true;
         return true;
     }
+
+    // Whether the template's file has a compiler error, for a template that binds as in the build; computed at most once.
+    private bool? fileHasErrors;
 
     /// <summary>
     /// Leaves the template to a diagnostic reported elsewhere: it delegates to a template that gets no factory (a mistake in
@@ -436,6 +443,20 @@ internal sealed partial class LoweringContext
 
     public void Report(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments) =>
         Diagnostics.Add(DiagnosticInfo.Create(descriptor, node, arguments));
+
+    /// <summary>Reports <paramref name="descriptor"/> at <paramref name="node"/> unless it was reported there already (for checks that run each time a node is resolved).</summary>
+    public void ReportOnce(DiagnosticDescriptor descriptor, SyntaxNode node, params string[] arguments)
+    {
+        if (reportedOnce.Add((descriptor.Id, node.Span)))
+        {
+            Report(descriptor, node, arguments);
+        }
+    }
+
+    private readonly HashSet<(string, Microsoft.CodeAnalysis.Text.TextSpan)> reportedOnce = new();
+
+    /// <summary>Whether an error was reported inside <paramref name="node"/> already (an unresolvable factory call in a local's initializer, say).</summary>
+    public bool ReportedWithin(SyntaxNode node) => Diagnostics.Any(d => d.FilePath == node.SyntaxTree.FilePath && node.Span.Contains(d.Span));
 
     public void Report(DiagnosticDescriptor descriptor, Location location, params string[] arguments) =>
         Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
