@@ -188,6 +188,37 @@ public sealed class GeneratedClassNameTests
         Assert.Contains("global::Named.Ex.EchoCoroutine<string> @e", h);
     }
 
+    // A collection of generated classes that only has the GetEnumerator pattern (it is no IEnumerable<T>): enumerating it
+    // as one was a cast that failed (CS0030 in generated code; for a collection that is not sealed, InvalidCastException
+    // at run time). It is refused at the loop instead.
+    [Fact]
+    public void APatternOnlyCollectionOfGeneratedClassesIsRefusedNotCast()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using CoroGen;
+
+            public class Bag
+            {
+                public List<Ex.SubCoroutine> Items = new();
+                public List<Ex.SubCoroutine>.Enumerator GetEnumerator() => Items.GetEnumerator();
+            }
+
+            public static partial class Ex
+            {
+                [Coroutine]
+                public static async Coroutine<int> Sub(Yielder<int> co) { await co.Yield(1); return 10; }
+
+                [Coroutine]
+                public static async Coroutine F(Bag bag, Yielder<int> co) { int t = 0; foreach (var s in bag) { t += await s; } await co.Yield(t); }
+            }
+            """;
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.NotEmpty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).Select(d => d.ToString()));
+    }
+
     [Fact]
     public void AMissingTypeNamedLikeAGeneratedClassIsStillTheCompilersError()
     {

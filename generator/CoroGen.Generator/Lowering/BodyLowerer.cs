@@ -695,11 +695,12 @@ internal sealed partial class BodyLowerer
             return;
         }
 
-        if (!typedByFactories && collectionType is not null
+        if (!typedByFactories && collectionType is not null && ImplementsGenericEnumerable(collectionType)
             && GeneratedClasses.TypeText(CoroutineTypes.ForEachElementType(collectionType), GeneratedClasses.ScopesOf(statement.Expression, context)) is { } elementText)
         {
             // A collection of generated classes the template names (`List<SubCoroutine> subs`): they do not exist yet, so the
-            // pattern's enumerator cannot be named; the collection is enumerated as the IEnumerable<T> of them it is.
+            // pattern's enumerator cannot be named; the collection is enumerated as the IEnumerable<T> of them it is (only a
+            // collection that is one: a cast of one that only has the GetEnumerator pattern would fail).
             string enumerable = $"global::System.Collections.Generic.IEnumerable<{elementText}>";
             string coroutines = context.AddField($"enumerator_Line{line}", $"global::System.Collections.Generic.IEnumerator<{elementText}>", FieldKind.Temporary, $"the foreach enumerator, line {line}");
             cast = statement is ForEachStatementSyntax { Type.IsVar: false } declaredLoop && context.Model.GetTypeInfo(declaredLoop.Type, context.CancellationToken).Type is { } declaredType
@@ -1094,6 +1095,11 @@ internal sealed partial class BodyLowerer
 
         EmitSuspension(kind, suspend, operand, waitsFor, delegation, resultType, resultFormat, line, output, resultTypeText);
     }
+
+    private static bool ImplementsGenericEnumerable(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Array
+        || (type is INamedTypeSymbol { IsGenericType: true } named && named.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+        || type.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T);
 
     /// <summary>
     /// Writes one suspension point: <paramref name="suspend"/> (Yielded, YieldedThrough or DelegateTo) of
