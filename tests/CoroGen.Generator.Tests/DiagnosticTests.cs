@@ -121,6 +121,19 @@ public sealed class DiagnosticTests
         run.AssertPlaceholder("F", "COROGEN025");
     }
 
+    // Written type arguments are C#'s to check, not inferred: a factory call among the arguments is then no ambiguity.
+    [Fact]
+    public void AWrittenTypeArgumentOverAFactoryCallIsNoCOROGEN025()
+    {
+        GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(Header + "public static partial class Host\n{\n"
+            + "    [Coroutine] static async Coroutine<int> Sub(Yielder<int> co) { await co.Yield(1); return 10; }\n"
+            + "    [Coroutine] static async Coroutine<T> Keep<T>(T x, Yielder<int> co) { await co.Yield(0); return x; }\n\n"
+            + "    [Coroutine]\n    public static async Coroutine F(Yielder<int> co)\n    {\n        var s = await Keep<Coroutine<int, Unit, int>>(Sub());\n        await co.Yield(await s);\n    }\n}");
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics.Select(d => d.ToString()));
+        Assert.Empty(run.CompilationErrors.Select(d => d.ToString()));
+    }
+
     // A refused template keeps its factory and class, so its callers compile: the build's only error is the template's own,
     // at its cause, not a "no argument given for the parameter 'co'" at every call. If the user silences the error anyway,
     // the placeholder says at run time what was not generated and why.

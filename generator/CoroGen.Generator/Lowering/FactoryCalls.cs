@@ -1,6 +1,6 @@
-using CoroGen.Generator.Diagnostics;
 using System.Collections.Generic;
 using System.Linq;
+using CoroGen.Generator.Diagnostics;
 using CoroGen.Generator.Helpers;
 using CoroGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
@@ -304,7 +304,7 @@ internal static class FactoryCalls
                 // two that fit, C# may pick either.
                 bound.Length > 1 ? $"it fits the templates {string.Join(" and ", bound.Select(b => $"'{b.OriginalDefinition.ToDisplayString()}'"))}, and which one C# picks among their factories is not known while generating"
                 // A factory call among the arguments stands in as a Coroutine<...>, while C# infers its generated class there.
-                : template is { IsGenericMethod: true } && standIns.Count > 0 && template.TypeArguments.Any(a => CoroutineTypes.IsCoroutine(a))
+                : template is { IsGenericMethod: true } && standIns.Count > 0 && !WritesTypeArguments(invocation) && template.TypeArguments.Any(a => CoroutineTypes.IsCoroutine(a))
                     ? $"a type argument of '{template.OriginalDefinition.ToDisplayString()}' is inferred from a factory call among the arguments, whose generated class does not exist while generating"
                     : null;
             if (ambiguity is not null)
@@ -329,9 +329,9 @@ internal static class FactoryCalls
         return new FactoryCall(classType, yieldType, sendType, result);
     }
 
-    // The generic template <paramref name="template"/> as <paramref name="invocation"/>, a call of its factory, calls it:
-    // the call bound speculatively with a default Yielder argument where the template takes its Yielder (and factory calls
-    // among the arguments standing for what they return); null if that does not bind to the template.
+    // The template <paramref name="template"/> as <paramref name="invocation"/>, a call of its factory, calls it (constructed,
+    // if generic): the call bound speculatively with a default Yielder argument where the template takes its Yielder (and
+    // factory calls among the arguments standing for what they return); null if that does not bind to the template.
     private static IMethodSymbol? ConstructedTemplate(InvocationExpressionSyntax invocation, IMethodSymbol template, Dictionary<SyntaxNode, SyntaxNode> standIns, LoweringContext context)
     {
         IMethodSymbol definition = template.OriginalDefinition;
@@ -357,4 +357,10 @@ internal static class FactoryCalls
                 : null;
     }
 
+    private static bool WritesTypeArguments(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    {
+        GenericNameSyntax => true,
+        MemberAccessExpressionSyntax { Name: GenericNameSyntax } => true,
+        _ => false,
+    };
 }
