@@ -180,6 +180,32 @@ public class ExecutionContextTests
         });
     }
 
+    // Made while the flow is suppressed, a timer runs in the empty context, as a TimeProvider.System timer does: it neither
+    // sees nor changes the values of whoever advances the clock (it ran in the advancer's context and kept its writes there).
+    [Fact]
+    public void AVirtualClocksTimerMadeWithTheFlowSuppressed_RunsWithNoValues()
+    {
+        Isolated(() =>
+        {
+            Local.Value = "advancer";
+            var clock = new VirtualTimeProvider();
+            string? seen = "not run";
+            ITimer timer;
+            using (ExecutionContext.SuppressFlow())
+            {
+                timer = clock.CreateTimer(_ => { seen = Local.Value; Local.Value = "timer"; }, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            }
+
+            using (timer)
+            {
+                clock.Advance(TimeSpan.FromSeconds(2));
+            }
+
+            Assert.Null(seen);
+            Assert.Equal("advancer", Local.Value);
+        });
+    }
+
     [Fact]
     public void TheCleanupOfTasksClosedByADeadlock_RunsInEachTasksContext()
     {

@@ -314,7 +314,7 @@ public sealed class EventLoop
 
         // The task starts in its spawner's context as it is now (later changes of the spawner's do not reach it); the
         // first live task's becomes the common one, which the tasks that start and stay in it do not store.
-        ExecutionContext context = ExecutionContext.Capture() ?? EmptyContext.Value ?? SpawnersContext();
+        ExecutionContext context = ExecutionContext.Capture() ?? EmptyExecutionContext.Value ?? SpawnersContext();
         if (liveCount == 0)
         {
             baseContext = context;
@@ -572,36 +572,6 @@ public sealed class EventLoop
         }
 
         return context;
-    }
-
-    // The context a task spawned while the flow is suppressed starts in, as Task.Run then starts its delegate: the empty
-    // one. .NET has no public handle on it; a thread started while the flow is suppressed runs in it (made once, if ever).
-    // Null where no thread can be started (browser WebAssembly): such a task then starts with its spawner's values.
-    private static class EmptyContext
-    {
-        internal static readonly ExecutionContext? Value = Capture();
-
-        private static ExecutionContext? Capture()
-        {
-            ExecutionContext? empty = null;
-            AsyncFlowControl? flow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
-            try
-            {
-                var thread = new Thread(() => empty = ExecutionContext.Capture());
-                thread.Start();
-                thread.Join();
-            }
-            catch (PlatformNotSupportedException)
-            {
-                return null;
-            }
-            finally
-            {
-                flow?.Undo();
-            }
-
-            return empty!;
-        }
     }
 
     // The values of a spawner that suppressed the flow (which Capture hides): the flow is restored just long enough to read them.

@@ -132,7 +132,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 }
             }
 
-            if (due.Context is { } context)
+            if ((due.Context ?? EmptyExecutionContext.Value) is { } context)
             {
                 ExecutionContext.Run(context, static t => ((VirtualTimer)t!).Callback(((VirtualTimer)t!).State), due);
             }
@@ -224,7 +224,8 @@ public sealed class VirtualTimeProvider : TimeProvider
             State = state;
 
             // As TimeProvider.System's timers do, the callback runs in the execution context the timer was made in (its
-            // AsyncLocal values), not in that of whoever advances the clock; in none of its own if the flow was suppressed.
+            // AsyncLocal values), not in that of whoever advances the clock; in the empty one if the flow was suppressed
+            // (EmptyExecutionContext), so that it neither sees nor changes the values of whoever advances the clock.
             Context = ExecutionContext.Capture();
         }
 
