@@ -234,13 +234,15 @@ public sealed class GeneratedClassNameTests
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
         Assert.Null(run.Exception);
         Assert.Contains(run.CompilationErrors, d => d.Id == "CS0246" && d.GetMessage().Contains("NoSuchCoroutine"));
+        Assert.Empty(run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).Select(d => d.ToString()));
     }
 
     [Fact]
-    public void AFieldOfAMissingTypeNamedLikeAGeneratedClassIsNoSilentPlaceholder()
+    public void AFieldOfAMissingTypeNamedLikeAGeneratedClassIsTheCompilersErrorOnly()
     {
         // The field's type is an error in the build too; the template referencing it is not "as in the build" for the
-        // generator, which must not leave it as a silent placeholder: the build has an error (CS0246 on the field).
+        // generator, which must not crash on it nor add errors of its own in generated code: the build's error is CS0246
+        // on the field.
         const string source = """
             using CoroGen;
 
@@ -255,5 +257,6 @@ public sealed class GeneratedClassNameTests
         GeneratorHarness.GeneratorRun run = GeneratorHarness.Run(source);
         Assert.Null(run.Exception);
         Assert.Contains(run.CompilationErrors.Concat(run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)), d => d.Id == "CS0246");
+        Assert.Empty(run.CompilationErrors.Where(d => d.Location.SourceTree?.FilePath != GeneratorHarness.TemplatePath).Select(d => d.ToString()));
     }
 }
