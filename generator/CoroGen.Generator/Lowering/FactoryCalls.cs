@@ -33,7 +33,10 @@ internal static class FactoryCalls
 
         FactoryCall? factory = expression switch
         {
-            InvocationExpressionSyntax invocation => ResolveCall(invocation, context),
+            // Asked again for the same call by each pass of the lowering: resolved (and speculatively bound) once.
+            InvocationExpressionSyntax invocation => context.ResolvedCalls.TryGetValue(invocation, out FactoryCall? known)
+                ? known
+                : context.ResolvedCalls[invocation] = ResolveCall(invocation, context),
             IdentifierNameSyntax name when context.Model.GetSymbolInfo(name, context.CancellationToken).Symbol is ILocalSymbol local => ResolveLocal(local, context, depth),
             _ => null,
         };

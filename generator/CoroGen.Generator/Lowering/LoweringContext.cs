@@ -455,6 +455,9 @@ internal sealed partial class LoweringContext
 
     private readonly HashSet<(string, Microsoft.CodeAnalysis.Text.TextSpan)> reportedOnce = new();
 
+    /// <summary>What each call that does not bind while generating resolved to, as a factory call (FactoryCalls.Resolve), or null.</summary>
+    public Dictionary<InvocationExpressionSyntax, FactoryCall?> ResolvedCalls { get; } = new();
+
     /// <summary>Whether an error was reported inside <paramref name="node"/> already (an unresolvable factory call in a local's initializer, say).</summary>
     public bool ReportedWithin(SyntaxNode node) => Diagnostics.Any(d => d.FilePath == node.SyntaxTree.FilePath && node.Span.Contains(d.Span));
 
